@@ -1,0 +1,3 @@
+//! Renderers: a report or findings as text for people or JSON for programs.
+
+pub mod parse;

@@ -1,0 +1,113 @@
+//! `gouji parse` output: the report as JSON (stable, documented in the README) or as the
+//! three tables printed as tables.
+
+use crate::report::model::{Cell, CellState, Report, Table};
+use crate::template::{self, TableDef};
+use serde_json::{json, Map, Value};
+use std::fmt::Write;
+use unicode_width::UnicodeWidthStr;
+
+/// The JSON document of a parsed report.
+pub fn json(report: &Report) -> Value {
+    let mut tables = Map::new();
+    let mut templates = Map::new();
+    for (key, table) in &report.tables {
+        templates.insert(key.clone(), json!(table.template));
+        tables.insert(key.clone(), table_json(table));
+    }
+    json!({
+        "path": report.path,
+        "form": report.form,
+        "issuer": report.issuer,
+        "year": report.year,
+        "template": report.template,
+        "table_templates": templates,
+        "published": report.published,
+        "title": report.title,
+        "sections": report.sections,
+        "tables": tables,
+        "diagnostics": report.diagnostics,
+    })
+}
+
+fn table_json(table: &Table) -> Value {
+    let rows = table
+        .rows
+        .iter()
+        .map(|(k, row)| (k.clone(), serde_json::to_value(&row.cells).unwrap_or(Value::Null)))
+        .collect::<Map<_, _>>();
+    Value::Object(rows)
+}
+
+/// The tables as text tables, rows and columns in template order, with import diagnostics.
+pub fn human(report: &Report) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", report.title.as_deref().unwrap_or(&report.path));
+    let _ = writeln!(
+        out,
+        "发布机关：{}　年度：{}　格式：{}　来源形式：{}",
+        report.issuer.as_deref().unwrap_or("（未知）"),
+        report.year.map_or("（未知）".into(), |y| y.to_string()),
+        report.template.as_deref().unwrap_or("（未知）"),
+        report.form
+    );
+    for (key, table) in &report.tables {
+        let Some(def) = template::by_id(&table.template).and_then(|t| t.table(key)) else { continue };
+        let _ = writeln!(out, "\n{}（{}，{} 年格式）", def.name, def.title, table.template);
+        out.push_str(&table_text(def, table));
+    }
+    if !report.diagnostics.is_empty() {
+        let _ = writeln!(out, "\n导入提示：");
+        for d in &report.diagnostics {
+            let _ = writeln!(out, "  [{}] {}", d.code, d.message);
+        }
+    }
+    out
+}
+
+/// Blank shows as `·`, a cell missing from the source as `?`.
+fn cell_text(cell: Option<&Cell>) -> &str {
+    match cell {
+        None => "?",
+        Some(c) if c.state == CellState::Blank => "·",
+        Some(c) => &c.raw,
+    }
+}
+
+fn table_text(def: &TableDef, table: &Table) -> String {
+    let mut out = String::new();
+    for part in &def.parts {
+        let mut grid: Vec<Vec<String>> = Vec::new();
+        let head = std::iter::once(part.caption.clone().unwrap_or_default()).chain(part.cols.iter().map(|c| c.label.clone()));
+        grid.push(head.collect());
+        for row in &part.rows {
+            let found = table.rows.get(&row.key);
+            let mut line = vec![row.label.clone()];
+            line.extend(part.cols.iter().map(|c| cell_text(found.and_then(|r| r.cells.get(&c.key))).to_string()));
+            grid.push(line);
+        }
+        out.push_str(&layout(&grid));
+    }
+    out
+}
+
+/// Columns padded to their widest cell (CJK counts double); numbers right-aligned.
+fn layout(grid: &[Vec<String>]) -> String {
+    let cols = grid.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..cols).map(|i| grid.iter().filter_map(|r| r.get(i)).map(|s| s.width()).max().unwrap_or(0)).collect();
+    let mut out = String::new();
+    for row in grid {
+        out.push_str("  ");
+        for (i, cell) in row.iter().enumerate() {
+            let pad = " ".repeat(widths[i].saturating_sub(cell.width()));
+            if i == 0 {
+                let _ = write!(out, "{cell}{pad}");
+            } else {
+                let _ = write!(out, "  {pad}{cell}");
+            }
+        }
+        out.truncate(out.trim_end().len());
+        out.push('\n');
+    }
+    out
+}

@@ -1,0 +1,266 @@
+//! Raw document → canonical report. Finds the six sections, gives each table row to the
+//! table of its section, and matches rows and columns to every embedded template; the
+//! template that explains the rows best wins, per table (real reports mix templates).
+//! Nothing is invented: an unmatched row, a wrong cell count or a missing row is an
+//! import diagnostic pointed at the source.
+
+use super::import::{Block, Frag, ImportError, RawDocument, RawRow};
+use super::meta;
+use super::model::{ImportDiagnostic, Level, Report, Row, Section, Span, Table};
+use super::value::cell_from;
+use crate::template::{self, TableDef, Target, Template};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// Lowest label score accepted as a row match (see `template::labels::score`).
+const MIN_SCORE: u32 = 50;
+
+pub fn assemble(path: &str, form: &str, mut doc: RawDocument) -> Result<Report, ImportError> {
+    let meta = meta::read(&doc);
+    let default = template::for_year(meta.year);
+    let mut diagnostics = std::mem::take(&mut doc.diagnostics);
+    let (sections, rows_by_section) = split_sections(&doc, default);
+    let mut tables = BTreeMap::new();
+    for def in &default.tables {
+        let rows = rows_for(def, &sections, &rows_by_section);
+        if rows.iter().all(|r| r.values.is_empty()) {
+            let level = if sections.is_empty() { Level::Info } else { Level::Warning };
+            diagnostics.push(diag("import.missing_table", level, format!("未找到{}（{}）", def.name, def.title), None));
+            continue;
+        }
+        let (table, mut diags) = best_table(&def.key, &rows, default);
+        diagnostics.append(&mut diags);
+        tables.insert(def.key.clone(), table);
+    }
+    if sections.is_empty() && tables.is_empty() {
+        return Err(ImportError::NotAReport { path: path.into() });
+    }
+    let template = ["t3", "t2", "t4"].iter().find_map(|k| tables.get(*k).map(|t: &Table| t.template.clone()));
+    if let (Some(t2), Some(t3)) = (tables.get("t2"), tables.get("t3")) {
+        if t2.template != t3.template {
+            let msg = format!("混合格式：表二按 {} 年格式，表三按 {} 年格式，按原样导入", t2.template, t3.template);
+            diagnostics.push(diag("import.mixed_template", Level::Info, msg, None));
+        }
+    }
+    let template = template.or_else(|| meta.year.map(|_| default.id.clone()));
+    Ok(Report {
+        path: path.into(),
+        form: form.into(),
+        issuer: meta.issuer,
+        year: meta.year,
+        template,
+        published: meta.published,
+        title: meta.title,
+        sections,
+        tables,
+        diagnostics,
+        source: Arc::from(doc.source),
+    })
+}
+
+fn diag(code: &'static str, level: Level, message: String, span: Option<Span>) -> ImportDiagnostic {
+    ImportDiagnostic { code, level, message, span }
+}
+
+/// Section headings found, and the rows under each section number (0 = before any).
+fn split_sections<'d>(doc: &'d RawDocument, tpl: &Template) -> (Vec<Section>, BTreeMap<u8, Vec<&'d RawRow>>) {
+    let mut heads: Vec<(u8, &Frag)> = Vec::new();
+    let mut rows: BTreeMap<u8, Vec<&RawRow>> = BTreeMap::new();
+    let mut current = 0;
+    for block in &doc.blocks {
+        match block {
+            Block::Text(f) => {
+                if let Some(n) = tpl.match_section(&f.text) {
+                    // A section number seen again (a table label like 三、本年度办理结果 never
+                    // matches a title) or going backwards is prose, not a heading.
+                    if n > current {
+                        current = n;
+                        heads.push((n, f));
+                    }
+                }
+            }
+            Block::Row(r) => rows.entry(current).or_default().push(r),
+        }
+    }
+    let end = doc.source.trim_end().len();
+    let sections = heads
+        .iter()
+        .enumerate()
+        .map(|(i, (n, f))| {
+            let stop = heads.get(i + 1).map_or(end, |(_, next)| next.span.offset);
+            let body = doc.source[f.span.offset..stop].trim_end();
+            let text = body[f.text.len().min(body.len())..].trim().to_string();
+            Section { number: *n, title: f.text.clone(), text, span: Span::new(f.span.offset, body.len()) }
+        })
+        .collect();
+    (sections, rows)
+}
+
+/// The rows of a table: those under its section; with no section headings at all, every row.
+fn rows_for<'d>(def: &TableDef, sections: &[Section], by_section: &BTreeMap<u8, Vec<&'d RawRow>>) -> Vec<&'d RawRow> {
+    if sections.iter().any(|s| (2..=4).contains(&s.number)) {
+        return by_section.get(&def.section).cloned().unwrap_or_default();
+    }
+    let all = by_section.values().flatten().copied();
+    all.filter(|r| guess_table(r) == def.key).collect()
+}
+
+/// Which table a row belongs to when the report has no section headings.
+fn guess_table(row: &RawRow) -> &'static str {
+    let tpl = template::for_year(None);
+    if row.values.len() >= 15 {
+        return "t4";
+    }
+    let t3 = tpl.table("t3").expect("template has t3");
+    let hit = row.labels.iter().any(|l| t3.match_row(&l.text, None).is_some_and(|m| m.score >= 90));
+    if hit { "t3" } else { "t2" }
+}
+
+/// Assemble a table under every template; keep the one that explains the rows best,
+/// the year's default on a tie.
+fn best_table(key: &str, rows: &[&RawRow], default: &Template) -> (Table, Vec<ImportDiagnostic>) {
+    let mut best: Option<(i64, bool, Table, Vec<ImportDiagnostic>)> = None;
+    for tpl in template::builtin() {
+        let Some(def) = tpl.table(key) else { continue };
+        let (table, diags, score) = if def.flat { flat_table(def, &tpl.id, rows) } else { row_table(def, &tpl.id, rows) };
+        let is_default = tpl.id == default.id;
+        let better = match &best {
+            None => true,
+            Some((s, d, ..)) => score > *s || (score == *s && is_default && !d),
+        };
+        if better {
+            best = Some((score, is_default, table, diags));
+        }
+    }
+    let (_, _, table, diags) = best.expect("at least one template defines the table");
+    (table, diags)
+}
+
+/// The value frags of a row with surplus trailing blanks dropped (pipe-form remnants).
+fn trimmed(values: &[Frag], want: usize) -> &[Frag] {
+    let mut n = values.len();
+    while n > want && values[n - 1].text.trim().is_empty() {
+        n -= 1;
+    }
+    &values[..n]
+}
+
+fn row_span(row: &RawRow) -> Option<Span> {
+    let spans = row.labels.iter().chain(&row.values).map(|f| f.span);
+    spans.reduce(Span::join)
+}
+
+/// A table with a label column: rows matched by label, cells by position.
+fn row_table(def: &TableDef, tpl: &str, rows: &[&RawRow]) -> (Table, Vec<ImportDiagnostic>, i64) {
+    let mut table = Table { template: tpl.to_string(), rows: BTreeMap::new() };
+    let mut diags = Vec::new();
+    let mut score = 0i64;
+    let mut part: Option<usize> = None;
+    for row in rows {
+        if let Some(p) = row.labels.iter().find_map(|l| def.match_caption(&l.text)) {
+            part = Some(p);
+        }
+        let has_value = row.values.iter().any(|v| !v.text.trim().is_empty());
+        let Some((p, key, label, m)) = match_leaf(def, row, part) else {
+            if has_value {
+                let text = label_text(row);
+                let msg = format!("{}中无法识别的行“{}”（{} 年格式）", def.name, text, tpl);
+                diags.push(diag("import.unmatched_row", Level::Warning, msg, row_span(row)));
+                score -= 1;
+            }
+            continue;
+        };
+        let cols = &def.parts[p].cols;
+        let values = trimmed(&row.values, cols.len());
+        if !has_value && (m < 90 || values.len() < cols.len()) {
+            continue; // a header or a group label, not a data row
+        }
+        part = Some(p);
+        if table.rows.contains_key(key) {
+            let msg = format!("{}的行“{}”重复出现，保留第一次出现的数值", def.name, label.text);
+            diags.push(diag("import.duplicate_row", Level::Warning, msg, row_span(row)));
+            score -= 1;
+            continue;
+        }
+        let mut out = Row { label: label_text(row), label_span: row.labels.iter().map(|f| f.span).reduce(Span::join), cells: BTreeMap::new() };
+        if values.len() == cols.len() {
+            score += 2;
+            for (col, frag) in cols.iter().zip(values) {
+                let mut cell = cell_from(&frag.text, frag.span);
+                if cell.unit.is_none() && cell.value.is_some() {
+                    cell.unit.clone_from(&col.unit);
+                }
+                out.cells.insert(col.key.clone(), cell);
+            }
+        } else {
+            score -= 1;
+            let msg = format!(
+                "{}的行“{}”有 {} 个单元格，{} 年格式应有 {} 个：无法确定各数值所在的列（提取存疑）",
+                def.name, out.label, values.len(), tpl, cols.len()
+            );
+            diags.push(diag("import.cell_count", Level::Warning, msg, row_span(row)));
+        }
+        table.rows.insert(key.to_string(), out);
+    }
+    let missing: Vec<&str> = def.rows().filter(|(_, r)| !table.rows.contains_key(&r.key)).map(|(_, r)| r.label.as_str()).collect();
+    if !missing.is_empty() {
+        score -= missing.len() as i64;
+        let span = rows.iter().find_map(|r| row_span(r)).map(|s| Span::new(s.offset, 0));
+        let msg = format!("{}缺少 {} 行（{} 年格式）：{}", def.name, missing.len(), tpl, missing.join("、"));
+        diags.push(diag("import.missing_row", Level::Warning, msg, span));
+    }
+    (table, diags, score)
+}
+
+/// All label fragments of a row, joined as printed.
+fn label_text(row: &RawRow) -> String {
+    row.labels.iter().map(|f| f.text.as_str()).collect::<Vec<_>>().join(" ")
+}
+
+/// The template leaf row a found row is: each label fragment (leaf label last) and the
+/// joined label are tried; a match inside the current part wins over one elsewhere.
+fn match_leaf<'t, 'r>(def: &'t TableDef, row: &'r RawRow, part: Option<usize>) -> Option<(usize, &'t str, &'r Frag, u32)> {
+    let joined = Frag::new(label_text(row), Span::default());
+    let mut best: Option<(usize, &str, usize, u32)> = None;
+    for scope in [part, None] {
+        for (i, text) in row.labels.iter().map(|f| f.text.as_str()).chain([joined.text.as_str()]).enumerate() {
+            let Some(m) = def.match_row(text, scope) else { continue };
+            let Target::Row(p, r) = m.target else { continue };
+            if m.score >= MIN_SCORE && !m.ambiguous && best.is_none_or(|b| m.score > b.3) {
+                best = Some((p, &r.key, i, m.score));
+            }
+        }
+        if best.is_some() || scope.is_none() {
+            break;
+        }
+    }
+    let (p, key, i, score) = best?;
+    let label = row.labels.get(i).or(row.labels.last())?;
+    Some((p, key, label, score))
+}
+
+/// A table whose rows all come in one source row (表四: 3 blocks × 5 values).
+fn flat_table(def: &TableDef, tpl: &str, rows: &[&RawRow]) -> (Table, Vec<ImportDiagnostic>, i64) {
+    let mut table = Table { template: tpl.to_string(), rows: BTreeMap::new() };
+    let want: usize = def.parts.iter().map(|p| p.rows.len() * p.cols.len()).sum();
+    let data = rows.iter().find(|r| trimmed(&r.values, want).len() == want);
+    let Some(data) = data else {
+        let Some(r) = rows.iter().filter(|r| !r.values.is_empty()).max_by_key(|r| r.values.len()) else {
+            return (table, Vec::new(), -(want as i64));
+        };
+        let msg = format!("{}的数据行有 {} 个单元格，应有 {} 个：无法确定各数值所在的列（提取存疑）", def.name, r.values.len(), want);
+        return (table, vec![diag("import.cell_count", Level::Warning, msg, row_span(r))], -1);
+    };
+    let mut values = data.values.iter();
+    for part in &def.parts {
+        for row in &part.rows {
+            let mut out = Row { label: row.label.clone(), label_span: None, cells: BTreeMap::new() };
+            for col in &part.cols {
+                let frag = values.next().expect("counted above");
+                out.cells.insert(col.key.clone(), cell_from(&frag.text, frag.span));
+            }
+            table.rows.insert(row.key.clone(), out);
+        }
+    }
+    (table, Vec::new(), 2 * want as i64)
+}

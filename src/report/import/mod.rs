@@ -1,0 +1,191 @@
+//! Importers: one file per source form. Each turns bytes into a [`RawDocument`] — the text
+//! a person will be shown (the file itself, or a rendering for PDF/DOCX) plus a stream of
+//! paragraphs and table rows with spans into that text. [`crate::report::assemble`] then
+//! matches rows to a template; importers know forms, not templates.
+
+pub mod docx;
+pub mod html;
+pub mod markdown;
+pub mod pdf;
+pub mod pipe;
+pub mod text;
+
+use super::model::{ImportDiagnostic, Span};
+use std::fmt;
+
+/// A piece of source text and where it is.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Frag {
+    pub text: String,
+    pub span: Span,
+}
+
+impl Frag {
+    pub fn new(text: impl Into<String>, span: Span) -> Self {
+        Frag { text: text.into(), span }
+    }
+}
+
+/// One table row as found: its label cells (group label first, when printed) and its value
+/// cells in source order. A blank value cell is a `Frag` with empty text. Importers emit a
+/// blank for every empty grid position they can see, so values keep their column.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RawRow {
+    pub labels: Vec<Frag>,
+    pub values: Vec<Frag>,
+}
+
+/// A paragraph or line of prose, or a table row.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Block {
+    Text(Frag),
+    Row(RawRow),
+}
+
+/// What an importer hands to the assembler.
+#[derive(Clone, Debug, Default)]
+pub struct RawDocument {
+    /// The text every span points into.
+    pub source: String,
+    pub blocks: Vec<Block>,
+    /// Doubts the importer itself raised (page furniture, glued runs, …).
+    pub diagnostics: Vec<ImportDiagnostic>,
+}
+
+/// The source forms `gouji` reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Form {
+    /// Pipe-per-cell text: every HTML cell as `text |` on its own line.
+    Pipe,
+    Html,
+    Docx,
+    Pdf,
+    Markdown,
+    /// Plain text without table markup.
+    Text,
+}
+
+impl Form {
+    pub fn name(self) -> &'static str {
+        match self {
+            Form::Pipe => "pipe",
+            Form::Html => "html",
+            Form::Docx => "docx",
+            Form::Pdf => "pdf",
+            Form::Markdown => "markdown",
+            Form::Text => "text",
+        }
+    }
+}
+
+impl fmt::Display for Form {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Why a file could not be imported at all.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum ImportError {
+    /// The file is empty or whitespace only.
+    #[error("{path}: 文件为空")]
+    #[diagnostic(code(gouji::import::empty))]
+    Empty { path: String },
+    /// Bytes that are neither text in a known encoding nor a supported document.
+    #[error("{path}: 不是文本文件，也不是支持的文档格式（PDF、DOCX、HTML、文本）")]
+    #[diagnostic(code(gouji::import::binary), help("gouji 读取管道分隔文本、HTML、Markdown、DOCX 和带文字层的 PDF"))]
+    Binary { path: String },
+    /// Readable, but nothing of an annual report in it.
+    #[error("{path}: 未找到年度报告的章节或表格")]
+    #[diagnostic(code(gouji::import::not_a_report), help("文件中既没有“二、主动公开政府信息情况”等章节标题，也没有可识别的表格行"))]
+    NotAReport { path: String },
+    /// A PDF with no extractable text layer (scanned, or fonts without ToUnicode).
+    #[error("{path}: PDF 没有可提取的文字层（{why}）")]
+    #[diagnostic(code(gouji::import::no_text), help("扫描件或字体缺少 ToUnicode 映射的 PDF 无法读取；请使用网页版或 Word 版报告"))]
+    NoText { path: String, why: String },
+    /// The document container itself is broken (bad zip, bad PDF structure, …).
+    #[error("{path}: 无法读取 {form} 文件：{why}")]
+    #[diagnostic(code(gouji::import::corrupt))]
+    Corrupt { path: String, form: Form, why: String },
+    /// The file could not be read from disk.
+    #[error("{path}: 无法读取文件：{why}")]
+    #[diagnostic(code(gouji::import::io))]
+    Io { path: String, why: String },
+}
+
+/// Detect the form from the content (magic bytes, then markup).
+pub fn detect(bytes: &[u8], text: Option<&str>) -> Form {
+    if bytes.starts_with(b"%PDF") {
+        return Form::Pdf;
+    }
+    if bytes.starts_with(b"PK\x03\x04") {
+        return Form::Docx;
+    }
+    let Some(text) = text else { return Form::Text };
+    let head = &text[..floor_char_boundary(text, 65536)];
+    let lower = head.to_ascii_lowercase();
+    if lower.contains("<td") || lower.contains("<table") || lower.contains("<html") {
+        return Form::Html;
+    }
+    let lines = || head.lines().map(str::trim);
+    if lines().any(|l| l.starts_with('|') && l.contains("---") && l.ends_with('|')) {
+        return Form::Markdown;
+    }
+    let piped = lines().filter(|l| l.ends_with(" |") || *l == "|").count();
+    if piped >= 10 {
+        return Form::Pipe;
+    }
+    Form::Text
+}
+
+/// The largest char boundary ≤ `at`.
+pub fn floor_char_boundary(s: &str, at: usize) -> usize {
+    let mut i = at.min(s.len());
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// Decode text bytes: UTF-8 (BOM stripped), else GB18030 (a superset of GBK/GB2312) when
+/// that decodes cleanly. `None` for bytes that are neither (binary).
+pub fn decode_text(bytes: &[u8]) -> Option<String> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if bytes.contains(&0) {
+        return None;
+    }
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return Some(s.to_string());
+    }
+    let (text, _, had_errors) = encoding_rs::GB18030.decode(bytes);
+    (!had_errors).then(|| text.into_owned())
+}
+
+/// Read a document of a given (or detected) form into a raw document.
+pub fn read(path: &str, bytes: &[u8], form: Option<Form>) -> Result<(Form, RawDocument), ImportError> {
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(ImportError::Empty { path: path.into() });
+    }
+    let binary_form = form.filter(|f| matches!(f, Form::Pdf | Form::Docx));
+    let detected = binary_form.unwrap_or_else(|| detect(bytes, None));
+    let doc = match detected {
+        Form::Pdf => pdf::read(path, bytes)?,
+        Form::Docx => docx::read(path, bytes)?,
+        _ => {
+            let text = match form {
+                Some(Form::Html) | None => html::decode(bytes),
+                _ => decode_text(bytes),
+            }
+            .ok_or_else(|| ImportError::Binary { path: path.into() })?;
+            let form = form.unwrap_or_else(|| detect(bytes, Some(&text)));
+            let doc = match form {
+                Form::Html => html::read(path, text)?,
+                Form::Markdown => markdown::read(text),
+                Form::Pipe => pipe::read(text),
+                _ => text::read(text),
+            };
+            return Ok((form, doc));
+        }
+    };
+    Ok((detected, doc))
+}

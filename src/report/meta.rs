@@ -1,0 +1,96 @@
+//! Report metadata from the text: title, issuer, report year, publication date.
+
+use super::import::{Block, RawDocument};
+
+/// Title, issuer, year and publication date, as far as the text states them.
+#[derive(Debug, Default)]
+pub struct Meta {
+    pub title: Option<String>,
+    pub issuer: Option<String>,
+    pub year: Option<u16>,
+    pub published: Option<String>,
+}
+
+const TITLE_PREFIXES: &[&str] = &["标题:", "标题：", "标题"];
+
+pub fn read(doc: &RawDocument) -> Meta {
+    let texts: Vec<&str> = doc
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Text(f) => Some(f.text.as_str()),
+            Block::Row(_) => None,
+        })
+        .collect();
+    let title = texts.iter().take(12).find(|t| t.contains("年度报告") || t.contains("工作报告")).or(texts.first());
+    let title = title.map(|t| {
+        let t = TITLE_PREFIXES.iter().find_map(|p| t.strip_prefix(p)).unwrap_or(t);
+        t.trim().to_string()
+    });
+    let (issuer, year) = title.as_deref().map(issuer_year).unwrap_or((None, None));
+    let published = published(&texts);
+    Meta { title, issuer, year, published }
+}
+
+/// `无锡市滨湖区民政局2020年政府信息…` → (`无锡市滨湖区民政局`, 2020).
+fn issuer_year(title: &str) -> (Option<String>, Option<u16>) {
+    let compact: String = title.chars().filter(|c| !c.is_whitespace()).collect();
+    let chars: Vec<char> = compact.chars().collect();
+    for i in 0..chars.len().saturating_sub(4) {
+        let digits: String = chars[i..i + 4].iter().collect();
+        if chars[i..i + 4].iter().all(char::is_ascii_digit) && chars.get(i + 4) == Some(&'年') && digits.starts_with("20") {
+            let issuer: String = chars[..i].iter().collect();
+            let issuer = issuer.trim_end_matches(['（', '(']).trim().to_string();
+            return ((!issuer.is_empty()).then_some(issuer), digits.parse().ok());
+        }
+    }
+    (None, None)
+}
+
+/// `发布时间:2021-01-29 13:17` or a closing `2021年1月29日` line, as YYYY-MM-DD.
+fn published(texts: &[&str]) -> Option<String> {
+    for t in texts.iter().take(12) {
+        if let Some(i) = t.find("发布时间") {
+            if let Some(d) = date(&t[i + "发布时间".len()..]) {
+                return Some(d);
+            }
+        }
+    }
+    texts.iter().rev().take(4).find_map(|t| (t.chars().count() <= 16).then(|| date(t)).flatten())
+}
+
+/// The first date in a text: `2021-01-29`, `2021/1/29` or `2021年1月29日`.
+fn date(text: &str) -> Option<String> {
+    let nums: Vec<u32> = text
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|s| !s.is_empty())
+        .take(3)
+        .filter_map(|s| s.parse().ok())
+        .collect();
+    match nums[..] {
+        [y, m, d] if (2000..2100).contains(&y) && (1..=12).contains(&m) && (1..=31).contains(&d) => {
+            Some(format!("{y:04}-{m:02}-{d:02}"))
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn issuer_and_year_from_title() {
+        let (i, y) = issuer_year("无锡市滨湖区民政局2020年政府信息公开工作年度报告");
+        assert_eq!((i.as_deref(), y), (Some("无锡市滨湖区民政局"), Some(2020)));
+        let (i, y) = issuer_year("洪泽区人民政府 2023 年政府信息公开工作年度报告");
+        assert_eq!((i.as_deref(), y), (Some("洪泽区人民政府"), Some(2023)));
+    }
+
+    #[test]
+    fn dates_in_both_forms() {
+        assert_eq!(date(":2021-01-29 13:17").as_deref(), Some("2021-01-29"));
+        assert_eq!(date("2021年1月29日").as_deref(), Some("2021-01-29"));
+        assert_eq!(date("无。"), None);
+    }
+}

@@ -1,0 +1,25 @@
+//! The report stage: a source file becomes one canonical [`model::Report`].
+//!
+//! bytes → `import::read` (per form) → `RawDocument` → `assemble` (template matching)
+//! → `Report` (cells with raw text, state, value, unit and span).
+
+pub mod assemble;
+pub mod import;
+pub mod meta;
+pub mod model;
+pub mod value;
+
+pub use import::{Form, ImportError};
+pub use model::{Cell, CellState, Report, Span, Table};
+
+/// Read a report from bytes. `form` overrides detection.
+pub fn read(path: &str, bytes: &[u8], form: Option<Form>) -> Result<Report, ImportError> {
+    let (form, doc) = import::read(path, bytes, form)?;
+    assemble::assemble(path, form.name(), doc)
+}
+
+/// Read a report file from disk.
+pub fn read_file(path: &str, form: Option<Form>) -> Result<Report, ImportError> {
+    let bytes = std::fs::read(path).map_err(|e| ImportError::Io { path: path.into(), why: e.to_string() })?;
+    read(path, &bytes, form)
+}

@@ -1,0 +1,157 @@
+//! The canonical report: metadata, six sections, and the tables `t2`, `t3`, `t4`
+//! addressed by the canonical row/column keys of the template. Every cell keeps its
+//! raw source text and span; the normalised value is derived alongside, never instead.
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// A byte range in a report's display text (`Report::source`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, Serialize)]
+pub struct Span {
+    pub offset: usize,
+    pub len: usize,
+}
+
+impl Span {
+    pub fn new(offset: usize, len: usize) -> Self {
+        Span { offset, len }
+    }
+    pub fn end(&self) -> usize {
+        self.offset + self.len
+    }
+    /// The smallest span covering both.
+    pub fn join(self, other: Span) -> Span {
+        let start = self.offset.min(other.offset);
+        let end = self.end().max(other.end());
+        Span::new(start, end - start)
+    }
+}
+
+impl From<Span> for miette::SourceSpan {
+    fn from(s: Span) -> Self {
+        (s.offset, s.len).into()
+    }
+}
+
+/// What a cell holds. Blank, an explicit 0 and a placeholder such as "/" stay distinct.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CellState {
+    /// A number (possibly with a unit or a trailing annotation).
+    Number,
+    /// Nothing printed (empty, whitespace, `&nbsp;`, U+3000).
+    Blank,
+    /// A placeholder meaning "none / not applicable": `/` `-` `—` `无` …
+    Marker,
+    /// Any other text where a number belongs.
+    Text,
+}
+
+/// One table cell as read from the source.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Cell {
+    /// The source text of the cell, trimmed, exactly as printed.
+    pub raw: String,
+    pub state: CellState,
+    /// The number, when `state` is `Number`; exact decimal, never rounded.
+    #[serde(with = "rust_decimal::serde::arbitrary_precision_option")]
+    pub value: Option<Decimal>,
+    /// A unit printed in the cell (`万元`, `元`, `件`).
+    pub unit: Option<String>,
+    /// Text after the number that is not a unit (`（其中修订 3 件）`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Where `raw` sits in the display text. For a blank cell, a zero-length span at its place.
+    pub span: Span,
+}
+
+/// A table in the layout of its template: row key → column key → cell.
+/// A row or column missing from the source is absent from the map, never invented.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Table {
+    /// The template id whose layout this table follows ("2019", "2021").
+    pub template: String,
+    pub rows: BTreeMap<String, Row>,
+}
+
+/// One row of a table: its printed label as found and its cells.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Row {
+    /// The label text as printed (joined fragments), for diagnostics.
+    pub label: String,
+    pub label_span: Option<Span>,
+    pub cells: BTreeMap<String, Cell>,
+}
+
+impl Table {
+    pub fn cell(&self, row: &str, col: &str) -> Option<&Cell> {
+        self.rows.get(row)?.cells.get(col)
+    }
+}
+
+/// One of the six sections.
+#[derive(Clone, Debug, Serialize)]
+pub struct Section {
+    /// 1..=6
+    pub number: u8,
+    /// The heading as printed.
+    pub title: String,
+    /// The body text after the heading.
+    pub text: String,
+    /// The heading and body in the source.
+    pub span: Span,
+}
+
+/// How sure the importer is about a finding of its own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    Error,
+    Warning,
+    Info,
+}
+
+/// An import diagnostic: an extraction doubt or a structural note, pointed at the source.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ImportDiagnostic {
+    /// Stable code, e.g. `import.unmatched_row`.
+    pub code: &'static str,
+    pub level: Level,
+    pub message: String,
+    pub span: Option<Span>,
+}
+
+/// A report in the canonical model.
+#[derive(Clone, Debug, Serialize)]
+pub struct Report {
+    /// The path or name the report was read from.
+    pub path: String,
+    /// Which importer read it (`pipe`, `html`, `pdf`, …).
+    pub form: String,
+    pub issuer: Option<String>,
+    pub year: Option<u16>,
+    /// The template of the report as a whole (t3's when known, else t2's, else by year).
+    pub template: Option<String>,
+    /// A publication date stated in the text, as printed (ISO form when it could be read).
+    pub published: Option<String>,
+    pub title: Option<String>,
+    pub sections: Vec<Section>,
+    /// `t2`, `t3`, `t4`; a table not found is absent.
+    pub tables: BTreeMap<String, Table>,
+    pub diagnostics: Vec<ImportDiagnostic>,
+    /// The text every span points into: the file itself, or a text rendering (PDF, DOCX).
+    #[serde(skip)]
+    pub source: Arc<str>,
+}
+
+impl Report {
+    pub fn cell(&self, table: &str, row: &str, col: &str) -> Option<&Cell> {
+        self.tables.get(table)?.cell(row, col)
+    }
+    /// The source text under a span.
+    pub fn text(&self, span: Span) -> &str {
+        self.source.get(span.offset..span.end()).unwrap_or("")
+    }
+}

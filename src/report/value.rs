@@ -1,0 +1,142 @@
+//! Reading one cell's text into a state, a value and a unit. The raw text is kept as
+//! printed; nothing here changes a number.
+
+use super::model::{Cell, CellState, Span};
+use rust_decimal::Decimal;
+use std::str::FromStr;
+
+/// Placeholders meaning "none / not applicable"; kept distinct from blank and 0.
+const MARKERS: &[&str] = &["/", "／", "-", "－", "—", "——", "–", "--", "无", "\\", "、", "×", "空"];
+
+/// Units that may follow a number inside a cell.
+const UNITS: &[&str] = &["万元", "元", "件", "项", "个", "条", "次", "%", "％"];
+
+/// Whitespace as reports print it: ASCII, NBSP, ideographic space, zero-width.
+pub fn is_space(c: char) -> bool {
+    c.is_whitespace() || c == '\u{a0}' || c == '\u{3000}' || c == '\u{200b}' || c == '\u{feff}'
+}
+
+/// Build a cell from source text whose span is `span`. The cell's span is narrowed to the
+/// trimmed text; a blank cell keeps a zero-length span at the start of its place.
+pub fn cell_from(text: &str, span: Span) -> Cell {
+    let lead = text.len() - text.trim_start_matches(is_space).len();
+    let raw = text.trim_matches(is_space);
+    let span = Span::new(span.offset + lead, raw.len());
+    let (state, value, unit, note) = classify(raw);
+    Cell { raw: raw.to_string(), state, value, unit, note, span }
+}
+
+/// A blank cell at `offset` (for a cell the source shows as empty).
+pub fn blank_at(offset: usize) -> Cell {
+    cell_from("", Span::new(offset, 0))
+}
+
+type Parts = (CellState, Option<Decimal>, Option<String>, Option<String>);
+
+/// Classify trimmed cell text.
+pub fn classify(raw: &str) -> Parts {
+    if raw.is_empty() {
+        return (CellState::Blank, None, None, None);
+    }
+    if MARKERS.contains(&raw) {
+        return (CellState::Marker, None, None, None);
+    }
+    match leading_number(raw) {
+        Some((value, rest)) => {
+            let rest = rest.trim_matches(is_space);
+            if rest.is_empty() {
+                (CellState::Number, Some(value), None, None)
+            } else if let Some(u) = UNITS.iter().find(|u| rest == **u) {
+                (CellState::Number, Some(value), Some(u.to_string()), None)
+            } else if rest.starts_with(['(', '（', '[', '【']) {
+                (CellState::Number, Some(value), None, Some(rest.to_string()))
+            } else {
+                // "13575394432.52元"-like runs or digits glued to words: not a number we trust.
+                (CellState::Text, None, None, None)
+            }
+        }
+        None => (CellState::Text, None, None, None),
+    }
+}
+
+/// A leading signed decimal (ASCII or full-width digits, optional thousands commas) and
+/// the text after it. Leading zeros ("007") are not a number a report prints.
+fn leading_number(raw: &str) -> Option<(Decimal, &str)> {
+    let mut norm = String::with_capacity(raw.len());
+    let mut end = 0;
+    let mut seen_digit = false;
+    let mut seen_dot = false;
+    for (i, orig) in raw.char_indices() {
+        let c = match orig {
+            '０'..='９' => char::from_u32(orig as u32 - '０' as u32 + '0' as u32).unwrap_or(orig),
+            '．' => '.',
+            '－' | '−' => '-',
+            c => c,
+        };
+        match c {
+            '-' | '+' if i == 0 => norm.push(c),
+            '0'..='9' => {
+                seen_digit = true;
+                norm.push(c)
+            }
+            '.' if seen_digit && !seen_dot => {
+                seen_dot = true;
+                norm.push(c)
+            }
+            ',' if seen_digit && !seen_dot => {}
+            _ => break,
+        }
+        end = i + orig.len_utf8();
+    }
+    if !seen_digit || norm.ends_with('.') {
+        return None;
+    }
+    let digits = norm.trim_start_matches(['-', '+']);
+    if digits.len() > 1 && digits.starts_with('0') && !digits.starts_with("0.") {
+        return None;
+    }
+    let value = Decimal::from_str(&norm).ok()?;
+    Some((value.normalize(), &raw[end..]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn st(s: &str) -> Parts {
+        classify(s)
+    }
+
+    #[test]
+    fn states_stay_distinct() {
+        assert_eq!(st("").0, CellState::Blank);
+        assert_eq!(st("0").1, Some(Decimal::ZERO));
+        assert_eq!(st("/").0, CellState::Marker);
+        assert_eq!(st("无").0, CellState::Marker);
+        assert_eq!(st("-").0, CellState::Marker);
+    }
+
+    #[test]
+    fn numbers_units_and_signs() {
+        assert_eq!(st("-3").1, Some(Decimal::from(-3)));
+        let (s, v, u, _) = st("1946.6890万元");
+        assert_eq!((s, v.map(|v| v.to_string()), u.as_deref()), (CellState::Number, Some("1946.689".into()), Some("万元")));
+        assert_eq!(st("5949.088667").1.map(|v| v.to_string()), Some("5949.088667".into()));
+        assert_eq!(st("１２").1, Some(Decimal::from(12)));
+        let (_, v, _, n) = st("15（其中修订 3 件）");
+        assert_eq!((v, n.as_deref()), (Some(Decimal::from(15)), Some("（其中修订 3 件）")));
+    }
+
+    #[test]
+    fn doubtful_text_is_not_a_number() {
+        assert_eq!(st("13575394432.52元x").0, CellState::Text);
+        assert_eq!(st("007").0, CellState::Text);
+        assert_eq!(st("自然人").0, CellState::Text);
+    }
+
+    #[test]
+    fn span_narrows_to_trimmed_text() {
+        let c = cell_from("  5 ", Span::new(10, 4));
+        assert_eq!((c.raw.as_str(), c.span), ("5", Span::new(12, 1)));
+    }
+}

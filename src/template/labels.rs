@@ -1,0 +1,110 @@
+//! Printed labels as real reports print them: half/full width, `1.` vs `1、`, spaces and
+//! line breaks inside labels, padding, known typos. Labels are compared in a normal form;
+//! diagnostics always show the raw label.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// Normal form of a label: NFKC (full-width → ASCII punctuation), every kind of space
+/// removed, `、` and `．` unified to `.`, quotes unified.
+pub fn normalize(label: &str) -> String {
+    let mut out = String::with_capacity(label.len());
+    for c in label.nfkc() {
+        match c {
+            c if crate::report::value::is_space(c) => {}
+            '、' | '．' | '。' => out.push('.'),
+            '"' | '\'' | '“' | '”' | '‘' | '’' | '「' | '」' => out.push('"'),
+            '：' => out.push(':'),
+            '〔' | '［' | '【' => out.push('['),
+            '〕' | '］' | '】' => out.push(']'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+const CN_DIGITS: &str = "一二三四五六七八九十";
+
+/// The label without its leading ordinal (`一.`, `(一)`, `1.`, `(1)`), in normal form.
+pub fn strip_ordinal(norm: &str) -> &str {
+    let s = norm;
+    if let Some(rest) = s.strip_prefix('(') {
+        if let Some(close) = rest.find(')') {
+            let inner = &rest[..close];
+            if !inner.is_empty() && inner.chars().all(|c| CN_DIGITS.contains(c) || c.is_ascii_digit()) {
+                return rest[close + 1..].trim_start_matches('.');
+            }
+        }
+        return s;
+    }
+    let ord_len: usize = s
+        .chars()
+        .take_while(|c| CN_DIGITS.contains(*c) || c.is_ascii_digit())
+        .map(char::len_utf8)
+        .sum();
+    if ord_len > 0 && s[ord_len..].starts_with('.') {
+        return &s[ord_len + 1..];
+    }
+    s
+}
+
+/// Number of chars (not bytes) in a string.
+pub fn char_len(s: &str) -> usize {
+    s.chars().count()
+}
+
+/// How well a found label matches a template label, both in normal form (0 = not at all).
+/// 100 exact · 90 same text, other or no ordinal · 70 one is a truncation of the other
+/// (at least 3 chars: `本年新` for 本年新制作数量) · 50–60 one or two typos (similarity ≥ 0.8).
+pub fn score(found: &str, want: &str) -> u32 {
+    if found == want {
+        return 100;
+    }
+    let (f, w) = (strip_ordinal(found), strip_ordinal(want));
+    if f.is_empty() || w.is_empty() {
+        return 0;
+    }
+    if f == w {
+        return 90;
+    }
+    let (fl, wl) = (char_len(f), char_len(w));
+    if fl >= 3 && wl >= 3 && (w.starts_with(f) || f.starts_with(w)) {
+        return 70;
+    }
+    if fl >= 4 && wl >= 4 {
+        let sim = strsim::normalized_levenshtein(f, w);
+        if sim >= 0.8 {
+            return 50 + ((sim - 0.8) * 50.0) as u32;
+        }
+    }
+    0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normal_form_unifies_variants() {
+        assert_eq!(normalize("（一）予以公开"), normalize("(一)予以公开"));
+        assert_eq!(normalize("1、重复申请"), normalize("1.重复申请"));
+        assert_eq!(normalize("三 、本 年 度办\n理 结果"), normalize("三、本年度办理结果"));
+        assert_eq!(normalize("商业\u{a0}企业\u{3000}"), "商业企业");
+    }
+
+    #[test]
+    fn ordinals_are_stripped() {
+        assert_eq!(strip_ordinal(&normalize("（三）不予公开")), "不予公开");
+        assert_eq!(strip_ordinal(&normalize("一、本年新收")), "本年新收");
+        assert_eq!(strip_ordinal(&normalize("12.其他")), "其他");
+        assert_eq!(strip_ordinal(&normalize("自然人")), "自然人");
+    }
+
+    #[test]
+    fn scores_rank_variants() {
+        let n = |s| normalize(s);
+        assert_eq!(score(&n("(七)总计"), &n("（七）总计")), 100);
+        assert_eq!(score(&n("本年新"), &n("本年新制作数量")), 70);
+        assert!(score(&n("4.保护第三方合法权利"), &n("4.保护第三方合法权益")) >= 50);
+        assert_eq!(score(&n("自然人"), &n("总计")), 0);
+    }
+}

@@ -1,0 +1,301 @@
+//! Report templates as data. The 2019 and 2021 layouts live in `templates/*.toml`, embedded
+//! in the binary; a new template year is a new file. A template lists its sections and its
+//! tables; a table its parts (stacked sub-tables), columns, rows and groups, each with the
+//! printed label and the variants met in real reports.
+//!
+//! Importers match found labels against a template ([`TableDef::match_row`]); the rules
+//! resolver names cells through the same definitions.
+
+pub mod labels;
+
+use serde::Deserialize;
+use std::sync::OnceLock;
+
+/// The value domain of a column (DOMAIN.md I4).
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Domain {
+    /// Integer ≥ 0.
+    #[default]
+    Count,
+    /// Integer, may be negative (2019 本年增/减).
+    Signed,
+    /// Decimal ≥ 0 (amounts).
+    Decimal,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct SectionDef {
+    pub number: u8,
+    pub title: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct ColDef {
+    pub key: String,
+    pub label: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    #[serde(default)]
+    pub domain: Domain,
+    /// The unit the header states for the whole column (`万元`).
+    pub unit: Option<String>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct RowDef {
+    pub key: String,
+    pub label: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// The group this row is a leaf of.
+    pub group: Option<String>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct GroupDef {
+    pub key: String,
+    pub label: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    pub parent: Option<String>,
+}
+
+/// A stacked sub-table: its caption (t2's 第二十条第（X）项), columns and rows.
+#[derive(Clone, Debug, Deserialize)]
+pub struct PartDef {
+    pub caption: Option<String>,
+    pub cols: Vec<ColDef>,
+    pub rows: Vec<RowDef>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct TableDef {
+    /// `t2`, `t3`, `t4`.
+    pub key: String,
+    /// Printed short name used in rules: 表二, 表三, 表四.
+    pub name: String,
+    pub title: String,
+    /// The section number the table is printed in.
+    pub section: u8,
+    /// All rows' values come in one source row, row after row (表四).
+    #[serde(default)]
+    pub flat: bool,
+    pub parts: Vec<PartDef>,
+    #[serde(default)]
+    pub groups: Vec<GroupDef>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct Template {
+    pub id: String,
+    pub name: String,
+    /// The first report year this template is the default for.
+    pub first_year: u16,
+    pub sections: Vec<SectionDef>,
+    pub tables: Vec<TableDef>,
+}
+
+/// What a found label matched.
+#[derive(Clone, Copy, Debug)]
+pub enum Target<'t> {
+    Row(usize, &'t RowDef),
+    Group(&'t GroupDef),
+}
+
+impl Target<'_> {
+    pub fn key(&self) -> &str {
+        match self {
+            Target::Row(_, r) => &r.key,
+            Target::Group(g) => &g.key,
+        }
+    }
+}
+
+/// The best match of a found label, and whether another target scored the same.
+#[derive(Clone, Copy, Debug)]
+pub struct Match<'t> {
+    pub target: Target<'t>,
+    pub score: u32,
+    pub ambiguous: bool,
+}
+
+impl RowDef {
+    fn labels(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.label.as_str()).chain(self.aliases.iter().map(String::as_str))
+    }
+}
+
+impl TableDef {
+    /// Every row with the index of its part.
+    pub fn rows(&self) -> impl Iterator<Item = (usize, &RowDef)> {
+        self.parts.iter().enumerate().flat_map(|(i, p)| p.rows.iter().map(move |r| (i, r)))
+    }
+
+    pub fn row(&self, key: &str) -> Option<(usize, &RowDef)> {
+        self.rows().find(|(_, r)| r.key == key)
+    }
+
+    pub fn group(&self, key: &str) -> Option<&GroupDef> {
+        self.groups.iter().find(|g| g.key == key)
+    }
+
+    /// The columns of a row (its part's columns).
+    pub fn cols_of(&self, row: &str) -> &[ColDef] {
+        self.row(row).map_or(&[], |(p, _)| &self.parts[p].cols)
+    }
+
+    pub fn col(&self, row: &str, col: &str) -> Option<&ColDef> {
+        self.cols_of(row).iter().find(|c| c.key == col)
+    }
+
+    /// Distinct column keys over all parts, in order of first appearance.
+    pub fn col_keys(&self) -> Vec<&str> {
+        let mut keys: Vec<&str> = Vec::new();
+        for c in self.parts.iter().flat_map(|p| &p.cols) {
+            if !keys.contains(&c.key.as_str()) {
+                keys.push(&c.key);
+            }
+        }
+        keys
+    }
+
+    /// The leaf rows a group stands for, in template order (nested groups expanded).
+    pub fn leaves(&self, group: &str) -> Vec<&RowDef> {
+        self.rows()
+            .map(|(_, r)| r)
+            .filter(|r| {
+                let mut g = r.group.as_deref();
+                while let Some(k) = g {
+                    if k == group {
+                        return true;
+                    }
+                    g = self.group(k).and_then(|d| d.parent.as_deref());
+                }
+                false
+            })
+            .collect()
+    }
+
+    /// Best template row or group for a found label; `part` restricts rows to one part.
+    pub fn match_row(&self, found: &str, part: Option<usize>) -> Option<Match<'_>> {
+        let norm = labels::normalize(found);
+        let rows = self
+            .rows()
+            .filter(|(p, _)| part.is_none_or(|want| want == *p))
+            .flat_map(|(p, r)| r.labels().map(move |l| (Target::Row(p, r), l)));
+        let groups = self
+            .groups
+            .iter()
+            .flat_map(|g| std::iter::once(g.label.as_str()).chain(g.aliases.iter().map(String::as_str)).map(move |l| (Target::Group(g), l)));
+        best(&norm, rows.chain(groups))
+    }
+
+    /// The part whose caption matches a found caption (t2's 第二十条第（X）项).
+    pub fn match_caption(&self, found: &str) -> Option<usize> {
+        let norm = labels::normalize(found);
+        self.parts
+            .iter()
+            .position(|p| p.caption.as_deref().is_some_and(|c| labels::normalize(c) == norm))
+    }
+}
+
+fn best<'t>(norm: &str, candidates: impl Iterator<Item = (Target<'t>, &'t str)>) -> Option<Match<'t>> {
+    let mut top: Option<Match<'t>> = None;
+    for (target, label) in candidates {
+        let s = labels::score(norm, &labels::normalize(label));
+        if s == 0 {
+            continue;
+        }
+        match &mut top {
+            Some(m) if s < m.score => {}
+            Some(m) if s == m.score => m.ambiguous |= m.target.key() != target.key(),
+            _ => top = Some(Match { target, score: s, ambiguous: false }),
+        }
+    }
+    top
+}
+
+impl Template {
+    pub fn table(&self, key: &str) -> Option<&TableDef> {
+        self.tables.iter().find(|t| t.key == key)
+    }
+
+    /// The section number whose heading this line is (`三、收到和处理…情况`), if any.
+    pub fn match_section(&self, line: &str) -> Option<u8> {
+        let norm = labels::normalize(line);
+        let core = labels::strip_ordinal(&norm);
+        if core.len() == norm.len() {
+            return None; // headings carry their ordinal
+        }
+        self.sections.iter().find_map(|s| {
+            let hit = std::iter::once(&s.title).chain(&s.aliases).any(|t| core == labels::normalize(t));
+            hit.then_some(s.number)
+        })
+    }
+}
+
+const BUILTIN: &[(&str, &str)] = &[
+    ("2019", include_str!("../../templates/2019.toml")),
+    ("2021", include_str!("../../templates/2021.toml")),
+];
+
+/// The embedded templates, oldest first. Parsed once.
+pub fn builtin() -> &'static [Template] {
+    static CELL: OnceLock<Vec<Template>> = OnceLock::new();
+    CELL.get_or_init(|| {
+        BUILTIN
+            .iter()
+            .map(|(name, text)| toml::from_str(text).unwrap_or_else(|e| panic!("embedded template {name}: {e}")))
+            .collect()
+    })
+}
+
+/// A template by id.
+pub fn by_id(id: &str) -> Option<&'static Template> {
+    builtin().iter().find(|t| t.id == id)
+}
+
+/// The default template for a report year (the newest whose `first_year` ≤ year).
+pub fn for_year(year: Option<u16>) -> &'static Template {
+    let all = builtin();
+    let year = year.unwrap_or(u16::MAX);
+    all.iter().rev().find(|t| t.first_year <= year).unwrap_or(&all[0])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_templates_have_the_domain_shapes() {
+        let t19 = by_id("2019").unwrap();
+        let t21 = by_id("2021").unwrap();
+        assert_eq!(t19.table("t3").unwrap().rows().count(), 23);
+        assert_eq!(t21.table("t3").unwrap().rows().count(), 25);
+        assert_eq!(t21.table("t3").unwrap().leaves("results").len(), 21);
+        assert_eq!(t19.table("t3").unwrap().leaves("results").len(), 19);
+        assert_eq!(t21.table("t4").unwrap().rows().count() * 5, 15);
+    }
+
+    #[test]
+    fn rows_match_by_label_variants() {
+        let t3 = by_id("2021").unwrap().table("t3").unwrap();
+        let m = t3.match_row("2.其他法律行政止公开", None).unwrap();
+        assert_eq!(m.target.key(), "denied_law_forbidden");
+        let m = t3.match_row("(七)总计", None).unwrap();
+        assert_eq!((m.target.key(), m.score), ("total_processed", 100));
+        assert_eq!(t3.match_row("（三）不予公开", None).unwrap().target.key(), "denied");
+    }
+
+    #[test]
+    fn sections_need_their_ordinal() {
+        let t = for_year(Some(2020));
+        assert_eq!(t.id, "2019");
+        assert_eq!(t.match_section("三、收到和处理政府信息公开申请情况"), Some(3));
+        assert_eq!(t.match_section("收到和处理政府信息公开申请情况"), None);
+        assert_eq!(t.match_section("三、本年度办理结果"), None);
+    }
+}
