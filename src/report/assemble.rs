@@ -20,12 +20,12 @@ pub fn assemble(path: &str, form: &str, mut doc: RawDocument) -> Result<Report, 
     let default = template::for_year(meta.year);
     let mut diagnostics = std::mem::take(&mut doc.diagnostics);
     let (sections, rows_by_section) = split_sections(&doc, default);
+    diagnostics.extend(missing_sections(default, &sections));
     let mut tables = BTreeMap::new();
     for def in &default.tables {
         let rows = rows_for(def, &sections, &rows_by_section);
         if rows.iter().all(|r| r.values.is_empty()) {
-            let level = if sections.is_empty() { Level::Info } else { Level::Warning };
-            diagnostics.push(diag("import.missing_table", level, format!("未找到{}（{}）", def.name, def.title), None));
+            diagnostics.push(missing_table(def, &sections));
             continue;
         }
         let (table, mut diags) = best_table(&def.key, &rows, default);
@@ -58,42 +58,123 @@ pub fn assemble(path: &str, form: &str, mut doc: RawDocument) -> Result<Report, 
     })
 }
 
+/// A table with no rows: pointed at its section when the section is there.
+fn missing_table(def: &TableDef, sections: &[Section]) -> ImportDiagnostic {
+    let name = format!("未找到{}（{}）", def.name, def.title);
+    match sections.iter().find(|s| s.number == def.section) {
+        Some(s) => {
+            let msg = format!("{name}：“{}”部分中没有可识别的表格行（文本未按单元格分隔，例如数字连写，暂不能拆分成表格）", s.title);
+            diag("import.missing_table", Level::Warning, msg, Some(s.span))
+        }
+        None if sections.is_empty() => diag("import.missing_table", Level::Info, name, None),
+        None => diag("import.missing_table", Level::Warning, format!("{name}：报告中没有该表所在的部分"), None),
+    }
+}
+
+/// Sections 1–6 not found, when some were: pointed at the end of the last section found.
+fn missing_sections(tpl: &Template, sections: &[Section]) -> Vec<ImportDiagnostic> {
+    let Some(last) = sections.last() else { return Vec::new() };
+    let at = Span::new(last.span.end(), 0);
+    tpl.sections
+        .iter()
+        .filter(|d| !sections.iter().any(|s| s.number == d.number))
+        .map(|d| {
+            let ord = CN_ORDINALS.get(usize::from(d.number).wrapping_sub(1)).copied().unwrap_or("");
+            let msg = format!("未找到第{ord}部分“{ord}、{}”", d.title);
+            diag("import.missing_section", Level::Warning, msg, Some(at))
+        })
+        .collect()
+}
+
 fn diag(code: &'static str, level: Level, message: String, span: Option<Span>) -> ImportDiagnostic {
     ImportDiagnostic { code, level, message, span }
 }
 
 /// Section headings found, and the rows under each section number (0 = before any).
+/// Headings are whole lines; a document with fewer than two such headings (a scraped page
+/// with the whole report on one line) is searched for headings inside its lines.
 fn split_sections<'d>(doc: &'d RawDocument, tpl: &Template) -> (Vec<Section>, BTreeMap<u8, Vec<&'d RawRow>>) {
-    let mut heads: Vec<(u8, &Frag)> = Vec::new();
+    let mut heads = headings(doc, tpl, false);
+    if heads.len() < 2 {
+        let inline = headings(doc, tpl, true);
+        if inline.len() > heads.len() {
+            heads = inline;
+        }
+    }
     let mut rows: BTreeMap<u8, Vec<&RawRow>> = BTreeMap::new();
     let mut current = 0;
-    for block in &doc.blocks {
-        match block {
-            Block::Text(f) => {
-                if let Some(n) = tpl.match_section(&f.text) {
-                    // A section number seen again (a table label like 三、本年度办理结果 never
-                    // matches a title) or going backwards is prose, not a heading.
-                    if n > current {
-                        current = n;
-                        heads.push((n, f));
-                    }
-                }
-            }
-            Block::Row(r) => rows.entry(current).or_default().push(r),
+    for (i, block) in doc.blocks.iter().enumerate() {
+        if let Some((_, n, _)) = heads.iter().rev().find(|(b, ..)| *b == i) {
+            current = *n;
+        }
+        if let Block::Row(r) = block {
+            rows.entry(current).or_default().push(r);
         }
     }
     let end = doc.source.trim_end().len();
     let sections = heads
         .iter()
         .enumerate()
-        .map(|(i, (n, f))| {
-            let stop = heads.get(i + 1).map_or(end, |(_, next)| next.span.offset);
+        .map(|(i, (_, n, f))| {
+            let stop = heads.get(i + 1).map_or(end, |(_, _, next)| next.span.offset);
             let body = doc.source[f.span.offset..stop].trim_end();
             let text = body[f.text.len().min(body.len())..].trim().to_string();
             Section { number: *n, title: f.text.clone(), text, span: Span::new(f.span.offset, body.len()) }
         })
         .collect();
     (sections, rows)
+}
+
+/// Section headings in document order as (block index, section number, heading). A section
+/// number seen again (a table label like 三、本年度办理结果 never matches a title) or going
+/// backwards is prose, not a heading.
+fn headings(doc: &RawDocument, tpl: &Template, inline: bool) -> Vec<(usize, u8, Frag)> {
+    let mut heads = Vec::new();
+    let mut current = 0;
+    for (i, block) in doc.blocks.iter().enumerate() {
+        let Block::Text(f) = block else { continue };
+        if inline {
+            for (n, head) in inline_headings(doc, f, tpl, current) {
+                current = n;
+                heads.push((i, n, head));
+            }
+        } else if let Some(n) = tpl.match_section(&f.text).filter(|n| *n > current) {
+            current = n;
+            heads.push((i, n, f.clone()));
+        }
+    }
+    heads
+}
+
+const CN_ORDINALS: [&str; 6] = ["一", "二", "三", "四", "五", "六"];
+
+/// Headings printed inside a line (`…联系。一、总体情况2021年，…`): `{一..六}、{title}` for
+/// sections after `current`, earliest first. Only for text that is its own source slice.
+fn inline_headings(doc: &RawDocument, f: &Frag, tpl: &Template, mut current: u8) -> Vec<(u8, Frag)> {
+    let mut found = Vec::new();
+    if doc.source.get(f.span.offset..f.span.end()) != Some(f.text.as_str()) {
+        return found;
+    }
+    let mut from = 0;
+    loop {
+        let hit = tpl
+            .sections
+            .iter()
+            .filter(|s| s.number > current && (1..=6).contains(&s.number))
+            .flat_map(|s| {
+                let ord = CN_ORDINALS[usize::from(s.number) - 1];
+                std::iter::once(&s.title).chain(&s.aliases).filter_map(move |t| {
+                    let needle = format!("{ord}、{t}");
+                    f.text[from..].find(&needle).map(|at| (from + at, s.number, needle.len()))
+                })
+            })
+            .min_by_key(|(at, _, len)| (*at, std::cmp::Reverse(*len)));
+        let Some((at, n, len)) = hit else { break };
+        found.push((n, Frag::new(&f.text[at..at + len], Span::new(f.span.offset + at, len))));
+        current = n;
+        from = at + len;
+    }
+    found
 }
 
 /// The rows of a table: those under its section; with no section headings at all, every row.
@@ -202,11 +283,22 @@ fn row_table(def: &TableDef, tpl: &str, rows: &[&RawRow]) -> (Table, Vec<ImportD
         }
         table.rows.insert(key.to_string(), out);
     }
-    let missing: Vec<&str> = def.rows().filter(|(_, r)| !table.rows.contains_key(&r.key)).map(|(_, r)| r.label.as_str()).collect();
+    let order: Vec<&str> = def.rows().map(|(_, r)| r.key.as_str()).collect();
+    let last_found = order.iter().rposition(|k| table.rows.contains_key(*k)).unwrap_or(0);
+    let missing: Vec<(usize, &str)> = def
+        .rows()
+        .enumerate()
+        .filter(|(_, (_, r))| !table.rows.contains_key(&r.key))
+        .map(|(i, (_, r))| (i, r.label.as_str()))
+        .collect();
     if !missing.is_empty() {
-        score -= missing.len() as i64;
-        let span = rows.iter().find_map(|r| row_span(r)).map(|s| Span::new(s.offset, 0));
-        let msg = format!("{}缺少 {} 行（{} 年格式）：{}", def.name, missing.len(), tpl, missing.join("、"));
+        // Only holes count against a template: rows missing after the last one found are a
+        // truncated table, which says nothing about its template.
+        score -= missing.iter().filter(|(i, _)| *i < last_found).count() as i64;
+        // Point at where the table stops: that is where the missing rows were expected.
+        let span = rows.iter().rev().find_map(|r| row_span(r)).map(|s| Span::new(s.end(), 0));
+        let labels: Vec<&str> = missing.iter().map(|(_, l)| *l).collect();
+        let msg = format!("{}缺少 {} 行（{} 年格式）：{}", def.name, labels.len(), tpl, labels.join("；"));
         diags.push(diag("import.missing_row", Level::Warning, msg, span));
     }
     (table, diags, score)

@@ -22,12 +22,15 @@ pub fn read(doc: &RawDocument) -> Meta {
             Block::Row(_) => None,
         })
         .collect();
-    let title = texts.iter().take(12).find(|t| t.contains("年度报告") || t.contains("工作报告")).or(texts.first());
-    let title = title.map(|t| {
+    let at = texts.iter().take(12).position(|t| t.contains("年度报告") || t.contains("工作报告"));
+    let title = at.map_or(texts.first(), |i| texts.get(i)).map(|t| {
         let t = TITLE_PREFIXES.iter().find_map(|p| t.strip_prefix(p)).unwrap_or(t);
         t.trim().to_string()
     });
-    let (issuer, year) = title.as_deref().map(issuer_year).unwrap_or((None, None));
+    let (mut issuer, year) = title.as_deref().map(issuer_year).unwrap_or((None, None));
+    if issuer.is_none() {
+        issuer = at.and_then(|i| i.checked_sub(1)).and_then(|i| issuer_line(texts[i]));
+    }
     let published = published(&texts);
     Meta { title, issuer, year, published }
 }
@@ -45,6 +48,14 @@ fn issuer_year(title: &str) -> (Option<String>, Option<u16>) {
         }
     }
     (None, None)
+}
+
+/// A title printed in two lines puts the issuer on the line above (`洪泽区人民政府` /
+/// `2023 年政府信息公开工作年度报告`): a short line without digits or field names.
+fn issuer_line(line: &str) -> Option<String> {
+    let line = line.trim();
+    let plain = !line.chars().any(|c| c.is_ascii_digit() || c == ':' || c == '：' || c == '|');
+    (plain && (2..=30).contains(&line.chars().count())).then(|| line.to_string())
 }
 
 /// `发布时间:2021-01-29 13:17` or a closing `2021年1月29日` line, as YYYY-MM-DD.
@@ -85,6 +96,15 @@ mod tests {
         assert_eq!((i.as_deref(), y), (Some("无锡市滨湖区民政局"), Some(2020)));
         let (i, y) = issuer_year("洪泽区人民政府 2023 年政府信息公开工作年度报告");
         assert_eq!((i.as_deref(), y), (Some("洪泽区人民政府"), Some(2023)));
+    }
+
+    #[test]
+    fn issuer_from_the_line_above_a_two_line_title() {
+        let doc = crate::report::import::text::read("洪泽区人民政府\n2023 年政府信息公开工作年度报告\n一、总体情况\n".into());
+        let m = read(&doc);
+        assert_eq!((m.issuer.as_deref(), m.year), (Some("洪泽区人民政府"), Some(2023)));
+        let doc = crate::report::import::text::read("发布时间:2021-01-29\n2020年政府信息公开工作年度报告\n".into());
+        assert_eq!(read(&doc).issuer, None);
     }
 
     #[test]
