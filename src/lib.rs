@@ -8,9 +8,18 @@
 //!                                      ▲ templates (data: templates/*.toml)
 //! ```
 
+pub mod check;
+pub mod checker;
+pub mod diagnostics;
+pub mod eval;
+pub mod pack;
 pub mod report;
+pub mod syntax;
 pub mod template;
 
+pub use checker::Checker;
+pub use eval::{Finding, FindingClass};
+pub use pack::Pack;
 pub use report::{read, read_file, Form, ImportError, Report};
 pub mod cli;
 pub mod render;

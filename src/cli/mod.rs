@@ -20,6 +20,23 @@ enum Format {
 
 #[derive(Subcommand)]
 enum Command {
+    /// 用规则包检查报告的勾稽关系（默认运行内置官方规则包）
+    Check {
+        /// 报告文件（可多个）
+        #[arg(required = true)]
+        reports: Vec<String>,
+        /// 追加规则包（目录或 .gouji 文件），可多次使用
+        #[arg(long = "rules")]
+        rules: Vec<std::path::PathBuf>,
+        /// 不运行内置官方规则包，只运行 --rules 指定的
+        #[arg(long)]
+        no_default_rules: bool,
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+        /// 指定来源形式（默认按内容识别）
+        #[arg(long, value_enum)]
+        form: Option<Form>,
+    },
     /// 读取报告，输出规范模型（表格与单元格）
     Parse {
         /// 报告文件
@@ -43,6 +60,78 @@ pub fn run() -> ExitCode {
     };
     match cli.command {
         Command::Parse { file, format, form } => parse(&file, format, form),
+        Command::Check { reports, rules, no_default_rules, format, form } => check(&reports, &rules, no_default_rules, format, form),
+    }
+}
+
+/// Colour only on a terminal.
+fn color() -> bool {
+    use std::io::IsTerminal;
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+/// Load the packs to run; rule-file mistakes are printed, pointed, and end the run.
+fn load_packs(rules: &[std::path::PathBuf], no_default: bool) -> Result<crate::Checker, ExitCode> {
+    let mut packs = Vec::new();
+    if !no_default {
+        packs.push(crate::Pack::official().clone());
+    }
+    let mut failed = false;
+    for path in rules {
+        match crate::Pack::load(path) {
+            Ok(p) => packs.push(p),
+            Err(errs) => {
+                failed = true;
+                for d in errs.diagnostics() {
+                    eprintln!("{}", crate::diagnostics::render(&d, color()));
+                }
+            }
+        }
+    }
+    if failed {
+        return Err(ExitCode::from(2));
+    }
+    if packs.is_empty() {
+        eprintln!("没有可运行的规则：使用了 --no-default-rules 但没有给出 --rules");
+        return Err(ExitCode::from(2));
+    }
+    Ok(crate::Checker::new(packs))
+}
+
+fn check(reports: &[String], rules: &[std::path::PathBuf], no_default: bool, format: Format, form: Option<Form>) -> ExitCode {
+    let checker = match load_packs(rules, no_default) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let outcomes: Vec<(String, crate::render::check::Outcome)> = reports
+        .iter()
+        .map(|path| {
+            let o = report::read_file(path, form).map(|r| {
+                let f = checker.check(&r);
+                (r, f)
+            });
+            (path.clone(), o)
+        })
+        .collect();
+    match format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(&crate::render::check::json(&outcomes)).unwrap_or_default()),
+        Format::Human => {
+            for (path, o) in &outcomes {
+                let text = crate::render::check::human(&checker, path, o, color());
+                if o.is_err() {
+                    eprint!("{text}");
+                } else {
+                    print!("{text}");
+                }
+            }
+        }
+    }
+    if outcomes.iter().any(|(_, o)| o.is_err()) {
+        ExitCode::from(2)
+    } else if crate::render::check::has_error(&outcomes) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     }
 }
 

@@ -1,3 +1,4 @@
 //! Renderers: a report or findings as text for people or JSON for programs.
 
+pub mod check;
 pub mod parse;

@@ -42,6 +42,9 @@ pub struct ColDef {
     pub domain: Domain,
     /// The unit the header states for the whole column (`万元`).
     pub unit: Option<String>,
+    /// Label and aliases in normal form, filled at load.
+    #[serde(skip)]
+    pub norms: Vec<String>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -52,6 +55,9 @@ pub struct RowDef {
     pub aliases: Vec<String>,
     /// The group this row is a leaf of.
     pub group: Option<String>,
+    /// Label and aliases in normal form, filled at load.
+    #[serde(skip)]
+    pub norms: Vec<String>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -61,6 +67,9 @@ pub struct GroupDef {
     #[serde(default)]
     pub aliases: Vec<String>,
     pub parent: Option<String>,
+    /// Label and aliases in normal form, filled at load.
+    #[serde(skip)]
+    pub norms: Vec<String>,
 }
 
 /// A stacked sub-table: its caption (t2's 第二十条第（X）项), columns and rows.
@@ -122,9 +131,22 @@ pub struct Match<'t> {
     pub ambiguous: bool,
 }
 
-impl RowDef {
-    fn labels(&self) -> impl Iterator<Item = &str> {
-        std::iter::once(self.label.as_str()).chain(self.aliases.iter().map(String::as_str))
+fn norms_of(label: &str, aliases: &[String]) -> Vec<String> {
+    std::iter::once(label).chain(aliases.iter().map(String::as_str)).map(labels::normalize).collect()
+}
+
+impl Template {
+    /// Parse a template file and precompute label normal forms.
+    pub fn from_toml(text: &str) -> Result<Template, toml::de::Error> {
+        let mut t: Template = toml::from_str(text)?;
+        for table in &mut t.tables {
+            for part in &mut table.parts {
+                part.cols.iter_mut().for_each(|c| c.norms = norms_of(&c.label, &c.aliases));
+                part.rows.iter_mut().for_each(|r| r.norms = norms_of(&r.label, &r.aliases));
+            }
+            table.groups.iter_mut().for_each(|g| g.norms = norms_of(&g.label, &g.aliases));
+        }
+        Ok(t)
     }
 }
 
@@ -185,11 +207,8 @@ impl TableDef {
         let rows = self
             .rows()
             .filter(|(p, _)| part.is_none_or(|want| want == *p))
-            .flat_map(|(p, r)| r.labels().map(move |l| (Target::Row(p, r), l)));
-        let groups = self
-            .groups
-            .iter()
-            .flat_map(|g| std::iter::once(g.label.as_str()).chain(g.aliases.iter().map(String::as_str)).map(move |l| (Target::Group(g), l)));
+            .flat_map(|(p, r)| r.norms.iter().map(move |l| (Target::Row(p, r), l.as_str())));
+        let groups = self.groups.iter().flat_map(|g| g.norms.iter().map(move |l| (Target::Group(g), l.as_str())));
         best(&norm, rows.chain(groups))
     }
 
@@ -205,7 +224,7 @@ impl TableDef {
 fn best<'t>(norm: &str, candidates: impl Iterator<Item = (Target<'t>, &'t str)>) -> Option<Match<'t>> {
     let mut top: Option<Match<'t>> = None;
     for (target, label) in candidates {
-        let s = labels::score(norm, &labels::normalize(label));
+        let s = labels::score(norm, label);
         if s == 0 {
             continue;
         }
@@ -248,7 +267,7 @@ pub fn builtin() -> &'static [Template] {
     CELL.get_or_init(|| {
         BUILTIN
             .iter()
-            .map(|(name, text)| toml::from_str(text).unwrap_or_else(|e| panic!("embedded template {name}: {e}")))
+            .map(|(name, text)| Template::from_toml(text).unwrap_or_else(|e| panic!("embedded template {name}: {e}")))
             .collect()
     })
 }

@@ -1,0 +1,150 @@
+//! The resolved form of a rule, for one template: every name is a table, row or column
+//! key or a variable slot. Built once per pack load; evaluated against many reports.
+
+use crate::syntax::ast::{BinOp, BlankPolicy, Class, Quant, Severity};
+use crate::syntax::Span;
+use rust_decimal::Decimal;
+
+/// A rule resolved against every template it applies to.
+#[derive(Debug, Clone)]
+pub struct CompiledRule {
+    pub id: String,
+    pub title: String,
+    pub severity: Severity,
+    pub blank: BlankPolicy,
+    pub class: Class,
+    /// All failures in one finding.
+    pub once: bool,
+    pub message: Option<Vec<MsgPart>>,
+    /// The whole rule in its file, and its id.
+    pub span: Span,
+    pub id_span: Span,
+    /// The table the rule is about (the first one it names).
+    pub primary_table: String,
+    /// Per top-level op: the table it is about; that table's template in the report picks
+    /// which variant the op is evaluated from (mixed reports have per-table templates).
+    pub op_tables: Vec<Option<String>>,
+    /// Per template id: the resolved body, or `None` where the rule's names do not exist.
+    pub variants: Vec<(String, Option<Vec<Op>>)>,
+    /// Variable names by slot (for messages and bindings).
+    pub slot_names: Vec<String>,
+    /// Rule-level cases, kept for `gouji test`.
+    pub cases: Vec<crate::syntax::ast::Case>,
+}
+
+impl CompiledRule {
+    pub fn body_for(&self, template: &str) -> Option<&[Op]> {
+        self.variants.iter().find(|(t, _)| t == template).and_then(|(_, b)| b.as_deref())
+    }
+}
+
+/// A message template: text and `{name}` holes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MsgPart {
+    Text(String),
+    Slot(usize),
+    Lhs,
+    Rhs,
+    Delta,
+    /// The involved cells, listed.
+    Cells,
+    /// How many cells are involved.
+    Count,
+}
+
+#[derive(Debug, Clone)]
+pub enum Op {
+    Let(usize, Ex),
+    /// A guard: when false (or not assessable), the rest of the block does not apply.
+    When(Ex),
+    Check { ex: Ex, within: Option<Decimal>, span: Span },
+    ForEach { slot: usize, quant: Quant, items: Vec<Binding>, body: Vec<Op> },
+}
+
+/// What a quantifier variable stands for in one iteration.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Binding {
+    /// A column (`col`) of a table.
+    Col { table: String, key: String, label: String },
+    /// A row (`row`) or 表四 block (`block`).
+    Row { table: String, key: String, label: String },
+    /// One cell (`cell`).
+    Cell(CellAddr),
+}
+
+impl Binding {
+    pub fn key(&self) -> String {
+        match self {
+            Binding::Col { key, .. } | Binding::Row { key, .. } => key.clone(),
+            Binding::Cell(a) => format!("{}.{}.{}", a.table, a.row, a.col),
+        }
+    }
+    pub fn label(&self) -> String {
+        match self {
+            Binding::Col { label, .. } | Binding::Row { label, .. } => label.clone(),
+            Binding::Cell(a) => format!("{}·{}", a.row_label, a.col_label),
+        }
+    }
+}
+
+/// A fixed cell of a template.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CellAddr {
+    pub table: String,
+    pub row: String,
+    pub col: String,
+    pub row_label: String,
+    pub col_label: String,
+    pub domain: crate::template::Domain,
+}
+
+/// One side of a resolved cell reference.
+#[derive(Debug, Clone)]
+pub enum Sel {
+    /// Fixed keys with their printed labels (one, or a group / range / list).
+    Keys(Vec<(String, String)>),
+    /// A quantifier variable.
+    Var(usize),
+}
+
+/// A resolved cell reference: one cell, or a set for `sum`.
+#[derive(Debug, Clone)]
+pub struct CellSet {
+    pub table: String,
+    pub rows: Sel,
+    pub cols: Sel,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Func {
+    Sum,
+    Abs,
+    Min,
+    Max,
+    /// Cell predicates: look at the cell's state, not its value.
+    IsBlank,
+    IsNumber,
+    IsMarker,
+    IsText,
+    Present,
+    /// The number fits its column's domain (count / signed / decimal).
+    Valid,
+}
+
+#[derive(Debug, Clone)]
+pub enum Ex {
+    Num(Decimal),
+    Str(String),
+    /// A `let` variable.
+    Slot(usize),
+    /// A `for each cell` variable, read as a cell.
+    CellVar(usize, Span),
+    Cells(CellSet),
+    Template,
+    Year,
+    Call(Func, Vec<Ex>, Span),
+    Neg(Box<Ex>),
+    Not(Box<Ex>),
+    Bin(BinOp, Box<Ex>, Box<Ex>),
+}

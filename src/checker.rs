@@ -1,0 +1,41 @@
+//! The small embedding API: load packs once, check many reports.
+//!
+//! ```no_run
+//! let checker = gouji::Checker::official();
+//! let report = gouji::read_file("report.txt", None).unwrap();
+//! for f in checker.check(&report) {
+//!     println!("{} {}", f.rule, f.message);
+//! }
+//! ```
+
+use crate::eval::Finding;
+use crate::pack::Pack;
+use crate::report::Report;
+
+/// A set of compiled packs.
+#[derive(Debug, Clone)]
+pub struct Checker {
+    pub packs: Vec<Pack>,
+}
+
+impl Checker {
+    /// The embedded official pack only.
+    pub fn official() -> Checker {
+        Checker { packs: vec![Pack::official().clone()] }
+    }
+
+    pub fn new(packs: Vec<Pack>) -> Checker {
+        Checker { packs }
+    }
+
+    /// Findings of every pack, in pack order then rule order.
+    pub fn check(&self, report: &Report) -> Vec<Finding> {
+        let mut out = Vec::new();
+        for (i, pack) in self.packs.iter().enumerate() {
+            let mut f = pack.check(report);
+            f.iter_mut().for_each(|f| f.pack = i);
+            out.append(&mut f);
+        }
+        out
+    }
+}

@@ -1,0 +1,116 @@
+//! A finding as a miette diagnostic: shown inside the report source with every involved
+//! cell labelled (`本年新收·自然人 = 5`), both sides and the delta in the help, and where
+//! the rule is defined as a related diagnostic in the rule file.
+
+use crate::eval::{Finding, FindingClass};
+use crate::report::Report;
+use crate::syntax::ast::Severity;
+use crate::syntax::Span;
+use miette::{Diagnostic, LabeledSpan, NamedSource, SourceCode};
+use std::fmt;
+use std::sync::Arc;
+
+/// A failed (or not assessable) rule on one report.
+#[derive(Debug)]
+pub struct FindingDiagnostic {
+    pub finding: Finding,
+    pub report: NamedSource<Arc<str>>,
+    pub rule: Option<RuleLocation>,
+}
+
+/// Where a rule is written, shown beside a finding.
+#[derive(Debug)]
+pub struct RuleLocation {
+    pub source: NamedSource<Arc<str>>,
+    pub span: Span,
+    pub id: String,
+}
+
+impl FindingDiagnostic {
+    pub fn new(finding: &Finding, report: &Report, rule_file: Option<(&str, &Arc<str>)>) -> Self {
+        let rule = rule_file.map(|(name, text)| RuleLocation {
+            source: NamedSource::new(name, text.clone()),
+            span: finding.check_span,
+            id: finding.rule.clone(),
+        });
+        FindingDiagnostic { finding: finding.clone(), report: NamedSource::new(&report.path, report.source.clone()), rule }
+    }
+}
+
+impl fmt::Display for FindingDiagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "[{}] {}", self.finding.rule, self.finding.message)
+    }
+}
+
+impl std::error::Error for FindingDiagnostic {}
+
+impl Diagnostic for FindingDiagnostic {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        let class = match self.finding.class {
+            FindingClass::ReportError => "报告错误",
+            FindingClass::ExtractionDoubt => "提取存疑",
+            FindingClass::NotAssessable => "无法评估",
+        };
+        Some(Box::new(format!("{} · {}", self.finding.title, class)))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.finding.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Info => miette::Severity::Advice,
+        })
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        let f = &self.finding;
+        let mut lines = Vec::new();
+        if let (Some(l), Some(r)) = (f.lhs, f.rhs) {
+            let d = f.delta.map_or("?".into(), |d| d.normalize().to_string());
+            lines.push(format!("左边 = {}，右边 = {}，差 Δ = {}", l.normalize(), r.normalize(), d));
+        }
+        let unseen: Vec<String> = f.cells.iter().filter(|c| c.span.is_none()).map(|c| c.describe()).collect();
+        if !unseen.is_empty() {
+            lines.push(format!("报告中缺少：{}", unseen.join("、")));
+        }
+        (!lines.is_empty()).then(|| Box::new(lines.join("\n")) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(&self.report)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let labels = self.finding.cells.iter().filter_map(|c| {
+            let span = c.span?;
+            Some(LabeledSpan::new(Some(c.describe()), span.offset, span.len))
+        });
+        Some(Box::new(labels.collect::<Vec<_>>().into_iter()))
+    }
+
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
+        let rule = self.rule.as_ref()?;
+        Some(Box::new(std::iter::once(rule as &dyn Diagnostic)))
+    }
+}
+
+impl fmt::Display for RuleLocation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "规则 {} 定义于此", self.id)
+    }
+}
+
+impl std::error::Error for RuleLocation {}
+
+impl Diagnostic for RuleLocation {
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(miette::Severity::Advice)
+    }
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(&self.source)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(Some("检查的条件".into()), self.span))))
+    }
+}

@@ -1,0 +1,18 @@
+//! Diagnostics: rule-file mistakes (`rules`) and report findings rendered inside the
+//! report source (`findings`), plus the one miette handler setup (`render`).
+
+pub mod findings;
+pub mod rules;
+
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme};
+
+/// Render a diagnostic as text: unicode, no colour unless `color`, width 100.
+pub fn render(diag: &dyn Diagnostic, color: bool) -> String {
+    let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    let handler = GraphicalReportHandler::new_themed(theme).with_width(100).with_links(false);
+    let mut out = String::new();
+    if handler.render_report(&mut out, diag).is_err() {
+        out = diag.to_string();
+    }
+    out
+}

@@ -1,0 +1,214 @@
+//! Rule-file mistakes: one kind per failure class, each pointed at its span in the rule
+//! file, with what was expected or a did-you-mean.
+
+use crate::syntax::{SourceId, Span};
+use miette::{Diagnostic, LabeledSpan, NamedSource, SourceCode};
+use std::fmt;
+use std::sync::Arc;
+
+/// What is wrong in a rule file.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RuleErrorKind {
+    /// The text does not follow the grammar.
+    Syntax { expected: Vec<String>, found: String },
+    /// `表五[…]`: no such table in any template.
+    UnknownTable { name: String, suggestions: Vec<String> },
+    /// A row or group label that no template row matches.
+    UnknownRow { name: String, table: String, suggestions: Vec<String> },
+    /// A column label that no template column matches.
+    UnknownCol { name: String, table: String, suggestions: Vec<String> },
+    /// A short label that fits several rows or columns.
+    Ambiguous { name: String, candidates: Vec<String> },
+    /// A bare word that is no variable in scope.
+    UnknownName { name: String, suggestions: Vec<String> },
+    /// `foo(…)`: no such function.
+    UnknownFunction { name: String, suggestions: Vec<String> },
+    /// A function called with the wrong number of arguments.
+    Arity { name: String, want: &'static str, got: usize },
+    /// A value used where it cannot be (a set of cells in arithmetic, a column as a number …).
+    Type { message: String, help: Option<String> },
+    /// `{x}` in a message names nothing the rule defines.
+    MessageName { name: String },
+    /// Two rules with one id.
+    DuplicateRule { id: String },
+    /// A rule with nothing to check.
+    NoCheck { id: String },
+    /// An include that cannot be read, or that includes itself.
+    Include { path: String, why: String },
+    /// The pack manifest is missing or malformed.
+    Manifest { why: String },
+    /// A rule-level case that names something wrong (template, expected outcome).
+    Case { message: String },
+}
+
+/// A rule-file mistake at a span.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleError {
+    pub kind: RuleErrorKind,
+    pub span: Span,
+}
+
+impl RuleError {
+    pub fn new(kind: RuleErrorKind, span: Span) -> Self {
+        RuleError { kind, span }
+    }
+
+    pub fn code(&self) -> &'static str {
+        use RuleErrorKind::*;
+        match self.kind {
+            Syntax { .. } => "gouji::syntax::unexpected",
+            UnknownTable { .. } => "gouji::check::unknown_table",
+            UnknownRow { .. } => "gouji::check::unknown_row",
+            UnknownCol { .. } => "gouji::check::unknown_col",
+            Ambiguous { .. } => "gouji::check::ambiguous_label",
+            UnknownName { .. } => "gouji::check::unknown_name",
+            UnknownFunction { .. } => "gouji::check::unknown_function",
+            Arity { .. } => "gouji::check::arity",
+            Type { .. } => "gouji::check::type_error",
+            MessageName { .. } => "gouji::check::message_name",
+            DuplicateRule { .. } => "gouji::check::duplicate_rule",
+            NoCheck { .. } => "gouji::check::no_check",
+            Include { .. } => "gouji::pack::include",
+            Manifest { .. } => "gouji::pack::manifest",
+            Case { .. } => "gouji::check::case",
+        }
+    }
+
+    /// The one-line message.
+    pub fn message(&self) -> String {
+        use RuleErrorKind::*;
+        match &self.kind {
+            Syntax { found, .. } if found.is_empty() => "语法错误：文件意外结束".into(),
+            Syntax { found, .. } => format!("语法错误：此处不应出现“{found}”"),
+            UnknownTable { name, .. } => format!("未知的表格“{name}”"),
+            UnknownRow { name, table, .. } => format!("{table}中没有名为“{name}”的行"),
+            UnknownCol { name, table, .. } => format!("{table}中没有名为“{name}”的列"),
+            Ambiguous { name, candidates } => format!("“{name}”有歧义：可指 {} 个不同的行或列", candidates.len()),
+            UnknownName { name, .. } => format!("未定义的名称“{name}”"),
+            UnknownFunction { name, .. } => format!("未知的函数“{name}”"),
+            Arity { name, want, got } => format!("函数 {name} 需要 {want} 个参数，这里给了 {got} 个"),
+            Type { message, .. } => message.clone(),
+            MessageName { name } => format!("消息中的“{{{name}}}”不是本规则定义的名称"),
+            DuplicateRule { id } => format!("规则编号“{id}”重复"),
+            NoCheck { id } => format!("规则“{id}”没有任何 check 语句"),
+            Include { path, why } => format!("无法包含“{path}”：{why}"),
+            Manifest { why } => format!("规则包清单有误：{why}"),
+            Case { message } => message.clone(),
+        }
+    }
+
+    /// The short label under the span.
+    pub fn label(&self) -> String {
+        use RuleErrorKind::*;
+        match &self.kind {
+            Syntax { expected, .. } if !expected.is_empty() => format!("此处应为 {}", expected.join("、")),
+            Syntax { .. } => "无法解析".into(),
+            UnknownTable { .. } => "未知表格".into(),
+            UnknownRow { .. } => "未知的行".into(),
+            UnknownCol { .. } => "未知的列".into(),
+            Ambiguous { .. } => "有歧义".into(),
+            UnknownName { .. } | MessageName { .. } => "未定义".into(),
+            UnknownFunction { .. } => "未知函数".into(),
+            Arity { .. } => "参数个数不对".into(),
+            Type { .. } => "类型不符".into(),
+            DuplicateRule { .. } => "重复的编号".into(),
+            NoCheck { .. } => "没有 check".into(),
+            Include { .. } => "无法包含".into(),
+            Manifest { .. } | Case { .. } => "此处".into(),
+        }
+    }
+
+    /// A sentence of help, with did-you-mean.
+    pub fn help(&self) -> Option<String> {
+        use RuleErrorKind::*;
+        let did_you_mean = |s: &[String]| match s {
+            [] => None,
+            [one] => Some(format!("您是否指“{one}”？")),
+            many => Some(format!("您是否指：{}？", many.iter().map(|s| format!("“{s}”")).collect::<Vec<_>>().join("、"))),
+        };
+        match &self.kind {
+            UnknownTable { suggestions, .. } => did_you_mean(suggestions).or(Some("可用的表格：表二、表三、表四（或 t2、t3、t4）".into())),
+            UnknownRow { suggestions, .. } | UnknownCol { suggestions, .. } | UnknownName { suggestions, .. }
+            | UnknownFunction { suggestions, .. } => did_you_mean(suggestions),
+            Ambiguous { candidates, .. } => Some(format!("请写出更完整的名称，候选：{}", candidates.join("、"))),
+            Type { help, .. } => help.clone(),
+            MessageName { .. } => Some("消息中可以使用 let 定义的名称、for each 的变量，以及 {lhs}、{rhs}、{delta}、{cells}".into()),
+            NoCheck { .. } => Some("规则至少要有一条 check 语句，例如 check 表三[（七）总计, 总计] >= 0".into()),
+            _ => None,
+        }
+    }
+}
+
+/// All mistakes found in a pack, with the rule files to show them in.
+#[derive(Debug, Clone)]
+pub struct RuleErrors {
+    pub errors: Vec<RuleError>,
+    /// File name and text, by `SourceId`.
+    pub sources: Vec<(String, Arc<str>)>,
+}
+
+impl RuleErrors {
+    /// One miette diagnostic per error, each with its own file.
+    pub fn diagnostics(&self) -> Vec<PointedRuleError> {
+        self.errors
+            .iter()
+            .map(|e| {
+                let (name, text) = self.sources.get(e.span.source.0 as usize).cloned().unwrap_or_else(|| ("<规则>".into(), Arc::from("")));
+                PointedRuleError { error: e.clone(), source: NamedSource::new(name, text) }
+            })
+            .collect()
+    }
+
+    pub fn file_name(&self, id: SourceId) -> &str {
+        self.sources.get(id.0 as usize).map_or("<规则>", |(n, _)| n.as_str())
+    }
+}
+
+impl fmt::Display for RuleErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "规则文件有 {} 处错误", self.errors.len())
+    }
+}
+
+impl std::error::Error for RuleErrors {}
+
+impl Diagnostic for RuleErrors {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new("gouji::rules"))
+    }
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
+        None
+    }
+}
+
+/// One rule error with its file, ready for miette.
+#[derive(Debug)]
+pub struct PointedRuleError {
+    pub error: RuleError,
+    pub source: NamedSource<Arc<str>>,
+}
+
+impl fmt::Display for PointedRuleError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.error.message())
+    }
+}
+
+impl std::error::Error for PointedRuleError {}
+
+impl Diagnostic for PointedRuleError {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(self.error.code()))
+    }
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.error.help().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(&self.source)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let span = self.error.span;
+        let label = LabeledSpan::new_with_span(Some(self.error.label()), span);
+        Some(Box::new(std::iter::once(label)))
+    }
+}

@@ -1,0 +1,574 @@
+//! Evaluation: compiled rules × one report → findings. One verdict per rule and binding:
+//! pass, fail (a finding), or not assessable. Evaluation only reads the report; it always
+//! terminates (quantifiers range over template rows and columns, no loops or recursion
+//! beyond the rule's own expression depth).
+
+pub mod finding;
+
+use crate::check::ir::*;
+use crate::report::model::{Cell, CellState, Report};
+use crate::syntax::ast::{BinOp, BlankPolicy, Class};
+use crate::syntax::Span;
+pub use finding::{BindingOut, Finding, FindingCell, FindingClass};
+use rust_decimal::Decimal;
+
+#[derive(Debug, Clone, PartialEq)]
+enum Val {
+    Num(Decimal),
+    Bool(bool),
+    Str(String),
+    /// Not assessable: a needed cell is missing, blank (under `blank skip`) or unreadable.
+    Absent,
+}
+
+#[derive(Clone)]
+enum Slot<'r> {
+    Empty,
+    Value(Val, Vec<FindingCell>),
+    Bound(&'r Binding),
+}
+
+struct Ctx<'r> {
+    report: &'r Report,
+    rule: &'r CompiledRule,
+    template: &'r str,
+    slots: Vec<Slot<'r>>,
+    /// Cells read by the expression being evaluated.
+    trace: Vec<FindingCell>,
+    /// A blank met under `blank finding`.
+    blank_hit: bool,
+    findings: Vec<Finding>,
+    /// Failures held back for `report once`.
+    held: Vec<Finding>,
+    /// Tables found missing (one not-assessable finding each).
+    missing_tables: Vec<String>,
+}
+
+/// Evaluate compiled rules against a report, in rule order.
+pub fn evaluate(rules: &[CompiledRule], report: &Report) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for rule in rules {
+        let mut ctx = Ctx {
+            report,
+            rule,
+            template: "",
+            slots: vec![Slot::Empty; rule.slot_names.len()],
+            trace: Vec::new(),
+            blank_hit: false,
+            findings: Vec::new(),
+            held: Vec::new(),
+            missing_tables: Vec::new(),
+        };
+        for (i, table) in rule.op_tables.iter().enumerate() {
+            let table = table.as_deref().unwrap_or(&rule.primary_table);
+            let template = report.tables.get(table).map(|t| t.template.as_str()).or(report.template.as_deref()).unwrap_or("");
+            // A rule whose names do not exist in this table's template does not apply.
+            let Some(op) = rule.body_for(template).and_then(|b| b.get(i)) else { continue };
+            ctx.template = template;
+            if !ctx.op(op) {
+                break;
+            }
+        }
+        ctx.flush_once();
+        out.append(&mut ctx.findings);
+    }
+    out
+}
+
+impl<'r> Ctx<'r> {
+    fn block(&mut self, ops: &'r [Op]) {
+        for op in ops {
+            if !self.op(op) {
+                return;
+            }
+        }
+    }
+
+    /// Run one op; false when a guard ends the enclosing block.
+    fn op(&mut self, op: &'r Op) -> bool {
+        match op {
+            Op::Let(slot, ex) => {
+                self.trace.clear();
+                let v = self.eval(ex);
+                self.slots[*slot] = Slot::Value(v, std::mem::take(&mut self.trace));
+            }
+            Op::When(ex) => {
+                self.trace.clear();
+                return self.eval(ex) == Val::Bool(true);
+            }
+            Op::Check { ex, within, span } => self.check(ex, *within, *span),
+            Op::ForEach { slot, items, body, .. } => {
+                if let Some(table) = items.first().map(binding_table).filter(|t| !self.report.tables.contains_key(*t)) {
+                    self.not_assessable_table(table);
+                    return true;
+                }
+                for item in items {
+                    self.slots[*slot] = Slot::Bound(item);
+                    self.block(body);
+                }
+                self.slots[*slot] = Slot::Empty;
+            }
+        }
+        true
+    }
+
+    fn check(&mut self, ex: &'r Ex, within: Option<Decimal>, span: Span) {
+        self.trace.clear();
+        self.blank_hit = false;
+        let (verdict, sides) = match ex {
+            Ex::Bin(op, l, r) if op.is_comparison() => {
+                let (lv, rv) = (self.eval(l), self.eval(r));
+                let sides = match (&lv, &rv) {
+                    (Val::Num(a), Val::Num(b)) => Some((*a, *b)),
+                    _ => None,
+                };
+                (compare(*op, &lv, &rv, within.unwrap_or_default()), sides)
+            }
+            _ => (self.eval(ex), None),
+        };
+        let class = match verdict {
+            Val::Bool(true) => return,
+            _ if self.blank_hit => FindingClass::ReportError,
+            Val::Bool(false) if self.rule.class == Class::Doubt => FindingClass::ExtractionDoubt,
+            Val::Bool(false) => FindingClass::ReportError,
+            _ => FindingClass::NotAssessable,
+        };
+        let finding = self.finding(class, sides, span);
+        if self.rule.once && class != FindingClass::NotAssessable {
+            self.held.push(finding);
+        } else {
+            self.findings.push(finding);
+        }
+    }
+
+    fn finding(&mut self, class: FindingClass, sides: Option<(Decimal, Decimal)>, span: Span) -> Finding {
+        let mut cells: Vec<FindingCell> = Vec::new();
+        for c in self.trace.drain(..) {
+            if !cells.iter().any(|k| k.table == c.table && k.row == c.row && k.col == c.col) {
+                cells.push(c);
+            }
+        }
+        let binding = self.binding();
+        let (lhs, rhs) = (sides.map(|s| s.0), sides.map(|s| s.1));
+        let delta = sides.and_then(|(a, b)| a.checked_sub(b));
+        let message = self.message(class, &cells, &binding, sides);
+        let keys: Vec<&str> = binding.iter().map(|b| b.key.as_str()).collect();
+        let year = self.report.year.map(|y| y.to_string()).unwrap_or_default();
+        let mut id_parts = vec![self.rule.id.as_str(), self.report.issuer.as_deref().unwrap_or(""), &year];
+        id_parts.extend(keys);
+        Finding {
+            id: finding::fingerprint(&id_parts),
+            rule: self.rule.id.clone(),
+            title: self.rule.title.clone(),
+            severity: if class == FindingClass::NotAssessable { crate::syntax::ast::Severity::Info } else { self.rule.severity },
+            class,
+            message,
+            binding,
+            cells,
+            lhs,
+            rhs,
+            delta,
+            pack: 0,
+            rule_span: self.rule.span,
+            check_span: span,
+        }
+    }
+
+    fn binding(&self) -> Vec<BindingOut> {
+        self.slots
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| match s {
+                Slot::Bound(b) => Some(BindingOut { var: self.rule.slot_names[i].clone(), key: b.key(), label: b.label() }),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn message(&self, class: FindingClass, cells: &[FindingCell], binding: &[BindingOut], sides: Option<(Decimal, Decimal)>) -> String {
+        let num = |d: Option<Decimal>| d.map_or("?".to_string(), |d| d.normalize().to_string());
+        let mut text = match &self.rule.message {
+            Some(parts) => parts
+                .iter()
+                .map(|p| match p {
+                    MsgPart::Text(t) => t.clone(),
+                    MsgPart::Lhs => num(sides.map(|s| s.0)),
+                    MsgPart::Rhs => num(sides.map(|s| s.1)),
+                    MsgPart::Delta => num(sides.and_then(|s| s.0.checked_sub(s.1))),
+                    MsgPart::Cells => cells.iter().map(FindingCell::name).collect::<Vec<_>>().join("、"),
+                    MsgPart::Count => cells.len().to_string(),
+                    MsgPart::Slot(i) => self.slot_text(*i),
+                })
+                .collect(),
+            None => {
+                let at = binding.iter().map(|b| b.label.clone()).collect::<Vec<_>>().join("、");
+                let at = if at.is_empty() { String::new() } else { format!("（{at}）") };
+                match sides {
+                    Some((a, b)) => format!("{}{at}：左边 {}，右边 {}，差 {}", self.rule.title, num(Some(a)), num(Some(b)), num(a.checked_sub(b))),
+                    None => format!("{}{at}", self.rule.title),
+                }
+            }
+        };
+        match class {
+            FindingClass::NotAssessable => {
+                let why: Vec<String> = cells.iter().filter(|c| c.value.is_none()).map(FindingCell::describe).collect();
+                text = format!("无法评估：{}（{}）", self.rule.title, why.join("，"));
+                if !binding.is_empty() {
+                    let at: Vec<String> = binding.iter().map(|b| b.label.clone()).collect();
+                    text = format!("{}，位置：{}", text, at.join("、"));
+                }
+            }
+            _ => {
+                let zeros: Vec<String> = cells.iter().filter(|c| c.blank_as_zero).map(FindingCell::name).collect();
+                if !zeros.is_empty() {
+                    text.push_str(&format!("（空白按 0 计：{}）", zeros.join("、")));
+                }
+            }
+        }
+        text
+    }
+
+    fn slot_text(&self, i: usize) -> String {
+        match self.slots.get(i) {
+            Some(Slot::Value(Val::Num(d), _)) => d.normalize().to_string(),
+            Some(Slot::Value(Val::Bool(b), _)) => if *b { "是" } else { "否" }.into(),
+            Some(Slot::Value(Val::Str(s), _)) => s.clone(),
+            Some(Slot::Value(Val::Absent, _)) => "（无法读取）".into(),
+            Some(Slot::Bound(b)) => b.label(),
+            _ => String::new(),
+        }
+    }
+
+    /// Merge the held failures of a `report once` rule into one finding.
+    fn flush_once(&mut self) {
+        if self.held.is_empty() {
+            return;
+        }
+        let held = std::mem::take(&mut self.held);
+        let mut first = held[0].clone();
+        let mut cells: Vec<FindingCell> = Vec::new();
+        for c in held.iter().flat_map(|f| f.cells.iter().cloned()) {
+            if !cells.iter().any(|k| k.table == c.table && k.row == c.row && k.col == c.col) {
+                cells.push(c);
+            }
+        }
+        let year = self.report.year.map(|y| y.to_string()).unwrap_or_default();
+        first.id = finding::fingerprint(&[&self.rule.id, self.report.issuer.as_deref().unwrap_or(""), &year]);
+        first.binding.clear();
+        first.cells = cells;
+        first.message = match &self.rule.message {
+            Some(_) => self.message(first.class, &first.cells, &[], None),
+            None => format!("{}：{} 处", self.rule.title, held.len()),
+        };
+        first.lhs = None;
+        first.rhs = None;
+        first.delta = None;
+        self.findings.push(first);
+    }
+
+    fn not_assessable_table(&mut self, table: &str) {
+        if self.missing_tables.iter().any(|t| t == table) {
+            return;
+        }
+        self.missing_tables.push(table.to_string());
+        let year = self.report.year.map(|y| y.to_string()).unwrap_or_default();
+        self.findings.push(Finding {
+            id: finding::fingerprint(&[&self.rule.id, self.report.issuer.as_deref().unwrap_or(""), &year, table]),
+            rule: self.rule.id.clone(),
+            title: self.rule.title.clone(),
+            severity: crate::syntax::ast::Severity::Info,
+            class: FindingClass::NotAssessable,
+            message: format!("无法评估：{}（报告中未找到{}）", self.rule.title, table_name(table)),
+            binding: Vec::new(),
+            cells: Vec::new(),
+            lhs: None,
+            rhs: None,
+            delta: None,
+            pack: 0,
+            rule_span: self.rule.span,
+            check_span: self.rule.id_span,
+        });
+    }
+
+    fn eval(&mut self, ex: &Ex) -> Val {
+        match ex {
+            Ex::Num(n) => Val::Num(*n),
+            Ex::Str(s) => Val::Str(s.clone()),
+            Ex::Slot(i) => match &self.slots[*i] {
+                Slot::Value(v, cells) => {
+                    let v = v.clone();
+                    self.trace.extend(cells.iter().cloned());
+                    v
+                }
+                _ => Val::Absent,
+            },
+            Ex::CellVar(i, _) => match &self.slots[*i] {
+                Slot::Bound(Binding::Cell(a)) => {
+                    let a: &CellAddr = a;
+                    let cell = self.report.cell(&a.table, &a.row, &a.col);
+                    self.read(&a.table, &a.row, &a.col, &a.row_label, &a.col_label, cell)
+                }
+                _ => Val::Absent,
+            },
+            Ex::Cells(set) => {
+                let mut total = Decimal::ZERO;
+                let mut absent = false;
+                for (t, r, c, rl, cl) in self.expand(set) {
+                    let cell = self.report.cell(&t, &r, &c);
+                    match self.read(&t, &r, &c, &rl, &cl, cell) {
+                        Val::Num(n) => match total.checked_add(n) {
+                            Some(t) => total = t,
+                            None => absent = true,
+                        },
+                        _ => absent = true,
+                    }
+                }
+                if absent { Val::Absent } else { Val::Num(total) }
+            }
+            Ex::Template => self.template.parse().map(Val::Num).unwrap_or_else(|_| Val::Str(self.template.to_string())),
+            Ex::Year => self.report.year.map_or(Val::Absent, |y| Val::Num(y.into())),
+            Ex::Call(f, args, _) => self.call(*f, args),
+            Ex::Neg(x) => match self.eval(x) {
+                Val::Num(n) => Val::Num(-n),
+                _ => Val::Absent,
+            },
+            Ex::Not(x) => match self.eval(x) {
+                Val::Bool(b) => Val::Bool(!b),
+                _ => Val::Absent,
+            },
+            Ex::Bin(op, l, r) => {
+                let (a, b) = (self.eval(l), self.eval(r));
+                binary(*op, &a, &b)
+            }
+        }
+    }
+
+    /// The cells of a set under the current bindings: (table, row, col, labels).
+    fn expand(&self, set: &CellSet) -> Vec<(String, String, String, String, String)> {
+        let side = |sel: &Sel| -> Vec<(String, String)> {
+            match sel {
+                Sel::Keys(k) => k.clone(),
+                Sel::Var(i) => match &self.slots[*i] {
+                    Slot::Bound(Binding::Col { key, label, .. } | Binding::Row { key, label, .. }) => vec![(key.clone(), label.clone())],
+                    _ => Vec::new(),
+                },
+            }
+        };
+        let (rows, cols) = (side(&set.rows), side(&set.cols));
+        let mut out = Vec::with_capacity(rows.len() * cols.len());
+        for (r, rl) in &rows {
+            for (c, cl) in &cols {
+                // A column absent from a row's part (multi-part 表二) is no cell at all.
+                if cols.len() > 1 && !self.has_col(&set.table, r, c) {
+                    continue;
+                }
+                out.push((set.table.clone(), r.clone(), c.clone(), rl.clone(), cl.clone()));
+            }
+        }
+        out
+    }
+
+    fn has_col(&self, table: &str, row: &str, col: &str) -> bool {
+        crate::template::by_id(self.template)
+            .and_then(|t| t.table(table))
+            .is_none_or(|d| d.col(row, col).is_some())
+    }
+
+    /// Read one cell under the rule's blank policy, recording it in the trace.
+    fn read(&mut self, table: &str, row: &str, col: &str, rl: &str, cl: &str, cell: Option<&Cell>) -> Val {
+        let mut used = FindingCell {
+            table: table.into(),
+            row: row.into(),
+            col: col.into(),
+            row_label: rl.into(),
+            col_label: cl.into(),
+            raw: cell.map(|c| c.raw.clone()),
+            state: cell.map(|c| c.state),
+            value: cell.and_then(|c| c.value),
+            span: cell.map(|c| c.span),
+            blank_as_zero: false,
+        };
+        let v = match cell {
+            Some(c) if c.state == CellState::Number => c.value.map_or(Val::Absent, Val::Num),
+            Some(c) if matches!(c.state, CellState::Blank | CellState::Marker) => match self.rule.blank {
+                BlankPolicy::Zero => {
+                    used.blank_as_zero = true;
+                    Val::Num(Decimal::ZERO)
+                }
+                BlankPolicy::Finding => {
+                    self.blank_hit = true;
+                    Val::Absent
+                }
+                BlankPolicy::Skip => Val::Absent,
+            },
+            _ => Val::Absent,
+        };
+        self.trace.push(used);
+        v
+    }
+
+    fn cell_arg(&mut self, ex: &Ex) -> Option<(FindingCell, Option<&'r Cell>)> {
+        let (t, r, c, rl, cl, dom) = match ex {
+            Ex::CellVar(i, _) => match &self.slots[*i] {
+                Slot::Bound(Binding::Cell(a)) => (a.table.clone(), a.row.clone(), a.col.clone(), a.row_label.clone(), a.col_label.clone(), Some(a.domain)),
+                _ => return None,
+            },
+            Ex::Cells(set) => {
+                let (t, r, c, rl, cl) = self.expand(set).into_iter().next()?;
+                (t, r, c, rl, cl, None)
+            }
+            _ => return None,
+        };
+        let cell = self.report.cell(&t, &r, &c);
+        let _ = dom;
+        let used = FindingCell {
+            table: t,
+            row: r,
+            col: c,
+            row_label: rl,
+            col_label: cl,
+            raw: cell.map(|c| c.raw.clone()),
+            state: cell.map(|c| c.state),
+            value: cell.and_then(|c| c.value),
+            span: cell.map(|c| c.span),
+            blank_as_zero: false,
+        };
+        self.trace.push(used.clone());
+        Some((used, cell))
+    }
+
+    fn call(&mut self, f: Func, args: &[Ex]) -> Val {
+        match f {
+            Func::Sum => {
+                let mut total = Decimal::ZERO;
+                let mut absent = false;
+                for a in args {
+                    match self.eval(a) {
+                        Val::Num(n) => match total.checked_add(n) {
+                            Some(t) => total = t,
+                            None => absent = true,
+                        },
+                        _ => absent = true,
+                    }
+                }
+                if absent { Val::Absent } else { Val::Num(total) }
+            }
+            Func::Abs => match self.eval(&args[0]) {
+                Val::Num(n) => Val::Num(n.abs()),
+                _ => Val::Absent,
+            },
+            Func::Min | Func::Max => {
+                let mut best: Option<Decimal> = None;
+                for a in args {
+                    let Val::Num(n) = self.eval(a) else { return Val::Absent };
+                    best = Some(match best {
+                        None => n,
+                        Some(b) if f == Func::Min => b.min(n),
+                        Some(b) => b.max(n),
+                    });
+                }
+                best.map_or(Val::Absent, Val::Num)
+            }
+            _ => {
+                let Some((used, cell)) = self.cell_arg(&args[0]) else { return Val::Absent };
+                let state = cell.map(|c| c.state);
+                match f {
+                    Func::IsBlank => Val::Bool(state == Some(CellState::Blank)),
+                    Func::IsNumber => Val::Bool(state == Some(CellState::Number)),
+                    Func::IsMarker => Val::Bool(state == Some(CellState::Marker)),
+                    Func::IsText => Val::Bool(state == Some(CellState::Text)),
+                    Func::Present => Val::Bool(cell.is_some()),
+                    _ => self.valid(&used, cell),
+                }
+            }
+        }
+    }
+
+    /// The number fits its column's domain; blanks and placeholders are not this rule's
+    /// business (see `values.blank`), unreadable text is not assessable.
+    fn valid(&self, used: &FindingCell, cell: Option<&Cell>) -> Val {
+        use crate::template::Domain;
+        let Some(cell) = cell else { return Val::Absent };
+        match cell.state {
+            CellState::Blank | CellState::Marker => Val::Bool(true),
+            CellState::Text => Val::Absent,
+            CellState::Number => {
+                let domain = crate::template::by_id(self.template)
+                    .and_then(|t| t.table(&used.table))
+                    .and_then(|d| d.col(&used.row, &used.col))
+                    .map(|c| c.domain)
+                    .unwrap_or_default();
+                let v = cell.value.unwrap_or_default();
+                Val::Bool(match domain {
+                    Domain::Count => v.fract().is_zero() && v >= Decimal::ZERO,
+                    Domain::Signed => v.fract().is_zero(),
+                    Domain::Decimal => v >= Decimal::ZERO,
+                })
+            }
+        }
+    }
+}
+
+fn compare(op: BinOp, a: &Val, b: &Val, tol: Decimal) -> Val {
+    match (a, b) {
+        (Val::Num(x), Val::Num(y)) => {
+            let Some(d) = x.checked_sub(*y) else { return Val::Absent };
+            Val::Bool(match op {
+                BinOp::Eq => d.abs() <= tol,
+                BinOp::Ne => d.abs() > tol,
+                BinOp::Lt => d < -tol,
+                BinOp::Le => d <= tol,
+                BinOp::Gt => d > tol,
+                BinOp::Ge => d >= -tol,
+                _ => false,
+            })
+        }
+        (Val::Str(x), Val::Str(y)) => Val::Bool(match op {
+            BinOp::Eq => x == y,
+            BinOp::Ne => x != y,
+            _ => false,
+        }),
+        _ => Val::Absent,
+    }
+}
+
+fn binary(op: BinOp, a: &Val, b: &Val) -> Val {
+    match op {
+        BinOp::And => match (a, b) {
+            (Val::Bool(false), _) | (_, Val::Bool(false)) => Val::Bool(false),
+            (Val::Bool(true), Val::Bool(true)) => Val::Bool(true),
+            _ => Val::Absent,
+        },
+        BinOp::Or => match (a, b) {
+            (Val::Bool(true), _) | (_, Val::Bool(true)) => Val::Bool(true),
+            (Val::Bool(false), Val::Bool(false)) => Val::Bool(false),
+            _ => Val::Absent,
+        },
+        op if op.is_comparison() => compare(op, a, b, Decimal::ZERO),
+        _ => match (a, b) {
+            (Val::Num(x), Val::Num(y)) => match op {
+                BinOp::Add => x.checked_add(*y).map_or(Val::Absent, Val::Num),
+                BinOp::Sub => x.checked_sub(*y).map_or(Val::Absent, Val::Num),
+                BinOp::Mul => x.checked_mul(*y).map_or(Val::Absent, Val::Num),
+                _ => x.checked_div(*y).map_or(Val::Absent, Val::Num),
+            },
+            _ => Val::Absent,
+        },
+    }
+}
+
+/// The table a quantifier item belongs to — only cells carry it; columns and rows are
+/// looked up through their ForEach's table, which `op_tables` records.
+fn binding_table(b: &Binding) -> &str {
+    match b {
+        Binding::Cell(a) => &a.table,
+        Binding::Col { table, .. } | Binding::Row { table, .. } => table,
+    }
+}
+
+fn table_name(key: &str) -> String {
+    crate::template::builtin()
+        .iter()
+        .find_map(|t| t.table(key))
+        .map_or_else(|| key.to_string(), |d| format!("{}（{}）", d.name, d.title))
+}

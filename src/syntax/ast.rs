@@ -1,0 +1,206 @@
+//! The syntax tree of a rule file, names unresolved. Produced by `parser`, consumed by
+//! `check` (name resolution against the templates).
+
+use super::span::{Span, Spanned};
+use rust_decimal::Decimal;
+
+/// One rule file.
+#[derive(Debug, Clone)]
+pub struct File {
+    pub includes: Vec<Spanned<String>>,
+    pub rules: Vec<Rule>,
+}
+
+/// `rule <id> "<title>" { … }`
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub id: Spanned<String>,
+    pub title: Spanned<String>,
+    pub body: Vec<Stmt>,
+    /// The whole rule block.
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+/// What a blank (or a placeholder such as "/") means to a rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlankPolicy {
+    /// Count it as 0 and say so in the finding.
+    Zero,
+    /// The rule is not assessable where it meets one (the default).
+    Skip,
+    /// A blank is itself a finding.
+    Finding,
+}
+
+/// What a failure of the rule means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Class {
+    /// The report is wrong (the default).
+    Error,
+    /// Unsure what the source says.
+    Doubt,
+}
+
+#[derive(Debug, Clone)]
+pub enum Stmt {
+    Severity(Spanned<Severity>),
+    Blank(Spanned<BlankPolicy>),
+    Class(Spanned<Class>),
+    ReportOnce(Span),
+    When(Expr),
+    Message(Spanned<String>),
+    Let(Spanned<String>, Expr),
+    Check { expr: Expr, within: Option<Spanned<Decimal>>, span: Span },
+    ForEach(ForEach),
+    Case(Case),
+}
+
+/// What a quantifier ranges over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Quant {
+    Col,
+    Row,
+    Block,
+    Cell,
+}
+
+/// `for each <quant> <var> in <domain> { … }`
+#[derive(Debug, Clone)]
+pub struct ForEach {
+    pub quant: Spanned<Quant>,
+    pub var: Spanned<String>,
+    pub domain: CellRef,
+    pub body: Vec<Stmt>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum ExprKind {
+    Num(Decimal),
+    Str(String),
+    /// A variable, or a bare word resolved later.
+    Name(String),
+    /// `t3.new_received.natural_person`
+    Key([Spanned<String>; 3]),
+    Cell(CellRef),
+    Call(Spanned<String>, Vec<Expr>),
+    Neg(Box<Expr>),
+    Not(Box<Expr>),
+    Binary(BinOp, Box<Expr>, Box<Expr>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BinOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    And,
+    Or,
+}
+
+impl BinOp {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            BinOp::Add => "+",
+            BinOp::Sub => "-",
+            BinOp::Mul => "*",
+            BinOp::Div => "/",
+            BinOp::Eq => "=",
+            BinOp::Ne => "≠",
+            BinOp::Lt => "<",
+            BinOp::Le => "≤",
+            BinOp::Gt => ">",
+            BinOp::Ge => "≥",
+            BinOp::And => "且",
+            BinOp::Or => "或",
+        }
+    }
+    pub fn is_comparison(self) -> bool {
+        matches!(self, BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge)
+    }
+}
+
+/// `表三[行, 列]`, `表三[行]` or just `表三` (a quantifier domain).
+#[derive(Debug, Clone)]
+pub struct CellRef {
+    pub table: Spanned<String>,
+    pub row: Option<Selector>,
+    pub col: Option<Selector>,
+    pub span: Span,
+}
+
+/// One side of a cell reference.
+#[derive(Debug, Clone)]
+pub enum Selector {
+    /// A label, key or variable.
+    One(Spanned<String>),
+    /// `a .. b`, in template order.
+    Range(Spanned<String>, Spanned<String>),
+    /// `a | b | c`
+    List(Vec<Spanned<String>>),
+}
+
+impl Selector {
+    pub fn span(&self) -> Span {
+        match self {
+            Selector::One(s) => s.span,
+            Selector::Range(a, b) => a.span.join(b.span),
+            Selector::List(v) => v.iter().map(|s| s.span).reduce(Span::join).unwrap_or_default(),
+        }
+    }
+}
+
+/// A rule-level case: a few given cells and the expected outcome.
+#[derive(Debug, Clone)]
+pub struct Case {
+    pub name: Spanned<String>,
+    pub template: Option<Spanned<String>>,
+    pub given: Vec<Given>,
+    /// Cells not given are 0 (`others zero`) or blank (the default).
+    pub others_zero: bool,
+    pub expect: Vec<Expect>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Given {
+    pub cell: CellRef,
+    /// The raw text the cell is given (`5`, `-3`, `""` for blank, `"/"`).
+    pub raw: Spanned<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Pass,
+    Fail,
+    Skip,
+}
+
+#[derive(Debug, Clone)]
+pub struct Expect {
+    pub outcome: Spanned<Outcome>,
+    /// `at 自然人`: the binding (column, row or block) where it fails.
+    pub at: Option<Selector>,
+    pub span: Span,
+}

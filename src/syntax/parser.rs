@@ -1,0 +1,433 @@
+//! Rule text → AST. The only code that sees pest pairs. Syntax errors become
+//! [`SyntaxError`]s pointed at their span, with what was expected in plain words.
+
+use super::ast::*;
+use super::span::{SourceId, Span, Spanned};
+use pest::iterators::{Pair, Pairs};
+use pest::pratt_parser::{Assoc, Op, PrattParser};
+use pest::Parser as _;
+use rust_decimal::Decimal;
+use std::str::FromStr;
+use std::sync::OnceLock;
+
+#[derive(pest_derive::Parser)]
+#[grammar = "grammar/gouji.pest"]
+struct GoujiParser;
+
+/// A rule file that does not follow the grammar.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SyntaxError {
+    pub span: Span,
+    /// What the parser expected, in words (`“]”`, `规则`, `表达式` …).
+    pub expected: Vec<String>,
+    /// What it found instead.
+    pub found: String,
+}
+
+/// Parse one rule file.
+pub fn parse(source: SourceId, text: &str) -> Result<File, SyntaxError> {
+    let mut pairs = GoujiParser::parse(Rule::file, text).map_err(|e| syntax_error(source, text, e))?;
+    let file = pairs.next().expect("grammar: file");
+    let b = Builder { source };
+    Ok(b.file(file))
+}
+
+fn syntax_error(source: SourceId, text: &str, e: pest::error::Error<Rule>) -> SyntaxError {
+    let pos = match e.location {
+        pest::error::InputLocation::Pos(p) => p,
+        pest::error::InputLocation::Span((s, _)) => s,
+    };
+    let found: String = text[pos..].chars().take_while(|c| !c.is_whitespace()).take(12).collect();
+    let len = found.len().max(usize::from(pos < text.len()).min(text[pos..].chars().next().map_or(0, char::len_utf8)));
+    let expected = match &e.variant {
+        pest::error::ErrorVariant::ParsingError { positives, .. } => {
+            let mut words: Vec<String> = positives.iter().filter_map(|r| describe(*r)).map(str::to_string).collect();
+            words.sort();
+            words.dedup();
+            words
+        }
+        pest::error::ErrorVariant::CustomError { message } => vec![message.clone()],
+    };
+    SyntaxError { span: Span::new(source, pos, pos + len), expected, found }
+}
+
+/// Tokens and rules in the words a rule author knows.
+fn describe(r: Rule) -> Option<&'static str> {
+    Some(match r {
+        Rule::EOI => "文件结尾",
+        Rule::include | Rule::kw_include => "include",
+        Rule::rule | Rule::kw_rule => "rule",
+        Rule::rule_id => "规则编号（如 t3.balance）",
+        Rule::string | Rule::string_inner => "带引号的文字",
+        Rule::ident => "名称",
+        Rule::number | Rule::signed_number => "数字",
+        Rule::lbrace => "“{”",
+        Rule::rbrace => "“}”",
+        Rule::lbracket => "“[”",
+        Rule::rbracket => "“]”",
+        Rule::lparen => "“(”",
+        Rule::rparen => "“)”",
+        Rule::comma => "“,”",
+        Rule::assign => "“=”",
+        Rule::level => "error、warning 或 info",
+        Rule::zero | Rule::skip | Rule::finding | Rule::kw_as => "as zero、skip 或 finding",
+        Rule::class_name => "error 或 doubt",
+        Rule::kw_once => "once",
+        Rule::kw_each => "each",
+        Rule::quant => "col、row、block 或 cell",
+        Rule::kw_in => "in",
+        Rule::outcome => "pass、fail 或 skip",
+        Rule::blank_word => "zero 或 blank",
+        Rule::severity | Rule::blank_policy | Rule::class_stmt | Rule::report_once | Rule::when_stmt | Rule::message
+        | Rule::let_stmt | Rule::check | Rule::for_each | Rule::case => "语句（severity、blank、when、let、check、for each、message、case）",
+        Rule::case_template | Rule::given | Rule::others | Rule::expect => "template、given、others 或 expect",
+        Rule::expr | Rule::primary | Rule::call | Rule::cell_ref | Rule::key_path | Rule::neg | Rule::not => "表达式",
+        Rule::add | Rule::sub | Rule::mul | Rule::div | Rule::eq | Rule::ne | Rule::le | Rule::ge | Rule::lt | Rule::gt
+        | Rule::and | Rule::or => "运算符",
+        Rule::selector | Rule::label => "行或列的名称",
+        Rule::range_op | Rule::list_op => "“..” 或 “|”",
+        Rule::kw_within => "within",
+        _ => return None,
+    })
+}
+
+fn pratt() -> &'static PrattParser<Rule> {
+    static P: OnceLock<PrattParser<Rule>> = OnceLock::new();
+    P.get_or_init(|| {
+        PrattParser::new()
+            .op(Op::infix(Rule::or, Assoc::Left))
+            .op(Op::infix(Rule::and, Assoc::Left))
+            .op(Op::prefix(Rule::not))
+            .op(Op::infix(Rule::eq, Assoc::Left)
+                | Op::infix(Rule::ne, Assoc::Left)
+                | Op::infix(Rule::lt, Assoc::Left)
+                | Op::infix(Rule::le, Assoc::Left)
+                | Op::infix(Rule::gt, Assoc::Left)
+                | Op::infix(Rule::ge, Assoc::Left))
+            .op(Op::infix(Rule::add, Assoc::Left) | Op::infix(Rule::sub, Assoc::Left))
+            .op(Op::infix(Rule::mul, Assoc::Left) | Op::infix(Rule::div, Assoc::Left))
+            .op(Op::prefix(Rule::neg))
+    })
+}
+
+struct Builder {
+    source: SourceId,
+}
+
+impl Builder {
+    /// A pair's span without trailing whitespace or comment lines (pest keeps what it
+    /// skipped before an optional tail that did not match).
+    fn span(&self, p: &Pair<Rule>) -> Span {
+        let s = p.as_span();
+        let text = p.as_str();
+        let mut end = text.len();
+        loop {
+            let t = text[..end].trim_end();
+            let line = t.rfind('\n').map_or(0, |i| i + 1);
+            let last = t[line..].trim_start();
+            if line > 0 && (last.starts_with('#') || last.starts_with("//")) {
+                end = line;
+            } else {
+                end = t.len();
+                break;
+            }
+        }
+        Span::new(self.source, s.start(), s.start() + end)
+    }
+
+    fn spanned(&self, p: &Pair<Rule>) -> Spanned<String> {
+        Spanned::new(p.as_str().to_string(), self.span(p))
+    }
+
+    /// A string literal's content (without quotes) and its span.
+    fn string(&self, p: Pair<Rule>) -> Spanned<String> {
+        let inner = p.into_inner().next().expect("grammar: string_inner");
+        self.spanned(&inner)
+    }
+
+    fn file(&self, file: Pair<Rule>) -> File {
+        let mut out = File { includes: Vec::new(), rules: Vec::new() };
+        for p in file.into_inner() {
+            match p.as_rule() {
+                Rule::include => out.includes.push(self.string(p.into_inner().nth(1).expect("grammar: include path"))),
+                Rule::rule => out.rules.push(self.rule(p)),
+                _ => {}
+            }
+        }
+        out
+    }
+
+    fn rule(&self, p: Pair<Rule>) -> Rule_ {
+        let span = self.span(&p);
+        let mut it = p.into_inner().skip(1);
+        let id = self.spanned(&it.next().expect("grammar: rule id"));
+        let title = self.string(it.next().expect("grammar: rule title"));
+        Rule_ { id, title, body: self.stmts(it), span }
+    }
+
+    fn stmts<'i>(&self, pairs: impl Iterator<Item = Pair<'i, Rule>>) -> Vec<Stmt> {
+        pairs.filter(|p| !matches!(p.as_rule(), Rule::lbrace | Rule::rbrace)).map(|p| self.stmt(p)).collect()
+    }
+
+    fn stmt(&self, p: Pair<Rule>) -> Stmt {
+        let span = self.span(&p);
+        let kind = p.as_rule();
+        let mut it = p.into_inner().skip(1);
+        match kind {
+            Rule::severity => {
+                let l = it.next().expect("grammar: level");
+                let s = match l.as_str() {
+                    "error" => Severity::Error,
+                    "warning" => Severity::Warning,
+                    _ => Severity::Info,
+                };
+                Stmt::Severity(Spanned::new(s, self.span(&l)))
+            }
+            Rule::blank_policy => {
+                let mut q = it.next().expect("grammar: blank policy");
+                if q.as_rule() == Rule::kw_as {
+                    q = it.next().expect("grammar: zero");
+                }
+                let b = match q.as_rule() {
+                    Rule::zero => BlankPolicy::Zero,
+                    Rule::finding => BlankPolicy::Finding,
+                    _ => BlankPolicy::Skip,
+                };
+                Stmt::Blank(Spanned::new(b, span))
+            }
+            Rule::class_stmt => {
+                let c = it.next().expect("grammar: class");
+                let class = if c.as_str() == "doubt" { Class::Doubt } else { Class::Error };
+                Stmt::Class(Spanned::new(class, self.span(&c)))
+            }
+            Rule::report_once => Stmt::ReportOnce(span),
+            Rule::when_stmt => Stmt::When(self.expr(it.next().expect("grammar: when expr"))),
+            Rule::message => Stmt::Message(self.string(it.next().expect("grammar: message"))),
+            Rule::let_stmt => {
+                let name = self.spanned(&it.next().expect("grammar: let name"));
+                let expr = self.expr(it.nth(1).expect("grammar: let expr"));
+                Stmt::Let(name, expr)
+            }
+            Rule::check => {
+                let expr = self.expr(it.next().expect("grammar: check expr"));
+                let within = it.nth(1).map(|n| Spanned::new(Decimal::from_str(n.as_str()).unwrap_or_default(), self.span(&n)));
+                Stmt::Check { expr, within, span }
+            }
+            Rule::for_each => {
+                let _each = it.next();
+                let q = it.next().expect("grammar: quant");
+                let quant = match q.as_str() {
+                    "col" | "列" => Quant::Col,
+                    "row" | "行" => Quant::Row,
+                    "block" | "块" => Quant::Block,
+                    _ => Quant::Cell,
+                };
+                let var = self.spanned(&it.next().expect("grammar: var"));
+                let d = it.nth(1).expect("grammar: domain");
+                let domain = if d.as_rule() == Rule::ident {
+                    CellRef { table: self.spanned(&d), row: None, col: None, span: self.span(&d) }
+                } else {
+                    self.cell_ref(d)
+                };
+                Stmt::ForEach(ForEach { quant: Spanned::new(quant, self.span(&q)), var, domain, body: self.stmts(it), span })
+            }
+            Rule::case => Stmt::Case(self.case(it, span)),
+            other => unreachable!("grammar: statement {other:?}"),
+        }
+    }
+
+    fn case<'i>(&self, mut it: impl Iterator<Item = Pair<'i, Rule>>, span: Span) -> Case {
+        let name = self.string(it.next().expect("grammar: case name"));
+        let mut case = Case { name, template: None, given: Vec::new(), others_zero: false, expect: Vec::new(), span };
+        for p in it {
+            let pspan = self.span(&p);
+            let kind = p.as_rule();
+            let mut inner = p.into_inner().skip(1);
+            match kind {
+                Rule::case_template => case.template = inner.next().map(|n| self.spanned(&n)),
+                Rule::others => case.others_zero = inner.next().is_some_and(|z| z.as_rule() == Rule::zero),
+                Rule::given => {
+                    let target = inner.next().expect("grammar: given cell");
+                    let cell = if target.as_rule() == Rule::key_path {
+                        self.key_as_ref(&target)
+                    } else {
+                        self.cell_ref(target)
+                    };
+                    let v = inner.nth(1).expect("grammar: given value");
+                    let raw = if v.as_rule() == Rule::string { self.string(v) } else { self.spanned(&v) };
+                    case.given.push(Given { cell, raw });
+                }
+                Rule::expect => {
+                    let o = inner.next().expect("grammar: outcome");
+                    let outcome = match o.as_str() {
+                        "pass" => Outcome::Pass,
+                        "fail" => Outcome::Fail,
+                        _ => Outcome::Skip,
+                    };
+                    let at = inner.nth(1).map(|s| self.selector(s));
+                    case.expect.push(Expect { outcome: Spanned::new(outcome, self.span(&o)), at, span: pspan });
+                }
+                _ => {}
+            }
+        }
+        case
+    }
+
+    /// `t3.new_received.natural_person` as the cell reference `t3[new_received, natural_person]`.
+    fn key_as_ref(&self, p: &Pair<Rule>) -> CellRef {
+        let [t, r, c] = self.key_parts(p);
+        let span = self.span(p);
+        CellRef { table: t, row: Some(Selector::One(r)), col: Some(Selector::One(c)), span }
+    }
+
+    fn key_parts(&self, p: &Pair<Rule>) -> [Spanned<String>; 3] {
+        let base = p.as_span().start();
+        let mut parts = p.as_str().splitn(3, '.').scan(base, |at, s| {
+            let sp = Spanned::new(s.to_string(), Span::new(self.source, *at, *at + s.len()));
+            *at += s.len() + 1;
+            Some(sp)
+        });
+        let mut next = || parts.next().unwrap_or_else(|| Spanned::new(String::new(), Span::default()));
+        [next(), next(), next()]
+    }
+
+    fn cell_ref(&self, p: Pair<Rule>) -> CellRef {
+        let span = self.span(&p);
+        let mut it = p.into_inner();
+        let table = self.spanned(&it.next().expect("grammar: table"));
+        let sels: Vec<Selector> = it.filter(|p| p.as_rule() == Rule::selector).map(|s| self.selector(s)).collect();
+        let mut sels = sels.into_iter();
+        CellRef { table, row: sels.next(), col: sels.next(), span }
+    }
+
+    fn selector(&self, p: Pair<Rule>) -> Selector {
+        let mut items = Vec::new();
+        let mut range = false;
+        for q in p.into_inner() {
+            match q.as_rule() {
+                Rule::range_op => range = true,
+                Rule::list_op => {}
+                Rule::string => items.push(self.string(q)),
+                _ => items.push(self.label(&q)),
+            }
+        }
+        match (range, items.len()) {
+            (true, 2) => {
+                let b = items.pop().expect("two items");
+                Selector::Range(items.pop().expect("two items"), b)
+            }
+            (_, 1) => Selector::One(items.pop().expect("one item")),
+            _ => Selector::List(items),
+        }
+    }
+
+    /// A bare label, trimmed, its span narrowed to the trimmed text.
+    fn label(&self, p: &Pair<Rule>) -> Spanned<String> {
+        let raw = p.as_str();
+        let lead = raw.len() - raw.trim_start().len();
+        let text = raw.trim();
+        let start = p.as_span().start() + lead;
+        Spanned::new(text.to_string(), Span::new(self.source, start, start + text.len()))
+    }
+
+    fn expr(&self, p: Pair<Rule>) -> Expr {
+        self.pratt_expr(p.into_inner())
+    }
+
+    fn pratt_expr(&self, pairs: Pairs<Rule>) -> Expr {
+        pratt()
+            .map_primary(|p| self.primary(p))
+            .map_prefix(|op, e| {
+                let span = self.span(&op).join(e.span);
+                let kind = if op.as_rule() == Rule::neg { ExprKind::Neg(Box::new(e)) } else { ExprKind::Not(Box::new(e)) };
+                Expr { kind, span }
+            })
+            .map_infix(|l, op, r| {
+                let op = match op.as_rule() {
+                    Rule::add => BinOp::Add,
+                    Rule::sub => BinOp::Sub,
+                    Rule::mul => BinOp::Mul,
+                    Rule::div => BinOp::Div,
+                    Rule::eq => BinOp::Eq,
+                    Rule::ne => BinOp::Ne,
+                    Rule::lt => BinOp::Lt,
+                    Rule::le => BinOp::Le,
+                    Rule::gt => BinOp::Gt,
+                    Rule::ge => BinOp::Ge,
+                    Rule::and => BinOp::And,
+                    _ => BinOp::Or,
+                };
+                let span = l.span.join(r.span);
+                Expr { kind: ExprKind::Binary(op, Box::new(l), Box::new(r)), span }
+            })
+            .parse(pairs.filter(|p| !matches!(p.as_rule(), Rule::lparen | Rule::rparen)))
+    }
+
+    fn primary(&self, p: Pair<Rule>) -> Expr {
+        let span = self.span(&p);
+        let kind = match p.as_rule() {
+            Rule::number => ExprKind::Num(Decimal::from_str(p.as_str()).unwrap_or_default()),
+            Rule::string => ExprKind::Str(self.string(p).node),
+            Rule::ident => ExprKind::Name(p.as_str().to_string()),
+            Rule::key_path => ExprKind::Key(self.key_parts(&p)),
+            Rule::cell_ref => ExprKind::Cell(self.cell_ref(p)),
+            Rule::call => {
+                let mut it = p.into_inner();
+                let name = self.spanned(&it.next().expect("grammar: call name"));
+                let args = it.filter(|a| a.as_rule() == Rule::expr).map(|a| self.expr(a)).collect();
+                ExprKind::Call(name, args)
+            }
+            Rule::expr => return self.expr(p),
+            other => unreachable!("grammar: primary {other:?}"),
+        };
+        Expr { kind, span }
+    }
+}
+
+/// `Rule` is taken by pest's generated enum.
+type Rule_ = super::ast::Rule;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_a_rule_with_labels_and_keys() {
+        let src = r#"
+# O1
+rule t3.balance "收支平衡" {
+    severity error
+    blank as zero
+    for each col c in 表三 {
+        let a = 表三[本年新收, c] + t3.carried_over.total
+        check a == 表三[（七）总计, c] + 表三[结转下年度, c] within 0.5
+    }
+    message "{c}列：{a}"
+}"#;
+        let f = parse(SourceId(0), src).unwrap();
+        assert_eq!(f.rules.len(), 1);
+        assert_eq!(f.rules[0].id.node, "t3.balance");
+        let Stmt::ForEach(fe) = &f.rules[0].body[2] else { panic!("for each expected") };
+        assert_eq!(fe.body.len(), 2);
+        let Stmt::Let(_, e) = &fe.body[0] else { panic!("let expected") };
+        let ExprKind::Binary(BinOp::Add, l, r) = &e.kind else { panic!("add expected") };
+        let ExprKind::Cell(c) = &l.kind else { panic!("cell expected") };
+        let Some(Selector::One(row)) = &c.row else { panic!("row") };
+        assert_eq!(&src[row.span.start..row.span.end], "本年新收");
+        assert!(matches!(&r.kind, ExprKind::Key(k) if k[2].node == "total"));
+    }
+
+    #[test]
+    fn precedence_and_ranges() {
+        let src = "rule x \"t\" { check sum(表三[（一）予以公开 .. （七）总计, c]) == 1 + 2 * 3 and not blank(x) }";
+        let f = parse(SourceId(0), src).unwrap();
+        let Stmt::Check { expr, .. } = &f.rules[0].body[0] else { panic!() };
+        assert!(matches!(expr.kind, ExprKind::Binary(BinOp::And, _, _)));
+    }
+
+    #[test]
+    fn syntax_error_says_what_was_expected() {
+        let e = parse(SourceId(0), "rule t3.x \"t\" { check 表三[本年新收, 自然人 }").unwrap_err();
+        assert!(e.expected.iter().any(|w| w.contains(']')), "{e:?}");
+    }
+}
