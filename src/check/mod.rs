@@ -22,12 +22,13 @@ fn name_only(e: &RuleError) -> bool {
 pub fn compile(files: &[(SourceId, ast::File)], templates: &[&Template]) -> (Vec<CompiledRule>, Vec<RuleError>) {
     let mut rules: Vec<CompiledRule> = Vec::new();
     let mut errors = Vec::new();
+    let mut seen: Vec<&str> = Vec::new();
     for rule in files.iter().flat_map(|(_, f)| &f.rules) {
-        if let Some(first) = rules.iter().find(|r| r.id == rule.id.node) {
-            let _ = first;
+        if seen.contains(&rule.id.node.as_str()) {
             errors.push(RuleError::new(K::DuplicateRule { id: rule.id.node.clone() }, rule.id.span));
             continue;
         }
+        seen.push(&rule.id.node);
         if let Some(r) = compile_rule(rule, templates, &mut errors) {
             rules.push(r);
         }
@@ -50,9 +51,11 @@ fn compile_rule(rule: &ast::Rule, templates: &[&Template], errors: &mut Vec<Rule
         let mut r = resolve::Resolver::new(tpl);
         let ops = r.block(&rule.body);
         let (names, rest): (Vec<_>, Vec<_>) = r.errors.into_iter().partition(name_only);
+        // One error per place: the newest template's wording wins (templates go oldest first).
         for e in rest {
-            if !other.contains(&e) {
-                other.push(e);
+            match other.iter_mut().find(|o| o.span == e.span && o.code() == e.code()) {
+                Some(o) => *o = e,
+                None => other.push(e),
             }
         }
         if names.is_empty() {

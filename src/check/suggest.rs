@@ -24,7 +24,9 @@ pub fn suggest<'a>(name: &str, candidates: impl Iterator<Item = (&'a str, &'a st
         }
     }
     scored.sort_by(|a, b| b.0.total_cmp(&a.0));
-    scored.into_iter().take(3).map(|(_, p)| p.to_string()).collect()
+    // Only those close to the best: one clear hit is better than three guesses.
+    let best = scored.first().map_or(0.0, |s| s.0);
+    scored.into_iter().take_while(|(s, _)| *s >= best - 0.1).take(3).map(|(_, p)| p.to_string()).collect()
 }
 
 #[cfg(test)]
