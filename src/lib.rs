@@ -16,6 +16,7 @@ pub mod pack;
 pub mod report;
 pub mod syntax;
 pub mod template;
+pub mod testing;
 
 pub use checker::Checker;
 pub use eval::{Finding, FindingClass};

@@ -128,6 +128,8 @@ pub enum Func {
     IsMarker,
     IsText,
     Present,
+    /// Text where a number belongs, or a unit that does not fit the column.
+    Doubtful,
     /// The number fits its column's domain (count / signed / decimal).
     Valid,
 }

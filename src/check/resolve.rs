@@ -42,6 +42,8 @@ const FUNCS: &[(&str, Func)] = &[
     ("marker", Func::IsMarker),
     ("text", Func::IsText),
     ("present", Func::Present),
+    ("doubtful", Func::Doubtful),
+    ("存疑", Func::Doubtful),
     ("valid", Func::Valid),
 ];
 
@@ -373,7 +375,7 @@ impl<'t> Resolver<'t> {
             self.err(K::Arity { name: name.node.clone(), want, got: args.len() }, span);
             return Ex::Num(Default::default());
         }
-        let cell_pred = matches!(func, Func::IsBlank | Func::IsNumber | Func::IsMarker | Func::IsText | Func::Present | Func::Valid);
+        let cell_pred = matches!(func, Func::IsBlank | Func::IsNumber | Func::IsMarker | Func::IsText | Func::Present | Func::Valid | Func::Doubtful);
         let ex: Vec<Ex> = args.iter().map(|a| self.expr(a, func == Func::Sum || cell_pred)).collect();
         if cell_pred && !matches!(ex[0], Ex::Cells(_) | Ex::CellVar(..)) {
             let message = format!("{} 的参数必须是一个单元格", name.node);

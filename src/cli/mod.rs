@@ -37,6 +37,14 @@ enum Command {
         #[arg(long, value_enum)]
         form: Option<Form>,
     },
+    /// 运行规则包的用例：规则内的 case 与 cases/ 下的报告快照
+    Test {
+        /// 规则包目录
+        pack: std::path::PathBuf,
+        /// 把当前结果写为新的快照
+        #[arg(long)]
+        accept: bool,
+    },
     /// 读取报告，输出规范模型（表格与单元格）
     Parse {
         /// 报告文件
@@ -61,7 +69,32 @@ pub fn run() -> ExitCode {
     match cli.command {
         Command::Parse { file, format, form } => parse(&file, format, form),
         Command::Check { reports, rules, no_default_rules, format, form } => check(&reports, &rules, no_default_rules, format, form),
+        Command::Test { pack, accept } => test(&pack, accept),
     }
+}
+
+fn test(path: &std::path::Path, accept: bool) -> ExitCode {
+    let pack = match crate::Pack::load(path) {
+        Ok(p) => p,
+        Err(errs) => {
+            for d in errs.diagnostics() {
+                eprintln!("{}", crate::diagnostics::render(&d, color()));
+            }
+            return ExitCode::from(2);
+        }
+    };
+    let result = match crate::testing::run(&pack, accept) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("无法写入快照：{e}");
+            return ExitCode::from(2);
+        }
+    };
+    print!("{}", crate::render::test::human(&pack, &result, color()));
+    if accept {
+        println!("已写入 {} 个快照", result.reports.iter().filter(|r| r.outcome.is_ok()).count());
+    }
+    if result.ok() { ExitCode::SUCCESS } else { ExitCode::from(1) }
 }
 
 /// Colour only on a terminal.

@@ -1,6 +1,7 @@
 //! Diagnostics: rule-file mistakes (`rules`) and report findings rendered inside the
 //! report source (`findings`), plus the one miette handler setup (`render`).
 
+pub mod cases;
 pub mod findings;
 pub mod rules;
 

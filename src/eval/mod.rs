@@ -229,6 +229,12 @@ impl<'r> Ctx<'r> {
     }
 
     fn slot_text(&self, i: usize) -> String {
+        // A name declared in several loops has several slots: use the one bound now.
+        let name = &self.rule.slot_names[i];
+        let i = (0..self.slots.len())
+            .rev()
+            .find(|&j| self.rule.slot_names[j] == *name && !matches!(self.slots[j], Slot::Empty))
+            .unwrap_or(i);
         match self.slots.get(i) {
             Some(Slot::Value(Val::Num(d), _)) => d.normalize().to_string(),
             Some(Slot::Value(Val::Bool(b), _)) => if *b { "是" } else { "否" }.into(),
@@ -478,10 +484,27 @@ impl<'r> Ctx<'r> {
                     Func::IsMarker => Val::Bool(state == Some(CellState::Marker)),
                     Func::IsText => Val::Bool(state == Some(CellState::Text)),
                     Func::Present => Val::Bool(cell.is_some()),
+                    Func::Doubtful => Val::Bool(cell.is_some_and(|c| self.doubtful(&used, c))),
                     _ => self.valid(&used, cell),
                 }
             }
         }
+    }
+
+    fn domain_of(&self, used: &FindingCell) -> crate::template::Domain {
+        crate::template::by_id(self.template)
+            .and_then(|t| t.table(&used.table))
+            .and_then(|d| d.col(&used.row, &used.col))
+            .map(|c| c.domain)
+            .unwrap_or_default()
+    }
+
+    /// Unsure what the source says: text where a number belongs, or a money unit in a
+    /// count column (`13575394432.52元`: a count and an amount glued together).
+    fn doubtful(&self, used: &FindingCell, cell: &Cell) -> bool {
+        use crate::template::Domain;
+        let money = cell.unit.as_deref().is_some_and(|u| u.ends_with('元'));
+        cell.state == CellState::Text || (money && self.domain_of(used) != Domain::Decimal)
     }
 
     /// The number fits its column's domain; blanks and placeholders are not this rule's
@@ -489,15 +512,14 @@ impl<'r> Ctx<'r> {
     fn valid(&self, used: &FindingCell, cell: Option<&Cell>) -> Val {
         use crate::template::Domain;
         let Some(cell) = cell else { return Val::Absent };
+        if self.doubtful(used, cell) {
+            return Val::Absent;
+        }
         match cell.state {
             CellState::Blank | CellState::Marker => Val::Bool(true),
             CellState::Text => Val::Absent,
             CellState::Number => {
-                let domain = crate::template::by_id(self.template)
-                    .and_then(|t| t.table(&used.table))
-                    .and_then(|d| d.col(&used.row, &used.col))
-                    .map(|c| c.domain)
-                    .unwrap_or_default();
+                let domain = self.domain_of(used);
                 let v = cell.value.unwrap_or_default();
                 Val::Bool(match domain {
                     Domain::Count => v.fract().is_zero() && v >= Decimal::ZERO,
