@@ -64,7 +64,11 @@ struct Disk(PathBuf);
 impl Files for Disk {
     fn read(&self, rel: &str) -> Result<String, String> {
         let path = self.0.join(rel);
-        let meta = std::fs::metadata(&path).map_err(|e| e.to_string())?;
+        let meta = std::fs::metadata(&path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => "文件不存在".to_string(),
+            std::io::ErrorKind::PermissionDenied => "没有读取权限".to_string(),
+            _ => e.to_string(),
+        })?;
         if meta.len() as usize > MAX_FILE {
             return Err(format!("文件过大（{} 字节）", meta.len()));
         }

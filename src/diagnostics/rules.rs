@@ -207,6 +207,10 @@ impl Diagnostic for PointedRuleError {
         Some(&self.source)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        // No text to point into (a rule file that could not be read, a missing manifest).
+        if self.source.inner().is_empty() {
+            return None;
+        }
         let span = self.error.span;
         let label = LabeledSpan::new_with_span(Some(self.error.label()), span);
         Some(Box::new(std::iter::once(label)))

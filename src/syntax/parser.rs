@@ -24,12 +24,57 @@ pub struct SyntaxError {
     pub found: String,
 }
 
+/// Deepest bracket nesting a rule file may have. Real rules nest a few levels; the guard
+/// keeps a hostile file (`((((…))))` ten thousand deep) from exhausting the stack in the
+/// parser or the stages after it.
+pub const MAX_DEPTH: usize = 64;
+
 /// Parse one rule file.
 pub fn parse(source: SourceId, text: &str) -> Result<File, SyntaxError> {
+    if let Some(deep) = too_deep(source, text) {
+        // An earlier mistake is reported first; the text before the deep bracket nests at
+        // most MAX_DEPTH levels, so pest can look at it safely.
+        let at = deep.span.start;
+        return Err(match GoujiParser::parse(Rule::file, &text[..at]) {
+            Err(e) => {
+                let e = syntax_error(source, text, e);
+                if text[e.span.start.min(at)..at].trim().is_empty() { deep } else { e }
+            }
+            Ok(_) => deep,
+        });
+    }
     let mut pairs = GoujiParser::parse(Rule::file, text).map_err(|e| syntax_error(source, text, e))?;
     let file = pairs.next().expect("grammar: file");
     let b = Builder { source };
     Ok(b.file(file))
+}
+
+/// The first bracket nested deeper than [`MAX_DEPTH`], found before pest sees the file.
+/// Brackets inside strings and comments do not count; an unbalanced closer never goes
+/// below zero.
+fn too_deep(source: SourceId, text: &str) -> Option<SyntaxError> {
+    let mut depth = 0usize;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '"' => {
+                while chars.next_if(|&(_, c)| c != '"' && c != '\n').is_some() {}
+                chars.next();
+            }
+            '#' => while chars.next_if(|&(_, c)| c != '\n').is_some() {},
+            '/' if chars.peek().is_some_and(|&(_, c)| c == '/') => while chars.next_if(|&(_, c)| c != '\n').is_some() {},
+            '(' | '[' | '{' => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    let expected = vec![format!("嵌套不超过 {MAX_DEPTH} 层的括号（表达式太深，请拆成几条 let）")];
+                    return Some(SyntaxError { span: Span::new(source, i, i + 1), expected, found: c.to_string() });
+                }
+            }
+            ')' | ']' | '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
 }
 
 fn syntax_error(source: SourceId, text: &str, e: pest::error::Error<Rule>) -> SyntaxError {
@@ -37,6 +82,9 @@ fn syntax_error(source: SourceId, text: &str, e: pest::error::Error<Rule>) -> Sy
         pest::error::InputLocation::Pos(p) => p,
         pest::error::InputLocation::Span((s, _)) => s,
     };
+    // At the end of the file, point just after the last token: a span past the final
+    // newline lies on no line, and the diagnostic would show no label.
+    let pos = if text[pos..].trim().is_empty() { pos.min(text.trim_end().len()) } else { pos };
     let found: String = text[pos..].chars().take_while(|c| !c.is_whitespace()).take(12).collect();
     let len = found.len().max(usize::from(pos < text.len()).min(text[pos..].chars().next().map_or(0, char::len_utf8)));
     let expected = match &e.variant {
@@ -429,5 +477,19 @@ rule t3.balance "收支平衡" {
     fn syntax_error_says_what_was_expected() {
         let e = parse(SourceId(0), "rule t3.x \"t\" { check 表三[本年新收, 自然人 }").unwrap_err();
         assert!(e.expected.iter().any(|w| w.contains(']')), "{e:?}");
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_an_overflow() {
+        let deep = format!("rule x \"t\" {{ check {}1{} == 1 }}", "(".repeat(10_000), ")".repeat(10_000));
+        let e = parse(SourceId(0), &deep).unwrap_err();
+        assert_eq!(e.found, "(");
+        assert_eq!(e.span.start, deep.find('(').unwrap() + MAX_DEPTH - 1);
+        let ok = format!("rule x \"t\" {{ check {}1{} == 1 }}", "(".repeat(60), ")".repeat(60));
+        assert!(parse(SourceId(0), &ok).is_ok());
+        let quoted = format!("rule x \"{}\" {{ check 1 == 1 }} # {}", "(".repeat(100), "[".repeat(100));
+        assert!(parse(SourceId(0), &quoted).is_ok());
+        let earlier = format!("rule x \"t\" {{ chek 1 }} rule y \"t\" {{ check {}1 }}", "(".repeat(100));
+        assert_eq!(parse(SourceId(0), &earlier).unwrap_err().found, "chek");
     }
 }
