@@ -118,7 +118,7 @@ fn split_sections<'d>(doc: &'d RawDocument, tpl: &Template) -> (Vec<Section>, BT
         .map(|(i, (_, n, f))| {
             let stop = heads.get(i + 1).map_or(end, |(_, _, next)| next.span.offset);
             let body = doc.source[f.span.offset..stop].trim_end();
-            let text = body[f.text.len().min(body.len())..].trim().to_string();
+            let text = body.get(f.span.len..).unwrap_or("").trim().to_string();
             Section { number: *n, title: f.text.clone(), text, span: Span::new(f.span.offset, body.len()) }
         })
         .collect();

@@ -4,6 +4,7 @@
 //! matches rows to a template; importers know forms, not templates.
 
 pub mod docx;
+pub mod grid;
 pub mod html;
 pub mod markdown;
 pub mod pdf;

@@ -1,0 +1,191 @@
+//! Merged-cell tables → raw rows, shared by the HTML, DOCX and Markdown importers.
+//!
+//! In: a table as rows of [`Slot`]s in source order (a merged cell appears once, with its
+//! spans; DOCX `vMerge` continuations appear as covered slots). Out: one [`RawRow`] per
+//! source row holding only the cells that *start* in that row, so a vertical group label
+//! sits on its first row only and a colspan value is one value.
+//!
+//! Which cells are labels: the leading text cells of a row. Which blanks are values: those
+//! at or right of the first value column of the table (the leftmost grid column holding a
+//! row's first value), so a blank label column (a lost vertical label) does not shift
+//! values, while a blank data cell keeps its column.
+
+use super::{Frag, RawRow};
+use crate::report::model::CellState;
+use crate::report::value::classify;
+
+/// Largest colspan honoured (the HTML limit); larger spans are clamped.
+const MAX_COLSPAN: usize = 1000;
+
+/// One position in a source row.
+#[derive(Clone, Debug)]
+pub enum Slot {
+    /// A cell starting here; `rowspan` 0 means "to the end of the table" (HTML).
+    Cell { frag: Frag, colspan: usize, rowspan: usize },
+    /// Columns covered by a merged cell from a row above (DOCX `vMerge` continue).
+    Covered { colspan: usize },
+}
+
+/// A cell with its grid column.
+#[derive(Clone, Debug)]
+struct Placed {
+    col: usize,
+    frag: Frag,
+    kind: Kind,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Blank,
+    /// A number or a placeholder.
+    Value,
+    Text,
+}
+
+fn kind(text: &str) -> Kind {
+    match classify(text.trim_matches(crate::report::value::is_space)).0 {
+        CellState::Blank => Kind::Blank,
+        CellState::Text => Kind::Text,
+        CellState::Number | CellState::Marker => Kind::Value,
+    }
+}
+
+/// A rowspan still covering rows below its origin: columns `start..end` up to `last_row`.
+struct Active {
+    start: usize,
+    end: usize,
+    last_row: usize,
+}
+
+/// Give every cell its grid column, honouring spans from rows above.
+fn place(rows: Vec<Vec<Slot>>) -> Vec<Vec<Placed>> {
+    let n = rows.len();
+    let mut active: Vec<Active> = Vec::new();
+    let mut out = Vec::with_capacity(n);
+    for (r, row) in rows.into_iter().enumerate() {
+        active.retain(|a| a.last_row >= r);
+        let mut taken: Vec<(usize, usize)> = active.iter().map(|a| (a.start, a.end)).collect();
+        taken.sort_unstable();
+        let mut col = 0;
+        let mut next = 0;
+        let mut placed = Vec::with_capacity(row.len());
+        for slot in row {
+            // Skip columns held by rowspans from above.
+            while let Some(&(s, e)) = taken.get(next) {
+                if e <= col {
+                    next += 1;
+                } else if s <= col {
+                    col = e;
+                    next += 1;
+                } else {
+                    break;
+                }
+            }
+            match slot {
+                Slot::Cell { frag, colspan, rowspan } => {
+                    let span = colspan.clamp(1, MAX_COLSPAN);
+                    let rows_left = n - r;
+                    let down = if rowspan == 0 { rows_left } else { rowspan.min(rows_left) };
+                    if down > 1 {
+                        active.push(Active { start: col, end: col + span, last_row: r + down - 1 });
+                    }
+                    let kind = kind(&frag.text);
+                    placed.push(Placed { col, frag, kind });
+                    col += span;
+                }
+                Slot::Covered { colspan } => col += colspan.clamp(1, MAX_COLSPAN),
+            }
+        }
+        out.push(placed);
+    }
+    out
+}
+
+/// The leftmost grid column where a row with a number has its first value.
+fn first_value_col(rows: &[Vec<Placed>]) -> usize {
+    let has_number = |row: &Vec<Placed>| row.iter().any(|c| c.kind == Kind::Value && classify(c.frag.text.trim()).0 == CellState::Number);
+    rows.iter()
+        .filter(|row| has_number(row))
+        .filter_map(|row| row.iter().find(|c| c.kind == Kind::Value).map(|c| c.col))
+        .min()
+        .unwrap_or(0)
+}
+
+/// Split one placed row into labels and values.
+fn raw_row(row: Vec<Placed>, value_col: usize) -> RawRow {
+    let first_value = row.iter().position(|c| c.kind == Kind::Value).unwrap_or(row.len());
+    let lead_end = row[..first_value].iter().rposition(|c| c.kind == Kind::Text).map_or(0, |i| i + 1);
+    let mut out = RawRow::default();
+    for (i, cell) in row.into_iter().enumerate() {
+        if i < lead_end {
+            if cell.kind == Kind::Text {
+                out.labels.push(cell.frag);
+            }
+        } else if cell.kind != Kind::Blank || cell.col >= value_col {
+            out.values.push(cell.frag);
+        }
+    }
+    out
+}
+
+/// A table's rows as raw rows; rows with nothing in them are dropped.
+pub fn rows(slots: Vec<Vec<Slot>>) -> Vec<RawRow> {
+    let placed = place(slots);
+    let value_col = first_value_col(&placed);
+    placed
+        .into_iter()
+        .map(|row| raw_row(row, value_col))
+        .filter(|r| !r.labels.is_empty() || !r.values.is_empty())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::model::Span;
+
+    fn cell(text: &str, colspan: usize, rowspan: usize) -> Slot {
+        Slot::Cell { frag: Frag::new(text, Span::default()), colspan, rowspan }
+    }
+
+    fn texts(frags: &[Frag]) -> Vec<&str> {
+        frags.iter().map(|f| f.text.as_str()).collect()
+    }
+
+    #[test]
+    fn group_label_only_on_its_first_row() {
+        let rows = rows(vec![
+            vec![cell("（三）不予公开", 1, 2), cell("1.属于国家秘密", 1, 1), cell("4", 1, 1), cell("", 1, 1)],
+            vec![cell("2.其他法律行政法规禁止公开", 1, 1), cell("0", 1, 1), cell("", 1, 1)],
+        ]);
+        assert_eq!(texts(&rows[0].labels), ["（三）不予公开", "1.属于国家秘密"]);
+        assert_eq!(texts(&rows[1].labels), ["2.其他法律行政法规禁止公开"]);
+        assert_eq!(texts(&rows[1].values), ["0", ""]);
+    }
+
+    #[test]
+    fn blank_label_columns_are_not_values() {
+        let rows = rows(vec![
+            vec![cell("（七）总计", 1, 1), cell("5", 1, 1), cell("", 1, 1)],
+            vec![cell("", 1, 1), cell("3", 1, 1), cell("1", 1, 1)],
+            vec![cell("", 2, 1), cell("商业企业", 1, 1)],
+        ]);
+        assert_eq!(texts(&rows[1].values), ["3", "1"]);
+        assert!(rows[2].values.is_empty());
+    }
+
+    #[test]
+    fn covered_slots_keep_columns() {
+        let rows = rows(vec![
+            vec![cell("a", 1, 1), cell("1", 1, 1)],
+            vec![Slot::Covered { colspan: 1 }, cell("", 1, 1)],
+        ]);
+        assert_eq!(texts(&rows[1].values), [""]);
+    }
+
+    #[test]
+    fn huge_spans_do_not_explode() {
+        let rows = rows(vec![vec![cell("x", usize::MAX, usize::MAX), cell("1", 1, 0)]; 3]);
+        assert_eq!(rows.len(), 3);
+    }
+}
