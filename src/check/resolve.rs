@@ -72,7 +72,9 @@ impl<'t> Resolver<'t> {
         let mut ops = Vec::new();
         let top = self.scopes.len() == 1;
         for stmt in stmts {
-            self.stmt_table = None;
+            if top {
+                self.stmt_table = None;
+            }
             let before = ops.len();
             self.stmt(stmt, &mut ops);
             if top && ops.len() > before {
