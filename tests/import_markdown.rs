@@ -1,0 +1,157 @@
+//! Markdown importer: converter-style pipe tables (split header rows, a page break with a
+//! footer and a repeated header, `|---|` mid-table, lost vertical group labels, a label
+//! split over two cells, a generic `Col1…` header) for both templates, and a row with a
+//! cell missing.
+
+use gouji::report::{CellState, Report};
+use std::path::Path;
+
+fn fixture(name: &str) -> Report {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/markdown").join(name);
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    gouji::read(&format!("tests/fixtures/markdown/{name}"), &bytes, None).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+/// Raw cell texts of a table row in template column order ("" for a blank).
+fn row(r: &Report, table: &str, key: &str) -> Vec<String> {
+    let t = r.tables.get(table).unwrap_or_else(|| panic!("{}: no {table}", r.path));
+    let def = gouji::template::by_id(&t.template).and_then(|tpl| tpl.table(table)).expect("template table");
+    let row = t.rows.get(key).unwrap_or_else(|| panic!("{}: no row {table}.{key}", r.path));
+    let part = def.parts.iter().find(|p| p.rows.iter().any(|x| x.key == key)).expect("part of row");
+    part.cols.iter().map(|c| row.cells.get(&c.key).map_or("<missing>".into(), |c| c.raw.clone())).collect()
+}
+
+/// Compare whole tables: `(row key, "a b c")`, `_` for a blank cell.
+fn assert_rows(r: &Report, table: &str, want: &[(&str, &str)]) {
+    let mut wrong = Vec::new();
+    for (key, cells) in want {
+        let want: Vec<String> = cells.split(' ').map(|c| if c == "_" { String::new() } else { c.to_string() }).collect();
+        let got = row(r, table, key);
+        if got != want {
+            wrong.push(format!("{table}.{key}: got {got:?}, want {want:?}"));
+        }
+    }
+    assert!(wrong.is_empty(), "{}:\n{}", r.path, wrong.join("\n"));
+    assert_eq!(r.tables[table].rows.len(), want.len(), "{}: {table} row count", r.path);
+}
+
+/// Every non-blank cell's span shows exactly its raw text; blanks have zero-length spans.
+fn assert_spans_show_raw(r: &Report) -> usize {
+    let mut n = 0;
+    for (tk, t) in &r.tables {
+        for (rk, row) in &t.rows {
+            for (ck, c) in &row.cells {
+                assert_eq!(r.text(c.span), c.raw, "{}: {tk}.{rk}.{ck} span {:?}", r.path, c.span);
+                if c.state == CellState::Blank {
+                    assert_eq!(c.span.len, 0, "{tk}.{rk}.{ck}");
+                }
+                n += 1;
+            }
+        }
+    }
+    n
+}
+
+fn codes(r: &Report) -> Vec<&'static str> {
+    r.diagnostics.iter().map(|d| d.code).collect()
+}
+
+#[test]
+fn template_2021_every_cell() {
+    let r = fixture("mouxian_2022.md");
+    assert_eq!((r.form.as_str(), r.issuer.as_deref(), r.year), ("markdown", Some("某某县某某局"), Some(2022)));
+    assert_rows(
+        &r,
+        "t2",
+        &[
+            ("regulations", "0 0 0"),
+            ("normative_docs", "8 2 47"),
+            ("licensing", "512"),
+            ("punishment", "96"),
+            ("coercion", "4"),
+            ("fees", "12.8"),
+        ],
+    );
+    let zero = "0 0 0 0 0 0 0";
+    assert_rows(
+        &r,
+        "t3",
+        &[
+            ("new_received", "30 2 0 0 1 0 33"),
+            ("carried_over", "1 0 0 0 0 0 1"),
+            ("granted", "12 1 0 0 0 0 13"),
+            ("partial_grant", "5 0 0 0 0 0 5"),
+            ("denied_state_secret", zero),
+            ("denied_law_forbidden", zero),
+            ("denied_three_safety", zero),
+            ("denied_third_party", "1 0 0 0 0 0 1"),
+            ("denied_internal_affairs", zero),
+            ("denied_process_info", "2 0 0 0 0 0 2"),
+            ("denied_enforcement_case", zero),
+            ("denied_admin_query", zero),
+            ("unable_no_info", "6 1 0 0 1 0 8"),
+            ("unable_need_creation", "1 0 0 0 0 0 1"),
+            ("unable_unclear", zero),
+            ("not_processed_complaint", "1 0 0 0 0 0 1"),
+            ("not_processed_repeat", zero),
+            ("not_processed_publication", zero),
+            ("not_processed_massive", zero),
+            ("not_processed_confirm", zero),
+            ("other_overdue_correction", zero),
+            ("other_overdue_fee", zero),
+            ("other_other", "1 0 0 0 0 0 1"),
+            ("total_processed", "29 2 0 0 1 0 32"),
+            ("carried_forward", "2 0 0 0 0 0 2"),
+        ],
+    );
+    assert_rows(&r, "t4", &[("review", "1 0 0 0 1"), ("litigation_direct", "0 0 0 1 1"), ("litigation_after_review", "0 0 0 0 0")]);
+    assert_eq!(assert_spans_show_raw(&r), 10 + 175 + 15);
+    assert_eq!(codes(&r), ["import.generic_header"], "{:#?}", r.diagnostics);
+    let numbers: Vec<u8> = r.sections.iter().map(|s| s.number).collect();
+    assert_eq!(numbers, [1, 2, 3, 4, 5, 6]);
+}
+
+#[test]
+fn template_2019_every_cell() {
+    let r = fixture("mouzhen_2020.md");
+    assert_eq!((r.issuer.as_deref(), r.year, r.template.as_deref()), (Some("某某镇人民政府"), Some(2020), Some("2019")));
+    assert_rows(
+        &r,
+        "t2",
+        &[
+            ("regulations", "0 0 0"),
+            ("normative_docs", "2 2 15"),
+            ("licensing", "12 -3 40"),
+            ("other_services", "5 0 22"),
+            ("punishment", "3 1 17"),
+            ("coercion", "1 0 2"),
+            ("fees", "2 0"),
+            ("procurement", "6 125.6万元"),
+        ],
+    );
+    let t3 = &r.tables["t3"];
+    assert_eq!(t3.template, "2019");
+    assert_eq!(row(&r, "t3", "total_processed"), ["5", "", "", "", "", "", "5"]);
+    assert_eq!(row(&r, "t3", "other"), ["1", "0", "0", "0", "0", "0", "1"]);
+    assert_eq!(t3.rows.len(), 23);
+    assert_rows(&r, "t4", &[("review", "0 0 0 0 0"), ("litigation_direct", "/ / / / /"), ("litigation_after_review", "0 0 0 0 0")]);
+    assert_eq!(r.cell("t4", "litigation_direct", "total").map(|c| c.state), Some(CellState::Marker));
+    assert_spans_show_raw(&r);
+    assert!(r.diagnostics.is_empty(), "{:#?}", r.diagnostics);
+}
+
+#[test]
+fn a_row_with_a_cell_missing_is_left_to_the_assembler() {
+    let md = "三、收到和处理政府信息公开申请情况\n\n| （一）予以公开 | 3 | 0 | 0 | 0 | 0 | 0 | 3 |\n|---|---|---|---|---|---|---|---|\n| （二）部分公开 | 1 | 0 | 0 | 0 | 1 |\n";
+    let r = gouji::read("short.md", md.as_bytes(), Some(gouji::Form::Markdown)).expect("reads");
+    assert!(codes(&r).contains(&"import.cell_count"), "{:#?}", r.diagnostics);
+    assert_eq!(row(&r, "t3", "granted"), ["3", "0", "0", "0", "0", "0", "3"]);
+}
+
+#[test]
+fn snapshots() {
+    let r = fixture("mouxian_2022.md");
+    insta::assert_snapshot!("mouxian_2022_human", gouji::render::parse::human(&r));
+    let r = fixture("mouzhen_2020.md");
+    insta::assert_snapshot!("mouzhen_2020_json", serde_json::to_string_pretty(&gouji::render::parse::json(&r)).expect("JSON"));
+}
