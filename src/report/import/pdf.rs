@@ -1,7 +1,100 @@
-//! PDF text layer (DOMAIN.md 5.4). Not yet implemented: reading fails with a clear error.
+//! PDF text layer (DOMAIN.md 5.4). pdf-extract shows every glyph with its position
+//! ([`glyphs`]); glyphs become lines and words and a text rendering, page by page
+//! ([`layout`]); lines become paragraphs and table rows with their columns ([`rows`]).
+//!
+//! A PDF without a usable text layer — no glyphs, glyphs no font can map to Unicode, or
+//! text without a single Chinese character (fonts without ToUnicode give mojibake) — is
+//! [`ImportError::NoText`], never garbage. pdf-extract panics on odd input: every call
+//! into it runs under `catch_unwind`, and a panic is a [`ImportError::Corrupt`].
+
+mod glyphs;
+mod layout;
+mod repair;
+mod rows;
 
 use super::{Form, ImportError, RawDocument};
+use glyphs::Collector;
+use pdf_extract::{Document, Object};
+use std::panic::{catch_unwind, AssertUnwindSafe};
 
-pub fn read(path: &str, _bytes: &[u8]) -> Result<RawDocument, ImportError> {
-    Err(ImportError::Corrupt { path: path.into(), form: Form::Pdf, why: "PDF 导入尚未实现".into() })
+pub fn read(path: &str, bytes: &[u8]) -> Result<RawDocument, ImportError> {
+    let doc = load(path, bytes)?;
+    let collected = guarded(path, || {
+        let mut out = Collector::default();
+        pdf_extract::output_doc(&doc, &mut out).map(|_| out).map_err(|e| e.to_string())
+    })?;
+    check_text(path, &doc, &collected)?;
+    let layout = layout::lay_out(&collected.pages, &collected.glyphs);
+    let (blocks, diagnostics) = rows::blocks(&layout.source, &layout.lines);
+    Ok(RawDocument { source: layout.source, blocks, diagnostics })
+}
+
+/// Run a pdf-extract/lopdf call, turning its errors and panics into `Corrupt`.
+fn guarded<T>(path: &str, f: impl FnOnce() -> Result<T, String>) -> Result<T, ImportError> {
+    let corrupt = |why: String| ImportError::Corrupt { path: path.into(), form: Form::Pdf, why };
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(Ok(v)) => Ok(v),
+        Ok(Err(e)) => Err(corrupt(e)),
+        Err(panic) => {
+            let msg = panic.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| panic.downcast_ref::<String>().cloned());
+            Err(corrupt(format!("PDF 解析器异常终止（{}）", msg.unwrap_or_default())))
+        }
+    }
+}
+
+/// Parse the file; with a broken cross-reference table, parse it again with a rebuilt one.
+fn load(path: &str, bytes: &[u8]) -> Result<Document, ImportError> {
+    let first = guarded(path, || Document::load_mem(bytes).map_err(|e| e.to_string()));
+    let Err(err) = first else { return first };
+    let Some(fixed) = repair::rebuild_xref(bytes) else { return Err(err) };
+    guarded(path, || Document::load_mem(&fixed).map_err(|e| e.to_string())).map_err(|_| err)
+}
+
+fn is_han(c: char) -> bool {
+    matches!(c, '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}' | '\u{f900}'..='\u{faff}' | '\u{20000}'..='\u{2ffff}')
+}
+
+/// Refuse a document whose text layer is missing or undecodable.
+fn check_text(path: &str, doc: &Document, c: &Collector) -> Result<(), ImportError> {
+    let chars = c.glyphs.iter().flat_map(|g| g.text.chars()).filter(|ch| !crate::report::value::is_space(*ch));
+    let (total, han) = chars.fold((0usize, 0usize), |(t, h), ch| (t + 1, h + usize::from(is_han(ch))));
+    let why = if total == 0 && c.undecoded == 0 {
+        "页面上没有可提取的文字".to_string()
+    } else if total == 0 {
+        format!("{} 个字形无法映射为文字", c.undecoded)
+    } else if han == 0 {
+        format!("提取出的 {total} 个字符中没有汉字")
+    } else {
+        return Ok(());
+    };
+    let bare = fonts_without_map(doc);
+    let why = match (bare.is_empty(), total == 0 && c.undecoded == 0) {
+        (false, _) => format!("{why}；字体 {} 没有 ToUnicode 映射", bare.join("、")),
+        (true, true) => format!("{why}，可能是扫描件"),
+        (true, false) => why,
+    };
+    Err(ImportError::NoText { path: path.into(), why })
+}
+
+/// Base names of page fonts that have no ToUnicode map.
+fn fonts_without_map(doc: &Document) -> Vec<String> {
+    let names = catch_unwind(AssertUnwindSafe(|| {
+        let mut names: Vec<String> = Vec::new();
+        for id in doc.get_pages().values() {
+            for font in doc.get_page_fonts(*id).unwrap_or_default().values() {
+                if font.get(b"ToUnicode").is_ok() {
+                    continue;
+                }
+                let name = match font.get(b"BaseFont") {
+                    Ok(Object::Name(n)) => String::from_utf8_lossy(n).into_owned(),
+                    _ => "（未命名）".into(),
+                };
+                if !names.contains(&name) {
+                    names.push(name);
+                }
+            }
+        }
+        names
+    }));
+    names.unwrap_or_default()
 }

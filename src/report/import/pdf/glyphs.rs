@@ -1,0 +1,79 @@
+//! Glyph collection: an `OutputDev` that records every glyph pdf-extract shows, with its
+//! origin in top-down page coordinates (points) and its size. Nothing is grouped here.
+
+use pdf_extract::{MediaBox, OutputDev, OutputError, Transform};
+
+/// One shown glyph. `text` is what the font's ToUnicode map says (empty when it has none).
+#[derive(Clone, Debug)]
+pub struct Glyph {
+    pub page: u32,
+    /// Origin, from the page's left edge.
+    pub x: f64,
+    /// Baseline, from the page's top edge.
+    pub y: f64,
+    /// Font size after the text and page transforms.
+    pub size: f64,
+    /// Advance in em as the font's widths state it (pdf-extract 0.12 misreads `/W` ranges).
+    pub width: f64,
+    pub text: String,
+}
+
+/// A page's number and height.
+#[derive(Clone, Copy, Debug)]
+pub struct Page {
+    pub number: u32,
+    pub height: f64,
+}
+
+/// Everything pdf-extract showed, page by page in document order.
+#[derive(Default)]
+pub struct Collector {
+    pub glyphs: Vec<Glyph>,
+    pub pages: Vec<Page>,
+    /// Glyphs whose font could not map them to text.
+    pub undecoded: usize,
+    top: f64,
+    left: f64,
+}
+
+impl OutputDev for Collector {
+    fn begin_page(&mut self, number: u32, mb: &MediaBox, _art: Option<(f64, f64, f64, f64)>) -> Result<(), OutputError> {
+        self.top = mb.ury;
+        self.left = mb.llx;
+        self.pages.push(Page { number, height: (mb.ury - mb.lly).abs() });
+        Ok(())
+    }
+
+    fn end_page(&mut self) -> Result<(), OutputError> {
+        Ok(())
+    }
+
+    fn output_character(&mut self, trm: &Transform, width: f64, _spacing: f64, font_size: f64, text: &str) -> Result<(), OutputError> {
+        if text.is_empty() {
+            self.undecoded += 1;
+            return Ok(());
+        }
+        let scale = (trm.m11 * trm.m22 - trm.m12 * trm.m21).abs().sqrt();
+        let (x, y, size) = (trm.m31 - self.left, self.top - trm.m32, font_size * scale);
+        if !(x.is_finite() && y.is_finite() && size.is_finite()) || size <= 0.0 {
+            return Ok(());
+        }
+        let page = self.pages.last().map_or(0, |p| p.number);
+        // Control characters (mojibake from fonts without a map) would break the rendering's lines.
+        let text = text.chars().map(|c| if c.is_control() { '\u{fffd}' } else { c }).collect();
+        self.glyphs.push(Glyph { page, x, y, size, width, text });
+        Ok(())
+    }
+
+    fn begin_word(&mut self) -> Result<(), OutputError> {
+        Ok(())
+    }
+
+    fn end_word(&mut self) -> Result<(), OutputError> {
+        Ok(())
+    }
+
+    fn end_line(&mut self) -> Result<(), OutputError> {
+        Ok(())
+    }
+}
