@@ -128,6 +128,21 @@ fn raw_row(row: Vec<Placed>, value_col: usize) -> RawRow {
     out
 }
 
+/// Lines of one cell or paragraph, trimmed and joined: no space between two CJK
+/// characters (a label broken by `<br>`/`<p>` reads as one), one space otherwise.
+pub fn join_lines<'a>(lines: impl Iterator<Item = &'a str>) -> String {
+    let mut out = String::new();
+    for line in lines.map(|l| l.trim_matches(crate::report::value::is_space)).filter(|l| !l.is_empty()) {
+        let wide = |c: Option<char>| c.is_some_and(|c| !c.is_ascii());
+        let cjk_join = wide(out.chars().last()) && wide(line.chars().next());
+        if !out.is_empty() && !cjk_join {
+            out.push(' ');
+        }
+        out.push_str(line);
+    }
+    out
+}
+
 /// A table's rows as raw rows; rows with nothing in them are dropped.
 pub fn rows(slots: Vec<Vec<Slot>>) -> Vec<RawRow> {
     let placed = place(slots);

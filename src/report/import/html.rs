@@ -158,17 +158,8 @@ impl Pieces {
         self.lines.push(String::new());
     }
 
-    /// The joined text: lines trimmed, joined without a space between two CJK characters.
     fn text(&self) -> String {
-        let mut out = String::new();
-        for line in self.lines.iter().map(|l| l.trim_matches(is_space)).filter(|l| !l.is_empty()) {
-            let wide = |c: Option<char>| c.is_some_and(|c| !c.is_ascii());
-            if !out.is_empty() && !(wide(out.chars().last()) && wide(line.chars().next())) {
-                out.push(' ');
-            }
-            out.push_str(line);
-        }
-        out
+        grid::join_lines(self.lines.iter().map(String::as_str))
     }
 
     fn span(&self, fallback: usize) -> Span {
