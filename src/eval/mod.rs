@@ -211,7 +211,10 @@ impl<'r> Ctx<'r> {
         };
         match class {
             FindingClass::NotAssessable => {
-                let why: Vec<String> = cells.iter().filter(|c| c.value.is_none()).map(FindingCell::describe).collect();
+                let unreadable = |c: &&FindingCell| {
+                    c.value.is_none() || self.report.cell(&c.table, &c.row, &c.col).is_some_and(|cell| self.doubtful(c, cell))
+                };
+                let why: Vec<String> = cells.iter().filter(unreadable).map(FindingCell::describe).collect();
                 text = format!("无法评估：{}（{}）", self.rule.title, why.join("，"));
                 if !binding.is_empty() {
                     let at: Vec<String> = binding.iter().map(|b| b.label.clone()).collect();
@@ -395,7 +398,8 @@ impl<'r> Ctx<'r> {
             blank_as_zero: false,
         };
         let v = match cell {
-            Some(c) if c.state == CellState::Number => c.value.map_or(Val::Absent, Val::Num),
+            // A doubtful number (a money unit in a count column) is no value to reason with.
+            Some(c) if c.state == CellState::Number && !self.doubtful(&used, c) => c.value.map_or(Val::Absent, Val::Num),
             Some(c) if matches!(c.state, CellState::Blank | CellState::Marker) => match self.rule.blank {
                 BlankPolicy::Zero => {
                     used.blank_as_zero = true;
