@@ -6,7 +6,7 @@ mod pdf_gen;
 
 use gouji::report::import::{self, Block, RawDocument};
 use gouji::report::{CellState, Form, ImportError, Report};
-use pdf_gen::{pdf, text, width, Text};
+use pdf_gen::{pdf, pdf_with, text, width, Text};
 
 const T3_ROWS_2021: [&str; 25] = [
     "new_received", "carried_over", "granted", "partial_grant",
@@ -284,12 +284,30 @@ fn fixture_rendering_snapshot() {
 }
 
 #[test]
+fn quarter_turned_page_reads_like_upright() {
+    let report = gouji::read("turned.pdf", &pdf_with(&sample(), true, &[1, 2]), None).expect("imports");
+    assert_t3(&report, &T3_ROWS_2021, &SAMPLE_T3);
+    assert_t4(&report, "2 1 0 0 3 1 0 0 0 1 0 0 0 10 0");
+}
+
+#[test]
 fn font_without_to_unicode_is_no_text() {
     let bytes = pdf(&sample(), false);
     match import::read("bare.pdf", &bytes, None) {
         Err(ImportError::NoText { why, .. }) => assert!(why.contains("ToUnicode"), "{why}"),
         other => panic!("expected NoText, got {:?}", other.map(|(f, _)| f)),
     }
+}
+
+#[test]
+fn broken_xref_is_rebuilt() {
+    let mut bytes = pdf(&sample(), true);
+    let at = bytes.windows(9).rposition(|w| w == b"startxref").expect("startxref");
+    bytes.truncate(at);
+    bytes.extend_from_slice(b"startxref\n1563\n%%EOF\n");
+    assert!(pdf_extract::Document::load_mem(&bytes).is_err(), "lopdf alone should fail here");
+    let report = gouji::read("broken-xref.pdf", &bytes, None).expect("imports after rebuilding the xref");
+    assert_t4(&report, "2 1 0 0 3 1 0 0 0 1 0 0 0 10 0");
 }
 
 #[test]

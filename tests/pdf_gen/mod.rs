@@ -38,6 +38,12 @@ fn name(s: &str) -> Object {
 
 /// A PDF of the given pages; `to_unicode: false` leaves the font without a map.
 pub fn pdf(pages: &[Vec<Text>], to_unicode: bool) -> Vec<u8> {
+    pdf_with(pages, to_unicode, &[])
+}
+
+/// Like [`pdf`], with the text of the listed pages (0-based) printed turned a quarter turn
+/// counter-clockwise: a landscape table on a portrait page, read with the page turned.
+pub fn pdf_with(pages: &[Vec<Text>], to_unicode: bool, turned: &[usize]) -> Vec<u8> {
     let mut chars: Vec<char> = Vec::new();
     for c in pages.iter().flatten().flat_map(|t| t.text.chars()) {
         if !chars.contains(&c) {
@@ -49,11 +55,12 @@ pub fn pdf(pages: &[Vec<Text>], to_unicode: bool) -> Vec<u8> {
     let font = font(&mut doc, &chars, to_unicode);
     let pages_id = doc.new_object_id();
     let mut kids = Vec::new();
-    for page in pages {
+    for (n, page) in pages.iter().enumerate() {
         let mut content = String::new();
         for t in page {
             let hex: String = t.text.chars().map(|c| format!("{:04X}", cid(c))).collect();
-            content.push_str(&format!("BT /F1 {} Tf 1 0 0 1 {:.2} {:.2} Tm <{}> Tj ET\n", t.size, t.x, HEIGHT - t.y, hex));
+            let tm = if turned.contains(&n) { format!("0 1 -1 0 {:.2} {:.2}", t.y, t.x) } else { format!("1 0 0 1 {:.2} {:.2}", t.x, HEIGHT - t.y) };
+            content.push_str(&format!("BT /F1 {} Tf {tm} Tm <{}> Tj ET\n", t.size, hex));
         }
         let contents = doc.add_object(Stream::new(Dictionary::new(), content.into_bytes()));
         let mut fonts = Dictionary::new();

@@ -33,13 +33,30 @@ pub struct Collector {
     /// Glyphs whose font could not map them to text.
     pub undecoded: usize,
     top: f64,
+    bottom: f64,
     left: f64,
+    right: f64,
+}
+
+impl Collector {
+    /// The origin in the frame a reader of this glyph's text uses: text printed rotated by a
+    /// quarter turn (landscape tables on portrait pages) is read with the page turned, so its
+    /// lines still run left to right, top to bottom.
+    fn reading_frame(&self, trm: &Transform) -> (f64, f64) {
+        let (x, y) = (trm.m31 - self.left, trm.m32);
+        let (right, bottom) = (self.right - self.left, self.top - self.bottom);
+        match (trm.m12.abs() > trm.m11.abs(), trm.m11 < 0.0, trm.m12 < 0.0) {
+            (false, false, _) => (x, self.top - y),
+            (false, true, _) => (right - x, y - self.bottom),
+            (true, _, false) => (y - self.bottom, x),
+            (true, _, true) => (bottom - (y - self.bottom), right - x),
+        }
+    }
 }
 
 impl OutputDev for Collector {
     fn begin_page(&mut self, number: u32, mb: &MediaBox, _art: Option<(f64, f64, f64, f64)>) -> Result<(), OutputError> {
-        self.top = mb.ury;
-        self.left = mb.llx;
+        (self.top, self.bottom, self.left, self.right) = (mb.ury, mb.lly, mb.llx, mb.urx);
         self.pages.push(Page { number, height: (mb.ury - mb.lly).abs() });
         Ok(())
     }
@@ -54,7 +71,8 @@ impl OutputDev for Collector {
             return Ok(());
         }
         let scale = (trm.m11 * trm.m22 - trm.m12 * trm.m21).abs().sqrt();
-        let (x, y, size) = (trm.m31 - self.left, self.top - trm.m32, font_size * scale);
+        let (x, y) = self.reading_frame(trm);
+        let size = font_size * scale;
         if !(x.is_finite() && y.is_finite() && size.is_finite()) || size <= 0.0 {
             return Ok(());
         }

@@ -13,6 +13,8 @@ use unicode_width::UnicodeWidthStr;
 const LINE_TOL: f64 = 3.0;
 /// A gap wider than this many em between glyphs starts a new word.
 const WORD_GAP: f64 = 0.8;
+/// The same glyph again within this many em is an overprint, not a second character.
+const OVERPRINT: f64 = 0.3;
 /// Page-number lines only count as furniture in this outer fraction of the page height.
 const MARGIN: f64 = 0.12;
 
@@ -91,15 +93,29 @@ fn page_lines(page: &Page, mut glyphs: Vec<&Glyph>) -> Vec<Line> {
     }
     let mut lines: Vec<Line> = groups.into_iter().filter_map(|mut group| {
         group.sort_by(|a, b| a.x.total_cmp(&b.x));
+        dedup_overprint(&mut group);
         let y0 = group.iter().map(|g| g.y).fold(f64::INFINITY, f64::min);
         let y1 = group.iter().map(|g| g.y).fold(f64::NEG_INFINITY, f64::max);
         let words = words(&group);
-        (!words.is_empty()).then(|| Line { page: page.number, y0, y1, words, furniture: false })
+        (!words.is_empty()).then_some(Line { page: page.number, y0, y1, words, furniture: false })
     }).collect();
     for line in &mut lines {
         line.furniture = is_furniture(line, page);
     }
     lines
+}
+
+/// Drop glyphs drawn again over themselves (fake bold: the same text shown twice a
+/// fraction of an em apart), which would otherwise read `重重复复`.
+fn dedup_overprint(glyphs: &mut Vec<&Glyph>) {
+    let mut kept: Vec<&Glyph> = Vec::with_capacity(glyphs.len());
+    for g in glyphs.iter() {
+        let near = |k: &&Glyph| k.text == g.text && (k.x - g.x).abs() < OVERPRINT * g.size && (k.y - g.y).abs() < OVERPRINT * g.size;
+        if !kept.iter().rev().take(4).any(near) {
+            kept.push(g);
+        }
+    }
+    *glyphs = kept;
 }
 
 /// Split a line's glyphs (sorted by x) into words.
