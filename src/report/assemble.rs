@@ -15,12 +15,20 @@ use std::sync::Arc;
 /// Lowest label score accepted as a row match (see `template::labels::score`).
 const MIN_SCORE: u32 = 50;
 
+/// Table rows read at most. The three tables of a report have about 60 rows (with headers);
+/// a file with thousands is not one report, and matching every row would take minutes.
+const MAX_TABLE_ROWS: usize = 1000;
+
 pub fn assemble(path: &str, form: &str, mut doc: RawDocument) -> Result<Report, ImportError> {
     let meta = meta::read(&doc);
     let default = template::for_year(meta.year);
     let mut diagnostics = std::mem::take(&mut doc.diagnostics);
-    let (sections, rows_by_section) = split_sections(&doc, default);
+    let (sections, rows_by_section, dropped) = split_sections(&doc, default);
     diagnostics.extend(missing_sections(default, &sections));
+    if dropped > 0 {
+        let msg = format!("表格行过多：年度报告的三张表约有 60 行，本文件有 {} 行，只读取前 {MAX_TABLE_ROWS} 行", dropped + MAX_TABLE_ROWS);
+        diagnostics.push(diag("import.too_many_rows", Level::Warning, msg, None));
+    }
     let mut tables = BTreeMap::new();
     for def in &default.tables {
         let rows = rows_for(def, &sections, &rows_by_section);
@@ -93,7 +101,8 @@ fn diag(code: &'static str, level: Level, message: String, span: Option<Span>) -
 /// Section headings found, and the rows under each section number (0 = before any).
 /// Headings are whole lines; a document with fewer than two such headings (a scraped page
 /// with the whole report on one line) is searched for headings inside its lines.
-fn split_sections<'d>(doc: &'d RawDocument, tpl: &Template) -> (Vec<Section>, BTreeMap<u8, Vec<&'d RawRow>>) {
+/// Table rows beyond the first `MAX_TABLE_ROWS` are not read (see `MAX_TABLE_ROWS`).
+fn split_sections<'d>(doc: &'d RawDocument, tpl: &Template) -> (Vec<Section>, BTreeMap<u8, Vec<&'d RawRow>>, usize) {
     let mut heads = headings(doc, tpl, false);
     if heads.len() < 2 {
         let inline = headings(doc, tpl, true);
@@ -103,26 +112,33 @@ fn split_sections<'d>(doc: &'d RawDocument, tpl: &Template) -> (Vec<Section>, BT
     }
     let mut rows: BTreeMap<u8, Vec<&RawRow>> = BTreeMap::new();
     let mut current = 0;
+    let mut kept = 0;
+    let mut next_head = heads.iter().peekable();
     for (i, block) in doc.blocks.iter().enumerate() {
-        if let Some((_, n, _)) = heads.iter().rev().find(|(b, ..)| *b == i) {
+        while let Some((_, n, _)) = next_head.next_if(|(b, ..)| *b == i) {
             current = *n;
         }
         if let Block::Row(r) = block {
-            rows.entry(current).or_default().push(r);
+            if kept < MAX_TABLE_ROWS {
+                rows.entry(current).or_default().push(r);
+            }
+            kept += 1;
         }
     }
     let end = doc.source.trim_end().len();
+    let dropped = kept.saturating_sub(MAX_TABLE_ROWS);
     let sections = heads
         .iter()
         .enumerate()
         .map(|(i, (_, n, f))| {
             let stop = heads.get(i + 1).map_or(end, |(_, _, next)| next.span.offset);
             let body = doc.source[f.span.offset..stop].trim_end();
-            let text = body.get(f.span.len..).unwrap_or("").trim().to_string();
+            let next = heads.get(i + 1).map(|(b, _, f)| (*b, f));
+            let text = section_text(doc, heads[i].0, next, f);
             Section { number: *n, title: f.text.clone(), text, span: Span::new(f.span.offset, body.len()) }
         })
         .collect();
-    (sections, rows)
+    (sections, rows, dropped)
 }
 
 /// Section headings in document order as (block index, section number, heading). A section
@@ -138,6 +154,8 @@ fn headings(doc: &RawDocument, tpl: &Template, inline: bool) -> Vec<(usize, u8, 
                 current = n;
                 heads.push((i, n, head));
             }
+        } else if f.text.len() > MAX_HEADING_LEN {
+            continue;
         } else if let Some(n) = tpl.match_section(&f.text).filter(|n| *n > current) {
             current = n;
             heads.push((i, n, f.clone()));
@@ -145,6 +163,9 @@ fn headings(doc: &RawDocument, tpl: &Template, inline: bool) -> Vec<(usize, u8, 
     }
     heads
 }
+
+/// Bytes of the longest line read as a whole-line heading (titles are at most ~30 chars).
+const MAX_HEADING_LEN: usize = 240;
 
 const CN_ORDINALS: [&str; 6] = ["一", "二", "三", "四", "五", "六"];
 
@@ -175,6 +196,31 @@ fn inline_headings(doc: &RawDocument, f: &Frag, tpl: &Template, mut current: u8)
         from = at + len;
     }
     found
+}
+
+/// The prose of a section: its paragraphs (not its table rows, not markup), one a line,
+/// from the end of its heading to the start of the next (headings may sit inside a line).
+fn section_text(doc: &RawDocument, head: usize, next: Option<(usize, &Frag)>, heading: &Frag) -> String {
+    let from = heading.span.end();
+    let until = next.map_or(usize::MAX, |(_, f)| f.span.offset);
+    let last = next.map_or(doc.blocks.len().saturating_sub(1), |(b, _)| b);
+    let mut lines: Vec<&str> = Vec::new();
+    for block in doc.blocks.iter().take(last + 1).skip(head) {
+        let Block::Text(t) = block else { continue };
+        let (a, b) = (t.span.offset, t.span.end());
+        let (lo, hi) = (a.max(from), b.min(until));
+        if lo >= hi {
+            continue;
+        }
+        // A fragment whose text is its source slice can be cut; others are taken whole.
+        let literal = doc.source.get(a..b) == Some(t.text.as_str());
+        let piece = if literal { doc.source.get(lo..hi).unwrap_or("") } else { t.text.as_str() };
+        let piece = piece.trim();
+        if !piece.is_empty() {
+            lines.push(piece);
+        }
+    }
+    lines.join("\n")
 }
 
 /// The rows of a table: those under its section; with no section headings at all, every row.
