@@ -16,6 +16,8 @@ pub struct FindingDiagnostic {
     pub finding: Finding,
     pub report: NamedSource<Arc<str>>,
     pub rule: Option<RuleLocation>,
+    /// PDF page of the first involved cell.
+    pub page: Option<u32>,
 }
 
 /// Where a rule is written, shown beside a finding.
@@ -33,8 +35,25 @@ impl FindingDiagnostic {
             span: finding.check_span,
             id: finding.rule.clone(),
         });
-        FindingDiagnostic { finding: finding.clone(), report: NamedSource::new(&report.path, report.source.clone()), rule }
+        // PDF and DOCX findings point into a text rendering; say so in the name, and give
+        // the PDF page of the first cell.
+        let name = match report.form.as_str() {
+            "pdf" | "docx" => format!("{}（文字版）", report.path),
+            _ => report.path.clone(),
+        };
+        let page = (report.form == "pdf")
+            .then(|| finding.cells.iter().find_map(|c| c.span))
+            .flatten()
+            .and_then(|s| pdf_page(&report.source, s.offset));
+        FindingDiagnostic { finding: finding.clone(), report: NamedSource::new(name, report.source.clone()), rule, page }
     }
+}
+
+/// The page a PDF rendering offset is on: the last `—— 第 N 页 ——` line before it.
+fn pdf_page(source: &str, offset: usize) -> Option<u32> {
+    let before = source.get(..offset)?;
+    let at = before.rfind("—— 第 ")?;
+    before[at + "—— 第 ".len()..].split(' ').next()?.parse().ok()
 }
 
 impl fmt::Display for FindingDiagnostic {
@@ -69,6 +88,9 @@ impl Diagnostic for FindingDiagnostic {
         if let (Some(l), Some(r)) = (f.lhs, f.rhs) {
             let d = f.delta.map_or("?".into(), |d| d.normalize().to_string());
             lines.push(format!("左边 = {}，右边 = {}，差 Δ = {}", l.normalize(), r.normalize(), d));
+        }
+        if let Some(p) = self.page {
+            lines.push(format!("位置：PDF 第 {p} 页"));
         }
         let unseen: Vec<String> = f.cells.iter().filter(|c| c.span.is_none()).map(|c| c.describe()).collect();
         if !unseen.is_empty() {
