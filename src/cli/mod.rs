@@ -172,7 +172,7 @@ fn parse(file: &str, format: Format, form: Option<Form>) -> ExitCode {
     let report = match report::read_file(file, form) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("{:?}", miette::Report::new(e));
+            eprintln!("{}", e.one_line());
             return ExitCode::from(2);
         }
     };

@@ -18,7 +18,7 @@ pub fn human(checker: &Checker, path: &str, outcome: &Outcome, color: bool) -> S
     let (report, findings) = match outcome {
         Ok(x) => x,
         Err(e) => {
-            let _ = writeln!(out, "{}", render(e, color));
+            let _ = writeln!(out, "{}", e.one_line());
             return out;
         }
     };

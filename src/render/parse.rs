@@ -11,9 +11,13 @@ use unicode_width::UnicodeWidthStr;
 pub fn json(report: &Report) -> Value {
     let mut tables = Map::new();
     let mut templates = Map::new();
+    let mut labels = Map::new();
     for (key, table) in &report.tables {
         templates.insert(key.clone(), json!(table.template));
         tables.insert(key.clone(), table_json(table));
+        let rows: Map<String, Value> =
+            table.rows.iter().map(|(k, r)| (k.clone(), json!({"printed": r.label, "span": r.label_span}))).collect();
+        labels.insert(key.clone(), Value::Object(rows));
     }
     json!({
         "path": report.path,
@@ -26,6 +30,7 @@ pub fn json(report: &Report) -> Value {
         "title": report.title,
         "sections": report.sections,
         "tables": tables,
+        "row_labels": labels,
         "diagnostics": report.diagnostics,
     })
 }
@@ -59,10 +64,16 @@ pub fn human(report: &Report) -> String {
     if !report.diagnostics.is_empty() {
         let _ = writeln!(out, "\n导入提示：");
         for d in &report.diagnostics {
-            let _ = writeln!(out, "  [{}] {}", d.code, d.message);
+            let at = d.span.map(|sp| format!("（第 {} 行）", line_of(&report.source, sp.offset))).unwrap_or_default();
+            let _ = writeln!(out, "  [{}] {}{at}", d.code, d.message);
         }
     }
     out
+}
+
+/// 1-based line number of a byte offset.
+pub fn line_of(source: &str, offset: usize) -> usize {
+    source.get(..offset).map_or(0, |s| s.matches('\n').count()) + 1
 }
 
 /// Blank shows as `·`, a cell missing from the source as `?`.
@@ -80,15 +91,39 @@ fn table_text(def: &TableDef, table: &Table) -> String {
         let mut grid: Vec<Vec<String>> = Vec::new();
         let head = std::iter::once(part.caption.clone().unwrap_or_default()).chain(part.cols.iter().map(|c| c.label.clone()));
         grid.push(head.collect());
+        let mut open: Vec<&str> = Vec::new();
         for row in &part.rows {
+            // Group labels (三、本年度办理结果 › （三）不予公开) as lines of their own, leaves indented.
+            let chain = group_chain(def, row.group.as_deref());
+            let same = open.iter().zip(&chain).take_while(|(a, b)| a == b).count();
+            for (depth, g) in chain.iter().enumerate().skip(same) {
+                let label = def.group(g).map_or(*g, |d| d.label.as_str());
+                grid.push(vec![format!("{}{label}", "  ".repeat(depth))]);
+            }
+            open = chain.clone();
             let found = table.rows.get(&row.key);
-            let mut line = vec![row.label.clone()];
+            let mut line = vec![format!("{}{}", "  ".repeat(chain.len()), row.label)];
             line.extend(part.cols.iter().map(|c| cell_text(found.and_then(|r| r.cells.get(&c.key))).to_string()));
             grid.push(line);
         }
         out.push_str(&layout(&grid));
     }
     out
+}
+
+/// A row's groups, outermost first.
+fn group_chain<'d>(def: &'d TableDef, group: Option<&'d str>) -> Vec<&'d str> {
+    let mut chain = Vec::new();
+    let mut g = group;
+    while let Some(k) = g {
+        if chain.contains(&k) {
+            break;
+        }
+        chain.push(k);
+        g = def.group(k).and_then(|d| d.parent.as_deref());
+    }
+    chain.reverse();
+    chain
 }
 
 /// Columns padded to their widest cell (CJK counts double); numbers right-aligned.

@@ -33,8 +33,7 @@ pub fn human(pack: &Pack, result: &PackTest, color: bool) -> String {
         let (report, findings) = match &rc.outcome {
             Ok(x) => x,
             Err(e) => {
-                let _ = writeln!(out, "✗ {name}：无法读取");
-                out.push_str(&render(e, color));
+                let _ = writeln!(out, "✗ {name}：无法读取。{}", e.one_line());
                 continue;
             }
         };

@@ -20,6 +20,12 @@ pub fn read(path: &str, bytes: &[u8], form: Option<Form>) -> Result<Report, Impo
 
 /// Read a report file from disk.
 pub fn read_file(path: &str, form: Option<Form>) -> Result<Report, ImportError> {
-    let bytes = std::fs::read(path).map_err(|e| ImportError::Io { path: path.into(), why: e.to_string() })?;
+    let why = |e: std::io::Error| match e.kind() {
+        std::io::ErrorKind::NotFound => "文件不存在".to_string(),
+        std::io::ErrorKind::PermissionDenied => "没有读取权限".to_string(),
+        std::io::ErrorKind::IsADirectory => "这是一个目录".to_string(),
+        _ => e.to_string(),
+    };
+    let bytes = std::fs::read(path).map_err(|e| ImportError::Io { path: path.into(), why: why(e) })?;
     read(path, &bytes, form)
 }

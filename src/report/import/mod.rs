@@ -114,6 +114,17 @@ pub enum ImportError {
     Io { path: String, why: String },
 }
 
+impl ImportError {
+    /// One line for people: `错误：报告.txt: 文件为空（help）`.
+    pub fn one_line(&self) -> String {
+        use miette::Diagnostic;
+        match self.help() {
+            Some(h) => format!("错误：{self}（{h}）"),
+            None => format!("错误：{self}"),
+        }
+    }
+}
+
 /// Detect the form from the content (magic bytes, then markup).
 pub fn detect(bytes: &[u8], text: Option<&str>) -> Form {
     if bytes.starts_with(b"%PDF") {
