@@ -31,3 +31,47 @@ pub fn seed() -> PathBuf {
     assert!(path.is_file(), "seed report missing: {}", path.display());
     path
 }
+
+// ---------------------------------------------------------------- report assertions
+
+use gouji::report::{CellState, Report};
+
+/// Raw cell texts of a table row in template column order ("" for a blank).
+pub fn row(r: &Report, table: &str, key: &str) -> Vec<String> {
+    let t = r.tables.get(table).unwrap_or_else(|| panic!("{}: no {table}", r.path));
+    let def = gouji::template::by_id(&t.template).and_then(|tpl| tpl.table(table)).expect("template table");
+    let row = t.rows.get(key).unwrap_or_else(|| panic!("{}: no row {table}.{key}", r.path));
+    let part = def.parts.iter().find(|p| p.rows.iter().any(|x| x.key == key)).expect("part of row");
+    part.cols.iter().map(|c| row.cells.get(&c.key).map_or("<missing>".into(), |c| c.raw.clone())).collect()
+}
+
+/// Compare whole tables: `(row key, "a b c")`, `_` for a blank cell.
+pub fn assert_rows(r: &Report, table: &str, want: &[(&str, &str)]) {
+    let mut wrong = Vec::new();
+    for (key, cells) in want {
+        let want: Vec<String> = cells.split(' ').map(|c| if c == "_" { String::new() } else { c.to_string() }).collect();
+        let got = row(r, table, key);
+        if got != want {
+            wrong.push(format!("{table}.{key}: got {got:?}, want {want:?}"));
+        }
+    }
+    assert!(wrong.is_empty(), "{}:\n{}", r.path, wrong.join("\n"));
+    assert_eq!(r.tables[table].rows.len(), want.len(), "{}: {table} row count", r.path);
+}
+
+/// Every non-blank cell's span shows exactly its raw text; blanks have zero-length spans.
+pub fn assert_spans_show_raw(r: &Report) -> usize {
+    let mut n = 0;
+    for (tk, t) in &r.tables {
+        for (rk, row) in &t.rows {
+            for (ck, c) in &row.cells {
+                assert_eq!(r.text(c.span), c.raw, "{}: {tk}.{rk}.{ck} span {:?}", r.path, c.span);
+                if c.state == CellState::Blank {
+                    assert_eq!(c.span.len, 0, "{tk}.{rk}.{ck}");
+                }
+                n += 1;
+            }
+        }
+    }
+    n
+}
