@@ -56,6 +56,15 @@ pub fn char_len(s: &str) -> usize {
 /// 100 exact · 90 same text, other or no ordinal · 70 one is a truncation of the other
 /// (at least 3 chars: `本年新` for 本年新制作数量) · 50–60 one or two typos (similarity ≥ 0.8).
 pub fn score(found: &str, want: &str) -> u32 {
+    match score_exact(found, want) {
+        0 => score_fuzzy(found, want),
+        s => s,
+    }
+}
+
+/// The scores of 70 and above, without the (costly) similarity: a candidate that scores
+/// here always beats every fuzzy one, so callers try these first.
+pub fn score_exact(found: &str, want: &str) -> u32 {
     if found == want {
         return 100;
     }
@@ -66,9 +75,19 @@ pub fn score(found: &str, want: &str) -> u32 {
     if f == w {
         return 90;
     }
-    let (fl, wl) = (char_len(f), char_len(w));
-    if fl >= 3 && wl >= 3 && (w.starts_with(f) || f.starts_with(w)) {
+    if (w.starts_with(f) || f.starts_with(w)) && char_len(f) >= 3 && char_len(w) >= 3 {
         return 70;
+    }
+    0
+}
+
+/// The typo scores (50–60) of a pair that [`score_exact`] gives 0.
+fn score_fuzzy(found: &str, want: &str) -> u32 {
+    let (f, w) = (strip_ordinal(found), strip_ordinal(want));
+    let (fl, wl) = (char_len(f), char_len(w));
+    // The distance is at least the length difference: skip pairs that cannot reach 0.8.
+    if 1.0 - (fl.abs_diff(wl) as f64) / (fl.max(wl) as f64) < 0.8 {
+        return 0;
     }
     if fl >= 4 && wl >= 4 {
         let sim = strsim::normalized_levenshtein(f, w);

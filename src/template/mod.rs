@@ -221,10 +221,17 @@ impl TableDef {
     }
 }
 
+/// The best-scoring candidate. Exact scores (≥ 70) are tried first: when one hits, no
+/// fuzzy score (≤ 60) can win or tie, so the similarity is computed only when none does.
 fn best<'t>(norm: &str, candidates: impl Iterator<Item = (Target<'t>, &'t str)>) -> Option<Match<'t>> {
+    let candidates: Vec<(Target<'t>, &'t str)> = candidates.collect();
+    best_by(norm, &candidates, labels::score_exact).or_else(|| best_by(norm, &candidates, labels::score))
+}
+
+fn best_by<'t>(norm: &str, candidates: &[(Target<'t>, &'t str)], score: fn(&str, &str) -> u32) -> Option<Match<'t>> {
     let mut top: Option<Match<'t>> = None;
-    for (target, label) in candidates {
-        let s = labels::score(norm, label);
+    for &(target, label) in candidates {
+        let s = score(norm, label);
         if s == 0 {
             continue;
         }
