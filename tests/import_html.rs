@@ -282,7 +282,7 @@ fn synthetic_s1_html_every_cell() {
         &[("review", "376 97 196 121 790"), ("litigation_direct", "16 1 12 27 56"), ("litigation_after_review", "74 1 30 51 156")],
     );
     assert_eq!(assert_spans_show_raw(&r), 200);
-    // Its §5 heading "五、存在问题及改进情况" is not a template title: the assembler's call.
-    let codes: Vec<&str> = r.diagnostics.iter().map(|d| d.code).collect();
-    assert_eq!(codes, ["import.missing_section"], "{:#?}", r.diagnostics);
+    // Its §5 heading "五、存在问题及改进情况" is a known variant of the template title.
+    assert!(r.diagnostics.is_empty(), "{:#?}", r.diagnostics);
+    assert_eq!(r.sections.iter().map(|s| s.number).collect::<Vec<_>>(), [1, 2, 3, 4, 5, 6]);
 }
