@@ -64,10 +64,10 @@ pub enum Op {
 /// What a quantifier variable stands for in one iteration.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Binding {
-    /// A column (`col`) of a table.
-    Col { table: String, key: String, label: String },
-    /// A row (`row`) or 表四 block (`block`).
-    Row { table: String, key: String, label: String },
+    /// A column (`col`) of a table: (key, printed label).
+    Col { table: String, key_label: (String, String) },
+    /// A row (`row`) or 表四 block (`block`): (key, printed label).
+    Row { table: String, key_label: (String, String) },
     /// One cell (`cell`).
     Cell(CellAddr),
 }
@@ -75,13 +75,13 @@ pub enum Binding {
 impl Binding {
     pub fn key(&self) -> String {
         match self {
-            Binding::Col { key, .. } | Binding::Row { key, .. } => key.clone(),
+            Binding::Col { key_label, .. } | Binding::Row { key_label, .. } => key_label.0.clone(),
             Binding::Cell(a) => format!("{}.{}.{}", a.table, a.row, a.col),
         }
     }
     pub fn label(&self) -> String {
         match self {
-            Binding::Col { label, .. } | Binding::Row { label, .. } => label.clone(),
+            Binding::Col { key_label, .. } | Binding::Row { key_label, .. } => key_label.1.clone(),
             Binding::Cell(a) => format!("{}·{}", a.row_label, a.col_label),
         }
     }
@@ -111,6 +111,8 @@ pub enum Sel {
 #[derive(Debug, Clone)]
 pub struct CellSet {
     pub table: String,
+    /// The table's parts have different columns (表二): not every row has every column.
+    pub ragged: bool,
     pub rows: Sel,
     pub cols: Sel,
     pub span: Span,

@@ -244,7 +244,8 @@ impl<'t> Resolver<'t> {
             Some(s) => self.col_sel(def, s)?,
             None => (Sel::Keys(all_cols(def)), true),
         };
-        Some((CellSet { table: def.key.clone(), rows, cols, span: r.span }, rset || cset))
+        let ragged = def.parts.windows(2).any(|w| w[0].cols.iter().map(|c| &c.key).ne(w[1].cols.iter().map(|c| &c.key)));
+        Some((CellSet { table: def.key.clone(), ragged, rows, cols, span: r.span }, rset || cset))
     }
 
     /// The items a quantifier ranges over.
@@ -260,14 +261,14 @@ impl<'t> Resolver<'t> {
                     Some(s) => keys(self.col_sel(def, s)).unwrap_or_default(),
                     None => all_cols(def),
                 };
-                cols.into_iter().map(|(key, label)| Binding::Col { table: def.key.clone(), key, label }).collect()
+                cols.into_iter().map(|key_label| Binding::Col { table: def.key.clone(), key_label }).collect()
             }
             Quant::Row | Quant::Block => {
                 let rows = match &d.row {
                     Some(s) => keys(self.row_sel(def, s)).unwrap_or_default(),
                     None => def.rows().map(|(_, r)| (r.key.clone(), r.label.clone())).collect(),
                 };
-                rows.into_iter().map(|(key, label)| Binding::Row { table: def.key.clone(), key, label }).collect()
+                rows.into_iter().map(|key_label| Binding::Row { table: def.key.clone(), key_label }).collect()
             }
             Quant::Cell => {
                 let rows = match &d.row {

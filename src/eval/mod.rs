@@ -3,11 +3,13 @@
 //! terminates (quantifiers range over template rows and columns, no loops or recursion
 //! beyond the rule's own expression depth).
 
+mod cells;
 pub mod finding;
 
 use crate::check::ir::*;
-use crate::report::model::{Cell, CellState, Report};
-use crate::syntax::ast::{BinOp, BlankPolicy, Class};
+use crate::report::model::{CellState, Report};
+use cells::Used;
+use crate::syntax::ast::{BinOp, Class};
 use crate::syntax::Span;
 pub use finding::{BindingOut, Finding, FindingCell, FindingClass};
 use rust_decimal::Decimal;
@@ -24,7 +26,8 @@ enum Val {
 #[derive(Clone)]
 enum Slot<'r> {
     Empty,
-    Value(Val, Vec<FindingCell>),
+    /// A `let` value and the cells it was computed from.
+    Value(Val, Vec<Used<'r>>),
     Bound(&'r Binding),
 }
 
@@ -34,7 +37,7 @@ struct Ctx<'r> {
     template: &'r str,
     slots: Vec<Slot<'r>>,
     /// Cells read by the expression being evaluated.
-    trace: Vec<FindingCell>,
+    trace: Vec<Used<'r>>,
     /// A blank met under `blank finding`.
     blank_hit: bool,
     findings: Vec<Finding>,
@@ -142,16 +145,18 @@ impl<'r> Ctx<'r> {
     }
 
     fn finding(&mut self, class: FindingClass, sides: Option<(Decimal, Decimal)>, span: Span) -> Finding {
-        let mut cells: Vec<FindingCell> = Vec::new();
+        let mut used: Vec<Used<'r>> = Vec::new();
         for c in self.trace.drain(..) {
-            if !cells.iter().any(|k| k.table == c.table && k.row == c.row && k.col == c.col) {
-                cells.push(c);
+            if !used.iter().any(|k| k.same_place(&c)) {
+                used.push(c);
             }
         }
+        let unreadable: Vec<bool> = used.iter().map(|u| u.cell.and_then(|c| c.value).is_none() || u.doubtful(self.template)).collect();
+        let cells: Vec<FindingCell> = used.into_iter().map(Used::to_finding_cell).collect();
         let binding = self.binding();
         let (lhs, rhs) = (sides.map(|s| s.0), sides.map(|s| s.1));
         let delta = sides.and_then(|(a, b)| a.checked_sub(b));
-        let message = self.message(class, &cells, &binding, sides);
+        let message = self.message(class, &cells, &unreadable, &binding, sides);
         let keys: Vec<&str> = binding.iter().map(|b| b.key.as_str()).collect();
         let year = self.report.year.map(|y| y.to_string()).unwrap_or_default();
         let mut id_parts = vec![self.rule.id.as_str(), self.report.issuer.as_deref().unwrap_or(""), &year];
@@ -185,7 +190,7 @@ impl<'r> Ctx<'r> {
             .collect()
     }
 
-    fn message(&self, class: FindingClass, cells: &[FindingCell], binding: &[BindingOut], sides: Option<(Decimal, Decimal)>) -> String {
+    fn message(&self, class: FindingClass, cells: &[FindingCell], unreadable: &[bool], binding: &[BindingOut], sides: Option<(Decimal, Decimal)>) -> String {
         let num = |d: Option<Decimal>| d.map_or("?".to_string(), |d| d.normalize().to_string());
         let mut text = match &self.rule.message {
             Some(parts) => parts
@@ -211,10 +216,8 @@ impl<'r> Ctx<'r> {
         };
         match class {
             FindingClass::NotAssessable => {
-                let unreadable = |c: &&FindingCell| {
-                    c.value.is_none() || self.report.cell(&c.table, &c.row, &c.col).is_some_and(|cell| self.doubtful(c, cell))
-                };
-                let why: Vec<String> = cells.iter().filter(unreadable).map(FindingCell::describe).collect();
+                let why: Vec<String> =
+                    cells.iter().zip(unreadable).filter(|(_, u)| **u).map(|(c, _)| c.describe()).collect();
                 text = format!("无法评估：{}（{}）", self.rule.title, why.join("，"));
                 if !binding.is_empty() {
                     let at: Vec<String> = binding.iter().map(|b| b.label.clone()).collect();
@@ -266,7 +269,7 @@ impl<'r> Ctx<'r> {
         first.binding.clear();
         first.cells = cells;
         first.message = match &self.rule.message {
-            Some(_) => self.message(first.class, &first.cells, &[], None),
+            Some(_) => self.message(first.class, &first.cells, &[], &[], None),
             None => format!("{}：{} 处", self.rule.title, held.len()),
         };
         first.lhs = None;
@@ -299,32 +302,36 @@ impl<'r> Ctx<'r> {
         });
     }
 
-    fn eval(&mut self, ex: &Ex) -> Val {
+    fn eval(&mut self, ex: &'r Ex) -> Val {
         match ex {
             Ex::Num(n) => Val::Num(*n),
             Ex::Str(s) => Val::Str(s.clone()),
             Ex::Slot(i) => match &self.slots[*i] {
                 Slot::Value(v, cells) => {
                     let v = v.clone();
-                    self.trace.extend(cells.iter().cloned());
+                    self.trace.extend_from_slice(cells);
                     v
                 }
                 _ => Val::Absent,
             },
-            Ex::CellVar(i, _) => match &self.slots[*i] {
-                Slot::Bound(Binding::Cell(a)) => {
-                    let a: &CellAddr = a;
-                    let cell = self.report.cell(&a.table, &a.row, &a.col);
-                    self.read(&a.table, &a.row, &a.col, &a.row_label, &a.col_label, cell)
-                }
+            Ex::CellVar(i, _) => match self.slots[*i] {
+                Slot::Bound(b) => match cells::bound(b, self.report) {
+                    Some(u) => self.read(u),
+                    None => Val::Absent,
+                },
                 _ => Val::Absent,
             },
             Ex::Cells(set) => {
+                let start = self.trace.len();
+                cells::expand(set, &self.slots, self.report, self.template, &mut self.trace);
                 let mut total = Decimal::ZERO;
                 let mut absent = false;
-                for (t, r, c, rl, cl) in self.expand(set) {
-                    let cell = self.report.cell(&t, &r, &c);
-                    match self.read(&t, &r, &c, &rl, &cl, cell) {
+                for i in start..self.trace.len() {
+                    let mut u = self.trace[i];
+                    let (v, blank_hit) = u.value(self.rule.blank, self.template);
+                    self.blank_hit |= blank_hit;
+                    self.trace[i] = u;
+                    match v {
                         Val::Num(n) => match total.checked_add(n) {
                             Some(t) => total = t,
                             None => absent = true,
@@ -352,102 +359,33 @@ impl<'r> Ctx<'r> {
         }
     }
 
-    /// The cells of a set under the current bindings: (table, row, col, labels).
-    fn expand(&self, set: &CellSet) -> Vec<(String, String, String, String, String)> {
-        let side = |sel: &Sel| -> Vec<(String, String)> {
-            match sel {
-                Sel::Keys(k) => k.clone(),
-                Sel::Var(i) => match &self.slots[*i] {
-                    Slot::Bound(Binding::Col { key, label, .. } | Binding::Row { key, label, .. }) => vec![(key.clone(), label.clone())],
-                    _ => Vec::new(),
-                },
-            }
-        };
-        let (rows, cols) = (side(&set.rows), side(&set.cols));
-        let mut out = Vec::with_capacity(rows.len() * cols.len());
-        for (r, rl) in &rows {
-            for (c, cl) in &cols {
-                // A column absent from a row's part (multi-part 表二) is no cell at all.
-                if cols.len() > 1 && !self.has_col(&set.table, r, c) {
-                    continue;
-                }
-                out.push((set.table.clone(), r.clone(), c.clone(), rl.clone(), cl.clone()));
-            }
-        }
-        out
-    }
-
-    fn has_col(&self, table: &str, row: &str, col: &str) -> bool {
-        crate::template::by_id(self.template)
-            .and_then(|t| t.table(table))
-            .is_none_or(|d| d.col(row, col).is_some())
-    }
-
     /// Read one cell under the rule's blank policy, recording it in the trace.
-    fn read(&mut self, table: &str, row: &str, col: &str, rl: &str, cl: &str, cell: Option<&Cell>) -> Val {
-        let mut used = FindingCell {
-            table: table.into(),
-            row: row.into(),
-            col: col.into(),
-            row_label: rl.into(),
-            col_label: cl.into(),
-            raw: cell.map(|c| c.raw.clone()),
-            state: cell.map(|c| c.state),
-            value: cell.and_then(|c| c.value),
-            span: cell.map(|c| c.span),
-            blank_as_zero: false,
-        };
-        let v = match cell {
-            // A doubtful number (a money unit in a count column) is no value to reason with.
-            Some(c) if c.state == CellState::Number && !self.doubtful(&used, c) => c.value.map_or(Val::Absent, Val::Num),
-            Some(c) if matches!(c.state, CellState::Blank | CellState::Marker) => match self.rule.blank {
-                BlankPolicy::Zero => {
-                    used.blank_as_zero = true;
-                    Val::Num(Decimal::ZERO)
-                }
-                BlankPolicy::Finding => {
-                    self.blank_hit = true;
-                    Val::Absent
-                }
-                BlankPolicy::Skip => Val::Absent,
-            },
-            _ => Val::Absent,
-        };
-        self.trace.push(used);
+    fn read(&mut self, mut u: Used<'r>) -> Val {
+        let (v, blank_hit) = u.value(self.rule.blank, self.template);
+        self.blank_hit |= blank_hit;
+        self.trace.push(u);
         v
     }
 
-    fn cell_arg(&mut self, ex: &Ex) -> Option<(FindingCell, Option<&'r Cell>)> {
-        let (t, r, c, rl, cl, dom) = match ex {
-            Ex::CellVar(i, _) => match &self.slots[*i] {
-                Slot::Bound(Binding::Cell(a)) => (a.table.clone(), a.row.clone(), a.col.clone(), a.row_label.clone(), a.col_label.clone(), Some(a.domain)),
+    /// A predicate's argument: one cell, recorded in the trace as it is.
+    fn cell_arg(&mut self, ex: &'r Ex) -> Option<Used<'r>> {
+        let u = match ex {
+            Ex::CellVar(i, _) => match self.slots[*i] {
+                Slot::Bound(b) => cells::bound(b, self.report)?,
                 _ => return None,
             },
             Ex::Cells(set) => {
-                let (t, r, c, rl, cl) = self.expand(set).into_iter().next()?;
-                (t, r, c, rl, cl, None)
+                let mut one = Vec::with_capacity(1);
+                cells::expand(set, &self.slots, self.report, self.template, &mut one);
+                *one.first()?
             }
             _ => return None,
         };
-        let cell = self.report.cell(&t, &r, &c);
-        let _ = dom;
-        let used = FindingCell {
-            table: t,
-            row: r,
-            col: c,
-            row_label: rl,
-            col_label: cl,
-            raw: cell.map(|c| c.raw.clone()),
-            state: cell.map(|c| c.state),
-            value: cell.and_then(|c| c.value),
-            span: cell.map(|c| c.span),
-            blank_as_zero: false,
-        };
-        self.trace.push(used.clone());
-        Some((used, cell))
+        self.trace.push(u);
+        Some(u)
     }
 
-    fn call(&mut self, f: Func, args: &[Ex]) -> Val {
+    fn call(&mut self, f: Func, args: &'r [Ex]) -> Val {
         match f {
             Func::Sum => {
                 let mut total = Decimal::ZERO;
@@ -480,56 +418,17 @@ impl<'r> Ctx<'r> {
                 best.map_or(Val::Absent, Val::Num)
             }
             _ => {
-                let Some((used, cell)) = self.cell_arg(&args[0]) else { return Val::Absent };
-                let state = cell.map(|c| c.state);
+                let Some(u) = self.cell_arg(&args[0]) else { return Val::Absent };
+                let state = u.cell.map(|c| c.state);
                 match f {
                     Func::IsBlank => Val::Bool(state == Some(CellState::Blank)),
                     Func::IsNumber => Val::Bool(state == Some(CellState::Number)),
                     Func::IsMarker => Val::Bool(state == Some(CellState::Marker)),
                     Func::IsText => Val::Bool(state == Some(CellState::Text)),
-                    Func::Present => Val::Bool(cell.is_some()),
-                    Func::Doubtful => Val::Bool(cell.is_some_and(|c| self.doubtful(&used, c))),
-                    _ => self.valid(&used, cell),
+                    Func::Present => Val::Bool(u.cell.is_some()),
+                    Func::Doubtful => Val::Bool(u.doubtful(self.template)),
+                    _ => u.valid(self.template),
                 }
-            }
-        }
-    }
-
-    fn domain_of(&self, used: &FindingCell) -> crate::template::Domain {
-        crate::template::by_id(self.template)
-            .and_then(|t| t.table(&used.table))
-            .and_then(|d| d.col(&used.row, &used.col))
-            .map(|c| c.domain)
-            .unwrap_or_default()
-    }
-
-    /// Unsure what the source says: text where a number belongs, or a money unit in a
-    /// count column (`13575394432.52元`: a count and an amount glued together).
-    fn doubtful(&self, used: &FindingCell, cell: &Cell) -> bool {
-        use crate::template::Domain;
-        let money = cell.unit.as_deref().is_some_and(|u| u.ends_with('元'));
-        cell.state == CellState::Text || (money && self.domain_of(used) != Domain::Decimal)
-    }
-
-    /// The number fits its column's domain; blanks and placeholders are not this rule's
-    /// business (see `values.blank`), unreadable text is not assessable.
-    fn valid(&self, used: &FindingCell, cell: Option<&Cell>) -> Val {
-        use crate::template::Domain;
-        let Some(cell) = cell else { return Val::Absent };
-        if self.doubtful(used, cell) {
-            return Val::Absent;
-        }
-        match cell.state {
-            CellState::Blank | CellState::Marker => Val::Bool(true),
-            CellState::Text => Val::Absent,
-            CellState::Number => {
-                let domain = self.domain_of(used);
-                let v = cell.value.unwrap_or_default();
-                Val::Bool(match domain {
-                    Domain::Count => v.fract().is_zero() && v >= Decimal::ZERO,
-                    Domain::Signed => v.fract().is_zero(),
-                    Domain::Decimal => v >= Decimal::ZERO,
-                })
             }
         }
     }

@@ -247,9 +247,18 @@ fn guess_table(row: &RawRow) -> &'static str {
 /// the year's default on a tie.
 fn best_table(key: &str, rows: &[&RawRow], default: &Template) -> (Table, Vec<ImportDiagnostic>) {
     let mut best: Option<(i64, bool, Table, Vec<ImportDiagnostic>)> = None;
+    // Labels in normal form once per row, not once per template and scope.
+    let norms: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            let mut v: Vec<String> = r.labels.iter().map(|f| template::labels::normalize(&f.text)).collect();
+            v.push(v.concat());
+            v
+        })
+        .collect();
     for tpl in template::builtin() {
         let Some(def) = tpl.table(key) else { continue };
-        let (table, diags, score) = if def.flat { flat_table(def, &tpl.id, rows) } else { row_table(def, &tpl.id, rows) };
+        let (table, diags, score) = if def.flat { flat_table(def, &tpl.id, rows) } else { row_table(def, &tpl.id, rows, &norms) };
         let is_default = tpl.id == default.id;
         let better = match &best {
             None => true,
@@ -278,17 +287,17 @@ fn row_span(row: &RawRow) -> Option<Span> {
 }
 
 /// A table with a label column: rows matched by label, cells by position.
-fn row_table(def: &TableDef, tpl: &str, rows: &[&RawRow]) -> (Table, Vec<ImportDiagnostic>, i64) {
+fn row_table(def: &TableDef, tpl: &str, rows: &[&RawRow], norms: &[Vec<String>]) -> (Table, Vec<ImportDiagnostic>, i64) {
     let mut table = Table { template: tpl.to_string(), rows: BTreeMap::new() };
     let mut diags = Vec::new();
     let mut score = 0i64;
     let mut part: Option<usize> = None;
-    for row in rows {
-        if let Some(p) = row.labels.iter().find_map(|l| def.match_caption(&l.text)) {
+    for (row, norm) in rows.iter().zip(norms) {
+        if let Some(p) = norm[..row.labels.len()].iter().find_map(|l| def.match_caption_norm(l)) {
             part = Some(p);
         }
         let has_value = row.values.iter().any(|v| !v.text.trim().is_empty());
-        let Some((p, key, label, m)) = match_leaf(def, row, part) else {
+        let Some((p, key, label, m)) = match_leaf(def, row, norm, part) else {
             if has_value {
                 let text = label_text(row);
                 let msg = format!("{}中无法识别的行“{}”（{} 年格式）", def.name, text, tpl);
@@ -357,12 +366,11 @@ fn label_text(row: &RawRow) -> String {
 
 /// The template leaf row a found row is: each label fragment (leaf label last) and the
 /// joined label are tried; a match inside the current part wins over one elsewhere.
-fn match_leaf<'t, 'r>(def: &'t TableDef, row: &'r RawRow, part: Option<usize>) -> Option<(usize, &'t str, &'r Frag, u32)> {
-    let joined = Frag::new(label_text(row), Span::default());
+fn match_leaf<'t, 'r>(def: &'t TableDef, row: &'r RawRow, norm: &[String], part: Option<usize>) -> Option<(usize, &'t str, &'r Frag, u32)> {
     let mut best: Option<(usize, &str, usize, u32)> = None;
     for scope in [part, None] {
-        for (i, text) in row.labels.iter().map(|f| f.text.as_str()).chain([joined.text.as_str()]).enumerate() {
-            let Some(m) = def.match_row(text, scope) else { continue };
+        for (i, text) in norm.iter().enumerate() {
+            let Some(m) = def.match_row_norm(text, scope) else { continue };
             let Target::Row(p, r) = m.target else { continue };
             if m.score >= MIN_SCORE && !m.ambiguous && best.is_none_or(|b| m.score > b.3) {
                 best = Some((p, &r.key, i, m.score));

@@ -8,7 +8,32 @@ use unicode_normalization::UnicodeNormalization;
 /// removed, `、` and `．` unified to `.`, quotes unified.
 pub fn normalize(label: &str) -> String {
     let mut out = String::with_capacity(label.len());
-    for c in label.nfkc() {
+    // Most labels are ASCII, CJK ideographs and CJK punctuation, which NFKC leaves alone
+    // or maps as `fold` does; only other text goes through the full normalisation.
+    if label.chars().all(nfkc_stable) {
+        label.chars().map(fold_width).for_each(|c| push_normal(&mut out, c));
+    } else {
+        label.nfkc().for_each(|c| push_normal(&mut out, c));
+    }
+    out
+}
+
+/// Chars whose NFKC form `fold_width` gives directly.
+fn nfkc_stable(c: char) -> bool {
+    matches!(c, '\u{20}'..='\u{7e}' | '\n' | '\r' | '\t' | '\u{3000}'..='\u{3035}' | '\u{3037}' | '\u{303b}'..='\u{303f}' | '\u{4e00}'..='\u{9fff}' | '\u{ff01}'..='\u{ff5e}' | '“' | '”' | '‘' | '’' | '\u{a0}')
+}
+
+/// Full-width ASCII forms (U+FF01–FF5E) to ASCII, as NFKC does; U+3000 to a space.
+fn fold_width(c: char) -> char {
+    match c {
+        '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
+        '\u{3000}' | '\u{a0}' => ' ',
+        c => c,
+    }
+}
+
+fn push_normal(out: &mut String, c: char) {
+    {
         match c {
             c if crate::report::value::is_space(c) => {}
             '、' | '．' | '。' => out.push('.'),
@@ -19,10 +44,12 @@ pub fn normalize(label: &str) -> String {
             c => out.push(c),
         }
     }
-    out
 }
 
-const CN_DIGITS: &str = "一二三四五六七八九十";
+/// Digits of an ordinal: 一…十 or ASCII.
+fn is_ordinal_digit(c: char) -> bool {
+    matches!(c, '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十') || c.is_ascii_digit()
+}
 
 /// The label without its leading ordinal (`一.`, `(一)`, `1.`, `(1)`), in normal form.
 pub fn strip_ordinal(norm: &str) -> &str {
@@ -30,7 +57,7 @@ pub fn strip_ordinal(norm: &str) -> &str {
     if let Some(rest) = s.strip_prefix('(') {
         if let Some(close) = rest.find(')') {
             let inner = &rest[..close];
-            if !inner.is_empty() && inner.chars().all(|c| CN_DIGITS.contains(c) || c.is_ascii_digit()) {
+            if !inner.is_empty() && inner.chars().all(is_ordinal_digit) {
                 return rest[close + 1..].trim_start_matches('.');
             }
         }
@@ -38,7 +65,7 @@ pub fn strip_ordinal(norm: &str) -> &str {
     }
     let ord_len: usize = s
         .chars()
-        .take_while(|c| CN_DIGITS.contains(*c) || c.is_ascii_digit())
+        .take_while(|c| is_ordinal_digit(*c))
         .map(char::len_utf8)
         .sum();
     if ord_len > 0 && s[ord_len..].starts_with('.') {
@@ -108,6 +135,18 @@ mod tests {
         assert_eq!(normalize("1、重复申请"), normalize("1.重复申请"));
         assert_eq!(normalize("三 、本 年 度办\n理 结果"), normalize("三、本年度办理结果"));
         assert_eq!(normalize("商业\u{a0}企业\u{3000}"), "商业企业");
+    }
+
+    #[test]
+    fn fast_path_agrees_with_nfkc() {
+        for label in ["（一）予以公开", "１、重复申请", "三 、本 年 度办\n理 结果", "第二十条第（一）项", "本年收费金额（单位：万元）", "ｱｲ２Ｂ", "“三安全一稳定”"] {
+            let slow: String = {
+                let mut out = String::new();
+                label.nfkc().for_each(|c| push_normal(&mut out, c));
+                out
+            };
+            assert_eq!(normalize(label), slow, "{label}");
+        }
     }
 
     #[test]

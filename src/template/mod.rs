@@ -95,6 +95,20 @@ pub struct TableDef {
     pub parts: Vec<PartDef>,
     #[serde(default)]
     pub groups: Vec<GroupDef>,
+    /// Normal-form label → what carries it exactly; built at load, so most rows of a
+    /// report match with one hash lookup.
+    #[serde(skip)]
+    exact: std::collections::HashMap<String, Vec<Exact>>,
+    /// Captions in normal form, by part.
+    #[serde(skip)]
+    caption_norms: Vec<Option<String>>,
+}
+
+/// A row (part, index in part) or a group (index) carrying a label exactly.
+#[derive(Clone, Copy, Debug)]
+enum Exact {
+    Row(usize, usize),
+    Group(usize),
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -145,12 +159,27 @@ impl Template {
                 part.rows.iter_mut().for_each(|r| r.norms = norms_of(&r.label, &r.aliases));
             }
             table.groups.iter_mut().for_each(|g| g.norms = norms_of(&g.label, &g.aliases));
+            table.index();
         }
         Ok(t)
     }
 }
 
 impl TableDef {
+    fn index(&mut self) {
+        let mut exact: std::collections::HashMap<String, Vec<Exact>> = Default::default();
+        for (p, part) in self.parts.iter().enumerate() {
+            for (i, r) in part.rows.iter().enumerate() {
+                r.norms.iter().for_each(|n| exact.entry(n.clone()).or_default().push(Exact::Row(p, i)));
+            }
+        }
+        for (g, group) in self.groups.iter().enumerate() {
+            group.norms.iter().for_each(|n| exact.entry(n.clone()).or_default().push(Exact::Group(g)));
+        }
+        self.exact = exact;
+        self.caption_norms = self.parts.iter().map(|p| p.caption.as_deref().map(labels::normalize)).collect();
+    }
+
     /// Every row with the index of its part.
     pub fn rows(&self) -> impl Iterator<Item = (usize, &RowDef)> {
         self.parts.iter().enumerate().flat_map(|(i, p)| p.rows.iter().map(move |r| (i, r)))
@@ -203,21 +232,44 @@ impl TableDef {
 
     /// Best template row or group for a found label; `part` restricts rows to one part.
     pub fn match_row(&self, found: &str, part: Option<usize>) -> Option<Match<'_>> {
-        let norm = labels::normalize(found);
+        self.match_row_norm(&labels::normalize(found), part)
+    }
+
+    /// [`TableDef::match_row`] for a label already in normal form.
+    pub fn match_row_norm(&self, norm: &str, part: Option<usize>) -> Option<Match<'_>> {
+        if let Some(hits) = self.exact.get(norm) {
+            let mut top: Option<Match<'_>> = None;
+            for hit in hits {
+                let target = match *hit {
+                    Exact::Row(p, _) if part.is_some_and(|want| want != p) => continue,
+                    Exact::Row(p, i) => Target::Row(p, &self.parts[p].rows[i]),
+                    Exact::Group(g) => Target::Group(&self.groups[g]),
+                };
+                match &mut top {
+                    Some(m) => m.ambiguous |= m.target.key() != target.key(),
+                    None => top = Some(Match { target, score: 100, ambiguous: false }),
+                }
+            }
+            if top.is_some() {
+                return top;
+            }
+        }
         let rows = self
             .rows()
             .filter(|(p, _)| part.is_none_or(|want| want == *p))
             .flat_map(|(p, r)| r.norms.iter().map(move |l| (Target::Row(p, r), l.as_str())));
         let groups = self.groups.iter().flat_map(|g| g.norms.iter().map(move |l| (Target::Group(g), l.as_str())));
-        best(&norm, rows.chain(groups))
+        best(norm, rows.chain(groups))
     }
 
     /// The part whose caption matches a found caption (t2's 第二十条第（X）项).
     pub fn match_caption(&self, found: &str) -> Option<usize> {
-        let norm = labels::normalize(found);
-        self.parts
-            .iter()
-            .position(|p| p.caption.as_deref().is_some_and(|c| labels::normalize(c) == norm))
+        self.match_caption_norm(&labels::normalize(found))
+    }
+
+    /// [`TableDef::match_caption`] for a label already in normal form.
+    pub fn match_caption_norm(&self, norm: &str) -> Option<usize> {
+        self.caption_norms.iter().position(|c| c.as_deref() == Some(norm))
     }
 }
 

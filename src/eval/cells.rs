@@ -1,0 +1,152 @@
+//! Reading cells during evaluation. A read is recorded as a [`Used`] — references into the
+//! compiled rule and the report, no allocation — and becomes a [`FindingCell`] only when a
+//! finding is made, so a passing check costs no strings.
+
+use super::{FindingCell, Slot, Val};
+use crate::check::ir::{Binding, CellSet, Sel};
+use crate::report::model::{Cell, CellState, Report};
+use crate::syntax::ast::BlankPolicy;
+use crate::template::Domain;
+use rust_decimal::Decimal;
+
+/// One cell read by an expression.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Used<'r> {
+    pub table: &'r str,
+    pub row: &'r str,
+    pub col: &'r str,
+    pub row_label: &'r str,
+    pub col_label: &'r str,
+    pub cell: Option<&'r Cell>,
+    /// The column's domain, when the rule knew it (a `for each cell` binding).
+    pub domain: Option<Domain>,
+    pub blank_as_zero: bool,
+}
+
+impl<'r> Used<'r> {
+    pub fn same_place(&self, other: &Used) -> bool {
+        self.table == other.table && self.row == other.row && self.col == other.col
+    }
+
+    pub fn to_finding_cell(self) -> FindingCell {
+        FindingCell {
+            table: self.table.into(),
+            row: self.row.into(),
+            col: self.col.into(),
+            row_label: self.row_label.into(),
+            col_label: self.col_label.into(),
+            raw: self.cell.map(|c| c.raw.clone()),
+            state: self.cell.map(|c| c.state),
+            value: self.cell.and_then(|c| c.value),
+            span: self.cell.map(|c| c.span),
+            blank_as_zero: self.blank_as_zero,
+        }
+    }
+
+    /// The column's domain, from the binding or the template.
+    pub fn domain(&self, template: &str) -> Domain {
+        self.domain.unwrap_or_else(|| {
+            crate::template::by_id(template)
+                .and_then(|t| t.table(self.table))
+                .and_then(|d| d.col(self.row, self.col))
+                .map(|c| c.domain)
+                .unwrap_or_default()
+        })
+    }
+
+    /// Unsure what the source says: text where a number belongs, or a money unit in a
+    /// count column (`13575394432.52元`: a count and an amount glued together).
+    pub fn doubtful(&self, template: &str) -> bool {
+        let Some(cell) = self.cell else { return false };
+        let money = cell.unit.as_deref().is_some_and(|u| u.ends_with('元'));
+        cell.state == CellState::Text || (money && self.domain(template) != Domain::Decimal)
+    }
+
+    /// The number fits its column's domain; blanks and placeholders are not this rule's
+    /// business (see `values.blank`), unreadable text is not assessable.
+    pub fn valid(&self, template: &str) -> Val {
+        let Some(cell) = self.cell else { return Val::Absent };
+        if self.doubtful(template) {
+            return Val::Absent;
+        }
+        match cell.state {
+            CellState::Blank | CellState::Marker => Val::Bool(true),
+            CellState::Text => Val::Absent,
+            CellState::Number => {
+                let v = cell.value.unwrap_or_default();
+                Val::Bool(match self.domain(template) {
+                    Domain::Count => v.fract().is_zero() && v >= Decimal::ZERO,
+                    Domain::Signed => v.fract().is_zero(),
+                    Domain::Decimal => v >= Decimal::ZERO,
+                })
+            }
+        }
+    }
+
+    /// The cell as a value under a blank policy; marks a blank counted as 0.
+    /// Returns the value and whether a blank was met under `blank finding`.
+    pub fn value(&mut self, policy: BlankPolicy, template: &str) -> (Val, bool) {
+        match self.cell {
+            Some(c) if c.state == CellState::Number && !self.doubtful(template) => (c.value.map_or(Val::Absent, Val::Num), false),
+            Some(c) if matches!(c.state, CellState::Blank | CellState::Marker) => match policy {
+                BlankPolicy::Zero => {
+                    self.blank_as_zero = true;
+                    (Val::Num(Decimal::ZERO), false)
+                }
+                BlankPolicy::Finding => (Val::Absent, true),
+                BlankPolicy::Skip => (Val::Absent, false),
+            },
+            _ => (Val::Absent, false),
+        }
+    }
+}
+
+/// One side of a cell set under the current bindings: keys with labels.
+fn side<'r>(sel: &'r Sel, slots: &[Slot<'r>]) -> &'r [(String, String)] {
+    match sel {
+        Sel::Keys(k) => k,
+        Sel::Var(i) => match slots.get(*i) {
+            Some(Slot::Bound(Binding::Col { key_label, .. } | Binding::Row { key_label, .. })) => std::slice::from_ref(key_label),
+            _ => &[],
+        },
+    }
+}
+
+/// The cells of a set under the current bindings, read from the report.
+pub(super) fn expand<'r>(set: &'r CellSet, slots: &[Slot<'r>], report: &'r Report, template: &str, out: &mut Vec<Used<'r>>) {
+    let (rows, cols) = (side(&set.rows, slots), side(&set.cols, slots));
+    let def = if set.ragged && cols.len() > 1 { crate::template::by_id(template).and_then(|t| t.table(&set.table)) } else { None };
+    for (r, rl) in rows {
+        for (c, cl) in cols {
+            // A column absent from a row's part (multi-part 表二) is no cell at all.
+            if def.is_some_and(|d| d.col(r, c).is_none()) {
+                continue;
+            }
+            out.push(Used {
+                table: &set.table,
+                row: r,
+                col: c,
+                row_label: rl,
+                col_label: cl,
+                cell: report.cell(&set.table, r, c),
+                domain: None,
+                blank_as_zero: false,
+            });
+        }
+    }
+}
+
+/// A `for each cell` binding read as a cell.
+pub(super) fn bound<'r>(b: &'r Binding, report: &'r Report) -> Option<Used<'r>> {
+    let Binding::Cell(a) = b else { return None };
+    Some(Used {
+        table: &a.table,
+        row: &a.row,
+        col: &a.col,
+        row_label: &a.row_label,
+        col_label: &a.col_label,
+        cell: report.cell(&a.table, &a.row, &a.col),
+        domain: Some(a.domain),
+        blank_as_zero: false,
+    })
+}
