@@ -232,11 +232,12 @@ impl TableDef {
 
     /// Best template row or group for a found label; `part` restricts rows to one part.
     pub fn match_row(&self, found: &str, part: Option<usize>) -> Option<Match<'_>> {
-        self.match_row_norm(&labels::normalize(found), part)
+        self.match_row_norm(&labels::normalize(found), part, true)
     }
 
-    /// [`TableDef::match_row`] for a label already in normal form.
-    pub fn match_row_norm(&self, norm: &str, part: Option<usize>) -> Option<Match<'_>> {
+    /// [`TableDef::match_row`] for a label already in normal form; without `typos`, only
+    /// exact, ordinal-free and truncated matches (no edit-distance comparison).
+    pub fn match_row_norm(&self, norm: &str, part: Option<usize>, typos: bool) -> Option<Match<'_>> {
         if let Some(hits) = self.exact.get(norm) {
             let mut top: Option<Match<'_>> = None;
             for hit in hits {
@@ -259,7 +260,7 @@ impl TableDef {
             .filter(|(p, _)| part.is_none_or(|want| want == *p))
             .flat_map(|(p, r)| r.norms.iter().map(move |l| (Target::Row(p, r), l.as_str())));
         let groups = self.groups.iter().flat_map(|g| g.norms.iter().map(move |l| (Target::Group(g), l.as_str())));
-        best(norm, rows.chain(groups))
+        best(norm, rows.chain(groups), typos)
     }
 
     /// The part whose caption matches a found caption (t2's 第二十条第（X）项).
@@ -275,9 +276,9 @@ impl TableDef {
 
 /// The best-scoring candidate. Exact scores (≥ 70) are tried first: when one hits, no
 /// fuzzy score (≤ 60) can win or tie, so the similarity is computed only when none does.
-fn best<'t>(norm: &str, candidates: impl Iterator<Item = (Target<'t>, &'t str)>) -> Option<Match<'t>> {
+fn best<'t>(norm: &str, candidates: impl Iterator<Item = (Target<'t>, &'t str)>, typos: bool) -> Option<Match<'t>> {
     let candidates: Vec<(Target<'t>, &'t str)> = candidates.collect();
-    best_by(norm, &candidates, labels::score_exact).or_else(|| best_by(norm, &candidates, labels::score))
+    best_by(norm, &candidates, labels::score_exact).or_else(|| if typos { best_by(norm, &candidates, labels::score) } else { None })
 }
 
 fn best_by<'t>(norm: &str, candidates: &[(Target<'t>, &'t str)], score: fn(&str, &str) -> u32) -> Option<Match<'t>> {
