@@ -298,7 +298,7 @@ fn row_table(def: &TableDef, tpl: &str, rows: &[&RawRow], norms: &[Vec<String>])
         }
         let has_value = row.values.iter().any(|v| !v.text.trim().is_empty());
         // A row without values is a header or a group label, or a blank data row matched
-        // exactly; only rows with values are worth a typo-tolerant match.
+        // exactly; only rows with values are worth a loose (truncated, typo) match.
         let Some((p, key, label, m)) = match_leaf(def, row, norm, part, has_value) else {
             if has_value {
                 let text = label_text(row);
@@ -368,11 +368,11 @@ fn label_text(row: &RawRow) -> String {
 
 /// The template leaf row a found row is: each label fragment (leaf label last) and the
 /// joined label are tried; a match inside the current part wins over one elsewhere.
-fn match_leaf<'t, 'r>(def: &'t TableDef, row: &'r RawRow, norm: &[String], part: Option<usize>, typos: bool) -> Option<(usize, &'t str, &'r Frag, u32)> {
+fn match_leaf<'t, 'r>(def: &'t TableDef, row: &'r RawRow, norm: &[String], part: Option<usize>, loose: bool) -> Option<(usize, &'t str, &'r Frag, u32)> {
     let mut best: Option<(usize, &str, usize, u32)> = None;
     for scope in [part, None] {
         for (i, text) in norm.iter().enumerate() {
-            let Some(m) = def.match_row_norm(text, scope, typos) else { continue };
+            let Some(m) = def.match_row_norm(text, scope, loose) else { continue };
             let Target::Row(p, r) = m.target else { continue };
             if m.score >= MIN_SCORE && !m.ambiguous && best.is_none_or(|b| m.score > b.3) {
                 best = Some((p, &r.key, i, m.score));

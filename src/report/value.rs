@@ -62,7 +62,9 @@ pub fn classify(raw: &str) -> Parts {
 /// A leading signed decimal (ASCII or full-width digits, optional thousands commas) and
 /// the text after it. Leading zeros ("007") are not a number a report prints.
 fn leading_number(raw: &str) -> Option<(Decimal, &str)> {
-    let mut norm = String::with_capacity(raw.len());
+    // The normalised number is built in a stack buffer: no allocation per cell.
+    let mut buf = [0u8; 40];
+    let mut len = 0;
     let mut end = 0;
     let mut seen_digit = false;
     let mut seen_dot = false;
@@ -73,21 +75,29 @@ fn leading_number(raw: &str) -> Option<(Decimal, &str)> {
             '－' | '−' => '-',
             c => c,
         };
-        match c {
-            '-' | '+' if i == 0 => norm.push(c),
+        let keep = match c {
+            '-' | '+' if i == 0 => true,
             '0'..='9' => {
                 seen_digit = true;
-                norm.push(c)
+                true
             }
             '.' if seen_digit && !seen_dot => {
                 seen_dot = true;
-                norm.push(c)
+                true
             }
-            ',' if seen_digit && !seen_dot => {}
+            ',' if seen_digit && !seen_dot => false,
             _ => break,
+        };
+        if keep {
+            if len == buf.len() {
+                return None; // longer than any number a report prints
+            }
+            buf[len] = c as u8;
+            len += 1;
         }
         end = i + orig.len_utf8();
     }
+    let norm = std::str::from_utf8(&buf[..len]).ok()?;
     if !seen_digit || norm.ends_with('.') {
         return None;
     }
@@ -95,7 +105,7 @@ fn leading_number(raw: &str) -> Option<(Decimal, &str)> {
     if digits.len() > 1 && digits.starts_with('0') && !digits.starts_with("0.") {
         return None;
     }
-    let value = Decimal::from_str(&norm).ok()?;
+    let value = Decimal::from_str(norm).ok()?;
     Some((value.normalize(), &raw[end..]))
 }
 

@@ -99,6 +99,9 @@ pub struct TableDef {
     /// report match with one hash lookup.
     #[serde(skip)]
     exact: std::collections::HashMap<String, Vec<Exact>>,
+    /// The same, by label without its ordinal (score 90 matches).
+    #[serde(skip)]
+    cores: std::collections::HashMap<String, Vec<Exact>>,
     /// Captions in normal form, by part.
     #[serde(skip)]
     caption_norms: Vec<Option<String>>,
@@ -168,15 +171,24 @@ impl Template {
 impl TableDef {
     fn index(&mut self) {
         let mut exact: std::collections::HashMap<String, Vec<Exact>> = Default::default();
+        let mut cores: std::collections::HashMap<String, Vec<Exact>> = Default::default();
+        let mut add = |n: &String, e: Exact| {
+            exact.entry(n.clone()).or_default().push(e);
+            let core = labels::strip_ordinal(n);
+            if !core.is_empty() {
+                cores.entry(core.to_string()).or_default().push(e);
+            }
+        };
         for (p, part) in self.parts.iter().enumerate() {
             for (i, r) in part.rows.iter().enumerate() {
-                r.norms.iter().for_each(|n| exact.entry(n.clone()).or_default().push(Exact::Row(p, i)));
+                r.norms.iter().for_each(|n| add(n, Exact::Row(p, i)));
             }
         }
         for (g, group) in self.groups.iter().enumerate() {
-            group.norms.iter().for_each(|n| exact.entry(n.clone()).or_default().push(Exact::Group(g)));
+            group.norms.iter().for_each(|n| add(n, Exact::Group(g)));
         }
         self.exact = exact;
+        self.cores = cores;
         self.caption_norms = self.parts.iter().map(|p| p.caption.as_deref().map(labels::normalize)).collect();
     }
 
@@ -235,37 +247,53 @@ impl TableDef {
         self.match_row_norm(&labels::normalize(found), part, true)
     }
 
-    /// [`TableDef::match_row`] for a label already in normal form; without `typos`, only
-    /// exact, ordinal-free and truncated matches (no edit-distance comparison).
-    pub fn match_row_norm(&self, norm: &str, part: Option<usize>, typos: bool) -> Option<Match<'_>> {
-        if let Some(hits) = self.exact.get(norm) {
-            let mut top: Option<Match<'_>> = None;
-            for hit in hits {
-                let target = match *hit {
-                    Exact::Row(p, _) if part.is_some_and(|want| want != p) => continue,
-                    Exact::Row(p, i) => Target::Row(p, &self.parts[p].rows[i]),
-                    Exact::Group(g) => Target::Group(&self.groups[g]),
-                };
-                match &mut top {
-                    Some(m) => m.ambiguous |= m.target.key() != target.key(),
-                    None => top = Some(Match { target, score: 100, ambiguous: false }),
-                }
+    /// [`TableDef::match_row`] for a label already in normal form. Without `loose`, only
+    /// matches of score 90 or more (same label, or same label without its ordinal), found
+    /// by hash lookup; `loose` adds truncations and typos.
+    pub fn match_row_norm(&self, norm: &str, part: Option<usize>, loose: bool) -> Option<Match<'_>> {
+        // Score 100, then 90: no other candidate can score between them, so the first
+        // index that hits holds the best matches.
+        let core = labels::strip_ordinal(norm);
+        for (index, score) in [(&self.exact, 100), (&self.cores, 90)] {
+            let key = if score == 100 { norm } else { core };
+            if key.is_empty() {
+                continue;
             }
-            if top.is_some() {
-                return top;
+            if let Some(top) = index.get(key).and_then(|hits| self.top_of(hits, part, score)) {
+                return Some(top);
             }
+        }
+        if !loose {
+            return None;
         }
         let rows = self
             .rows()
             .filter(|(p, _)| part.is_none_or(|want| want == *p))
             .flat_map(|(p, r)| r.norms.iter().map(move |l| (Target::Row(p, r), l.as_str())));
         let groups = self.groups.iter().flat_map(|g| g.norms.iter().map(move |l| (Target::Group(g), l.as_str())));
-        best(norm, rows.chain(groups), typos)
+        best(norm, rows.chain(groups))
     }
 
     /// The part whose caption matches a found caption (t2's 第二十条第（X）项).
     pub fn match_caption(&self, found: &str) -> Option<usize> {
         self.match_caption_norm(&labels::normalize(found))
+    }
+
+    /// The best of index hits: ambiguous when they are different rows or groups.
+    fn top_of(&self, hits: &[Exact], part: Option<usize>, score: u32) -> Option<Match<'_>> {
+        let mut top: Option<Match<'_>> = None;
+        for hit in hits {
+            let target = match *hit {
+                Exact::Row(p, _) if part.is_some_and(|want| want != p) => continue,
+                Exact::Row(p, i) => Target::Row(p, &self.parts[p].rows[i]),
+                Exact::Group(g) => Target::Group(&self.groups[g]),
+            };
+            match &mut top {
+                Some(m) => m.ambiguous |= m.target.key() != target.key(),
+                None => top = Some(Match { target, score, ambiguous: false }),
+            }
+        }
+        top
     }
 
     /// [`TableDef::match_caption`] for a label already in normal form.
@@ -276,9 +304,9 @@ impl TableDef {
 
 /// The best-scoring candidate. Exact scores (≥ 70) are tried first: when one hits, no
 /// fuzzy score (≤ 60) can win or tie, so the similarity is computed only when none does.
-fn best<'t>(norm: &str, candidates: impl Iterator<Item = (Target<'t>, &'t str)>, typos: bool) -> Option<Match<'t>> {
+fn best<'t>(norm: &str, candidates: impl Iterator<Item = (Target<'t>, &'t str)>) -> Option<Match<'t>> {
     let candidates: Vec<(Target<'t>, &'t str)> = candidates.collect();
-    best_by(norm, &candidates, labels::score_exact).or_else(|| if typos { best_by(norm, &candidates, labels::score) } else { None })
+    best_by(norm, &candidates, labels::score_exact).or_else(|| best_by(norm, &candidates, labels::score))
 }
 
 fn best_by<'t>(norm: &str, candidates: &[(Target<'t>, &'t str)], score: fn(&str, &str) -> u32) -> Option<Match<'t>> {

@@ -184,8 +184,14 @@ pub fn read(path: &str, bytes: &[u8], form: Option<Form>) -> Result<(Form, RawDo
         Form::Pdf => pdf::read(path, bytes)?,
         Form::Docx => docx::read(path, bytes)?,
         _ => {
+            // Valid UTF-8 is taken as it is; otherwise an HTML page's declared charset, then
+            // GB18030 sniffing.
             let text = match form {
-                Some(Form::Html) | None => html::decode(bytes),
+                Some(Form::Html) | None => std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes))
+                    .ok()
+                    .filter(|s| !s.contains('\0'))
+                    .map(str::to_string)
+                    .or_else(|| html::decode(bytes)),
                 _ => decode_text(bytes),
             }
             .ok_or_else(|| ImportError::Binary { path: path.into() })?;
