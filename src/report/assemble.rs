@@ -256,10 +256,16 @@ fn best_table(key: &str, rows: &[&RawRow], default: &Template) -> (Table, Vec<Im
             v
         })
         .collect();
-    for tpl in template::builtin() {
+    // The year's template first: when it explains every row (no diagnostic), no other
+    // template can do better (ties go to the default anyway), so the others are skipped.
+    let order = std::iter::once(default).chain(template::builtin().iter().filter(|t| t.id != default.id));
+    for tpl in order {
         let Some(def) = tpl.table(key) else { continue };
         let (table, diags, score) = if def.flat { flat_table(def, &tpl.id, rows) } else { row_table(def, &tpl.id, rows, &norms) };
         let is_default = tpl.id == default.id;
+        if is_default && diags.is_empty() {
+            return (table, diags);
+        }
         let better = match &best {
             None => true,
             Some((s, d, ..)) => score > *s || (score == *s && is_default && !d),

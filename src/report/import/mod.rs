@@ -135,8 +135,7 @@ pub fn detect(bytes: &[u8], text: Option<&str>) -> Form {
     }
     let Some(text) = text else { return Form::Text };
     let head = &text[..floor_char_boundary(text, 65536)];
-    let lower = head.to_ascii_lowercase();
-    if lower.contains("<td") || lower.contains("<table") || lower.contains("<html") {
+    if has_tag(head.as_bytes()) {
         return Form::Html;
     }
     let lines = || head.lines().map(str::trim);
@@ -148,6 +147,14 @@ pub fn detect(bytes: &[u8], text: Option<&str>) -> Form {
         return Form::Pipe;
     }
     Form::Text
+}
+
+/// `<td`, `<table` or `<html` in any case, without lowering the whole text.
+fn has_tag(bytes: &[u8]) -> bool {
+    bytes.iter().enumerate().filter(|(_, b)| **b == b'<').any(|(i, _)| {
+        let tail = &bytes[i + 1..];
+        ["td", "table", "html"].iter().any(|t| tail.len() >= t.len() && tail[..t.len()].eq_ignore_ascii_case(t.as_bytes()))
+    })
 }
 
 /// The largest char boundary ≤ `at`.
