@@ -4,7 +4,7 @@
 
 use super::{FindingCell, Slot, Val};
 use crate::check::ir::{Binding, CellSet, Sel};
-use crate::report::model::{Cell, CellState, Report};
+use crate::report::model::{Cell, CellState, Report, Row};
 use crate::syntax::ast::BlankPolicy;
 use crate::template::Domain;
 use rust_decimal::Decimal;
@@ -101,6 +101,31 @@ impl<'r> Used<'r> {
     }
 }
 
+/// Cell lookups that remember the last row: quantifiers walk a table row by row, so most
+/// reads skip the table and row maps.
+pub(super) struct Lookup<'r> {
+    report: &'r Report,
+    last: Option<(&'r str, &'r str, Option<&'r Row>)>,
+}
+
+impl<'r> Lookup<'r> {
+    pub fn new(report: &'r Report) -> Self {
+        Lookup { report, last: None }
+    }
+
+    pub fn cell(&mut self, table: &'r str, row: &'r str, col: &str) -> Option<&'r Cell> {
+        let found = match self.last {
+            Some((t, r, found)) if t == table && r == row => found,
+            _ => {
+                let found = self.report.tables.get(table).and_then(|t| t.rows.get(row));
+                self.last = Some((table, row, found));
+                found
+            }
+        };
+        found?.cells.get(col)
+    }
+}
+
 /// One side of a cell set under the current bindings: keys with labels.
 fn side<'r>(sel: &'r Sel, slots: &[Slot<'r>]) -> &'r [(String, String)] {
     match sel {
@@ -113,7 +138,7 @@ fn side<'r>(sel: &'r Sel, slots: &[Slot<'r>]) -> &'r [(String, String)] {
 }
 
 /// The cells of a set under the current bindings, read from the report.
-pub(super) fn expand<'r>(set: &'r CellSet, slots: &[Slot<'r>], report: &'r Report, template: &str, out: &mut Vec<Used<'r>>) {
+pub(super) fn expand<'r>(set: &'r CellSet, slots: &[Slot<'r>], lookup: &mut Lookup<'r>, template: &str, out: &mut Vec<Used<'r>>) {
     let (rows, cols) = (side(&set.rows, slots), side(&set.cols, slots));
     let def = if set.ragged && cols.len() > 1 { crate::template::by_id(template).and_then(|t| t.table(&set.table)) } else { None };
     for (r, rl) in rows {
@@ -128,7 +153,7 @@ pub(super) fn expand<'r>(set: &'r CellSet, slots: &[Slot<'r>], report: &'r Repor
                 col: c,
                 row_label: rl,
                 col_label: cl,
-                cell: report.cell(&set.table, r, c),
+                cell: lookup.cell(&set.table, r, c),
                 domain: None,
                 blank_as_zero: false,
             });
@@ -137,7 +162,7 @@ pub(super) fn expand<'r>(set: &'r CellSet, slots: &[Slot<'r>], report: &'r Repor
 }
 
 /// A `for each cell` binding read as a cell.
-pub(super) fn bound<'r>(b: &'r Binding, report: &'r Report) -> Option<Used<'r>> {
+pub(super) fn bound<'r>(b: &'r Binding, lookup: &mut Lookup<'r>) -> Option<Used<'r>> {
     let Binding::Cell(a) = b else { return None };
     Some(Used {
         table: &a.table,
@@ -145,7 +170,7 @@ pub(super) fn bound<'r>(b: &'r Binding, report: &'r Report) -> Option<Used<'r>> 
         col: &a.col,
         row_label: &a.row_label,
         col_label: &a.col_label,
-        cell: report.cell(&a.table, &a.row, &a.col),
+        cell: lookup.cell(&a.table, &a.row, &a.col),
         domain: Some(a.domain),
         blank_as_zero: false,
     })

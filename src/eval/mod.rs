@@ -33,6 +33,7 @@ enum Slot<'r> {
 
 struct Ctx<'r> {
     report: &'r Report,
+    lookup: cells::Lookup<'r>,
     rule: &'r CompiledRule,
     template: &'r str,
     slots: Vec<Slot<'r>>,
@@ -53,6 +54,7 @@ pub fn evaluate(rules: &[CompiledRule], report: &Report) -> Vec<Finding> {
     for rule in rules {
         let mut ctx = Ctx {
             report,
+            lookup: cells::Lookup::new(report),
             rule,
             template: "",
             slots: vec![Slot::Empty; rule.slot_names.len()],
@@ -315,7 +317,7 @@ impl<'r> Ctx<'r> {
                 _ => Val::Absent,
             },
             Ex::CellVar(i, _) => match self.slots[*i] {
-                Slot::Bound(b) => match cells::bound(b, self.report) {
+                Slot::Bound(b) => match cells::bound(b, &mut self.lookup) {
                     Some(u) => self.read(u),
                     None => Val::Absent,
                 },
@@ -323,7 +325,7 @@ impl<'r> Ctx<'r> {
             },
             Ex::Cells(set) => {
                 let start = self.trace.len();
-                cells::expand(set, &self.slots, self.report, self.template, &mut self.trace);
+                cells::expand(set, &self.slots, &mut self.lookup, self.template, &mut self.trace);
                 let mut total = Decimal::ZERO;
                 let mut absent = false;
                 for i in start..self.trace.len() {
@@ -371,12 +373,12 @@ impl<'r> Ctx<'r> {
     fn cell_arg(&mut self, ex: &'r Ex) -> Option<Used<'r>> {
         let u = match ex {
             Ex::CellVar(i, _) => match self.slots[*i] {
-                Slot::Bound(b) => cells::bound(b, self.report)?,
+                Slot::Bound(b) => cells::bound(b, &mut self.lookup)?,
                 _ => return None,
             },
             Ex::Cells(set) => {
                 let mut one = Vec::with_capacity(1);
-                cells::expand(set, &self.slots, self.report, self.template, &mut one);
+                cells::expand(set, &self.slots, &mut self.lookup, self.template, &mut one);
                 *one.first()?
             }
             _ => return None,
