@@ -8,6 +8,10 @@
 //! Targets (issue 4): compiling the official pack < 1 ms; ≥ 20,000 reports/s.
 
 use gouji::{Checker, Pack};
+
+// The same allocator as the `gouji` binary.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::time::{Duration, Instant};
 
 /// Reports per throughput run.

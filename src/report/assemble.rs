@@ -252,7 +252,9 @@ fn best_table(key: &str, rows: &[&RawRow], default: &Template) -> (Table, Vec<Im
         .iter()
         .map(|r| {
             let mut v: Vec<String> = r.labels.iter().map(|f| template::labels::normalize(&f.text)).collect();
-            v.push(v.concat());
+            if v.len() > 1 {
+                v.push(v.concat()); // the joined label, for labels split over cells
+            }
             v
         })
         .collect();

@@ -30,6 +30,9 @@ pub struct SectionDef {
     pub title: String,
     #[serde(default)]
     pub aliases: Vec<String>,
+    /// Title and aliases in normal form, filled at load.
+    #[serde(skip)]
+    pub norms: Vec<String>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -156,6 +159,7 @@ impl Template {
     /// Parse a template file and precompute label normal forms.
     pub fn from_toml(text: &str) -> Result<Template, toml::de::Error> {
         let mut t: Template = toml::from_str(text)?;
+        t.sections.iter_mut().for_each(|s| s.norms = norms_of(&s.title, &s.aliases));
         for table in &mut t.tables {
             for part in &mut table.parts {
                 part.cols.iter_mut().for_each(|c| c.norms = norms_of(&c.label, &c.aliases));
@@ -332,15 +336,16 @@ impl Template {
 
     /// The section number whose heading this line is (`三、收到和处理…情况`), if any.
     pub fn match_section(&self, line: &str) -> Option<u8> {
+        // Headings carry their ordinal and are short; a long line is prose.
+        if line.len() > 160 || !line.trim_start().starts_with(['一', '二', '三', '四', '五', '六', '(', '（']) {
+            return None;
+        }
         let norm = labels::normalize(line);
         let core = labels::strip_ordinal(&norm);
         if core.len() == norm.len() {
-            return None; // headings carry their ordinal
+            return None;
         }
-        self.sections.iter().find_map(|s| {
-            let hit = std::iter::once(&s.title).chain(&s.aliases).any(|t| core == labels::normalize(t));
-            hit.then_some(s.number)
-        })
+        self.sections.iter().find(|s| s.norms.iter().any(|t| t == core)).map(|s| s.number)
     }
 }
 

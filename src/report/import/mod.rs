@@ -138,15 +138,14 @@ pub fn detect(bytes: &[u8], text: Option<&str>) -> Form {
     if has_tag(head.as_bytes()) {
         return Form::Html;
     }
-    let lines = || head.lines().map(str::trim);
-    if lines().any(|l| l.starts_with('|') && l.contains("---") && l.ends_with('|')) {
-        return Form::Markdown;
+    let mut piped = 0;
+    for l in head.lines().map(str::trim) {
+        if l.starts_with('|') && l.ends_with('|') && l.contains("---") {
+            return Form::Markdown;
+        }
+        piped += usize::from(l.ends_with(" |") || l == "|");
     }
-    let piped = lines().filter(|l| l.ends_with(" |") || *l == "|").count();
-    if piped >= 10 {
-        return Form::Pipe;
-    }
-    Form::Text
+    if piped >= 10 { Form::Pipe } else { Form::Text }
 }
 
 /// `<td`, `<table` or `<html` in any case, without lowering the whole text.
