@@ -105,19 +105,29 @@ impl<'r> Used<'r> {
 /// reads skip the table and row maps.
 pub(super) struct Lookup<'r> {
     report: &'r Report,
+    table: Option<(&'r str, Option<&'r crate::report::model::Table>)>,
     last: Option<(&'r str, &'r str, Option<&'r Row>)>,
 }
 
 impl<'r> Lookup<'r> {
     pub fn new(report: &'r Report) -> Self {
-        Lookup { report, last: None }
+        Lookup { report, table: None, last: None }
     }
 
     pub fn cell(&mut self, table: &'r str, row: &'r str, col: &str) -> Option<&'r Cell> {
+        let same = |a: &str, b: &str| std::ptr::eq(a, b) || a == b;
         let found = match self.last {
-            Some((t, r, found)) if t == table && r == row => found,
+            Some((t, r, found)) if same(t, table) && same(r, row) => found,
             _ => {
-                let found = self.report.tables.get(table).and_then(|t| t.rows.get(row));
+                let t = match self.table {
+                    Some((k, t)) if same(k, table) => t,
+                    _ => {
+                        let t = self.report.tables.get(table);
+                        self.table = Some((table, t));
+                        t
+                    }
+                };
+                let found = t.and_then(|t| t.rows.get(row));
                 self.last = Some((table, row, found));
                 found
             }

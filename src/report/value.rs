@@ -3,7 +3,6 @@
 
 use super::model::{Cell, CellState, Span};
 use rust_decimal::Decimal;
-use std::str::FromStr;
 
 /// Placeholders meaning "none / not applicable"; kept distinct from blank and 0.
 const MARKERS: &[&str] = &["/", "／", "-", "－", "—", "——", "–", "--", "无", "\\", "、", "×", "空"];
@@ -62,12 +61,14 @@ pub fn classify(raw: &str) -> Parts {
 /// A leading signed decimal (ASCII or full-width digits, optional thousands commas) and
 /// the text after it. Leading zeros ("007") are not a number a report prints.
 fn leading_number(raw: &str) -> Option<(Decimal, &str)> {
-    // The normalised number is built in a stack buffer: no allocation per cell.
-    let mut buf = [0u8; 40];
-    let mut len = 0;
+    // Digits accumulate into an integer mantissa and a scale: no string, no allocation.
+    let mut mantissa: i128 = 0;
+    let mut scale: u32 = 0;
+    let mut digits = 0u32;
+    let mut first_digit = None;
+    let mut negative = false;
     let mut end = 0;
-    let mut seen_digit = false;
-    let mut seen_dot = false;
+    let mut dot_at: Option<usize> = None;
     for (i, orig) in raw.char_indices() {
         let c = match orig {
             '０'..='９' => char::from_u32(orig as u32 - '０' as u32 + '0' as u32).unwrap_or(orig),
@@ -75,37 +76,35 @@ fn leading_number(raw: &str) -> Option<(Decimal, &str)> {
             '－' | '−' => '-',
             c => c,
         };
-        let keep = match c {
-            '-' | '+' if i == 0 => true,
+        match c {
+            '-' | '+' if i == 0 => negative = c == '-',
             '0'..='9' => {
-                seen_digit = true;
-                true
+                let d = c as i128 - '0' as i128;
+                first_digit.get_or_insert(d);
+                mantissa = mantissa.checked_mul(10)?.checked_add(d)?;
+                digits += 1;
+                if dot_at.is_some() {
+                    scale += 1;
+                }
             }
-            '.' if seen_digit && !seen_dot => {
-                seen_dot = true;
-                true
-            }
-            ',' if seen_digit && !seen_dot => false,
+            '.' if digits > 0 && dot_at.is_none() => dot_at = Some(i),
+            ',' if digits > 0 && dot_at.is_none() => {}
             _ => break,
-        };
-        if keep {
-            if len == buf.len() {
-                return None; // longer than any number a report prints
-            }
-            buf[len] = c as u8;
-            len += 1;
         }
         end = i + orig.len_utf8();
     }
-    let norm = std::str::from_utf8(&buf[..len]).ok()?;
-    if !seen_digit || norm.ends_with('.') {
+    if digits == 0 || (dot_at.is_some() && scale == 0) {
+        return None; // no digits, or a trailing dot ("3.")
+    }
+    // Leading zeros ("007") are not a number a report prints; "0" and "0.5" are.
+    let int_digits = digits - scale;
+    if first_digit == Some(0) && int_digits > 1 {
         return None;
     }
-    let digits = norm.trim_start_matches(['-', '+']);
-    if digits.len() > 1 && digits.starts_with('0') && !digits.starts_with("0.") {
-        return None;
+    if scale > 28 || digits > 28 {
+        return None; // beyond any printed figure (and beyond Decimal)
     }
-    let value = Decimal::from_str(norm).ok()?;
+    let value = Decimal::try_from_i128_with_scale(if negative { -mantissa } else { mantissa }, scale).ok()?;
     Some((value.normalize(), &raw[end..]))
 }
 
