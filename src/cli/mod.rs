@@ -136,8 +136,10 @@ fn check(reports: &[String], rules: &[std::path::PathBuf], no_default: bool, for
         Ok(c) => c,
         Err(code) => return code,
     };
+    // Reports are read and checked in parallel (all cores); output keeps the given order.
+    use rayon::prelude::*;
     let outcomes: Vec<(String, crate::render::check::Outcome)> = reports
-        .iter()
+        .par_iter()
         .map(|path| {
             let o = report::read_file(path, form).map(|r| {
                 let f = checker.check(&r);
