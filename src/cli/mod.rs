@@ -59,6 +59,14 @@ enum Command {
 
 /// Run the CLI; errors are printed as miette diagnostics.
 pub fn run() -> ExitCode {
+    // pdf-extract panics on some damaged PDFs; those panics are caught and reported as a
+    // one-line import error, so the default "thread panicked" text is kept for real bugs.
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !crate::report::import::pdf::panic_is_caught() {
+            default_hook(info);
+        }
+    }));
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

@@ -29,10 +29,29 @@ pub fn read(path: &str, bytes: &[u8]) -> Result<RawDocument, ImportError> {
     Ok(RawDocument { source: layout.source, blocks, diagnostics })
 }
 
+thread_local! {
+    /// Set while a pdf-extract call runs under `catch_unwind` on this thread.
+    static GUARDED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether a panic now is a pdf-extract panic that will be caught and reported as an
+/// import error (a panic hook can stay quiet about it).
+pub fn panic_is_caught() -> bool {
+    GUARDED.with(|g| g.get())
+}
+
+/// `catch_unwind` with the thread marked as guarded.
+fn caught<T>(f: impl FnOnce() -> T) -> std::thread::Result<T> {
+    let before = GUARDED.with(|g| g.replace(true));
+    let out = catch_unwind(AssertUnwindSafe(f));
+    GUARDED.with(|g| g.set(before));
+    out
+}
+
 /// Run a pdf-extract/lopdf call, turning its errors and panics into `Corrupt`.
 fn guarded<T>(path: &str, f: impl FnOnce() -> Result<T, String>) -> Result<T, ImportError> {
     let corrupt = |why: String| ImportError::Corrupt { path: path.into(), form: Form::Pdf, why };
-    match catch_unwind(AssertUnwindSafe(f)) {
+    match caught(f) {
         Ok(Ok(v)) => Ok(v),
         Ok(Err(e)) => Err(corrupt(e)),
         Err(panic) => {
@@ -78,7 +97,7 @@ fn check_text(path: &str, doc: &Document, c: &Collector) -> Result<(), ImportErr
 
 /// Base names of page fonts that have no ToUnicode map.
 fn fonts_without_map(doc: &Document) -> Vec<String> {
-    let names = catch_unwind(AssertUnwindSafe(|| {
+    let names = caught(|| {
         let mut names: Vec<String> = Vec::new();
         for id in doc.get_pages().values() {
             for font in doc.get_page_fonts(*id).unwrap_or_default().values() {
@@ -95,6 +114,6 @@ fn fonts_without_map(doc: &Document) -> Vec<String> {
             }
         }
         names
-    }));
+    });
     names.unwrap_or_default()
 }
