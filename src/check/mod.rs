@@ -13,9 +13,10 @@ use crate::syntax::{ast, SourceId};
 use crate::template::Template;
 use ir::CompiledRule;
 
-/// Errors that only say a name is missing from this template.
+/// Errors that only say a name does not exist (exactly) in this template: a label of
+/// another year's layout is unknown here, or only a vague short form of other labels.
 fn name_only(e: &RuleError) -> bool {
-    matches!(e.kind, K::UnknownRow { .. } | K::UnknownCol { .. } | K::UnknownTable { .. })
+    matches!(e.kind, K::UnknownRow { .. } | K::UnknownCol { .. } | K::UnknownTable { .. } | K::Ambiguous { .. })
 }
 
 /// Resolve every rule of the parsed files against the templates.

@@ -379,8 +379,10 @@ impl<'t> Resolver<'t> {
             return Ex::Num(Default::default());
         }
         let cell_pred = matches!(func, Func::IsBlank | Func::IsNumber | Func::IsMarker | Func::IsText | Func::Present | Func::Valid | Func::Doubtful);
+        let before = self.errors.len();
         let ex: Vec<Ex> = args.iter().map(|a| self.expr(a, func == Func::Sum || cell_pred)).collect();
-        if cell_pred && !matches!(ex[0], Ex::Cells(_) | Ex::CellVar(..)) {
+        // An argument that did not resolve has its own error; no type error on top.
+        if cell_pred && self.errors.len() == before && !matches!(ex[0], Ex::Cells(_) | Ex::CellVar(..)) {
             let message = format!("{} 的参数必须是一个单元格", name.node);
             self.err(K::Type { message, help: Some("例如 blank(表三[（七）总计, 自然人])".into()) }, args[0].span);
         }
