@@ -74,7 +74,8 @@ fn compile_rule(rule: &ast::Rule, templates: &[&Template], errors: &mut Vec<Rule
         }
     }
     if variants.iter().all(|(_, b)| b.is_none()) {
-        if let Some(fewest) = name_errors.into_iter().min_by_key(Vec::len) {
+        // The newest template with the fewest errors speaks (templates go oldest first).
+        if let Some(fewest) = name_errors.into_iter().rev().min_by_key(Vec::len) {
             errors.extend(fewest);
         }
     }
