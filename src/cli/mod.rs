@@ -144,34 +144,53 @@ fn check(reports: &[String], rules: &[std::path::PathBuf], no_default: bool, for
         Ok(c) => c,
         Err(code) => return code,
     };
-    // Reports are read and checked in parallel (all cores); output keeps the given order.
+    // Reports are read and checked in parallel (all cores), a chunk at a time, and written
+    // as each chunk is done: memory stays bounded on batches of thousands, output keeps the
+    // given order, and the JSON document is streamed.
     use rayon::prelude::*;
-    let outcomes: Vec<(String, crate::render::check::Outcome)> = reports
-        .par_iter()
-        .map(|path| {
-            let o = report::read_file(path, form).map(|r| {
+    use std::io::Write;
+    let chunk_len = 4 * rayon::current_num_threads().max(1);
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let (mut unreadable, mut error) = (false, false);
+    if format == Format::Json {
+        let _ = write!(out, "{{\n  \"reports\": [");
+    }
+    for (n, chunk) in reports.chunks(chunk_len).enumerate() {
+        let outcomes: Vec<(String, crate::render::check::Outcome)> = chunk
+            .par_iter()
+            .map(|path| (path.clone(), report::read_file(path, form).map(|r| {
                 let f = checker.check(&r);
                 (r, f)
-            });
-            (path.clone(), o)
-        })
-        .collect();
-    match format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&crate::render::check::json(&outcomes)).unwrap_or_default()),
-        Format::Human => {
-            for (path, o) in &outcomes {
-                let text = crate::render::check::human(&checker, path, o, color());
-                if o.is_err() {
-                    eprint!("{text}");
-                } else {
-                    print!("{text}");
+            })))
+            .collect();
+        unreadable |= outcomes.iter().any(|(_, o)| o.is_err());
+        error |= crate::render::check::has_error(&outcomes);
+        for (i, (path, o)) in outcomes.iter().enumerate() {
+            match format {
+                Format::Json => {
+                    let sep = if n == 0 && i == 0 { "\n" } else { ",\n" };
+                    let text = serde_json::to_string_pretty(&crate::render::check::report_json(path, o)).unwrap_or_default();
+                    let _ = write!(out, "{sep}    {}", text.replace('\n', "\n    "));
+                }
+                Format::Human => {
+                    let text = crate::render::check::human(&checker, path, o, color());
+                    if o.is_err() {
+                        let _ = out.flush();
+                        eprint!("{text}");
+                    } else {
+                        let _ = write!(out, "{text}");
+                    }
                 }
             }
         }
     }
-    if outcomes.iter().any(|(_, o)| o.is_err()) {
+    if format == Format::Json {
+        let _ = writeln!(out, "\n  ]\n}}");
+    }
+    let _ = out.flush();
+    if unreadable {
         ExitCode::from(2)
-    } else if crate::render::check::has_error(&outcomes) {
+    } else if error {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

@@ -53,31 +53,33 @@ pub fn human(checker: &Checker, path: &str, outcome: &Outcome, color: bool) -> S
 
 /// The JSON document for a batch.
 pub fn json(outcomes: &[(String, Outcome)]) -> Value {
-    let reports: Vec<Value> = outcomes
-        .iter()
-        .map(|(path, o)| match o {
-            Ok((r, findings)) => json!({
-                "path": path,
-                "issuer": r.issuer,
-                "year": r.year,
-                "template": r.template,
-                "form": r.form,
-                "findings": findings,
-                "diagnostics": r.diagnostics,
-                "errors": [],
-            }),
-            Err(e) => json!({
-                "path": path,
-                "issuer": null,
-                "year": null,
-                "template": null,
-                "findings": [],
-                "diagnostics": [],
-                "errors": [{"code": miette::Diagnostic::code(e).map(|c| c.to_string()), "message": e.to_string()}],
-            }),
-        })
-        .collect();
+    let reports: Vec<Value> = outcomes.iter().map(|(path, o)| report_json(path, o)).collect();
     json!({ "reports": reports })
+}
+
+/// One entry of `reports` in the JSON document.
+pub fn report_json(path: &str, o: &Outcome) -> Value {
+    match o {
+        Ok((r, findings)) => json!({
+            "path": path,
+            "issuer": r.issuer,
+            "year": r.year,
+            "template": r.template,
+            "form": r.form,
+            "findings": findings,
+            "diagnostics": r.diagnostics,
+            "errors": [],
+        }),
+        Err(e) => json!({
+            "path": path,
+            "issuer": null,
+            "year": null,
+            "template": null,
+            "findings": [],
+            "diagnostics": [],
+            "errors": [{"code": miette::Diagnostic::code(e).map(|c| c.to_string()), "message": e.to_string()}],
+        }),
+    }
 }
 
 /// Any error-severity finding (report error or doubt) among the outcomes.
