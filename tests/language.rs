@@ -34,7 +34,7 @@ fn a_name_of_one_template_only_makes_the_rule_not_apply_elsewhere() {
 
 #[test]
 fn a_name_of_no_template_is_an_error() {
-    let e = pack("rule a \"x\" { check 表三[3.其他处理情形, 总计] < 0 }").err().expect("error");
+    let e = pack("rule a \"x\" { check 表三[3.其他处理情形, 总计] < 0 }").expect_err("error");
     assert!(e.errors.iter().any(|e| e.code() == "gouji::check::unknown_row"), "{:?}", e.errors);
 }
 

@@ -35,9 +35,10 @@ struct Candidate<'a, T> {
 fn resolve<'a, T: Copy>(name: &str, cands: &[Candidate<'a, T>]) -> Resolved<T> {
     let norm = normalize(name);
     let core = strip_ordinal(&norm);
-    let tiers: [&dyn Fn(&Candidate<'a, T>) -> bool; 4] = [
+    type Tier<'t, 'a, T> = &'t dyn Fn(&Candidate<'a, T>) -> bool;
+    let tiers: [Tier<'_, 'a, T>; 4] = [
         &|c| c.key == name,
-        &|c| c.norms.iter().any(|n| *n == norm),
+        &|c| c.norms.contains(&norm),
         &|c| c.norms.iter().any(|n| strip_ordinal(n) == core),
         &|c| char_len(core) >= 2 && c.norms.iter().any(|n| n.contains(core)),
     ];
