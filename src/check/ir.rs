@@ -64,10 +64,10 @@ pub enum Op {
 /// What a quantifier variable stands for in one iteration.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Binding {
-    /// A column (`col`) of a table: (key, printed label).
-    Col { table: String, key_label: (String, String) },
-    /// A row (`row`) or 表四 block (`block`): (key, printed label).
-    Row { table: String, key_label: (String, String) },
+    /// A column (`col`) of a table.
+    Col { table: String, key_label: Key },
+    /// A row (`row`) or 表四 block (`block`).
+    Row { table: String, key_label: Key },
     /// One cell (`cell`).
     Cell(CellAddr),
 }
@@ -87,6 +87,15 @@ impl Binding {
     }
 }
 
+/// A row or column key, its printed label, and its place in the template's dense cell
+/// numbering: a row's offset, or a column's position in its part ([`NO_POS`] when it
+/// varies between parts).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Key(pub String, pub String, pub usize);
+
+/// A column position that differs between parts (表二).
+pub const NO_POS: usize = usize::MAX;
+
 /// A fixed cell of a template.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CellAddr {
@@ -96,13 +105,15 @@ pub struct CellAddr {
     pub row_label: String,
     pub col_label: String,
     pub domain: crate::template::Domain,
+    /// Dense cell number in its table.
+    pub ix: usize,
 }
 
 /// One side of a resolved cell reference.
 #[derive(Debug, Clone)]
 pub enum Sel {
     /// Fixed keys with their printed labels (one, or a group / range / list).
-    Keys(Vec<(String, String)>),
+    Keys(Vec<Key>),
     /// A quantifier variable.
     Var(usize),
 }

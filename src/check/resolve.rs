@@ -129,12 +129,10 @@ impl<'t> Resolver<'t> {
     }
 
     /// Rows named by one selector item: a row, or a group's leaves.
-    fn rows_named(&mut self, def: &'t TableDef, name: &Spanned<String>) -> Option<(Vec<(String, String)>, bool)> {
+    fn rows_named(&mut self, def: &'t TableDef, name: &Spanned<String>) -> Option<(Vec<Key>, bool)> {
         match names::row(def, name) {
-            Resolved::One(RowName::Row(r)) => Some((vec![(r.key.clone(), r.label.clone())], false)),
-            Resolved::One(RowName::Group(g)) => {
-                Some((def.leaves(&g.key).iter().map(|r| (r.key.clone(), r.label.clone())).collect(), true))
-            }
+            Resolved::One(RowName::Row(r)) => Some((vec![row_key(def, r)], false)),
+            Resolved::One(RowName::Group(g)) => Some((def.leaves(&g.key).iter().map(|r| row_key(def, r)).collect(), true)),
             Resolved::Ambiguous(candidates) => {
                 self.err(K::Ambiguous { name: name.node.clone(), candidates }, name.span);
                 None
@@ -146,9 +144,9 @@ impl<'t> Resolver<'t> {
         }
     }
 
-    fn col_named(&mut self, def: &'t TableDef, name: &Spanned<String>) -> Option<(String, String)> {
+    fn col_named(&mut self, def: &'t TableDef, name: &Spanned<String>) -> Option<Key> {
         match names::col(def, name) {
-            Resolved::One(c) => Some((c.key.clone(), c.label.clone())),
+            Resolved::One(c) => Some(col_key(def, c)),
             Resolved::Ambiguous(candidates) => {
                 self.err(K::Ambiguous { name: name.node.clone(), candidates }, name.span);
                 None
@@ -173,9 +171,9 @@ impl<'t> Resolver<'t> {
             Selector::Range(a, b) => {
                 let (first, _) = self.rows_named(def, a)?;
                 let (last, _) = self.rows_named(def, b)?;
-                let order: Vec<(String, String)> = def.rows().map(|(_, r)| (r.key.clone(), r.label.clone())).collect();
-                let i = order.iter().position(|(k, _)| *k == first[0].0)?;
-                let j = order.iter().position(|(k, _)| Some(k) == last.last().map(|l| &l.0))?;
+                let order: Vec<Key> = def.rows().map(|(_, r)| row_key(def, r)).collect();
+                let i = order.iter().position(|k| k.0 == first[0].0)?;
+                let j = order.iter().position(|k| Some(&k.0) == last.last().map(|l| &l.0))?;
                 if i > j {
                     self.err(K::Type { message: "范围的起点在终点之后".into(), help: Some("范围按表格中的顺序书写：先上后下".into()) }, a.span.join(b.span));
                     return None;
@@ -201,12 +199,12 @@ impl<'t> Resolver<'t> {
                 Some((Sel::Keys(vec![self.col_named(def, name)?]), false))
             }
             Selector::Range(a, b) => {
-                let (ka, _) = self.col_named(def, a)?;
-                let (kb, _) = self.col_named(def, b)?;
+                let ka = self.col_named(def, a)?.0;
+                let kb = self.col_named(def, b)?.0;
                 let part = def.parts.iter().find(|p| p.cols.iter().any(|c| c.key == ka) && p.cols.iter().any(|c| c.key == kb))?;
-                let keys: Vec<(String, String)> = part.cols.iter().map(|c| (c.key.clone(), c.label.clone())).collect();
-                let i = keys.iter().position(|(k, _)| *k == ka)?;
-                let j = keys.iter().position(|(k, _)| *k == kb)?;
+                let keys: Vec<Key> = part.cols.iter().map(|c| col_key(def, c)).collect();
+                let i = keys.iter().position(|k| k.0 == ka)?;
+                let j = keys.iter().position(|k| k.0 == kb)?;
                 if i > j {
                     self.err(K::Type { message: "范围的起点在终点之后".into(), help: Some("范围按表格中的顺序书写：先左后右".into()) }, a.span.join(b.span));
                     return None;
@@ -238,7 +236,7 @@ impl<'t> Resolver<'t> {
         let def = self.table(&r.table)?;
         let (rows, rset) = match &r.row {
             Some(s) => self.row_sel(def, s)?,
-            None => (Sel::Keys(def.rows().map(|(_, r)| (r.key.clone(), r.label.clone())).collect()), true),
+            None => (Sel::Keys(def.rows().map(|(_, r)| row_key(def, r)).collect()), true),
         };
         let (cols, cset) = match &r.col {
             Some(s) => self.col_sel(def, s)?,
@@ -266,7 +264,7 @@ impl<'t> Resolver<'t> {
             Quant::Row | Quant::Block => {
                 let rows = match &d.row {
                     Some(s) => keys(self.row_sel(def, s)).unwrap_or_default(),
-                    None => def.rows().map(|(_, r)| (r.key.clone(), r.label.clone())).collect(),
+                    None => def.rows().map(|(_, r)| row_key(def, r)).collect(),
                 };
                 rows.into_iter().map(|key_label| Binding::Row { table: def.key.clone(), key_label }).collect()
             }
@@ -280,12 +278,12 @@ impl<'t> Resolver<'t> {
                     None => None,
                 };
                 let mut out = Vec::new();
-                for (_, r) in def.rows() {
-                    if rows.as_ref().is_some_and(|rs| !rs.iter().any(|(k, _)| *k == r.key)) {
+                for (p, r, offset) in def.rows_with_offsets() {
+                    if rows.as_ref().is_some_and(|rs| !rs.iter().any(|k| k.0 == r.key)) {
                         continue;
                     }
-                    for c in def.cols_of(&r.key) {
-                        if cols.as_ref().is_some_and(|cs| !cs.iter().any(|(k, _)| *k == c.key)) {
+                    for (pos, c) in def.parts[p].cols.iter().enumerate() {
+                        if cols.as_ref().is_some_and(|cs| !cs.iter().any(|k| k.0 == c.key)) {
                             continue;
                         }
                         out.push(Binding::Cell(CellAddr {
@@ -295,6 +293,7 @@ impl<'t> Resolver<'t> {
                             row_label: r.label.clone(),
                             col_label: c.label.clone(),
                             domain: c.domain,
+                            ix: offset + pos,
                         }));
                     }
                 }
@@ -390,14 +389,22 @@ impl<'t> Resolver<'t> {
     }
 }
 
-fn all_cols(def: &TableDef) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = Vec::new();
+fn all_cols(def: &TableDef) -> Vec<Key> {
+    let mut out: Vec<Key> = Vec::new();
     for c in def.parts.iter().flat_map(|p| &p.cols) {
-        if !out.iter().any(|(k, _)| *k == c.key) {
-            out.push((c.key.clone(), c.label.clone()));
+        if !out.iter().any(|k| k.0 == c.key) {
+            out.push(col_key(def, c));
         }
     }
     out
+}
+
+fn row_key(def: &TableDef, r: &crate::template::RowDef) -> Key {
+    Key(r.key.clone(), r.label.clone(), def.row_offset(&r.key).unwrap_or(NO_POS))
+}
+
+fn col_key(def: &TableDef, c: &crate::template::ColDef) -> Key {
+    Key(c.key.clone(), c.label.clone(), def.col_pos(&c.key).unwrap_or(NO_POS))
 }
 
 /// Rule-level settings, independent of the template.

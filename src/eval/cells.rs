@@ -3,8 +3,8 @@
 //! finding is made, so a passing check costs no strings.
 
 use super::{FindingCell, Slot, Val};
-use crate::check::ir::{Binding, CellSet, Sel};
-use crate::report::model::{Cell, CellState, Report, Row};
+use crate::check::ir::{Binding, CellSet, Key, Sel, NO_POS};
+use crate::report::model::{Cell, CellState, Report};
 use crate::syntax::ast::BlankPolicy;
 use crate::template::Domain;
 use rust_decimal::Decimal;
@@ -101,43 +101,44 @@ impl<'r> Used<'r> {
     }
 }
 
-/// Cell lookups that remember the last row: quantifiers walk a table row by row, so most
-/// reads skip the table and row maps.
-pub(super) struct Lookup<'r> {
+/// The report's tables laid out in a template's dense cell numbering, built once per
+/// report, template and table: every cell read during evaluation is an array index.
+pub(super) struct Views<'r> {
     report: &'r Report,
-    table: Option<(&'r str, Option<&'r crate::report::model::Table>)>,
-    last: Option<(&'r str, &'r str, Option<&'r Row>)>,
+    built: Vec<(&'r str, &'r str, Vec<Option<&'r Cell>>)>,
 }
 
-impl<'r> Lookup<'r> {
+impl<'r> Views<'r> {
     pub fn new(report: &'r Report) -> Self {
-        Lookup { report, table: None, last: None }
+        Views { report, built: Vec::new() }
     }
 
-    pub fn cell(&mut self, table: &'r str, row: &'r str, col: &str) -> Option<&'r Cell> {
-        let same = |a: &str, b: &str| std::ptr::eq(a, b) || a == b;
-        let found = match self.last {
-            Some((t, r, found)) if same(t, table) && same(r, row) => found,
-            _ => {
-                let t = match self.table {
-                    Some((k, t)) if same(k, table) => t,
-                    _ => {
-                        let t = self.report.tables.get(table);
-                        self.table = Some((table, t));
-                        t
+    pub fn view(&mut self, template: &'r str, table: &'r str) -> &[Option<&'r Cell>] {
+        let at = match self.built.iter().position(|(t, k, _)| *t == template && *k == table) {
+            Some(i) => i,
+            None => {
+                let mut cells = Vec::new();
+                if let Some(def) = crate::template::by_id(template).and_then(|t| t.table(table)) {
+                    cells = vec![None; def.cell_count()];
+                    if let Some(found) = self.report.tables.get(table) {
+                        for (p, r, offset) in def.rows_with_offsets() {
+                            let Some(row) = found.rows.get(&r.key) else { continue };
+                            for (i, c) in def.parts[p].cols.iter().enumerate() {
+                                cells[offset + i] = row.cells.get(&c.key);
+                            }
+                        }
                     }
-                };
-                let found = t.and_then(|t| t.rows.get(row));
-                self.last = Some((table, row, found));
-                found
+                }
+                self.built.push((template, table, cells));
+                self.built.len() - 1
             }
         };
-        found?.cells.get(col)
+        &self.built[at].2
     }
 }
 
-/// One side of a cell set under the current bindings: keys with labels.
-fn side<'r>(sel: &'r Sel, slots: &[Slot<'r>]) -> &'r [(String, String)] {
+/// One side of a cell set under the current bindings.
+fn side<'r>(sel: &'r Sel, slots: &[Slot<'r>]) -> &'r [Key] {
     match sel {
         Sel::Keys(k) => k,
         Sel::Var(i) => match slots.get(*i) {
@@ -148,22 +149,30 @@ fn side<'r>(sel: &'r Sel, slots: &[Slot<'r>]) -> &'r [(String, String)] {
 }
 
 /// The cells of a set under the current bindings, read from the report.
-pub(super) fn expand<'r>(set: &'r CellSet, slots: &[Slot<'r>], lookup: &mut Lookup<'r>, template: &str, out: &mut Vec<Used<'r>>) {
+pub(super) fn expand<'r>(set: &'r CellSet, slots: &[Slot<'r>], views: &mut Views<'r>, template: &'r str, out: &mut Vec<Used<'r>>) {
     let (rows, cols) = (side(&set.rows, slots), side(&set.cols, slots));
-    let def = if set.ragged && cols.len() > 1 { crate::template::by_id(template).and_then(|t| t.table(&set.table)) } else { None };
-    for (r, rl) in rows {
-        for (c, cl) in cols {
-            // A column absent from a row's part (multi-part 表二) is no cell at all.
-            if def.is_some_and(|d| d.col(r, c).is_none()) {
-                continue;
-            }
+    // 表二's parts have different columns: there the cell number is looked up by keys.
+    let def = if set.ragged { crate::template::by_id(template).and_then(|t| t.table(&set.table)) } else { None };
+    let view = views.view(template, &set.table);
+    for Key(r, rl, offset) in rows {
+        for Key(c, cl, pos) in cols {
+            let ix = match def {
+                Some(d) => match d.cell_ix(r, c) {
+                    Some(ix) => ix,
+                    // A column absent from a row's part is no cell at all (in a set), or a
+                    // missing one (named alone).
+                    None if cols.len() > 1 => continue,
+                    None => NO_POS,
+                },
+                None => offset.checked_add(*pos).unwrap_or(NO_POS),
+            };
             out.push(Used {
                 table: &set.table,
                 row: r,
                 col: c,
                 row_label: rl,
                 col_label: cl,
-                cell: lookup.cell(&set.table, r, c),
+                cell: view.get(ix).copied().flatten(),
                 domain: None,
                 blank_as_zero: false,
             });
@@ -172,7 +181,7 @@ pub(super) fn expand<'r>(set: &'r CellSet, slots: &[Slot<'r>], lookup: &mut Look
 }
 
 /// A `for each cell` binding read as a cell.
-pub(super) fn bound<'r>(b: &'r Binding, lookup: &mut Lookup<'r>) -> Option<Used<'r>> {
+pub(super) fn bound<'r>(b: &'r Binding, views: &mut Views<'r>, template: &'r str) -> Option<Used<'r>> {
     let Binding::Cell(a) = b else { return None };
     Some(Used {
         table: &a.table,
@@ -180,7 +189,7 @@ pub(super) fn bound<'r>(b: &'r Binding, lookup: &mut Lookup<'r>) -> Option<Used<
         col: &a.col,
         row_label: &a.row_label,
         col_label: &a.col_label,
-        cell: lookup.cell(&a.table, &a.row, &a.col),
+        cell: views.view(template, &a.table).get(a.ix).copied().flatten(),
         domain: Some(a.domain),
         blank_as_zero: false,
     })

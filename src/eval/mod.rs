@@ -33,7 +33,7 @@ enum Slot<'r> {
 
 struct Ctx<'r> {
     report: &'r Report,
-    lookup: cells::Lookup<'r>,
+    views: cells::Views<'r>,
     rule: &'r CompiledRule,
     template: &'r str,
     slots: Vec<Slot<'r>>,
@@ -51,10 +51,12 @@ struct Ctx<'r> {
 /// Evaluate compiled rules against a report, in rule order.
 pub fn evaluate(rules: &[CompiledRule], report: &Report) -> Vec<Finding> {
     let mut out = Vec::new();
+    // Built once per report, passed from rule to rule.
+    let mut views = cells::Views::new(report);
     for rule in rules {
         let mut ctx = Ctx {
             report,
-            lookup: cells::Lookup::new(report),
+            views: std::mem::replace(&mut views, cells::Views::new(report)),
             rule,
             template: "",
             slots: vec![Slot::Empty; rule.slot_names.len()],
@@ -76,6 +78,7 @@ pub fn evaluate(rules: &[CompiledRule], report: &Report) -> Vec<Finding> {
         }
         ctx.flush_once();
         out.append(&mut ctx.findings);
+        views = ctx.views;
     }
     out
 }
@@ -317,7 +320,7 @@ impl<'r> Ctx<'r> {
                 _ => Val::Absent,
             },
             Ex::CellVar(i, _) => match self.slots[*i] {
-                Slot::Bound(b) => match cells::bound(b, &mut self.lookup) {
+                Slot::Bound(b) => match cells::bound(b, &mut self.views, self.template) {
                     Some(u) => self.read(u),
                     None => Val::Absent,
                 },
@@ -325,7 +328,7 @@ impl<'r> Ctx<'r> {
             },
             Ex::Cells(set) => {
                 let start = self.trace.len();
-                cells::expand(set, &self.slots, &mut self.lookup, self.template, &mut self.trace);
+                cells::expand(set, &self.slots, &mut self.views, self.template, &mut self.trace);
                 let mut total = Decimal::ZERO;
                 let mut absent = false;
                 for i in start..self.trace.len() {
@@ -373,12 +376,12 @@ impl<'r> Ctx<'r> {
     fn cell_arg(&mut self, ex: &'r Ex) -> Option<Used<'r>> {
         let u = match ex {
             Ex::CellVar(i, _) => match self.slots[*i] {
-                Slot::Bound(b) => cells::bound(b, &mut self.lookup)?,
+                Slot::Bound(b) => cells::bound(b, &mut self.views, self.template)?,
                 _ => return None,
             },
             Ex::Cells(set) => {
                 let mut one = Vec::with_capacity(1);
-                cells::expand(set, &self.slots, &mut self.lookup, self.template, &mut one);
+                cells::expand(set, &self.slots, &mut self.views, self.template, &mut one);
                 *one.first()?
             }
             _ => return None,

@@ -108,6 +108,12 @@ pub struct TableDef {
     /// Captions in normal form, by part.
     #[serde(skip)]
     caption_norms: Vec<Option<String>>,
+    /// Where each row's cells start in the table's dense cell numbering (rows in order,
+    /// each row's part columns in order), aligned with [`TableDef::rows`]; and the count.
+    #[serde(skip)]
+    row_offsets: Vec<usize>,
+    #[serde(skip)]
+    cell_count: usize,
 }
 
 /// A row (part, index in part) or a group (index) carrying a label exactly.
@@ -194,6 +200,43 @@ impl TableDef {
         self.exact = exact;
         self.cores = cores;
         self.caption_norms = self.parts.iter().map(|p| p.caption.as_deref().map(labels::normalize)).collect();
+        let mut at = 0;
+        self.row_offsets = self.parts.iter().flat_map(|p| p.rows.iter().map(move |_| p.cols.len())).map(|n| {
+            let start = at;
+            at += n;
+            start
+        }).collect();
+        self.cell_count = at;
+    }
+
+    /// Number of cells in the dense numbering.
+    pub fn cell_count(&self) -> usize {
+        self.cell_count
+    }
+
+    /// Start of a row's cells in the dense numbering.
+    pub fn row_offset(&self, row: &str) -> Option<usize> {
+        self.rows().position(|(_, r)| r.key == row).map(|i| self.row_offsets[i])
+    }
+
+    /// A column's position within its part, when it is the same in every part that has it
+    /// (always, but for 表二's parts); `None` when it varies.
+    pub fn col_pos(&self, col: &str) -> Option<usize> {
+        let mut pos = self.parts.iter().filter_map(|p| p.cols.iter().position(|c| c.key == col));
+        let first = pos.next()?;
+        pos.all(|p| p == first).then_some(first)
+    }
+
+    /// The dense number of a cell, if the row has the column.
+    pub fn cell_ix(&self, row: &str, col: &str) -> Option<usize> {
+        let (i, (p, _)) = self.rows().enumerate().find(|(_, (_, r))| r.key == row)?;
+        let pos = self.parts[p].cols.iter().position(|c| c.key == col)?;
+        Some(self.row_offsets[i] + pos)
+    }
+
+    /// Each row with its offset, in order.
+    pub fn rows_with_offsets(&self) -> impl Iterator<Item = (usize, &RowDef, usize)> {
+        self.rows().zip(&self.row_offsets).map(|((p, r), o)| (p, r, *o))
     }
 
     /// Every row with the index of its part.
