@@ -114,7 +114,9 @@ impl<'r> Views<'r> {
     }
 
     pub fn view(&mut self, template: &'r str, table: &'r str) -> &[Option<&'r Cell>] {
-        let at = match self.built.iter().position(|(t, k, _)| *t == template && *k == table) {
+        // Names come from the compiled rules and the report: mostly the very same strings.
+        let same = |a: &str, b: &str| std::ptr::eq(a, b) || a == b;
+        let at = match self.built.iter().position(|(t, k, _)| same(t, template) && same(k, table)) {
             Some(i) => i,
             None => {
                 let mut cells = Vec::new();

@@ -32,6 +32,17 @@ pub fn blank_at(offset: usize) -> Cell {
 
 type Parts = (CellState, Option<Decimal>, Option<String>, Option<String>);
 
+/// Whether trimmed cell text reads as a value (number, placeholder or blank) rather than a
+/// label: `classify(raw).0 != CellState::Text`, without building the parts. A number
+/// starts with a digit or a sign, so a label is told apart by its first char.
+pub fn is_value_like(raw: &str) -> bool {
+    match raw.chars().next() {
+        None => true,
+        Some(c) if c.is_ascii_digit() || matches!(c, '-' | '+' | '－' | '−' | '０'..='９') => classify(raw).0 != CellState::Text,
+        Some(_) => MARKERS.contains(&raw),
+    }
+}
+
 /// Classify trimmed cell text.
 pub fn classify(raw: &str) -> Parts {
     if raw.is_empty() {
@@ -141,6 +152,13 @@ mod tests {
         assert_eq!(st("13575394432.52元x").0, CellState::Text);
         assert_eq!(st("007").0, CellState::Text);
         assert_eq!(st("自然人").0, CellState::Text);
+    }
+
+    #[test]
+    fn value_like_agrees_with_classify() {
+        for raw in ["", "5", "-3", "/", "无", "—", "1946.6890万元", "自然人", "（一）予以公开", "13575394432.52元x", "+2", "１２", "007", "1.属于国家秘密"] {
+            assert_eq!(is_value_like(raw), classify(raw).0 != CellState::Text, "{raw}");
+        }
     }
 
     #[test]

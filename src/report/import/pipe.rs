@@ -5,8 +5,7 @@
 
 use super::text::lines;
 use super::{Block, Frag, RawDocument, RawRow};
-use crate::report::model::{CellState, Span};
-use crate::report::value::classify;
+use crate::report::model::Span;
 
 enum Token<'a> {
     Cell(&'a str, Span),
@@ -28,7 +27,7 @@ fn token(offset: usize, line: &str) -> Option<Token<'_>> {
 
 /// A cell's text reads as a value (number, unit, placeholder), not as a label.
 fn is_value(text: &str) -> bool {
-    classify(text).0 != CellState::Text
+    crate::report::value::is_value_like(text)
 }
 
 pub fn read(source: String) -> RawDocument {
