@@ -138,12 +138,18 @@ pub fn detect(bytes: &[u8], text: Option<&str>) -> Form {
     if has_tag(head.as_bytes()) {
         return Form::Html;
     }
+    // A markdown table needs a `|---|` line; without `---` anywhere the scan can stop as
+    // soon as enough `text |` lines are seen.
+    let maybe_markdown = head.contains("---");
     let mut piped = 0;
     for l in head.lines().map(str::trim) {
-        if l.starts_with('|') && l.ends_with('|') && l.contains("---") {
+        if maybe_markdown && l.starts_with('|') && l.ends_with('|') && l.contains("---") {
             return Form::Markdown;
         }
         piped += usize::from(l.ends_with(" |") || l == "|");
+        if piped >= 10 && !maybe_markdown {
+            return Form::Pipe;
+        }
     }
     if piped >= 10 { Form::Pipe } else { Form::Text }
 }
