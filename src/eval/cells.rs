@@ -3,20 +3,25 @@
 //! finding is made, so a passing check costs no strings.
 
 use super::{FindingCell, Slot, Val};
-use crate::check::ir::{Binding, CellSet, Key, Sel, NO_POS};
+use crate::check::ir::{Binding, CellAddr, CellSet, Key, Sel, NO_POS};
 use crate::report::model::{Cell, CellState, Report};
 use crate::syntax::ast::BlankPolicy;
 use crate::template::Domain;
 use rust_decimal::Decimal;
 
+/// Where a read cell is, as references into the compiled rule (small to copy).
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Place<'r> {
+    /// A `for each cell` binding.
+    Addr(&'r CellAddr),
+    /// A cell of a set: table, row key, column key.
+    Keys(&'r str, &'r Key, &'r Key),
+}
+
 /// One cell read by an expression.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Used<'r> {
-    pub table: &'r str,
-    pub row: &'r str,
-    pub col: &'r str,
-    pub row_label: &'r str,
-    pub col_label: &'r str,
+    pub place: Place<'r>,
     pub cell: Option<&'r Cell>,
     /// The column's domain, when the rule knew it (a `for each cell` binding).
     pub domain: Option<Domain>,
@@ -24,17 +29,35 @@ pub(super) struct Used<'r> {
 }
 
 impl<'r> Used<'r> {
+    /// Table, row and column keys.
+    pub fn keys(&self) -> (&'r str, &'r str, &'r str) {
+        match self.place {
+            Place::Addr(a) => (&a.table, &a.row, &a.col),
+            Place::Keys(t, r, c) => (t, &r.0, &c.0),
+        }
+    }
+
+    /// Row and column labels.
+    fn labels(&self) -> (&'r str, &'r str) {
+        match self.place {
+            Place::Addr(a) => (&a.row_label, &a.col_label),
+            Place::Keys(_, r, c) => (&r.1, &c.1),
+        }
+    }
+
     pub fn same_place(&self, other: &Used) -> bool {
-        self.table == other.table && self.row == other.row && self.col == other.col
+        self.keys() == other.keys()
     }
 
     pub fn to_finding_cell(self) -> FindingCell {
+        let (table, row, col) = self.keys();
+        let (row_label, col_label) = self.labels();
         FindingCell {
-            table: self.table.into(),
-            row: self.row.into(),
-            col: self.col.into(),
-            row_label: self.row_label.into(),
-            col_label: self.col_label.into(),
+            table: table.into(),
+            row: row.into(),
+            col: col.into(),
+            row_label: row_label.into(),
+            col_label: col_label.into(),
             raw: self.cell.map(|c| c.raw.clone()),
             state: self.cell.map(|c| c.state),
             value: self.cell.and_then(|c| c.value),
@@ -46,9 +69,10 @@ impl<'r> Used<'r> {
     /// The column's domain, from the binding or the template.
     pub fn domain(&self, template: &str) -> Domain {
         self.domain.unwrap_or_else(|| {
+            let (table, row, col) = self.keys();
             crate::template::by_id(template)
-                .and_then(|t| t.table(self.table))
-                .and_then(|d| d.col(self.row, self.col))
+                .and_then(|t| t.table(table))
+                .and_then(|d| d.col(row, col))
                 .map(|c| c.domain)
                 .unwrap_or_default()
         })
@@ -156,8 +180,8 @@ pub(super) fn expand<'r>(set: &'r CellSet, slots: &[Slot<'r>], views: &mut Views
     // 表二's parts have different columns: there the cell number is looked up by keys.
     let def = if set.ragged { crate::template::by_id(template).and_then(|t| t.table(&set.table)) } else { None };
     let view = views.view(template, &set.table);
-    for Key(r, rl, offset) in rows {
-        for Key(c, cl, pos) in cols {
+    for rk @ Key(r, _, offset) in rows {
+        for ck @ Key(c, _, pos) in cols {
             let ix = match def {
                 Some(d) => match d.cell_ix(r, c) {
                     Some(ix) => ix,
@@ -169,11 +193,7 @@ pub(super) fn expand<'r>(set: &'r CellSet, slots: &[Slot<'r>], views: &mut Views
                 None => offset.checked_add(*pos).unwrap_or(NO_POS),
             };
             out.push(Used {
-                table: &set.table,
-                row: r,
-                col: c,
-                row_label: rl,
-                col_label: cl,
+                place: Place::Keys(&set.table, rk, ck),
                 cell: view.get(ix).copied().flatten(),
                 domain: None,
                 blank_as_zero: false,
@@ -186,11 +206,7 @@ pub(super) fn expand<'r>(set: &'r CellSet, slots: &[Slot<'r>], views: &mut Views
 pub(super) fn bound<'r>(b: &'r Binding, views: &mut Views<'r>, template: &'r str) -> Option<Used<'r>> {
     let Binding::Cell(a) = b else { return None };
     Some(Used {
-        table: &a.table,
-        row: &a.row,
-        col: &a.col,
-        row_label: &a.row_label,
-        col_label: &a.col_label,
+        place: Place::Addr(a),
         cell: views.view(template, &a.table).get(a.ix).copied().flatten(),
         domain: Some(a.domain),
         blank_as_zero: false,
