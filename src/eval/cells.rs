@@ -138,8 +138,6 @@ impl<'r> Views<'r> {
     }
 
     pub fn view(&mut self, template: &'r str, table: &'r str) -> &[Option<&'r Cell>] {
-        // Names come from the compiled rules and the report: mostly the very same strings.
-        let same = |a: &str, b: &str| std::ptr::eq(a, b) || a == b;
         let at = match self.built.iter().position(|(t, k, _)| same(t, template) && same(k, table)) {
             Some(i) => i,
             None => {
@@ -161,6 +159,12 @@ impl<'r> Views<'r> {
         };
         &self.built[at].2
     }
+}
+
+/// Names come from the compiled rules and the report: often the very same strings, else
+/// short ones (`t3`, `2021`) compared inline rather than through a `memcmp` call.
+fn same(a: &str, b: &str) -> bool {
+    std::ptr::eq(a, b) || (a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y))
 }
 
 /// One side of a cell set under the current bindings.
