@@ -88,7 +88,7 @@ impl<'r> Used<'r> {
 
     /// The number fits its column's domain; blanks and placeholders are not this rule's
     /// business (see `values.blank`), unreadable text is not assessable.
-    pub fn valid(&self, template: &str) -> Val {
+    pub fn valid(&self, template: &str) -> Val<'r> {
         let Some(cell) = self.cell else { return Val::Absent };
         if self.doubtful(template) {
             return Val::Absent;
@@ -109,7 +109,7 @@ impl<'r> Used<'r> {
 
     /// The cell as a value under a blank policy; marks a blank counted as 0.
     /// Returns the value and whether a blank was met under `blank finding`.
-    pub fn value(&mut self, policy: BlankPolicy, template: &str) -> (Val, bool) {
+    pub fn value(&mut self, policy: BlankPolicy, template: &str) -> (Val<'r>, bool) {
         match self.cell {
             Some(c) if c.state == CellState::Number && !self.doubtful(template) => (c.value.map_or(Val::Absent, Val::Num), false),
             Some(c) if matches!(c.state, CellState::Blank | CellState::Marker) => match policy {

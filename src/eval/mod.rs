@@ -14,11 +14,12 @@ use crate::syntax::Span;
 pub use finding::{BindingOut, Finding, FindingCell, FindingClass};
 use rust_decimal::Decimal;
 
-#[derive(Debug, Clone, PartialEq)]
-enum Val {
+/// A value during evaluation; `Copy`, strings borrowed from the rules or the report.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Val<'r> {
     Num(Decimal),
     Bool(bool),
-    Str(String),
+    Str(&'r str),
     /// Not assessable: a needed cell is missing, blank (under `blank skip`) or unreadable.
     Absent,
 }
@@ -27,7 +28,7 @@ enum Val {
 enum Slot<'r> {
     Empty,
     /// A `let` value and the cells it was computed from.
-    Value(Val, Vec<Used<'r>>),
+    Value(Val<'r>, Vec<Used<'r>>),
     Bound(&'r Binding),
 }
 
@@ -249,7 +250,7 @@ impl<'r> Ctx<'r> {
         match self.slots.get(i) {
             Some(Slot::Value(Val::Num(d), _)) => d.normalize().to_string(),
             Some(Slot::Value(Val::Bool(b), _)) => if *b { "是" } else { "否" }.into(),
-            Some(Slot::Value(Val::Str(s), _)) => s.clone(),
+            Some(Slot::Value(Val::Str(s), _)) => s.to_string(),
             Some(Slot::Value(Val::Absent, _)) => "（无法读取）".into(),
             Some(Slot::Bound(b)) => b.label(),
             _ => String::new(),
@@ -307,13 +308,13 @@ impl<'r> Ctx<'r> {
         });
     }
 
-    fn eval(&mut self, ex: &'r Ex) -> Val {
+    fn eval(&mut self, ex: &'r Ex) -> Val<'r> {
         match ex {
             Ex::Num(n) => Val::Num(*n),
-            Ex::Str(s) => Val::Str(s.clone()),
+            Ex::Str(s) => Val::Str(s),
             Ex::Slot(i) => match &self.slots[*i] {
                 Slot::Value(v, cells) => {
-                    let v = v.clone();
+                    let v = *v;
                     self.trace.extend_from_slice(cells);
                     v
                 }
@@ -346,7 +347,7 @@ impl<'r> Ctx<'r> {
                 }
                 if absent { Val::Absent } else { Val::Num(total) }
             }
-            Ex::Template => self.template.parse().map(Val::Num).unwrap_or_else(|_| Val::Str(self.template.to_string())),
+            Ex::Template => self.template.parse().map(Val::Num).unwrap_or(Val::Str(self.template)),
             Ex::Year => self.report.year.map_or(Val::Absent, |y| Val::Num(y.into())),
             Ex::Call(f, args, _) => self.call(*f, args),
             Ex::Neg(x) => match self.eval(x) {
@@ -365,7 +366,7 @@ impl<'r> Ctx<'r> {
     }
 
     /// Read one cell under the rule's blank policy, recording it in the trace.
-    fn read(&mut self, mut u: Used<'r>) -> Val {
+    fn read(&mut self, mut u: Used<'r>) -> Val<'r> {
         let (v, blank_hit) = u.value(self.rule.blank, self.template);
         self.blank_hit |= blank_hit;
         self.trace.push(u);
@@ -390,7 +391,7 @@ impl<'r> Ctx<'r> {
         Some(u)
     }
 
-    fn call(&mut self, f: Func, args: &'r [Ex]) -> Val {
+    fn call(&mut self, f: Func, args: &'r [Ex]) -> Val<'r> {
         match f {
             Func::Sum => {
                 let mut total = Decimal::ZERO;
@@ -439,7 +440,7 @@ impl<'r> Ctx<'r> {
     }
 }
 
-fn compare(op: BinOp, a: &Val, b: &Val, tol: Decimal) -> Val {
+fn compare<'r>(op: BinOp, a: &Val<'r>, b: &Val<'r>, tol: Decimal) -> Val<'r> {
     match (a, b) {
         (Val::Num(x), Val::Num(y)) => {
             let Some(d) = x.checked_sub(*y) else { return Val::Absent };
@@ -462,7 +463,7 @@ fn compare(op: BinOp, a: &Val, b: &Val, tol: Decimal) -> Val {
     }
 }
 
-fn binary(op: BinOp, a: &Val, b: &Val) -> Val {
+fn binary<'r>(op: BinOp, a: &Val<'r>, b: &Val<'r>) -> Val<'r> {
     match op {
         BinOp::And => match (a, b) {
             (Val::Bool(false), _) | (_, Val::Bool(false)) => Val::Bool(false),
