@@ -134,9 +134,26 @@ impl RuleError {
             Type { help, .. } => help.clone(),
             MessageName { .. } => Some("消息中可以使用 let 定义的名称、for each 的变量，以及 {lhs}、{rhs}、{delta}、{cells}".into()),
             NoCheck { .. } => Some("规则至少要有一条 check 语句，例如 check 表三[（七）总计, 总计] >= 0".into()),
+            Syntax { found, .. } => did_you_mean(&keyword_like(found)),
             _ => None,
         }
     }
+}
+
+/// The statement keywords, for a did-you-mean on a misspelled one.
+const KEYWORDS: &[&str] = &[
+    "rule", "include", "severity", "blank", "class", "report", "when", "message", "let", "check", "for", "each",
+    "case", "given", "others", "expect", "template", "within",
+];
+
+/// Keywords a misspelled word is close to (`chek` → `check`).
+fn keyword_like(found: &str) -> Vec<String> {
+    let word: String = found.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
+    if word.len() < 3 || KEYWORDS.contains(&word.as_str()) {
+        return Vec::new();
+    }
+    let pool = KEYWORDS.iter().map(|k| (*k, *k));
+    crate::check::suggest::suggest(&word, pool).into_iter().filter(|k| strsim::levenshtein(k, &word) <= 2).collect()
 }
 
 /// All mistakes found in a pack, with the rule files to show them in.
