@@ -175,8 +175,7 @@ impl<'t> Resolver<'t> {
                 let i = order.iter().position(|k| k.0 == first[0].0)?;
                 let j = order.iter().position(|k| Some(&k.0) == last.last().map(|l| &l.0))?;
                 if i > j {
-                    self.err(K::Type { message: "范围的起点在终点之后".into(), help: Some("范围按表格中的顺序书写：先上后下".into()) }, a.span.join(b.span));
-                    return None;
+                    return self.reversed_range(a, b, "先上后下");
                 }
                 Some((Sel::Keys(order[i..=j].to_vec()), true))
             }
@@ -206,8 +205,7 @@ impl<'t> Resolver<'t> {
                 let i = keys.iter().position(|k| k.0 == ka)?;
                 let j = keys.iter().position(|k| k.0 == kb)?;
                 if i > j {
-                    self.err(K::Type { message: "范围的起点在终点之后".into(), help: Some("范围按表格中的顺序书写：先左后右".into()) }, a.span.join(b.span));
-                    return None;
+                    return self.reversed_range(a, b, "先左后右");
                 }
                 Some((Sel::Keys(keys[i..=j].to_vec()), true))
             }
@@ -219,6 +217,13 @@ impl<'t> Resolver<'t> {
                 Some((Sel::Keys(keys), true))
             }
         }
+    }
+
+    /// `b .. a` written backwards: an error, nothing resolved.
+    fn reversed_range(&mut self, a: &Spanned<String>, b: &Spanned<String>, order: &str) -> Option<(Sel, bool)> {
+        let help = Some(format!("范围按表格中的顺序书写：{order}"));
+        self.err(K::Type { message: "范围的起点在终点之后".into(), help }, a.span.join(b.span));
+        None
     }
 
     fn var_sel(&mut self, slot: usize, kind: VarKind, want: VarKind, name: &Spanned<String>) -> Option<(Sel, bool)> {

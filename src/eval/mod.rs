@@ -164,11 +164,8 @@ impl<'r> Ctx<'r> {
         let delta = sides.and_then(|(a, b)| a.checked_sub(b));
         let message = self.message(class, &cells, &unreadable, &binding, sides);
         let keys: Vec<&str> = binding.iter().map(|b| b.key.as_str()).collect();
-        let year = self.report.year.map(|y| y.to_string()).unwrap_or_default();
-        let mut id_parts = vec![self.rule.id.as_str(), self.report.issuer.as_deref().unwrap_or(""), &year];
-        id_parts.extend(keys);
         Finding {
-            id: finding::fingerprint(&id_parts),
+            id: self.finding_id(&keys),
             rule: self.rule.id.clone(),
             title: self.rule.title.clone(),
             severity: if class == FindingClass::NotAssessable { crate::syntax::ast::Severity::Info } else { self.rule.severity },
@@ -183,6 +180,14 @@ impl<'r> Ctx<'r> {
             rule_span: self.rule.span,
             check_span: span,
         }
+    }
+
+    /// The stable id: rule, report identity (issuer, year) and where (binding keys).
+    fn finding_id(&self, at: &[&str]) -> String {
+        let year = self.report.year.map(|y| y.to_string()).unwrap_or_default();
+        let mut parts = vec![self.rule.id.as_str(), self.report.issuer.as_deref().unwrap_or(""), &year];
+        parts.extend_from_slice(at);
+        finding::fingerprint(&parts)
     }
 
     fn binding(&self) -> Vec<BindingOut> {
@@ -270,8 +275,7 @@ impl<'r> Ctx<'r> {
                 cells.push(c);
             }
         }
-        let year = self.report.year.map(|y| y.to_string()).unwrap_or_default();
-        first.id = finding::fingerprint(&[&self.rule.id, self.report.issuer.as_deref().unwrap_or(""), &year]);
+        first.id = self.finding_id(&[]);
         first.binding.clear();
         first.cells = cells;
         first.message = match &self.rule.message {
@@ -289,9 +293,8 @@ impl<'r> Ctx<'r> {
             return;
         }
         self.missing_tables.push(table.to_string());
-        let year = self.report.year.map(|y| y.to_string()).unwrap_or_default();
         self.findings.push(Finding {
-            id: finding::fingerprint(&[&self.rule.id, self.report.issuer.as_deref().unwrap_or(""), &year, table]),
+            id: self.finding_id(&[table]),
             rule: self.rule.id.clone(),
             title: self.rule.title.clone(),
             severity: crate::syntax::ast::Severity::Info,
