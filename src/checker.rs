@@ -8,7 +8,7 @@
 //! }
 //! ```
 
-use crate::eval::Finding;
+use crate::eval::{Context, Evaluation, Finding};
 use crate::pack::Pack;
 use crate::report::Report;
 
@@ -21,7 +21,9 @@ pub struct Checker {
 impl Checker {
     /// The embedded official pack only.
     pub fn official() -> Checker {
-        Checker { packs: vec![Pack::official().clone()] }
+        Checker {
+            packs: vec![Pack::official().clone()],
+        }
     }
 
     pub fn new(packs: Vec<Pack>) -> Checker {
@@ -30,11 +32,17 @@ impl Checker {
 
     /// Findings of every pack, in pack order then rule order.
     pub fn check(&self, report: &Report) -> Vec<Finding> {
-        let mut out = Vec::new();
+        self.evaluate(Context::of(report)).findings
+    }
+
+    /// Findings and per-rule outcomes of every pack in a context.
+    pub fn evaluate(&self, cx: Context<'_>) -> Evaluation {
+        let mut out = Evaluation::default();
         for (i, pack) in self.packs.iter().enumerate() {
-            let mut f = pack.check(report);
-            f.iter_mut().for_each(|f| f.pack = i);
-            out.append(&mut f);
+            let mut e = pack.evaluate(cx);
+            e.findings.iter_mut().for_each(|f| f.pack = i);
+            out.findings.append(&mut e.findings);
+            out.rules.append(&mut e.rules);
         }
         out
     }

@@ -1,11 +1,29 @@
 //! gouji (勾稽): a rules language and checking engine for the consistency of
 //! 政府信息公开工作年度报告.
 //!
+//! Load a pack once, read reports, check each in a context, render the findings:
+//!
+//! ```no_run
+//! let checker = gouji::Checker::official();                   // compile once
+//! let report = gouji::read_file("report.pdf", None).unwrap();  // any supported form
+//! let eval = checker.evaluate(gouji::Context::of(&report));    // many reports
+//! for f in &eval.findings {
+//!     println!("{} {:?} {}", f.rule, f.class, f.message);
+//! }
+//! for r in &eval.rules {
+//!     println!("{} {:?} {:?}", r.id, r.outcome, r.reason);
+//! }
+//! print!("{}", gouji::render::check::human("report.pdf", &Ok((report, eval)), false));
+//! ```
+//!
 //! The pipeline, one stage per module:
 //!
 //! ```text
-//! source file ──report::import──▶ RawDocument ──report::assemble──▶ Report (cells with spans)
-//!                                      ▲ templates (data: templates/*.toml)
+//! source bytes ──report::import──▶ RawDocument ──report::assemble──▶ Report (cells with spans)
+//!                                      ▲ templates (data: templates/*.toml, and a pack's own)
+//! rule text ──syntax (grammar → AST)──▶ check (typed resolution per template) ──▶ IR
+//! IR × Context (report, related reports) ──eval──▶ Evaluation (findings, rule outcomes)
+//!            ──diagnostics + render──▶ miette text, JSON
 //! ```
 
 pub mod check;
@@ -13,14 +31,19 @@ pub mod checker;
 pub mod diagnostics;
 pub mod eval;
 pub mod pack;
+pub mod render;
 pub mod report;
 pub mod syntax;
 pub mod template;
 pub mod testing;
 
 pub use checker::Checker;
-pub use eval::{Finding, FindingClass};
+pub use eval::{Context, Evaluation, Finding, FindingCell, FindingClass, Outcome, RuleOutcome};
 pub use pack::Pack;
 pub use report::{read, read_file, Form, ImportError, Report};
-pub mod cli;
-pub mod render;
+
+/// The rules language's functions as a markdown table (name, aliases, result, meaning),
+/// generated from the one function registry; the rule-writing guide shows it.
+pub fn function_table() -> String {
+    check::funcs::markdown_table()
+}

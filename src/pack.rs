@@ -11,9 +11,9 @@
 //! entry = "main.gouji"           # default
 //! ```
 
-use crate::check::{self, ir::CompiledRule};
+use crate::check::{self, ir::CompiledRule, ir::RuleFile};
 use crate::diagnostics::rules::{RuleError, RuleErrorKind as K, RuleErrors};
-use crate::eval::{self, Finding};
+use crate::eval::{self, Context, Evaluation, Finding};
 use crate::report::Report;
 use crate::syntax::{self, SourceId, Span};
 use crate::template::{self, Template};
@@ -48,6 +48,8 @@ fn default_entry() -> String {
 pub struct Pack {
     pub manifest: Manifest,
     pub rules: Vec<CompiledRule>,
+    /// Mistakes that did not stop the pack (a rule that applies to some templates only).
+    pub warnings: Vec<RuleError>,
     /// Rule files by `SourceId`: display name and text.
     pub sources: Vec<(String, Arc<str>)>,
     /// The directory the pack was loaded from (None when embedded).
@@ -77,11 +79,28 @@ impl Files for Disk {
     }
 }
 
+/// Rule files held in memory (`Pack::from_text`).
+struct Memory(Vec<(String, String)>);
+
+impl Files for Memory {
+    fn read(&self, rel: &str) -> Result<String, String> {
+        self.0
+            .iter()
+            .find(|(p, _)| p == rel)
+            .map(|(_, t)| t.clone())
+            .ok_or_else(|| "文件不存在".into())
+    }
+}
+
 struct Embedded(&'static [(&'static str, &'static str)]);
 
 impl Files for Embedded {
     fn read(&self, rel: &str) -> Result<String, String> {
-        self.0.iter().find(|(p, _)| *p == rel).map(|(_, t)| t.to_string()).ok_or_else(|| "内置规则包中没有此文件".into())
+        self.0
+            .iter()
+            .find(|(p, _)| *p == rel)
+            .map(|(_, t)| t.to_string())
+            .ok_or_else(|| "内置规则包中没有此文件".into())
     }
 }
 
@@ -90,14 +109,31 @@ const OFFICIAL: &[(&str, &str)] = &[
     ("main.gouji", include_str!("../rules/official/main.gouji")),
     ("t3.gouji", include_str!("../rules/official/t3.gouji")),
     ("t4.gouji", include_str!("../rules/official/t4.gouji")),
-    ("values.gouji", include_str!("../rules/official/values.gouji")),
+    (
+        "values.gouji",
+        include_str!("../rules/official/values.gouji"),
+    ),
 ];
+
+/// The embedded templates, shared by every pack compiled in this process.
+fn builtin_arcs() -> &'static [Arc<Template>] {
+    static T: OnceLock<Vec<Arc<Template>>> = OnceLock::new();
+    T.get_or_init(|| {
+        template::builtin()
+            .iter()
+            .map(|t| Arc::new(t.clone()))
+            .collect()
+    })
+}
 
 impl Pack {
     /// The official pack, embedded in the binary; compiled once.
     pub fn official() -> &'static Pack {
         static P: OnceLock<Pack> = OnceLock::new();
-        P.get_or_init(|| Pack::load_from(&Embedded(OFFICIAL), "official", None).unwrap_or_else(|e| panic!("embedded official pack: {e:?}")))
+        P.get_or_init(|| {
+            Pack::load_from(&Embedded(OFFICIAL), "official", None)
+                .unwrap_or_else(|e| panic!("embedded official pack: {e:?}"))
+        })
     }
 
     /// Compile the embedded official pack afresh (for benchmarks).
@@ -108,24 +144,72 @@ impl Pack {
     /// Load a pack directory (with `pack.toml`) or a single rule file.
     pub fn load(path: &Path) -> Result<Pack, RuleErrors> {
         if path.is_dir() {
-            return Pack::load_from(&Disk(path.to_path_buf()), &path.display().to_string(), Some(path.to_path_buf()));
+            return Pack::load_from(
+                &Disk(path.to_path_buf()),
+                &path.display().to_string(),
+                Some(path.to_path_buf()),
+            );
         }
         let dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let manifest = Manifest { name: name.clone(), version: String::new(), description: String::new(), templates: Vec::new(), entry: name };
-        Pack::compile(&Disk(dir.clone()), manifest, &dir.display().to_string(), Some(dir))
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let manifest = Manifest {
+            name: name.clone(),
+            version: String::new(),
+            description: String::new(),
+            templates: Vec::new(),
+            entry: name,
+        };
+        Pack::compile(
+            &Disk(dir.clone()),
+            manifest,
+            &dir.display().to_string(),
+            Some(dir),
+        )
+    }
+
+    /// Compile one rule file held in memory (`name` is how diagnostics show it); it may
+    /// include nothing.
+    pub fn from_text(name: &str, text: &str) -> Result<Pack, RuleErrors> {
+        let manifest = Manifest {
+            name: name.into(),
+            version: String::new(),
+            description: String::new(),
+            templates: Vec::new(),
+            entry: name.into(),
+        };
+        Pack::compile(
+            &Memory(vec![(name.into(), text.into())]),
+            manifest,
+            "",
+            None,
+        )
     }
 
     fn load_from(files: &dyn Files, shown: &str, dir: Option<PathBuf>) -> Result<Pack, RuleErrors> {
-        let manifest = files.read("pack.toml").and_then(|t| toml::from_str::<Manifest>(&t).map_err(|e| e.to_string()));
+        let manifest = files
+            .read("pack.toml")
+            .and_then(|t| toml::from_str::<Manifest>(&t).map_err(|e| e.to_string()));
         let manifest = manifest.map_err(|why| RuleErrors {
-            errors: vec![RuleError::new(K::Manifest { why: format!("{shown}/pack.toml：{why}") }, Span::default())],
+            errors: vec![RuleError::new(
+                K::Manifest {
+                    why: format!("{shown}/pack.toml：{why}"),
+                },
+                Span::default(),
+            )],
             sources: vec![(format!("{shown}/pack.toml"), Arc::from(""))],
         })?;
         Pack::compile(files, manifest, shown, dir)
     }
 
-    fn compile(files: &dyn Files, manifest: Manifest, shown: &str, dir: Option<PathBuf>) -> Result<Pack, RuleErrors> {
+    fn compile(
+        files: &dyn Files,
+        manifest: Manifest,
+        shown: &str,
+        dir: Option<PathBuf>,
+    ) -> Result<Pack, RuleErrors> {
         let mut sources: Vec<(String, Arc<str>)> = Vec::new();
         let mut parsed = Vec::new();
         let mut errors = Vec::new();
@@ -137,56 +221,125 @@ impl Pack {
             }
             seen.push(rel.clone());
             if seen.len() > MAX_FILES {
-                errors.push(RuleError::new(K::Include { path: rel, why: format!("规则包文件超过 {MAX_FILES} 个") }, from.unwrap_or_default()));
+                errors.push(RuleError::new(
+                    K::Include {
+                        path: rel,
+                        why: format!("规则包文件超过 {MAX_FILES} 个"),
+                    },
+                    from.unwrap_or_default(),
+                ));
                 break;
             }
             let text = match files.read(&rel) {
                 Ok(t) => t,
                 Err(why) => {
-                    errors.push(RuleError::new(K::Include { path: rel.clone(), why }, from.unwrap_or_default()));
+                    errors.push(RuleError::new(
+                        K::Include {
+                            path: rel.clone(),
+                            why,
+                        },
+                        from.unwrap_or_default(),
+                    ));
                     continue;
                 }
             };
             let id = SourceId(sources.len() as u32);
-            let shown_name = if shown.is_empty() { rel.clone() } else { format!("{shown}/{rel}") };
+            let shown_name = if shown.is_empty() {
+                rel.clone()
+            } else {
+                format!("{shown}/{rel}")
+            };
             sources.push((shown_name, Arc::from(text.as_str())));
             match syntax::parse(id, &text) {
                 Ok(file) => {
-                    let base = Path::new(&rel).parent().map(|p| p.to_path_buf()).unwrap_or_default();
+                    let base = Path::new(&rel)
+                        .parent()
+                        .map(|p| p.to_path_buf())
+                        .unwrap_or_default();
                     for inc in file.includes.iter().rev() {
                         let path = base.join(&inc.node).to_string_lossy().replace('\\', "/");
                         queue.push((path, Some(inc.span)));
                     }
                     parsed.push((id, file));
                 }
-                Err(e) => errors.push(RuleError::new(K::Syntax { expected: e.expected, found: e.found }, e.span)),
+                Err(e) => errors.push(RuleError::new(
+                    K::Syntax {
+                        expected: e.expected,
+                        found: e.found,
+                    },
+                    e.span,
+                )),
             }
         }
         // Rules keep file order: the entry file's includes first, as written.
         parsed.sort_by_key(|(id, _)| *id);
-        let templates: Vec<&Template> = if manifest.templates.is_empty() {
-            template::builtin().iter().collect()
+        let all = builtin_arcs();
+        let templates: Vec<Arc<Template>> = if manifest.templates.is_empty() {
+            all.to_vec()
         } else {
             let mut out = Vec::new();
             for t in &manifest.templates {
-                match template::by_id(t) {
-                    Some(tpl) => out.push(tpl),
-                    None => errors.push(RuleError::new(K::Manifest { why: format!("未知的模板“{t}”") }, Span::default())),
+                match all.iter().find(|a| &a.id == t) {
+                    Some(tpl) => out.push(tpl.clone()),
+                    None => errors.push(RuleError::new(
+                        K::Manifest {
+                            why: format!("未知的模板“{t}”"),
+                        },
+                        Span::default(),
+                    )),
                 }
             }
             out
         };
-        let (rules, mut more) = check::compile(&parsed, &templates);
-        errors.append(&mut more);
+        let texts: Vec<&str> = sources.iter().map(|(_, t)| &**t).collect();
+        let mut compiled = check::compile(&parsed, &texts, &templates);
+        errors.append(&mut compiled.errors);
         if !errors.is_empty() {
             return Err(RuleErrors { errors, sources });
         }
-        Ok(Pack { manifest, rules, sources, dir })
+        let files: Vec<Arc<RuleFile>> = sources
+            .iter()
+            .map(|(name, text)| {
+                Arc::new(RuleFile {
+                    name: name.clone(),
+                    text: text.clone(),
+                })
+            })
+            .collect();
+        for r in &mut compiled.rules {
+            r.file = files.get(r.span.source.0 as usize).cloned();
+        }
+        Ok(Pack {
+            manifest,
+            rules: compiled.rules,
+            warnings: compiled.warnings,
+            sources,
+            dir,
+        })
     }
 
-    /// Check one report: findings in rule order.
+    /// Check one report on its own: findings in rule order.
     pub fn check(&self, report: &Report) -> Vec<Finding> {
-        eval::evaluate(&self.rules, report)
+        self.evaluate(Context::of(report)).findings
+    }
+
+    /// Findings and per-rule outcomes in a context.
+    pub fn evaluate(&self, cx: Context<'_>) -> Evaluation {
+        eval::evaluate(&self.rules, cx)
+    }
+
+    /// The load warnings, renderable with miette.
+    pub fn warning_diagnostics(&self) -> Vec<crate::diagnostics::rules::PointedRuleError> {
+        RuleErrors {
+            errors: self.warnings.clone(),
+            sources: self.sources.clone(),
+        }
+        .diagnostics()
+    }
+
+    /// The resolved IR of every rule, as text (per-stage snapshots).
+    pub fn ir_text(&self) -> String {
+        check::ir_text(&self.rules)
     }
 
     /// A rule file's name and text.

@@ -3,7 +3,9 @@
 
 use crate::syntax::ast::{BinOp, BlankPolicy, Class, Quant, Severity};
 use crate::syntax::Span;
+use crate::template::{Domain, Template};
 use rust_decimal::Decimal;
+use std::sync::Arc;
 
 /// A rule resolved against every template it applies to.
 #[derive(Debug, Clone)]
@@ -24,17 +26,43 @@ pub struct CompiledRule {
     /// Per top-level op: the table it is about; that table's template in the report picks
     /// which variant the op is evaluated from (mixed reports have per-table templates).
     pub op_tables: Vec<Option<String>>,
-    /// Per template id: the resolved body, or `None` where the rule's names do not exist.
-    pub variants: Vec<(String, Option<Vec<Op>>)>,
+    /// Per template of the pack: the resolved body, or why the rule does not apply there.
+    pub variants: Vec<Variant>,
     /// Variable names by slot (for messages and bindings).
     pub slot_names: Vec<String>,
     /// Rule-level cases, kept for `gouji test`.
     pub cases: Vec<crate::syntax::ast::Case>,
+    /// The rule file, so a finding can be shown without the pack at hand.
+    pub file: Option<Arc<RuleFile>>,
+}
+
+/// A rule file's display name and text.
+#[derive(Debug)]
+pub struct RuleFile {
+    pub name: String,
+    pub text: Arc<str>,
+}
+
+/// A rule resolved against one template: the template itself (its tables are what the
+/// ops' indices point into) and the body, or why the rule does not apply there.
+#[derive(Debug, Clone)]
+pub struct Variant {
+    pub template: Arc<Template>,
+    pub ops: Result<Vec<Op>, String>,
 }
 
 impl CompiledRule {
-    pub fn body_for(&self, template: &str) -> Option<&[Op]> {
-        self.variants.iter().find(|(t, _)| t == template).and_then(|(_, b)| b.as_deref())
+    /// The variant for a template id.
+    pub fn variant(&self, template: &str) -> Option<&Variant> {
+        self.variants.iter().find(|v| v.template.id == template)
+    }
+
+    /// The templates the rule applies to.
+    pub fn applies_to(&self) -> impl Iterator<Item = &Arc<Template>> {
+        self.variants
+            .iter()
+            .filter(|v| v.ops.is_ok())
+            .map(|v| &v.template)
     }
 }
 
@@ -50,15 +78,38 @@ pub enum MsgPart {
     Cells,
     /// How many cells are involved.
     Count,
+    /// A variable shown in a display format (`{r:%}`, `{x:.2}`).
+    Formatted(usize, NumFormat),
+}
+
+/// How a number is shown in a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NumFormat {
+    /// As it is (computed values with many decimals are rounded for display, marked 约).
+    Plain,
+    /// A ratio as a percentage with this many decimals: 0.1428 → `14.3%`.
+    Percent(u32),
+    /// Rounded to this many decimals.
+    Places(u32),
 }
 
 #[derive(Debug, Clone)]
 pub enum Op {
     Let(usize, Ex),
     /// A guard: when false (or not assessable), the rest of the block does not apply.
-    When(Ex),
-    Check { ex: Ex, within: Option<Decimal>, span: Span },
-    ForEach { slot: usize, quant: Quant, items: Vec<Binding>, body: Vec<Op> },
+    /// The span says which guard, for the rule's accounting.
+    When(Ex, Span),
+    Check {
+        ex: Ex,
+        within: Option<Decimal>,
+        span: Span,
+    },
+    ForEach {
+        slot: usize,
+        quant: Quant,
+        items: Vec<Binding>,
+        body: Vec<Op>,
+    },
 }
 
 /// What a quantifier variable stands for in one iteration.
@@ -93,6 +144,13 @@ impl Binding {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Key(pub String, pub String, pub usize);
 
+impl Key {
+    /// Key and printed label, for IR listings.
+    pub fn show(&self) -> String {
+        format!("{}「{}」", self.0, self.1)
+    }
+}
+
 /// A column position that differs between parts (表二).
 pub const NO_POS: usize = usize::MAX;
 
@@ -104,8 +162,9 @@ pub struct CellAddr {
     pub col: String,
     pub row_label: String,
     pub col_label: String,
-    pub domain: crate::template::Domain,
-    /// Dense cell number in its table.
+    pub domain: Domain,
+    /// The table's index in its template, and the cell's dense number in the table.
+    pub table_ix: usize,
     pub ix: usize,
 }
 
@@ -122,6 +181,8 @@ pub enum Sel {
 #[derive(Debug, Clone)]
 pub struct CellSet {
     pub table: String,
+    /// The table's index in its template (the variant's).
+    pub table_ix: usize,
     /// The table's parts have different columns (表二): not every row has every column.
     pub ragged: bool,
     pub rows: Sel,
@@ -132,9 +193,13 @@ pub struct CellSet {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Func {
     Sum,
+    /// Cells of a set the report has.
+    Count,
     Abs,
     Min,
     Max,
+    /// `round(x, n)`: half away from zero, to n decimal places (n a literal).
+    Round,
     /// Cell predicates: look at the cell's state, not its value.
     IsBlank,
     IsNumber,
@@ -147,8 +212,30 @@ pub enum Func {
     Valid,
 }
 
+/// The type of an expression, decided at resolution.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ty {
+    /// A truth value (comparisons, predicates, `and` / `or` / `not`).
+    Bool,
+    /// A number.
+    Num,
+    /// One cell (read as a number).
+    Cell,
+    /// Several cells (a group, range or list): only for `sum`, `count`.
+    Cells,
+    /// Text (a string literal).
+    Text,
+    /// The template id: compared with a number or a text.
+    Template,
+    /// A sub-expression that did not resolve; its error is already reported.
+    Error,
+}
+
 #[derive(Debug, Clone)]
 pub enum Ex {
+    /// A sub-expression that did not resolve (its error is reported; a rule holding one
+    /// never compiles).
+    Error,
     Num(Decimal),
     Str(String),
     /// A `let` variable.

@@ -1,90 +1,269 @@
-//! Name resolution: parsed rules → [`ir::CompiledRule`]s, each resolved against every
-//! template the pack applies to. A name that exists in only some templates (政府集中采购
-//! is 2019 only) makes the rule not applicable on the others; a name that exists in none
-//! is an error with a did-you-mean.
+//! Typed resolution: parsed rules → [`ir::CompiledRule`]s, each resolved against every
+//! template of its pack. Across templates:
+//!
+//! - a name unknown in some templates makes the rule apply only to the others, and the
+//!   author is warned at the name ("此规则只适用于 2021 年格式") — unless a leading
+//!   `when template == …` already says so (then the other templates are not resolved);
+//! - a name that resolves to different rows or columns in different templates, or is
+//!   ambiguous in any, is an error with the candidates per template;
+//! - a rule that applies to no template is an error.
+//!
+//! Every other mistake (types, ranges, settings) is an error wherever it occurs.
 
+pub mod funcs;
 pub mod ir;
+mod listing;
 pub mod names;
 pub mod resolve;
+pub mod settings;
 pub mod suggest;
 
 use crate::diagnostics::rules::{RuleError, RuleErrorKind as K};
-use crate::syntax::{ast, SourceId};
+use crate::syntax::ast::{self, BinOp, ExprKind, Stmt};
+use crate::syntax::SourceId;
 use crate::template::Template;
-use ir::CompiledRule;
+use ir::{CompiledRule, Variant};
+use resolve::NameUse;
+use std::sync::Arc;
 
-/// Errors that only say a name does not exist (exactly) in this template: a label of
-/// another year's layout is unknown here, or only a vague short form of other labels.
-fn name_only(e: &RuleError) -> bool {
-    matches!(e.kind, K::UnknownRow { .. } | K::UnknownCol { .. } | K::UnknownTable { .. } | K::Ambiguous { .. })
+pub use listing::ir_text;
+
+/// What compiling a pack's rules gave.
+#[derive(Debug, Default)]
+pub struct Compiled {
+    pub rules: Vec<CompiledRule>,
+    pub errors: Vec<RuleError>,
+    /// Mistakes that do not stop the pack (a rule for some templates only).
+    pub warnings: Vec<RuleError>,
 }
 
-/// Resolve every rule of the parsed files against the templates.
-pub fn compile(files: &[(SourceId, ast::File)], templates: &[&Template]) -> (Vec<CompiledRule>, Vec<RuleError>) {
-    let mut rules: Vec<CompiledRule> = Vec::new();
-    let mut errors = Vec::new();
+/// Errors that only say a name does not exist in this template: a label of another
+/// year's layout is unknown here.
+fn name_only(e: &RuleError) -> bool {
+    matches!(
+        e.kind,
+        K::UnknownRow { .. } | K::UnknownCol { .. } | K::UnknownTable { .. }
+    )
+}
+
+/// Resolve every rule of the parsed files against the templates (oldest first).
+/// `texts` holds each file's text by `SourceId`.
+pub fn compile(
+    files: &[(SourceId, ast::File)],
+    texts: &[&str],
+    templates: &[Arc<Template>],
+) -> Compiled {
+    let mut out = Compiled::default();
     let mut seen: Vec<&str> = Vec::new();
     for rule in files.iter().flat_map(|(_, f)| &f.rules) {
         if seen.contains(&rule.id.node.as_str()) {
-            errors.push(RuleError::new(K::DuplicateRule { id: rule.id.node.clone() }, rule.id.span));
+            out.errors.push(RuleError::new(
+                K::DuplicateRule {
+                    id: rule.id.node.clone(),
+                },
+                rule.id.span,
+            ));
             continue;
         }
         seen.push(&rule.id.node);
-        if let Some(r) = compile_rule(rule, templates, &mut errors) {
-            rules.push(r);
+        let text = texts
+            .get(rule.span.source.0 as usize)
+            .copied()
+            .unwrap_or("");
+        if let Some(r) = compile_rule(rule, text, templates, &mut out) {
+            out.rules.push(r);
         }
     }
-    (rules, errors)
+    out
 }
 
-fn compile_rule(rule: &ast::Rule, templates: &[&Template], errors: &mut Vec<RuleError>) -> Option<CompiledRule> {
-    let s = resolve::settings(&rule.body);
+/// A template and its resolver's work on a rule (`None`: excluded by the rule's guard).
+type Raw<'t> = (Arc<Template>, Option<(resolve::Resolver<'t>, Vec<ir::Op>)>);
+
+/// A template's resolution of one rule.
+struct Attempt {
+    template: Arc<Template>,
+    /// `None`: excluded by the rule's template guard.
+    result: Option<Resolved>,
+}
+
+struct Resolved {
+    ops: Vec<ir::Op>,
+    names: Vec<NameUse>,
+    name_errors: Vec<RuleError>,
+    slots: Vec<String>,
+    first_table: Option<String>,
+    op_tables: Vec<Option<String>>,
+}
+
+fn compile_rule(
+    rule: &ast::Rule,
+    text: &str,
+    templates: &[Arc<Template>],
+    out: &mut Compiled,
+) -> Option<CompiledRule> {
+    let before = out.errors.len();
+    let s = settings::settings(&rule.body, text, &mut out.errors);
     if !s.has_check {
-        errors.push(RuleError::new(K::NoCheck { id: rule.id.node.clone() }, rule.id.span));
+        out.errors.push(RuleError::new(
+            K::NoCheck {
+                id: rule.id.node.clone(),
+            },
+            rule.id.span,
+        ));
     }
-    let mut variants = Vec::new();
-    let mut name_errors: Vec<Vec<RuleError>> = Vec::new();
+    let guard = template_guard(&rule.body);
     let mut other: Vec<RuleError> = Vec::new();
-    let mut slots = Vec::new();
-    let mut primary = None;
-    let mut op_tables = Vec::new();
+    let mut raw: Vec<Raw<'_>> = Vec::new();
     for tpl in templates {
+        if guard.as_ref().is_some_and(|g| !g.admits(&tpl.id)) {
+            raw.push((tpl.clone(), None));
+            continue;
+        }
         let mut r = resolve::Resolver::new(tpl);
         let ops = r.block(&rule.body);
-        let (names, rest): (Vec<_>, Vec<_>) = r.errors.into_iter().partition(name_only);
+        raw.push((tpl.clone(), Some((r, ops))));
+    }
+    // A name written in full (key or whole label) in one template but only vaguely
+    // matching several rows in another is absent there, not ambiguous (`3.其他` of 2021
+    // in 2019); a short form ambiguous somewhere is an error, per template.
+    let exact: Vec<crate::syntax::Span> = raw
+        .iter()
+        .filter_map(|(_, r)| r.as_ref())
+        .flat_map(|(r, _)| r.names.iter().filter(|n| n.exact).map(|n| n.span))
+        .collect();
+    let ambiguous_somewhere: Vec<crate::syntax::Span> = raw
+        .iter()
+        .filter_map(|(_, r)| r.as_ref())
+        .flat_map(|(r, _)| {
+            r.errors
+                .iter()
+                .filter(|e| matches!(e.kind, K::Ambiguous { .. }))
+                .map(|e| e.span)
+        })
+        .filter(|s| !exact.contains(s))
+        .collect();
+    let per_template_meaning = ambiguity_across(&raw, &ambiguous_somewhere);
+    let mut attempts = Vec::new();
+    for (tpl, r) in raw {
+        let Some((r, ops)) = r else {
+            attempts.push(Attempt {
+                template: tpl,
+                result: None,
+            });
+            continue;
+        };
+        let (name_errors, rest): (Vec<_>, Vec<_>) = r.errors.into_iter().partition(|e| {
+            name_only(e) || (matches!(e.kind, K::Ambiguous { .. }) && exact.contains(&e.span))
+        });
         // One error per place: the newest template's wording wins (templates go oldest first).
         for e in rest {
-            match other.iter_mut().find(|o| o.span == e.span && o.code() == e.code()) {
+            if per_template_meaning.iter().any(|m| m.span == e.span) {
+                continue;
+            }
+            match other
+                .iter_mut()
+                .find(|o| o.span == e.span && o.code() == e.code())
+            {
                 Some(o) => *o = e,
                 None => other.push(e),
             }
         }
-        if names.is_empty() {
-            if slots.is_empty() {
-                slots = r.slots;
-            }
-            primary = primary.or(r.first_table);
-            if op_tables.is_empty() {
-                op_tables = r.op_tables;
-            }
-            variants.push((tpl.id.clone(), Some(ops)));
-        } else {
-            variants.push((tpl.id.clone(), None));
-            name_errors.push(names);
-        }
+        let result = Resolved {
+            ops,
+            names: r.names,
+            name_errors,
+            slots: r.slots,
+            first_table: r.first_table,
+            op_tables: r.op_tables,
+        };
+        attempts.push(Attempt {
+            template: tpl,
+            result: Some(result),
+        });
     }
-    if variants.iter().all(|(_, b)| b.is_none()) {
+    other.extend(per_template_meaning);
+    let tried: Vec<&Attempt> = attempts.iter().filter(|a| a.result.is_some()).collect();
+    let ok: Vec<&Attempt> = tried
+        .iter()
+        .copied()
+        .filter(|a| a.result.as_ref().is_some_and(|r| r.name_errors.is_empty()))
+        .collect();
+    if let (Some(g), true) = (&guard, tried.is_empty()) {
+        let ids: Vec<&str> = templates.iter().map(|t| t.id.as_str()).collect();
+        out.errors.push(RuleError::new(
+            K::NeverApplies {
+                why: format!("条件 {} 在 {} 年格式中都不成立", g.text, ids.join("、")),
+            },
+            g.span,
+        ));
+    } else if ok.is_empty() {
         // The newest template with the fewest errors speaks (templates go oldest first).
-        if let Some(fewest) = name_errors.into_iter().rev().min_by_key(Vec::len) {
-            errors.extend(fewest);
+        let fewest = tried
+            .iter()
+            .rev()
+            .filter_map(|a| a.result.as_ref())
+            .min_by_key(|r| r.name_errors.len());
+        if let Some(r) = fewest {
+            out.errors.extend(r.name_errors.iter().cloned());
+        }
+    } else if ok.len() < tried.len() {
+        let missing: Vec<&Attempt> = tried
+            .iter()
+            .copied()
+            .filter(|a| !ok.iter().any(|o| o.template.id == a.template.id))
+            .collect();
+        if let Some(first) = missing
+            .first()
+            .and_then(|a| a.result.as_ref())
+            .and_then(|r| r.name_errors.first())
+        {
+            let name = names_in(first);
+            let warn = K::PartialTemplates {
+                name,
+                applies: ok.iter().map(|a| a.template.id.clone()).collect(),
+                missing: missing.iter().map(|a| a.template.id.clone()).collect(),
+            };
+            out.warnings.push(RuleError::new(warn, first.span));
         }
     }
-    let message = s.message.as_ref().map(|m| resolve::message(m, &slots, &mut other));
-    let failed = !other.is_empty();
-    errors.extend(other);
-    if failed || variants.iter().all(|(_, b)| b.is_none()) {
+    meaning_across(&ok, &mut other);
+    let first_ok = ok.first().and_then(|a| a.result.as_ref());
+    let slots = first_ok.map(|r| r.slots.clone()).unwrap_or_default();
+    let message = s
+        .message
+        .as_ref()
+        .map(|m| settings::message(m, &slots, &mut other));
+    out.errors.append(&mut other);
+    if out.errors.len() > before || ok.is_empty() {
         return None;
     }
+    let op_tables = first_ok?.op_tables.clone();
+    let primary = ok
+        .iter()
+        .find_map(|a| a.result.as_ref().and_then(|r| r.first_table.clone()));
+    drop((tried, ok));
+    let variants = attempts
+        .into_iter()
+        .map(|a| {
+            let ops = match a.result {
+                None => Err(format!(
+                    "规则限定于 {}",
+                    guard.as_ref().map_or(String::new(), |g| g.text.clone())
+                )),
+                Some(r) if r.name_errors.is_empty() => Ok(r.ops),
+                Some(r) => Err(r
+                    .name_errors
+                    .first()
+                    .map(|e| e.message())
+                    .unwrap_or_default()),
+            };
+            Variant {
+                template: a.template,
+                ops,
+            }
+        })
+        .collect();
     Some(CompiledRule {
         id: rule.id.node.clone(),
         title: rule.title.node.clone(),
@@ -100,5 +279,139 @@ fn compile_rule(rule: &ast::Rule, templates: &[&Template], errors: &mut Vec<Rule
         variants,
         slot_names: slots,
         cases: s.cases,
+        file: None,
     })
+}
+
+/// A short form ambiguous in some templates and resolved in others: one error at the
+/// name with what it means in each template.
+fn ambiguity_across(raw: &[Raw<'_>], spans: &[crate::syntax::Span]) -> Vec<RuleError> {
+    let mut out: Vec<RuleError> = Vec::new();
+    for span in spans {
+        if out.iter().any(|e| e.span == *span) {
+            continue;
+        }
+        let mut per = Vec::new();
+        let mut written = String::new();
+        let mut resolved_somewhere = false;
+        for (tpl, r) in raw {
+            let Some((r, _)) = r else { continue };
+            if let Some(n) = r.names.iter().find(|n| n.span == *span) {
+                resolved_somewhere = true;
+                written = n.written.clone();
+                per.push(format!("{} 年格式为“{}”（{}）", tpl.id, n.printed, n.key));
+            } else if let Some(K::Ambiguous { name, candidates }) =
+                r.errors.iter().find(|e| e.span == *span).map(|e| &e.kind)
+            {
+                written = name.clone();
+                per.push(format!("{} 年格式可指 {}", tpl.id, candidates.join("、")));
+            }
+        }
+        if resolved_somewhere {
+            out.push(RuleError::new(
+                K::TemplateMeaning {
+                    name: written,
+                    per_template: per,
+                },
+                *span,
+            ));
+        }
+    }
+    out
+}
+
+/// The name an unknown-name error is about.
+fn names_in(e: &RuleError) -> String {
+    match &e.kind {
+        K::UnknownRow { name, .. } | K::UnknownCol { name, .. } | K::UnknownTable { name, .. } => {
+            name.clone()
+        }
+        _ => String::new(),
+    }
+}
+
+/// A name written once must mean the same row, group or column in every template the
+/// rule applies to (`其他` is the column 其他 in one and a row elsewhere: an error).
+fn meaning_across(ok: &[&Attempt], errors: &mut Vec<RuleError>) {
+    let Some(first) = ok.first().and_then(|a| a.result.as_ref()) else {
+        return;
+    };
+    for n in &first.names {
+        let per: Vec<(&str, &NameUse)> = ok
+            .iter()
+            .filter_map(|a| a.result.as_ref().map(|r| (a.template.id.as_str(), r)))
+            .filter_map(|(id, r)| r.names.iter().find(|m| m.span == n.span).map(|m| (id, m)))
+            .collect();
+        if per.iter().all(|(_, m)| m.key == n.key) || errors.iter().any(|e| e.span == n.span) {
+            continue;
+        }
+        let per_template = per
+            .iter()
+            .map(|(id, m)| format!("{id} 年格式为“{}”（{}）", m.printed, m.key))
+            .collect();
+        errors.push(RuleError::new(
+            K::TemplateMeaning {
+                name: n.written.clone(),
+                per_template,
+            },
+            n.span,
+        ));
+    }
+}
+
+/// A leading `when template == 2021` (or `!=`): the templates the rule is for.
+struct Guard {
+    equal: bool,
+    id: String,
+    text: String,
+    span: crate::syntax::Span,
+}
+
+impl Guard {
+    fn admits(&self, id: &str) -> bool {
+        (self.id == id) == self.equal
+    }
+}
+
+fn template_guard(body: &[Stmt]) -> Option<Guard> {
+    for st in body {
+        match st {
+            Stmt::Severity(_)
+            | Stmt::Blank(_)
+            | Stmt::Class(_)
+            | Stmt::ReportOnce(_)
+            | Stmt::Message(_)
+            | Stmt::Case(_) => continue,
+            Stmt::When(e) => {
+                let ExprKind::Binary(op @ (BinOp::Eq | BinOp::Ne), l, r) = &e.kind else {
+                    return None;
+                };
+                let is_tpl = |x: &ast::Expr| matches!(&x.kind, ExprKind::Name(n) if n == "template" || n == "格式");
+                let lit = |x: &ast::Expr| match &x.kind {
+                    ExprKind::Num(n) => Some(n.normalize().to_string()),
+                    ExprKind::Str(s) => Some(s.clone()),
+                    _ => None,
+                };
+                let id = if is_tpl(l) {
+                    lit(r)
+                } else if is_tpl(r) {
+                    lit(l)
+                } else {
+                    None
+                }?;
+                let text = format!(
+                    "template {} {id}",
+                    if *op == BinOp::Eq { "==" } else { "!=" }
+                );
+                return Some(Guard {
+                    equal: *op == BinOp::Eq,
+                    id,
+                    text,
+                    span: e.span,
+                });
+            }
+            _ => return None,
+        }
+    }
+    None
 }

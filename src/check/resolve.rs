@@ -1,20 +1,42 @@
-//! AST → IR for one template: tables, rows, columns and variables resolved, types checked.
-//! Collects every mistake and goes on.
+//! AST → IR for one template: tables, rows, columns and variables resolved, every
+//! expression given a type ([`Ty`]) and every misuse reported at its span. Collects every
+//! mistake and goes on; a sub-expression that fails becomes [`Ex::Error`] (never a value),
+//! and a rule with any error never compiles.
 
+use super::funcs::{self, Param};
 use super::ir::*;
 use super::names::{self, Resolved, RowName};
 use crate::diagnostics::rules::{RuleError, RuleErrorKind as K};
-use crate::syntax::ast::{self, CellRef, Expr, ExprKind, Quant, Selector, Stmt};
+use crate::syntax::ast::{BinOp, CellRef, Expr, ExprKind, Quant, Selector, Stmt};
 use crate::syntax::{Span, Spanned};
 use crate::template::{TableDef, Template};
+use rust_decimal::Decimal;
 
 /// What a variable holds.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 enum VarKind {
-    Value,
+    Value(Ty),
     Col,
     Row,
     Cell,
+}
+
+/// A name of the rule resolved in this template: where it is written and what it named
+/// (a row, group or column key), to tell names that mean different things in different
+/// templates.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NameUse {
+    pub span: Span,
+    /// As written in the rule.
+    pub written: String,
+    pub key: String,
+    pub printed: String,
+    /// Named by its key or its whole printed label (not a short form).
+    pub exact: bool,
+}
+
+fn exact(name: &str, key: &str, norms: &[String]) -> bool {
+    name == key || norms.contains(&crate::template::labels::normalize(name))
 }
 
 pub struct Resolver<'t> {
@@ -23,6 +45,8 @@ pub struct Resolver<'t> {
     /// Names by slot, in declaration order (same across templates).
     pub slots: Vec<String>,
     pub errors: Vec<RuleError>,
+    /// Every label resolved, for the comparison across templates.
+    pub names: Vec<NameUse>,
     /// The first table the rule names.
     pub first_table: Option<String>,
     /// Per top-level op: the first table it names (its template picks the variant).
@@ -30,41 +54,54 @@ pub struct Resolver<'t> {
     stmt_table: Option<String>,
 }
 
-const FUNCS: &[(&str, Func)] = &[
-    ("sum", Func::Sum),
-    ("合计", Func::Sum),
-    ("abs", Func::Abs),
-    ("min", Func::Min),
-    ("max", Func::Max),
-    ("blank", Func::IsBlank),
-    ("空白", Func::IsBlank),
-    ("number", Func::IsNumber),
-    ("marker", Func::IsMarker),
-    ("text", Func::IsText),
-    ("present", Func::Present),
-    ("doubtful", Func::Doubtful),
-    ("存疑", Func::Doubtful),
-    ("valid", Func::Valid),
-];
+/// A resolved expression and its type.
+type Typed = (Ex, Ty);
 
 impl<'t> Resolver<'t> {
     pub fn new(tpl: &'t Template) -> Self {
-        Resolver { tpl, scopes: vec![Vec::new()], slots: Vec::new(), errors: Vec::new(), first_table: None, op_tables: Vec::new(), stmt_table: None }
+        Resolver {
+            tpl,
+            scopes: vec![Vec::new()],
+            slots: Vec::new(),
+            errors: Vec::new(),
+            names: Vec::new(),
+            first_table: None,
+            op_tables: Vec::new(),
+            stmt_table: None,
+        }
     }
 
     fn err(&mut self, kind: K, span: Span) {
         self.errors.push(RuleError::new(kind, span));
     }
 
+    fn type_err(&mut self, span: Span, message: impl Into<String>, help: impl Into<String>) {
+        self.err(
+            K::Type {
+                message: message.into(),
+                help: Some(help.into()),
+            },
+            span,
+        );
+    }
+
     fn declare(&mut self, name: &str, kind: VarKind) -> usize {
         let slot = self.slots.len();
         self.slots.push(name.to_string());
-        self.scopes.last_mut().expect("scope").push((name.to_string(), slot, kind));
+        self.scopes
+            .last_mut()
+            .expect("scope")
+            .push((name.to_string(), slot, kind));
         slot
     }
 
     fn lookup(&self, name: &str) -> Option<(usize, VarKind)> {
-        self.scopes.iter().rev().flat_map(|s| s.iter().rev()).find(|(n, ..)| n == name).map(|(_, s, k)| (*s, k.clone()))
+        self.scopes
+            .iter()
+            .rev()
+            .flat_map(|s| s.iter().rev())
+            .find(|(n, ..)| n == name)
+            .map(|(_, s, k)| (*s, *k))
     }
 
     /// The statements of a block as ops; settings (severity, message …) are read elsewhere.
@@ -85,60 +122,143 @@ impl<'t> Resolver<'t> {
     }
 
     fn stmt(&mut self, stmt: &Stmt, ops: &mut Vec<Op>) {
-        {
-            match stmt {
-                Stmt::Let(name, e) => {
-                    let ex = self.value(e);
-                    let slot = self.declare(name, VarKind::Value);
-                    ops.push(Op::Let(slot, ex));
+        match stmt {
+            Stmt::Let(name, e) => {
+                let (ex, ty) = self.expr(e);
+                if ty == Ty::Cells {
+                    self.many_cells(e.span);
                 }
-                Stmt::When(e) => ops.push(Op::When(self.value(e))),
-                Stmt::Check { expr, within, span } => {
-                    let ex = self.value(expr);
-                    ops.push(Op::Check { ex, within: within.as_ref().map(|w| w.node), span: *span });
-                }
-                Stmt::ForEach(fe) => {
-                    let items = self.domain(fe.quant.node, &fe.domain);
-                    self.scopes.push(Vec::new());
-                    let kind = match fe.quant.node {
-                        Quant::Col => VarKind::Col,
-                        Quant::Row | Quant::Block => VarKind::Row,
-                        Quant::Cell => VarKind::Cell,
-                    };
-                    let slot = self.declare(&fe.var, kind);
-                    let body = self.block(&fe.body);
-                    self.scopes.pop();
-                    ops.push(Op::ForEach { slot, quant: fe.quant.node, items, body });
-                }
-                _ => {}
+                let ty = if ty == Ty::Cell { Ty::Num } else { ty };
+                let slot = self.declare(name, VarKind::Value(ty));
+                ops.push(Op::Let(slot, ex));
             }
+            Stmt::When(e) => {
+                let ex = self.condition(e, "when");
+                ops.push(Op::When(ex, e.span));
+            }
+            Stmt::Check { expr, within, span } => {
+                let ex = self.condition(expr, "check");
+                let is_cmp = matches!(&expr.kind, ExprKind::Binary(op, ..) if op.is_comparison());
+                if let (Some(w), false) = (within, is_cmp) {
+                    self.type_err(
+                        w.span,
+                        "within 只能用于比较",
+                        "容差写在比较之后，例如 check a == b within 0.5",
+                    );
+                }
+                ops.push(Op::Check {
+                    ex,
+                    within: within.as_ref().map(|w| w.node),
+                    span: *span,
+                });
+            }
+            Stmt::ForEach(fe) => {
+                let items = self.domain(fe.quant.clone(), &fe.domain);
+                self.scopes.push(Vec::new());
+                let kind = match fe.quant.node {
+                    Quant::Col => VarKind::Col,
+                    Quant::Row | Quant::Block => VarKind::Row,
+                    Quant::Cell => VarKind::Cell,
+                };
+                let slot = self.declare(&fe.var, kind);
+                let body = self.block(&fe.body);
+                self.scopes.pop();
+                ops.push(Op::ForEach {
+                    slot,
+                    quant: fe.quant.node,
+                    items,
+                    body,
+                });
+            }
+            _ => {}
         }
     }
 
-    fn table(&mut self, name: &Spanned<String>) -> Option<&'t TableDef> {
+    /// The table a name means, by index in the template.
+    fn table(&mut self, name: &Spanned<String>) -> Option<(usize, &'t TableDef)> {
         let tpl = self.tpl;
-        if let Some(t) = tpl.tables.iter().find(|t| t.key == name.node || t.name == name.node) {
+        if let Some((i, t)) = tpl
+            .tables
+            .iter()
+            .enumerate()
+            .find(|(_, t)| t.key == name.node || t.name == name.node)
+        {
             self.first_table.get_or_insert_with(|| t.key.clone());
             self.stmt_table.get_or_insert_with(|| t.key.clone());
-            return Some(t);
+            self.names.push(NameUse {
+                span: name.span,
+                written: name.node.clone(),
+                key: t.key.clone(),
+                printed: t.name.clone(),
+                exact: true,
+            });
+            return Some((i, t));
         }
-        let pool: Vec<(String, String)> = tpl.tables.iter().map(|t| (t.name.clone(), crate::template::labels::normalize(&t.name))).collect();
-        let suggestions = super::suggest::suggest(name, pool.iter().map(|(a, b)| (a.as_str(), b.as_str())));
-        self.err(K::UnknownTable { name: name.node.clone(), suggestions }, name.span);
+        let pool: Vec<(String, String)> = tpl
+            .tables
+            .iter()
+            .map(|t| (t.name.clone(), crate::template::labels::normalize(&t.name)))
+            .collect();
+        let suggestions =
+            super::suggest::suggest(name, pool.iter().map(|(a, b)| (a.as_str(), b.as_str())));
+        let names: Vec<&str> = tpl.tables.iter().map(|t| t.name.as_str()).collect();
+        let keys: Vec<&str> = tpl.tables.iter().map(|t| t.key.as_str()).collect();
+        let known = format!("{}（或 {}）", names.join("、"), keys.join("、"));
+        self.err(
+            K::UnknownTable {
+                name: name.node.clone(),
+                suggestions,
+                known,
+            },
+            name.span,
+        );
         None
     }
 
     /// Rows named by one selector item: a row, or a group's leaves.
-    fn rows_named(&mut self, def: &'t TableDef, name: &Spanned<String>) -> Option<(Vec<Key>, bool)> {
+    fn rows_named(&mut self, def: &'t TableDef, name: &Spanned<String>) -> Option<Vec<Key>> {
         match names::row(def, name) {
-            Resolved::One(RowName::Row(r)) => Some((vec![row_key(def, r)], false)),
-            Resolved::One(RowName::Group(g)) => Some((def.leaves(&g.key).iter().map(|r| row_key(def, r)).collect(), true)),
+            Resolved::One(RowName::Row(r)) => {
+                let exact = exact(name, &r.key, &r.norms);
+                self.names.push(NameUse {
+                    span: name.span,
+                    written: name.node.clone(),
+                    key: r.key.clone(),
+                    printed: r.label.clone(),
+                    exact,
+                });
+                Some(vec![row_key(def, r)])
+            }
+            Resolved::One(RowName::Group(g)) => {
+                let exact = exact(name, &g.key, &g.norms);
+                self.names.push(NameUse {
+                    span: name.span,
+                    written: name.node.clone(),
+                    key: g.key.clone(),
+                    printed: g.label.clone(),
+                    exact,
+                });
+                Some(def.leaves(&g.key).iter().map(|r| row_key(def, r)).collect())
+            }
             Resolved::Ambiguous(candidates) => {
-                self.err(K::Ambiguous { name: name.node.clone(), candidates }, name.span);
+                self.err(
+                    K::Ambiguous {
+                        name: name.node.clone(),
+                        candidates,
+                    },
+                    name.span,
+                );
                 None
             }
             Resolved::Unknown(suggestions) => {
-                self.err(K::UnknownRow { name: name.node.clone(), table: def.name.clone(), suggestions }, name.span);
+                self.err(
+                    K::UnknownRow {
+                        name: name.node.clone(),
+                        table: def.name.clone(),
+                        suggestions,
+                    },
+                    name.span,
+                );
                 None
             }
         }
@@ -146,149 +266,287 @@ impl<'t> Resolver<'t> {
 
     fn col_named(&mut self, def: &'t TableDef, name: &Spanned<String>) -> Option<Key> {
         match names::col(def, name) {
-            Resolved::One(c) => Some(col_key(def, c)),
+            Resolved::One(c) => {
+                let exact = exact(name, &c.key, &c.norms);
+                self.names.push(NameUse {
+                    span: name.span,
+                    written: name.node.clone(),
+                    key: c.key.clone(),
+                    printed: c.label.clone(),
+                    exact,
+                });
+                Some(col_key(def, c))
+            }
             Resolved::Ambiguous(candidates) => {
-                self.err(K::Ambiguous { name: name.node.clone(), candidates }, name.span);
+                self.err(
+                    K::Ambiguous {
+                        name: name.node.clone(),
+                        candidates,
+                    },
+                    name.span,
+                );
                 None
             }
             Resolved::Unknown(suggestions) => {
-                self.err(K::UnknownCol { name: name.node.clone(), table: def.name.clone(), suggestions }, name.span);
+                self.err(
+                    K::UnknownCol {
+                        name: name.node.clone(),
+                        table: def.name.clone(),
+                        suggestions,
+                    },
+                    name.span,
+                );
                 None
             }
         }
     }
 
-    /// A row-side selector → keys (and whether it is a set), or a row variable.
-    fn row_sel(&mut self, def: &'t TableDef, sel: &Selector) -> Option<(Sel, bool)> {
+    /// A row-side selector → keys, or a row variable.
+    fn row_sel(&mut self, def: &'t TableDef, sel: &Selector) -> Option<Sel> {
         match sel {
             Selector::One(name) => {
                 if let Some((slot, kind)) = self.lookup(name) {
                     return self.var_sel(slot, kind, VarKind::Row, name);
                 }
-                let (keys, set) = self.rows_named(def, name)?;
-                Some((Sel::Keys(keys), set))
+                Some(Sel::Keys(self.rows_named(def, name)?))
             }
             Selector::Range(a, b) => {
-                let (first, _) = self.rows_named(def, a)?;
-                let (last, _) = self.rows_named(def, b)?;
+                let (first, last) = (self.rows_named(def, a), self.rows_named(def, b));
+                let (first, last) = (first?, last?);
                 let order: Vec<Key> = def.rows().map(|(_, r)| row_key(def, r)).collect();
-                let i = order.iter().position(|k| k.0 == first[0].0)?;
-                let j = order.iter().position(|k| Some(&k.0) == last.last().map(|l| &l.0))?;
+                let i = order
+                    .iter()
+                    .position(|k| first.first().is_some_and(|f| f.0 == k.0));
+                let j = order
+                    .iter()
+                    .position(|k| last.last().is_some_and(|l| l.0 == k.0));
+                let (Some(i), Some(j)) = (i, j) else {
+                    self.type_err(
+                        a.span.join(b.span),
+                        "范围的端点不是表中的行",
+                        "范围写作 表三[第一行 .. 最后一行, 列]",
+                    );
+                    return None;
+                };
                 if i > j {
                     return self.reversed_range(a, b, "先上后下");
                 }
-                Some((Sel::Keys(order[i..=j].to_vec()), true))
+                Some(Sel::Keys(order[i..=j].to_vec()))
             }
             Selector::List(items) => {
                 let mut keys = Vec::new();
+                let mut ok = true;
                 for it in items {
-                    keys.extend(self.rows_named(def, it)?.0);
+                    match self.rows_named(def, it) {
+                        Some(k) => keys.extend(k),
+                        None => ok = false,
+                    }
                 }
-                Some((Sel::Keys(keys), true))
+                ok.then_some(Sel::Keys(keys))
             }
         }
     }
 
-    fn col_sel(&mut self, def: &'t TableDef, sel: &Selector) -> Option<(Sel, bool)> {
+    fn col_sel(&mut self, def: &'t TableDef, sel: &Selector) -> Option<Sel> {
         match sel {
             Selector::One(name) => {
                 if let Some((slot, kind)) = self.lookup(name) {
                     return self.var_sel(slot, kind, VarKind::Col, name);
                 }
-                Some((Sel::Keys(vec![self.col_named(def, name)?]), false))
+                Some(Sel::Keys(vec![self.col_named(def, name)?]))
             }
             Selector::Range(a, b) => {
-                let ka = self.col_named(def, a)?.0;
-                let kb = self.col_named(def, b)?.0;
-                let part = def.parts.iter().find(|p| p.cols.iter().any(|c| c.key == ka) && p.cols.iter().any(|c| c.key == kb))?;
+                let (ka, kb) = (self.col_named(def, a), self.col_named(def, b));
+                let (ka, kb) = (ka?.0, kb?.0);
+                let Some(part) = def.parts.iter().find(|p| {
+                    p.cols.iter().any(|c| c.key == ka) && p.cols.iter().any(|c| c.key == kb)
+                }) else {
+                    let part_of = |k: &str| {
+                        def.parts
+                            .iter()
+                            .find(|p| p.cols.iter().any(|c| c.key == k))
+                            .and_then(|p| p.caption.clone())
+                            .unwrap_or_default()
+                    };
+                    let message = format!(
+                        "范围跨越了{}的不同部分：“{}”在{}，“{}”在{}",
+                        def.name,
+                        a.node,
+                        part_of(&ka),
+                        b.node,
+                        part_of(&kb)
+                    );
+                    self.type_err(
+                        a.span.join(b.span),
+                        message,
+                        "范围只能在同一部分（同一个小表）之内；不同部分的单元格请分别引用后相加",
+                    );
+                    return None;
+                };
                 let keys: Vec<Key> = part.cols.iter().map(|c| col_key(def, c)).collect();
                 let i = keys.iter().position(|k| k.0 == ka)?;
                 let j = keys.iter().position(|k| k.0 == kb)?;
                 if i > j {
                     return self.reversed_range(a, b, "先左后右");
                 }
-                Some((Sel::Keys(keys[i..=j].to_vec()), true))
+                Some(Sel::Keys(keys[i..=j].to_vec()))
             }
             Selector::List(items) => {
                 let mut keys = Vec::new();
+                let mut ok = true;
                 for it in items {
-                    keys.push(self.col_named(def, it)?);
+                    match self.col_named(def, it) {
+                        Some(k) => keys.push(k),
+                        None => ok = false,
+                    }
                 }
-                Some((Sel::Keys(keys), true))
+                ok.then_some(Sel::Keys(keys))
             }
         }
     }
 
     /// `b .. a` written backwards: an error, nothing resolved.
-    fn reversed_range(&mut self, a: &Spanned<String>, b: &Spanned<String>, order: &str) -> Option<(Sel, bool)> {
-        let help = Some(format!("范围按表格中的顺序书写：{order}"));
-        self.err(K::Type { message: "范围的起点在终点之后".into(), help }, a.span.join(b.span));
+    fn reversed_range(
+        &mut self,
+        a: &Spanned<String>,
+        b: &Spanned<String>,
+        order: &str,
+    ) -> Option<Sel> {
+        self.type_err(
+            a.span.join(b.span),
+            "范围的起点在终点之后",
+            format!("范围按表格中的顺序书写：{order}"),
+        );
         None
     }
 
-    fn var_sel(&mut self, slot: usize, kind: VarKind, want: VarKind, name: &Spanned<String>) -> Option<(Sel, bool)> {
+    fn var_sel(
+        &mut self,
+        slot: usize,
+        kind: VarKind,
+        want: VarKind,
+        name: &Spanned<String>,
+    ) -> Option<Sel> {
         if kind == want {
-            return Some((Sel::Var(slot), false));
+            return Some(Sel::Var(slot));
         }
         let what = if want == VarKind::Row { "行" } else { "列" };
         let message = format!("“{}”不是{what}变量，不能放在{what}的位置", name.node);
-        self.err(K::Type { message, help: Some("表格引用写作 表三[行, 列]".into()) }, name.span);
+        self.type_err(name.span, message, "表格引用写作 表三[行, 列]");
         None
     }
 
-    /// A cell reference → a cell set, and whether it may hold several cells.
+    /// A cell reference → a cell set, and whether it holds several cells.
     fn cells(&mut self, r: &CellRef) -> Option<(CellSet, bool)> {
-        let def = self.table(&r.table)?;
-        let (rows, rset) = match &r.row {
-            Some(s) => self.row_sel(def, s)?,
-            None => (Sel::Keys(def.rows().map(|(_, r)| row_key(def, r)).collect()), true),
+        let (table_ix, def) = self.table(&r.table)?;
+        let rows = match &r.row {
+            Some(s) => self.row_sel(def, s),
+            None => Some(Sel::Keys(
+                def.rows().map(|(_, r)| row_key(def, r)).collect(),
+            )),
         };
-        let (cols, cset) = match &r.col {
-            Some(s) => self.col_sel(def, s)?,
-            None => (Sel::Keys(all_cols(def)), true),
+        let cols = match &r.col {
+            Some(s) => self.col_sel(def, s),
+            None => Some(Sel::Keys(all_cols(def))),
         };
-        let ragged = def.parts.windows(2).any(|w| w[0].cols.iter().map(|c| &c.key).ne(w[1].cols.iter().map(|c| &c.key)));
-        Some((CellSet { table: def.key.clone(), ragged, rows, cols, span: r.span }, rset || cset))
+        let (rows, cols) = (rows?, cols?);
+        let count = |s: &Sel| match s {
+            Sel::Keys(k) => k.len(),
+            Sel::Var(_) => 1,
+        };
+        let many = count(&rows) * count(&cols) > 1;
+        let ragged = def.parts.windows(2).any(|w| {
+            w[0].cols
+                .iter()
+                .map(|c| &c.key)
+                .ne(w[1].cols.iter().map(|c| &c.key))
+        });
+        Some((
+            CellSet {
+                table: def.key.clone(),
+                table_ix,
+                ragged,
+                rows,
+                cols,
+                span: r.span,
+            },
+            many,
+        ))
     }
 
-    /// The items a quantifier ranges over.
-    fn domain(&mut self, quant: Quant, d: &CellRef) -> Vec<Binding> {
-        let Some(def) = self.table(&d.table) else { return Vec::new() };
-        let keys = |s: Option<(Sel, bool)>| match s {
-            Some((Sel::Keys(k), _)) => Some(k),
+    /// The items a quantifier ranges over: a table (all its columns, rows, blocks or
+    /// cells) or, for `col` / `row` / `block`, one selector naming columns or rows; `cell`
+    /// may narrow both sides.
+    fn domain(&mut self, quant: Spanned<Quant>, d: &CellRef) -> Vec<Binding> {
+        let Some((table_ix, def)) = self.table(&d.table) else {
+            return Vec::new();
+        };
+        let keys = |s: Option<Sel>| match s {
+            Some(Sel::Keys(k)) => Some(k),
             _ => None,
         };
-        match quant {
+        if quant.node != Quant::Cell && d.col.is_some() {
+            let message =
+                "for each col / row / block 的范围是一张表或一组列、行，不是单元格".to_string();
+            self.type_err(d.span, message, "例如 for each col c in 表三，或 for each row r in 表三[（三）不予公开]；要逐个单元格请用 for each cell");
+            return Vec::new();
+        }
+        match quant.node {
             Quant::Col => {
                 let cols = match &d.row {
-                    Some(s) => keys(self.col_sel(def, s)).unwrap_or_default(),
+                    Some(s) => {
+                        self.wrong_axis(def, s, quant, "列");
+                        keys(self.col_sel(def, s)).unwrap_or_default()
+                    }
                     None => all_cols(def),
                 };
-                cols.into_iter().map(|key_label| Binding::Col { table: def.key.clone(), key_label }).collect()
+                cols.into_iter()
+                    .map(|key_label| Binding::Col {
+                        table: def.key.clone(),
+                        key_label,
+                    })
+                    .collect()
             }
             Quant::Row | Quant::Block => {
+                if quant.node == Quant::Block && !def.flat {
+                    let message = format!("{}没有“块”：for each block 只用于分块的表（表四的行政复议、直接起诉、复议后起诉）", def.name);
+                    self.type_err(
+                        d.table.span,
+                        message,
+                        format!("{}请用 for each row 或 for each col", def.name),
+                    );
+                    return Vec::new();
+                }
                 let rows = match &d.row {
-                    Some(s) => keys(self.row_sel(def, s)).unwrap_or_default(),
+                    Some(s) => {
+                        self.wrong_axis(def, s, quant, "行");
+                        keys(self.row_sel(def, s)).unwrap_or_default()
+                    }
                     None => def.rows().map(|(_, r)| row_key(def, r)).collect(),
                 };
-                rows.into_iter().map(|key_label| Binding::Row { table: def.key.clone(), key_label }).collect()
+                rows.into_iter()
+                    .map(|key_label| Binding::Row {
+                        table: def.key.clone(),
+                        key_label,
+                    })
+                    .collect()
             }
             Quant::Cell => {
-                let rows = match &d.row {
-                    Some(s) => keys(self.row_sel(def, s)),
-                    None => None,
-                };
-                let cols = match &d.col {
-                    Some(s) => keys(self.col_sel(def, s)),
-                    None => None,
-                };
+                let rows = d.row.as_ref().and_then(|s| keys(self.row_sel(def, s)));
+                let cols = d.col.as_ref().and_then(|s| keys(self.col_sel(def, s)));
                 let mut out = Vec::new();
                 for (p, r, offset) in def.rows_with_offsets() {
-                    if rows.as_ref().is_some_and(|rs| !rs.iter().any(|k| k.0 == r.key)) {
+                    if rows
+                        .as_ref()
+                        .is_some_and(|rs| !rs.iter().any(|k| k.0 == r.key))
+                    {
                         continue;
                     }
                     for (pos, c) in def.parts[p].cols.iter().enumerate() {
-                        if cols.as_ref().is_some_and(|cs| !cs.iter().any(|k| k.0 == c.key)) {
+                        if cols
+                            .as_ref()
+                            .is_some_and(|cs| !cs.iter().any(|k| k.0 == c.key))
+                        {
                             continue;
                         }
                         out.push(Binding::Cell(CellAddr {
@@ -298,6 +556,7 @@ impl<'t> Resolver<'t> {
                             row_label: r.label.clone(),
                             col_label: c.label.clone(),
                             domain: c.domain,
+                            table_ix,
                             ix: offset + pos,
                         }));
                     }
@@ -307,15 +566,115 @@ impl<'t> Resolver<'t> {
         }
     }
 
-    /// An expression used as a value: a set of cells is only allowed inside `sum`.
-    fn value(&mut self, e: &Expr) -> Ex {
-        self.expr(e, false)
+    /// `for each col c in 表三[本年新收]`: a row where columns are iterated (or the
+    /// reverse) is a misuse, said plainly rather than as an unknown column.
+    fn wrong_axis(&mut self, def: &'t TableDef, s: &Selector, quant: Spanned<Quant>, want: &str) {
+        let Selector::One(name) = s else { return };
+        if self.lookup(name).is_some() {
+            return;
+        }
+        let other = if want == "列" {
+            matches!(names::col(def, name), Resolved::Unknown(_))
+                && !matches!(names::row(def, name), Resolved::Unknown(_))
+        } else {
+            matches!(names::row(def, name), Resolved::Unknown(_))
+                && !matches!(names::col(def, name), Resolved::Unknown(_))
+        };
+        if other {
+            let is = if want == "列" { "行" } else { "列" };
+            let message = format!(
+                "“{}”是{}的一{is}，而 for each {} 在{want}上取值",
+                name.node,
+                def.name,
+                quant_word(quant.node)
+            );
+            self.type_err(
+                name.span,
+                message,
+                format!(
+                    "要遍历{want}，请写 for each {} … in {}，或在方括号中列出{want}",
+                    quant_word(quant.node),
+                    def.name
+                ),
+            );
+        }
     }
 
-    fn expr(&mut self, e: &Expr, in_sum: bool) -> Ex {
+    fn many_cells(&mut self, span: Span) {
+        self.type_err(
+            span,
+            "这里引用了多个单元格，不能直接参与计算",
+            "多个单元格（分组、范围或列表）请用 sum(…) 求和",
+        );
+    }
+
+    /// An expression that must be a truth value (`check`, `when`, `and` …).
+    fn condition(&mut self, e: &Expr, what: &str) -> Ex {
+        let (ex, ty) = self.expr(e);
+        match ty {
+            Ty::Bool | Ty::Error => {}
+            Ty::Num | Ty::Cell | Ty::Template => {
+                let message = format!("{what} 需要一个条件（真或假），这里是一个数值");
+                self.type_err(
+                    e.span,
+                    message,
+                    format!("写成比较，例如 {what} a == b 或 {what} a >= 0"),
+                );
+                return Ex::Error;
+            }
+            Ty::Cells => {
+                self.type_err(
+                    e.span,
+                    format!("{what} 需要一个条件，这里是多个单元格"),
+                    "例如 check sum(表三[（三）不予公开, 总计]) >= 0",
+                );
+                return Ex::Error;
+            }
+            Ty::Text => {
+                self.type_err(
+                    e.span,
+                    format!("{what} 需要一个条件，这里是一段文字"),
+                    "文字只能与文字比较，例如 template == \"2021\"",
+                );
+                return Ex::Error;
+            }
+        }
+        ex
+    }
+
+    /// An expression used as a number.
+    fn number(&mut self, e: &Expr) -> Ex {
+        let (ex, ty) = self.expr(e);
+        self.as_number(ex, ty, e.span)
+    }
+
+    fn as_number(&mut self, ex: Ex, ty: Ty, span: Span) -> Ex {
+        match ty {
+            Ty::Num | Ty::Cell => ex,
+            Ty::Error => Ex::Error,
+            Ty::Cells => {
+                self.many_cells(span);
+                Ex::Error
+            }
+            Ty::Bool => {
+                self.type_err(
+                    span,
+                    "这里是一个条件（真或假），不能当作数值计算",
+                    "条件只能用 and、or、not 组合；要计数请比较后分别检查",
+                );
+                Ex::Error
+            }
+            Ty::Text | Ty::Template => {
+                self.type_err(span, "文字不能参与计算", "计算只用于数值和单元格");
+                Ex::Error
+            }
+        }
+    }
+
+    fn expr(&mut self, e: &Expr) -> Typed {
         match &e.kind {
-            ExprKind::Num(n) => Ex::Num(*n),
-            ExprKind::Str(s) => Ex::Str(s.clone()),
+            ExprKind::Num(n) => (Ex::Num(*n), Ty::Num),
+            ExprKind::Str(s) => (Ex::Str(s.clone()), Ty::Text),
             ExprKind::Name(n) => self.name(n, e.span),
             ExprKind::Key(parts) => {
                 let r = CellRef {
@@ -324,73 +683,227 @@ impl<'t> Resolver<'t> {
                     col: Some(Selector::One(parts[2].clone())),
                     span: e.span,
                 };
-                self.cell_value(&r, in_sum)
+                self.cell_ref(&r)
             }
-            ExprKind::Cell(r) => self.cell_value(r, in_sum),
+            ExprKind::Cell(r) => self.cell_ref(r),
             ExprKind::Call(name, args) => self.call(name, args, e.span),
-            ExprKind::Neg(x) => Ex::Neg(Box::new(self.value(x))),
-            ExprKind::Not(x) => Ex::Not(Box::new(self.value(x))),
-            ExprKind::Binary(op, l, r) => Ex::Bin(*op, Box::new(self.value(l)), Box::new(self.value(r))),
+            ExprKind::Neg(x) => match self.number(x) {
+                Ex::Error => (Ex::Error, Ty::Error),
+                ex => (Ex::Neg(Box::new(ex)), Ty::Num),
+            },
+            ExprKind::Not(x) => match self.condition(x, "not") {
+                Ex::Error => (Ex::Error, Ty::Error),
+                ex => (Ex::Not(Box::new(ex)), Ty::Bool),
+            },
+            ExprKind::Binary(op, l, r) => self.binary(*op, l, r, e.span),
         }
     }
 
-    fn cell_value(&mut self, r: &CellRef, in_sum: bool) -> Ex {
-        let Some((set, many)) = self.cells(r) else { return Ex::Num(Default::default()) };
-        if many && !in_sum {
-            let message = "这里引用了多个单元格，不能直接参与计算".to_string();
-            let help = Some("多个单元格（分组、范围或列表）请用 sum(…) 求和".into());
-            self.err(K::Type { message, help }, r.span);
+    fn binary(&mut self, op: BinOp, l: &Expr, r: &Expr, span: Span) -> Typed {
+        let out = match op {
+            BinOp::And | BinOp::Or => {
+                let word = if op == BinOp::And { "and" } else { "or" };
+                let (a, b) = (self.condition(l, word), self.condition(r, word));
+                (a, b, Ty::Bool)
+            }
+            _ if op.is_comparison() => {
+                let ((a, ta), (b, tb)) = (self.expr(l), self.expr(r));
+                if ta == Ty::Error || tb == Ty::Error {
+                    (Ex::Error, Ex::Error, Ty::Error)
+                } else if ta == Ty::Bool || tb == Ty::Bool {
+                    self.type_err(span, "不能比较两个条件", "组合条件请用 and、or、not");
+                    (Ex::Error, Ex::Error, Ty::Error)
+                } else if ta == Ty::Text || tb == Ty::Text {
+                    let texty = |t: Ty| matches!(t, Ty::Text | Ty::Template);
+                    if !texty(ta) || !texty(tb) {
+                        self.type_err(span, "文字只能与文字比较", "例如 template == \"2021\"");
+                        (Ex::Error, Ex::Error, Ty::Error)
+                    } else if !matches!(op, BinOp::Eq | BinOp::Ne) {
+                        self.type_err(
+                            span,
+                            "文字只能比较是否相等（== 或 !=）",
+                            "大小比较只用于数值",
+                        );
+                        (Ex::Error, Ex::Error, Ty::Error)
+                    } else {
+                        (a, b, Ty::Bool)
+                    }
+                } else {
+                    // Numbers, cells, and the template id (a year-like number).
+                    let a = if ta == Ty::Template {
+                        a
+                    } else {
+                        self.as_number(a, ta, l.span)
+                    };
+                    let b = if tb == Ty::Template {
+                        b
+                    } else {
+                        self.as_number(b, tb, r.span)
+                    };
+                    (a, b, Ty::Bool)
+                }
+            }
+            _ => (self.number(l), self.number(r), Ty::Num),
+        };
+        match out {
+            (Ex::Error, _, _) | (_, Ex::Error, _) => (Ex::Error, Ty::Error),
+            (a, b, ty) => (Ex::Bin(op, Box::new(a), Box::new(b)), ty),
         }
-        Ex::Cells(set)
     }
 
-    fn name(&mut self, n: &str, span: Span) -> Ex {
+    fn cell_ref(&mut self, r: &CellRef) -> Typed {
+        match self.cells(r) {
+            Some((set, many)) => (Ex::Cells(set), if many { Ty::Cells } else { Ty::Cell }),
+            None => (Ex::Error, Ty::Error),
+        }
+    }
+
+    fn name(&mut self, n: &str, span: Span) -> Typed {
         match self.lookup(n) {
-            Some((slot, VarKind::Value)) => Ex::Slot(slot),
-            Some((slot, VarKind::Cell)) => Ex::CellVar(slot, span),
+            Some((slot, VarKind::Value(ty))) => (Ex::Slot(slot), ty),
+            Some((slot, VarKind::Cell)) => (Ex::CellVar(slot, span), Ty::Cell),
             Some((_, kind)) => {
-                let what = if kind == VarKind::Col { "一列" } else { "一行" };
+                let what = if kind == VarKind::Col {
+                    "一列"
+                } else {
+                    "一行"
+                };
                 let message = format!("“{n}”代表{what}，不是一个数值");
-                self.err(K::Type { message, help: Some(format!("引用单元格请写 表三[行, 列]，把 {n} 放在对应位置")) }, span);
-                Ex::Num(Default::default())
+                self.type_err(
+                    span,
+                    message,
+                    format!("引用单元格请写 表三[行, 列]，把 {n} 放在对应位置"),
+                );
+                (Ex::Error, Ty::Error)
             }
-            None if n == "template" || n == "格式" => Ex::Template,
-            None if n == "year" || n == "年度" => Ex::Year,
+            None if n == "template" || n == "格式" => (Ex::Template, Ty::Template),
+            None if n == "year" || n == "年度" => (Ex::Year, Ty::Num),
             None => {
-                let names: Vec<String> = self.scopes.iter().flatten().map(|(n, ..)| n.clone()).collect();
-                let pool: Vec<(String, String)> = names.iter().map(|n| (n.clone(), n.clone())).collect();
-                let suggestions = super::suggest::suggest(n, pool.iter().map(|(a, b)| (a.as_str(), b.as_str())));
-                self.err(K::UnknownName { name: n.to_string(), suggestions }, span);
-                Ex::Num(Default::default())
+                let names: Vec<String> = self
+                    .scopes
+                    .iter()
+                    .flatten()
+                    .map(|(n, ..)| n.clone())
+                    .collect();
+                let pool: Vec<(String, String)> =
+                    names.iter().map(|n| (n.clone(), n.clone())).collect();
+                let suggestions =
+                    super::suggest::suggest(n, pool.iter().map(|(a, b)| (a.as_str(), b.as_str())));
+                self.err(
+                    K::UnknownName {
+                        name: n.to_string(),
+                        suggestions,
+                    },
+                    span,
+                );
+                (Ex::Error, Ty::Error)
             }
         }
     }
 
-    fn call(&mut self, name: &Spanned<String>, args: &[Expr], span: Span) -> Ex {
-        let Some(&(_, func)) = FUNCS.iter().find(|(n, _)| *n == name.node) else {
-            let pool: Vec<(&str, &str)> = FUNCS.iter().map(|(n, _)| (*n, *n)).collect();
-            let suggestions = super::suggest::suggest(name, pool.into_iter());
-            self.err(K::UnknownFunction { name: name.node.clone(), suggestions }, name.span);
-            return Ex::Num(Default::default());
+    fn call(&mut self, name: &Spanned<String>, args: &[Expr], span: Span) -> Typed {
+        let Some(def) = funcs::lookup(&name.node) else {
+            let all = funcs::names();
+            let suggestions = super::suggest::suggest(name, all.iter().map(|n| (*n, *n)));
+            self.err(
+                K::UnknownFunction {
+                    name: name.node.clone(),
+                    suggestions,
+                    known: all.join("、"),
+                },
+                name.span,
+            );
+            return (Ex::Error, Ty::Error);
         };
-        let (min, max, want) = match func {
-            Func::Sum => (1, usize::MAX, "至少 1"),
-            Func::Min | Func::Max => (1, usize::MAX, "至少 1"),
-            _ => (1, 1, "1"),
-        };
-        if args.len() < min || args.len() > max {
-            self.err(K::Arity { name: name.node.clone(), want, got: args.len() }, span);
-            return Ex::Num(Default::default());
+        let n = def.params.len();
+        if args.len() < n || (!def.variadic && args.len() > n) {
+            self.err(
+                K::Arity {
+                    name: name.node.clone(),
+                    want: def.arity(),
+                    got: args.len(),
+                },
+                span,
+            );
+            return (Ex::Error, Ty::Error);
         }
-        let cell_pred = matches!(func, Func::IsBlank | Func::IsNumber | Func::IsMarker | Func::IsText | Func::Present | Func::Valid | Func::Doubtful);
-        let before = self.errors.len();
-        let ex: Vec<Ex> = args.iter().map(|a| self.expr(a, func == Func::Sum || cell_pred)).collect();
-        // An argument that did not resolve has its own error; no type error on top.
-        if cell_pred && self.errors.len() == before && !matches!(ex[0], Ex::Cells(_) | Ex::CellVar(..)) {
-            let message = format!("{} 的参数必须是一个单元格", name.node);
-            self.err(K::Type { message, help: Some("例如 blank(表三[（七）总计, 自然人])".into()) }, args[0].span);
+        let mut ex = Vec::with_capacity(args.len());
+        let mut failed = false;
+        for (i, a) in args.iter().enumerate() {
+            let param = def.param(i).unwrap_or(Param::Num);
+            let (e, ty) = match param {
+                Param::Places => self.places(a),
+                _ => self.expr(a),
+            };
+            let ok = match (param, ty) {
+                (_, Ty::Error) => false,
+                (Param::Num, Ty::Num | Ty::Cell)
+                | (Param::NumOrCells, Ty::Num | Ty::Cell | Ty::Cells) => true,
+                (Param::Cells, Ty::Cell | Ty::Cells) => true,
+                (Param::Cell, Ty::Cell) => matches!(e, Ex::Cells(_) | Ex::CellVar(..)),
+                (Param::Places, Ty::Num) => true,
+                (Param::Num, _) => {
+                    let _ = self.as_number(Ex::Error, ty, a.span);
+                    false
+                }
+                (Param::Cell, Ty::Cells) => {
+                    let message = format!("{} 的参数必须是一个单元格，这里是多个", name.node);
+                    self.type_err(
+                        a.span,
+                        message,
+                        "要逐个检查请用 for each cell x in 表三[…] { check not blank(x) }",
+                    );
+                    false
+                }
+                (Param::Cell | Param::Cells, _) => {
+                    let one = if param == Param::Cell { "一个" } else { "" };
+                    let message = format!("{} 的参数必须是{one}单元格", name.node);
+                    self.type_err(
+                        a.span,
+                        message,
+                        format!("例如 {}(表三[（七）总计, 自然人])", def.names[0]),
+                    );
+                    false
+                }
+                (Param::NumOrCells, _) => {
+                    let _ = self.as_number(Ex::Error, ty, a.span);
+                    false
+                }
+                (Param::Places, _) => false,
+            };
+            failed |= !ok;
+            ex.push(e);
         }
-        Ex::Call(func, ex, span)
+        if failed {
+            return (Ex::Error, Ty::Error);
+        }
+        (Ex::Call(def.func, ex, span), def.result)
+    }
+
+    /// `round`'s decimal places: an integer literal 0..=10.
+    fn places(&mut self, a: &Expr) -> Typed {
+        match &a.kind {
+            ExprKind::Num(n) if n.fract().is_zero() && *n <= Decimal::from(10) => {
+                (Ex::Num(*n), Ty::Num)
+            }
+            _ => {
+                self.type_err(
+                    a.span,
+                    "小数位数应是 0 到 10 的整数",
+                    "例如 round(a / b * 100, 1) 保留一位小数",
+                );
+                (Ex::Error, Ty::Error)
+            }
+        }
+    }
+}
+
+fn quant_word(q: Quant) -> &'static str {
+    match q {
+        Quant::Col => "col",
+        Quant::Row => "row",
+        Quant::Block => "block",
+        Quant::Cell => "cell",
     }
 }
 
@@ -405,85 +918,17 @@ fn all_cols(def: &TableDef) -> Vec<Key> {
 }
 
 fn row_key(def: &TableDef, r: &crate::template::RowDef) -> Key {
-    Key(r.key.clone(), r.label.clone(), def.row_offset(&r.key).unwrap_or(NO_POS))
+    Key(
+        r.key.clone(),
+        r.label.clone(),
+        def.row_offset(&r.key).unwrap_or(NO_POS),
+    )
 }
 
 fn col_key(def: &TableDef, c: &crate::template::ColDef) -> Key {
-    Key(c.key.clone(), c.label.clone(), def.col_pos(&c.key).unwrap_or(NO_POS))
-}
-
-/// Rule-level settings, independent of the template.
-pub struct Settings {
-    pub severity: ast::Severity,
-    pub blank: ast::BlankPolicy,
-    pub class: ast::Class,
-    pub once: bool,
-    pub message: Option<Spanned<String>>,
-    pub cases: Vec<ast::Case>,
-    pub has_check: bool,
-}
-
-pub fn settings(stmts: &[Stmt]) -> Settings {
-    let mut s = Settings {
-        severity: ast::Severity::Error,
-        blank: ast::BlankPolicy::Skip,
-        class: ast::Class::Error,
-        once: false,
-        message: None,
-        cases: Vec::new(),
-        has_check: false,
-    };
-    fn walk(stmts: &[Stmt], s: &mut Settings) {
-        for st in stmts {
-            match st {
-                Stmt::Severity(v) => s.severity = v.node,
-                Stmt::Blank(v) => s.blank = v.node,
-                Stmt::Class(v) => s.class = v.node,
-                Stmt::ReportOnce(_) => s.once = true,
-                Stmt::Message(m) => s.message = Some(m.clone()),
-                Stmt::Case(c) => s.cases.push(c.clone()),
-                Stmt::Check { .. } => s.has_check = true,
-                Stmt::ForEach(fe) => walk(&fe.body, s),
-                _ => {}
-            }
-        }
-    }
-    walk(stmts, &mut s);
-    s
-}
-
-/// `{name}` holes of a message, resolved against the rule's variable names.
-pub fn message(msg: &Spanned<String>, slots: &[String], errors: &mut Vec<RuleError>) -> Vec<MsgPart> {
-    let mut parts = Vec::new();
-    let text = &msg.node;
-    let mut rest = text.as_str();
-    let mut offset = msg.span.start;
-    while let Some(open) = rest.find('{') {
-        let Some(close) = rest[open..].find('}') else { break };
-        if open > 0 {
-            parts.push(MsgPart::Text(rest[..open].to_string()));
-        }
-        let name = rest[open + 1..open + close].trim();
-        let part = match name {
-            "lhs" | "左边" => Some(MsgPart::Lhs),
-            "rhs" | "右边" => Some(MsgPart::Rhs),
-            "delta" | "差额" => Some(MsgPart::Delta),
-            "cells" | "单元格" => Some(MsgPart::Cells),
-            "count" | "个数" => Some(MsgPart::Count),
-            _ => slots.iter().rposition(|s| s == name).map(MsgPart::Slot),
-        };
-        match part {
-            Some(p) => parts.push(p),
-            None => {
-                let span = Span::new(msg.span.source, offset + open, offset + open + close + 1);
-                errors.push(RuleError::new(K::MessageName { name: name.to_string() }, span));
-            }
-        }
-        offset += open + close + 1;
-        rest = &rest[open + close + 1..];
-    }
-    if !rest.is_empty() {
-        parts.push(MsgPart::Text(rest.to_string()));
-    }
-    parts
+    Key(
+        c.key.clone(),
+        c.label.clone(),
+        def.col_pos(&c.key).unwrap_or(NO_POS),
+    )
 }

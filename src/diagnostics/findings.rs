@@ -29,6 +29,33 @@ pub struct RuleLocation {
 }
 
 impl FindingDiagnostic {
+    /// A finding shown from its own handles: the report it cites and its rule file.
+    pub fn of(finding: &Finding) -> Self {
+        let rule = finding.sources.rule_file.as_ref().map(|f| RuleLocation {
+            source: NamedSource::new(f.name.clone(), f.text.clone()),
+            span: finding.check_span,
+            id: finding.rule.clone(),
+        });
+        let (path, form, text) = match finding.sources.reports.first() {
+            Some(r) => (r.path.as_str(), r.form.as_str(), r.text.clone()),
+            None => ("", "", Arc::from("")),
+        };
+        let name = match form {
+            "pdf" | "docx" => format!("{path}（文字版）"),
+            _ => path.to_string(),
+        };
+        let page = (form == "pdf")
+            .then(|| finding.cells.iter().find_map(|c| c.span))
+            .flatten()
+            .and_then(|s| pdf_page(&text, s.offset));
+        FindingDiagnostic {
+            finding: finding.clone(),
+            report: NamedSource::new(name, text),
+            rule,
+            page,
+        }
+    }
+
     pub fn new(finding: &Finding, report: &Report, rule_file: Option<(&str, &Arc<str>)>) -> Self {
         let rule = rule_file.map(|(name, text)| RuleLocation {
             source: NamedSource::new(name, text.clone()),
@@ -45,7 +72,12 @@ impl FindingDiagnostic {
             .then(|| finding.cells.iter().find_map(|c| c.span))
             .flatten()
             .and_then(|s| pdf_page(&report.source, s.offset));
-        FindingDiagnostic { finding: finding.clone(), report: NamedSource::new(name, report.source.clone()), rule, page }
+        FindingDiagnostic {
+            finding: finding.clone(),
+            report: NamedSource::new(name, report.source.clone()),
+            rule,
+            page,
+        }
     }
 }
 
@@ -53,7 +85,11 @@ impl FindingDiagnostic {
 fn pdf_page(source: &str, offset: usize) -> Option<u32> {
     let before = source.get(..offset)?;
     let at = before.rfind("—— 第 ")?;
-    before[at + "—— 第 ".len()..].split(' ').next()?.parse().ok()
+    before[at + "—— 第 ".len()..]
+        .split(' ')
+        .next()?
+        .parse()
+        .ok()
 }
 
 impl fmt::Display for FindingDiagnostic {
@@ -87,12 +123,22 @@ impl Diagnostic for FindingDiagnostic {
         let mut lines = Vec::new();
         if let (Some(l), Some(r)) = (f.lhs, f.rhs) {
             let d = f.delta.map_or("?".into(), |d| d.normalize().to_string());
-            lines.push(format!("左边 = {}，右边 = {}，差 Δ = {}", l.normalize(), r.normalize(), d));
+            lines.push(format!(
+                "左边 = {}，右边 = {}，差 Δ = {}",
+                l.normalize(),
+                r.normalize(),
+                d
+            ));
         }
         if let Some(p) = self.page {
             lines.push(format!("位置：PDF 第 {p} 页"));
         }
-        let unseen: Vec<String> = f.cells.iter().filter(|c| c.span.is_none()).map(|c| c.describe()).collect();
+        let unseen: Vec<String> = f
+            .cells
+            .iter()
+            .filter(|c| c.span.is_none())
+            .map(|c| c.describe())
+            .collect();
         if !unseen.is_empty() {
             lines.push(format!("报告中缺少：{}", unseen.join("、")));
         }
@@ -133,6 +179,9 @@ impl Diagnostic for RuleLocation {
         Some(&self.source)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(Some("检查的条件".into()), self.span))))
+        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
+            Some("检查的条件".into()),
+            self.span,
+        ))))
     }
 }

@@ -12,7 +12,7 @@ pub enum RuleErrorKind {
     /// The text does not follow the grammar.
     Syntax { expected: Vec<String>, found: String },
     /// `表五[…]`: no such table in any template.
-    UnknownTable { name: String, suggestions: Vec<String> },
+    UnknownTable { name: String, suggestions: Vec<String>, known: String },
     /// A row or group label that no template row matches.
     UnknownRow { name: String, table: String, suggestions: Vec<String> },
     /// A column label that no template column matches.
@@ -22,13 +22,23 @@ pub enum RuleErrorKind {
     /// A bare word that is no variable in scope.
     UnknownName { name: String, suggestions: Vec<String> },
     /// `foo(…)`: no such function.
-    UnknownFunction { name: String, suggestions: Vec<String> },
+    UnknownFunction { name: String, suggestions: Vec<String>, known: String },
     /// A function called with the wrong number of arguments.
-    Arity { name: String, want: &'static str, got: usize },
+    Arity { name: String, want: String, got: usize },
     /// A value used where it cannot be (a set of cells in arithmetic, a column as a number …).
     Type { message: String, help: Option<String> },
     /// `{x}` in a message names nothing the rule defines.
     MessageName { name: String },
+    /// `{x:?}`: a display format that does not exist.
+    MessageFormat { hole: String },
+    /// A setting (severity, blank, class, message, report once) written twice.
+    Repeated { what: &'static str, first_line: usize },
+    /// A name that means different things in the pack's templates.
+    TemplateMeaning { name: String, per_template: Vec<String> },
+    /// A warning: a name exists in only some templates, so the rule applies only there.
+    PartialTemplates { name: String, applies: Vec<String>, missing: Vec<String> },
+    /// A rule that applies to no template of its pack.
+    NeverApplies { why: String },
     /// Two rules with one id.
     DuplicateRule { id: String },
     /// A rule with nothing to check.
@@ -53,6 +63,11 @@ impl RuleError {
         RuleError { kind, span }
     }
 
+    /// A warning: the pack loads, the author is told.
+    pub fn is_warning(&self) -> bool {
+        matches!(self.kind, RuleErrorKind::PartialTemplates { .. })
+    }
+
     pub fn code(&self) -> &'static str {
         use RuleErrorKind::*;
         match self.kind {
@@ -66,6 +81,11 @@ impl RuleError {
             Arity { .. } => "gouji::check::arity",
             Type { .. } => "gouji::check::type_error",
             MessageName { .. } => "gouji::check::message_name",
+            MessageFormat { .. } => "gouji::check::message_format",
+            Repeated { .. } => "gouji::check::repeated_setting",
+            TemplateMeaning { .. } => "gouji::check::template_meaning",
+            PartialTemplates { .. } => "gouji::check::partial_templates",
+            NeverApplies { .. } => "gouji::check::never_applies",
             DuplicateRule { .. } => "gouji::check::duplicate_rule",
             NoCheck { .. } => "gouji::check::no_check",
             Include { .. } => "gouji::pack::include",
@@ -89,6 +109,11 @@ impl RuleError {
             Arity { name, want, got } => format!("函数 {name} 需要 {want} 个参数，这里给了 {got} 个"),
             Type { message, .. } => message.clone(),
             MessageName { name } => format!("消息中的“{{{name}}}”不是本规则定义的名称"),
+            MessageFormat { hole } => format!("消息中的“{{{hole}}}”格式不对"),
+            Repeated { what, first_line } => format!("{what} 重复：第 {first_line} 行已经设置过"),
+            TemplateMeaning { name, .. } => format!("“{name}”在不同年份的格式中指不同的行或列"),
+            PartialTemplates { applies, .. } => format!("此规则只适用于 {} 年格式", applies.join("、")),
+            NeverApplies { why } => format!("此规则不适用于本规则包的任何格式：{why}"),
             DuplicateRule { id } => format!("规则编号“{id}”重复"),
             NoCheck { id } => format!("规则“{id}”没有任何 check 语句"),
             Include { path, why } => format!("无法包含“{path}”：{why}"),
@@ -108,6 +133,11 @@ impl RuleError {
             UnknownCol { .. } => "未知的列".into(),
             Ambiguous { .. } => "有歧义".into(),
             UnknownName { .. } | MessageName { .. } => "未定义".into(),
+            MessageFormat { .. } => "格式不对".into(),
+            Repeated { .. } => "重复的设置".into(),
+            TemplateMeaning { .. } => "各格式含义不同".into(),
+            PartialTemplates { missing, .. } => format!("{} 年格式中没有", missing.join("、")),
+            NeverApplies { .. } => "永远不适用".into(),
             UnknownFunction { .. } => "未知函数".into(),
             Arity { .. } => "参数个数不对".into(),
             Type { .. } => "类型不符".into(),
@@ -127,9 +157,21 @@ impl RuleError {
             many => Some(format!("您是否指：{}？", many.iter().map(|s| format!("“{s}”")).collect::<Vec<_>>().join("、"))),
         };
         match &self.kind {
-            UnknownTable { suggestions, .. } => did_you_mean(suggestions).or(Some("可用的表格：表二、表三、表四（或 t2、t3、t4）".into())),
-            UnknownRow { suggestions, .. } | UnknownCol { suggestions, .. } | UnknownName { suggestions, .. }
-            | UnknownFunction { suggestions, .. } => did_you_mean(suggestions),
+            UnknownTable { suggestions, known, .. } => did_you_mean(suggestions).or(Some(format!("可用的表格：{known}"))),
+            UnknownRow { suggestions, .. } | UnknownCol { suggestions, .. } | UnknownName { suggestions, .. } => did_you_mean(suggestions),
+            UnknownFunction { suggestions, known, .. } => {
+                let all = format!("可用的函数：{known}");
+                Some(did_you_mean(suggestions).map_or(all.clone(), |d| format!("{d}\n{all}")))
+            }
+            MessageFormat { .. } => Some("可用的格式：{x:%}（百分比，一位小数）、{x:.2%}、{x:.2}（两位小数）".into()),
+            Repeated { what, .. } => Some(format!("每条规则只写一次 {what}；请删去其中一处")),
+            TemplateMeaning { per_template, .. } => Some(format!("请写出完整的名称或规范键，使各格式指同一行或列：{}", per_template.join("；"))),
+            PartialTemplates { name, applies, missing } => Some(format!(
+                "{} 年格式中没有“{name}”，此规则在该格式的报告上不适用；如确为 {} 年格式的规则，请加一行 when template == {}",
+                missing.join("、"),
+                applies.join("、"),
+                applies.first().map_or("", String::as_str)
+            )),
             Ambiguous { candidates, .. } => Some(format!("请写出更完整的名称，候选：{}", candidates.join("、"))),
             Type { help, .. } => help.clone(),
             MessageName { .. } => Some("消息中可以使用 let 定义的名称、for each 的变量，以及 {lhs}、{rhs}、{delta}、{cells}".into()),
@@ -216,6 +258,9 @@ impl std::error::Error for PointedRuleError {}
 impl Diagnostic for PointedRuleError {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
         Some(Box::new(self.error.code()))
+    }
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(if self.error.is_warning() { miette::Severity::Warning } else { miette::Severity::Error })
     }
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
         self.error.help().map(|h| Box::new(h) as Box<dyn fmt::Display>)

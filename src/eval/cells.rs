@@ -6,7 +6,7 @@ use super::{FindingCell, Slot, Val};
 use crate::check::ir::{Binding, CellAddr, CellSet, Key, Sel, NO_POS};
 use crate::report::model::{Cell, CellState, Report};
 use crate::syntax::ast::BlankPolicy;
-use crate::template::Domain;
+use crate::template::{Domain, Template};
 use rust_decimal::Decimal;
 
 /// Where a read cell is, as references into the compiled rule (small to copy).
@@ -63,15 +63,15 @@ impl<'r> Used<'r> {
             value: self.cell.and_then(|c| c.value),
             span: self.cell.map(|c| c.span),
             blank_as_zero: self.blank_as_zero,
+            report: 0,
         }
     }
 
     /// The column's domain, from the binding or the template.
-    pub fn domain(&self, template: &str) -> Domain {
+    pub fn domain(&self, tpl: &Template) -> Domain {
         self.domain.unwrap_or_else(|| {
             let (table, row, col) = self.keys();
-            crate::template::by_id(template)
-                .and_then(|t| t.table(table))
+            tpl.table(table)
                 .and_then(|d| d.col(row, col))
                 .map(|c| c.domain)
                 .unwrap_or_default()
@@ -80,17 +80,19 @@ impl<'r> Used<'r> {
 
     /// Unsure what the source says: text where a number belongs, or a money unit in a
     /// count column (`13575394432.52元`: a count and an amount glued together).
-    pub fn doubtful(&self, template: &str) -> bool {
+    pub fn doubtful(&self, tpl: &Template) -> bool {
         let Some(cell) = self.cell else { return false };
         let money = cell.unit.as_deref().is_some_and(|u| u.ends_with('元'));
-        cell.state == CellState::Text || (money && self.domain(template) != Domain::Decimal)
+        cell.state == CellState::Text || (money && self.domain(tpl) != Domain::Decimal)
     }
 
     /// The number fits its column's domain; blanks and placeholders are not this rule's
     /// business (see `values.blank`), unreadable text is not assessable.
-    pub fn valid(&self, template: &str) -> Val<'r> {
-        let Some(cell) = self.cell else { return Val::Absent };
-        if self.doubtful(template) {
+    pub fn valid(&self, tpl: &Template) -> Val<'r> {
+        let Some(cell) = self.cell else {
+            return Val::Absent;
+        };
+        if self.doubtful(tpl) {
             return Val::Absent;
         }
         match cell.state {
@@ -98,7 +100,7 @@ impl<'r> Used<'r> {
             CellState::Text => Val::Absent,
             CellState::Number => {
                 let v = cell.value.unwrap_or_default();
-                Val::Bool(match self.domain(template) {
+                Val::Bool(match self.domain(tpl) {
                     Domain::Count => v.fract().is_zero() && v >= Decimal::ZERO,
                     Domain::Signed => v.fract().is_zero(),
                     Domain::Decimal => v >= Decimal::ZERO,
@@ -109,9 +111,11 @@ impl<'r> Used<'r> {
 
     /// The cell as a value under a blank policy; marks a blank counted as 0.
     /// Returns the value and whether a blank was met under `blank finding`.
-    pub fn value(&mut self, policy: BlankPolicy, template: &str) -> (Val<'r>, bool) {
+    pub fn value(&mut self, policy: BlankPolicy, tpl: &Template) -> (Val<'r>, bool) {
         match self.cell {
-            Some(c) if c.state == CellState::Number && !self.doubtful(template) => (c.value.map_or(Val::Absent, Val::Num), false),
+            Some(c) if c.state == CellState::Number && !self.doubtful(tpl) => {
+                (c.value.map_or(Val::Absent, Val::Num), false)
+            }
             Some(c) if matches!(c.state, CellState::Blank | CellState::Marker) => match policy {
                 BlankPolicy::Zero => {
                     self.blank_as_zero = true;
@@ -129,31 +133,41 @@ impl<'r> Used<'r> {
 /// report, template and table: every cell read during evaluation is an array index.
 pub(super) struct Views<'r> {
     report: &'r Report,
-    built: Vec<(&'r str, &'r str, Vec<Option<&'r Cell>>)>,
+    built: Vec<(*const Template, usize, Vec<Option<&'r Cell>>)>,
 }
 
 impl<'r> Views<'r> {
     pub fn new(report: &'r Report) -> Self {
-        Views { report, built: Vec::new() }
+        Views {
+            report,
+            built: Vec::new(),
+        }
     }
 
-    pub fn view(&mut self, template: &'r str, table: &'r str) -> &[Option<&'r Cell>] {
-        let at = match self.built.iter().position(|(t, k, _)| same(t, template) && same(k, table)) {
+    /// The cells of table `ix` of `tpl`, as the report has them.
+    pub fn view(&mut self, tpl: &'r Template, ix: usize) -> &[Option<&'r Cell>] {
+        let at = match self
+            .built
+            .iter()
+            .position(|(t, i, _)| std::ptr::eq(*t, tpl) && *i == ix)
+        {
             Some(i) => i,
             None => {
                 let mut cells = Vec::new();
-                if let Some(def) = crate::template::by_id(template).and_then(|t| t.table(table)) {
+                if let Some(def) = tpl.tables.get(ix) {
                     cells = vec![None; def.cell_count()];
-                    if let Some(found) = self.report.tables.get(table) {
+                    if let Some(found) = self.report.tables.get(&def.key) {
                         for (p, r, offset) in def.rows_with_offsets() {
-                            let Some(row) = found.rows.get(&r.key) else { continue };
+                            let Some(row) = found.rows.get(&r.key) else {
+                                continue;
+                            };
                             for (i, c) in def.parts[p].cols.iter().enumerate() {
                                 cells[offset + i] = row.cells.get(&c.key);
                             }
                         }
                     }
                 }
-                self.built.push((template, table, cells));
+                self.built.push((tpl, ix, cells));
                 self.built.len() - 1
             }
         };
@@ -161,29 +175,35 @@ impl<'r> Views<'r> {
     }
 }
 
-/// Names come from the compiled rules and the report: often the very same strings, else
-/// short ones (`t3`, `2021`) compared inline rather than through a `memcmp` call.
-fn same(a: &str, b: &str) -> bool {
-    std::ptr::eq(a, b) || (a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y))
-}
-
 /// One side of a cell set under the current bindings.
 fn side<'r>(sel: &'r Sel, slots: &[Slot<'r>]) -> &'r [Key] {
     match sel {
         Sel::Keys(k) => k,
         Sel::Var(i) => match slots.get(*i) {
-            Some(Slot::Bound(Binding::Col { key_label, .. } | Binding::Row { key_label, .. })) => std::slice::from_ref(key_label),
+            Some(Slot::Bound(Binding::Col { key_label, .. } | Binding::Row { key_label, .. })) => {
+                std::slice::from_ref(key_label)
+            }
             _ => &[],
         },
     }
 }
 
 /// The cells of a set under the current bindings, read from the report.
-pub(super) fn expand<'r>(set: &'r CellSet, slots: &[Slot<'r>], views: &mut Views<'r>, template: &'r str, out: &mut Vec<Used<'r>>) {
+pub(super) fn expand<'r>(
+    set: &'r CellSet,
+    slots: &[Slot<'r>],
+    views: &mut Views<'r>,
+    tpl: &'r Template,
+    out: &mut Vec<Used<'r>>,
+) {
     let (rows, cols) = (side(&set.rows, slots), side(&set.cols, slots));
     // 表二's parts have different columns: there the cell number is looked up by keys.
-    let def = if set.ragged { crate::template::by_id(template).and_then(|t| t.table(&set.table)) } else { None };
-    let view = views.view(template, &set.table);
+    let def = if set.ragged {
+        tpl.tables.get(set.table_ix)
+    } else {
+        None
+    };
+    let view = views.view(tpl, set.table_ix);
     for rk @ Key(r, _, offset) in rows {
         for ck @ Key(c, _, pos) in cols {
             let ix = match def {
@@ -207,11 +227,15 @@ pub(super) fn expand<'r>(set: &'r CellSet, slots: &[Slot<'r>], views: &mut Views
 }
 
 /// A `for each cell` binding read as a cell.
-pub(super) fn bound<'r>(b: &'r Binding, views: &mut Views<'r>, template: &'r str) -> Option<Used<'r>> {
+pub(super) fn bound<'r>(
+    b: &'r Binding,
+    views: &mut Views<'r>,
+    tpl: &'r Template,
+) -> Option<Used<'r>> {
     let Binding::Cell(a) = b else { return None };
     Some(Used {
         place: Place::Addr(a),
-        cell: views.view(template, &a.table).get(a.ix).copied().flatten(),
+        cell: views.view(tpl, a.table_ix).get(a.ix).copied().flatten(),
         domain: Some(a.domain),
         blank_as_zero: false,
     })

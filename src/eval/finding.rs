@@ -1,10 +1,12 @@
 //! Findings: what a rule says about a report, with every involved cell.
 
+use crate::check::ir::RuleFile;
 use crate::report::model::{CellState, Span as ReportSpan};
 use crate::syntax::ast::Severity;
 use crate::syntax::Span;
 use rust_decimal::Decimal;
 use serde::Serialize;
+use std::sync::Arc;
 
 /// What kind of statement a finding makes (kept apart from its severity).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -35,6 +37,9 @@ pub struct FindingCell {
     /// This blank (or placeholder) was counted as 0.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub blank_as_zero: bool,
+    /// Which of the finding's reports the cell is in (0: the report checked).
+    #[serde(skip)]
+    pub report: usize,
 }
 
 impl FindingCell {
@@ -92,6 +97,27 @@ pub struct Finding {
     pub rule_span: Span,
     #[serde(skip)]
     pub check_span: Span,
+    /// The texts a finding is shown in: its rule file and the reports it cites.
+    #[serde(skip)]
+    pub sources: Sources,
+}
+
+/// Handles to what a finding cites, so it can be rendered on its own (no pack, no
+/// checker at hand) and can cite cells of more than one report.
+#[derive(Debug, Clone, Default)]
+pub struct Sources {
+    /// The rule file (absent for rules built in code).
+    pub rule_file: Option<Arc<RuleFile>>,
+    /// The reports, the checked one first; [`FindingCell::report`] indexes this.
+    pub reports: Vec<ReportText>,
+}
+
+/// A report as a finding shows it: its path, form and the text its spans point into.
+#[derive(Debug, Clone)]
+pub struct ReportText {
+    pub path: String,
+    pub form: String,
+    pub text: Arc<str>,
 }
 
 /// FNV-1a, 64 bit: a fingerprint that does not change between runs or builds.

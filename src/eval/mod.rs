@@ -1,18 +1,52 @@
-//! Evaluation: compiled rules × one report → findings. One verdict per rule and binding:
-//! pass, fail (a finding), or not assessable. Evaluation only reads the report; it always
-//! terminates (quantifiers range over template rows and columns, no loops or recursion
-//! beyond the rule's own expression depth).
+//! Evaluation: compiled rules × a context (the report checked, related reports such as
+//! the same issuer's previous year) → findings and one outcome per rule. One verdict per
+//! rule and binding: pass, fail (a finding), or not assessable. Evaluation only reads the
+//! reports; it always terminates (quantifiers range over template rows and columns, no
+//! loops or recursion beyond the rule's own expression depth).
 
 mod cells;
 pub mod finding;
+mod format;
+pub mod outcome;
+#[cfg(test)]
+mod tests;
 
 use crate::check::ir::*;
 use crate::report::model::{CellState, Report};
-use cells::Used;
 use crate::syntax::ast::{BinOp, Class};
 use crate::syntax::Span;
-pub use finding::{BindingOut, Finding, FindingCell, FindingClass};
+use crate::template::Template;
+use cells::Used;
+pub use finding::{BindingOut, Finding, FindingCell, FindingClass, ReportText, Sources};
+pub use outcome::{Outcome, RuleOutcome};
 use rust_decimal::Decimal;
+
+/// What a rule sees: the report checked and the reports related to it.
+#[derive(Debug, Clone, Copy)]
+pub struct Context<'a> {
+    /// The report checked.
+    pub report: &'a Report,
+    /// The same issuer's report of the year before, when the caller has it (cross-year
+    /// rules read it; without it they are not assessable).
+    pub previous: Option<&'a Report>,
+}
+
+impl<'a> Context<'a> {
+    /// A context of one report.
+    pub fn of(report: &'a Report) -> Self {
+        Context {
+            report,
+            previous: None,
+        }
+    }
+}
+
+/// Findings and per-rule outcomes of one report.
+#[derive(Debug, Clone, Default)]
+pub struct Evaluation {
+    pub findings: Vec<Finding>,
+    pub rules: Vec<RuleOutcome>,
+}
 
 /// A value during evaluation; `Copy`, strings borrowed from the rules or the report.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -20,7 +54,8 @@ enum Val<'r> {
     Num(Decimal),
     Bool(bool),
     Str(&'r str),
-    /// Not assessable: a needed cell is missing, blank (under `blank skip`) or unreadable.
+    /// Not assessable: a needed cell is missing, blank (under `blank skip`) or unreadable,
+    /// or the arithmetic could not be done (see `Ctx::why`).
     Absent,
 }
 
@@ -36,49 +71,101 @@ struct Ctx<'r> {
     report: &'r Report,
     views: cells::Views<'r>,
     rule: &'r CompiledRule,
-    template: &'r str,
+    tpl: &'r Template,
     slots: Vec<Slot<'r>>,
     /// Cells read by the expression being evaluated.
     trace: Vec<Used<'r>>,
     /// A blank met under `blank finding`.
     blank_hit: bool,
+    /// Why a value is absent other than its cells (division by zero, overflow).
+    why: Option<&'static str>,
     findings: Vec<Finding>,
     /// Failures held back for `report once`.
     held: Vec<Finding>,
     /// Tables found missing (one not-assessable finding each).
     missing_tables: Vec<String>,
+    /// The rule's accounting.
+    checked: usize,
+    failed: usize,
+    not_assessable: usize,
+    first_na: Option<String>,
+    not_applicable: Option<String>,
+    sources: Sources,
 }
 
-/// Evaluate compiled rules against a report, in rule order.
-pub fn evaluate(rules: &[CompiledRule], report: &Report) -> Vec<Finding> {
-    let mut out = Vec::new();
+/// Evaluate compiled rules in a context, in rule order.
+pub fn evaluate(rules: &[CompiledRule], cx: Context<'_>) -> Evaluation {
+    let report = cx.report;
+    let mut out = Evaluation::default();
+    let report_text = ReportText {
+        path: report.path.clone(),
+        form: report.form.clone(),
+        text: report.source.clone(),
+    };
     // Built once per report, passed from rule to rule.
     let mut views = cells::Views::new(report);
     for rule in rules {
+        let Some(first) = rule.variants.first() else {
+            continue;
+        };
         let mut ctx = Ctx {
             report,
             views: std::mem::replace(&mut views, cells::Views::new(report)),
             rule,
-            template: "",
+            tpl: &first.template,
             slots: vec![Slot::Empty; rule.slot_names.len()],
             trace: Vec::new(),
             blank_hit: false,
+            why: None,
             findings: Vec::new(),
             held: Vec::new(),
             missing_tables: Vec::new(),
+            checked: 0,
+            failed: 0,
+            not_assessable: 0,
+            first_na: None,
+            not_applicable: None,
+            sources: Sources {
+                rule_file: rule.file.clone(),
+                reports: vec![report_text.clone()],
+            },
         };
         for (i, table) in rule.op_tables.iter().enumerate() {
             let table = table.as_deref().unwrap_or(&rule.primary_table);
-            let template = report.tables.get(table).map(|t| t.template.as_str()).or(report.template.as_deref()).unwrap_or("");
+            let template = report
+                .tables
+                .get(table)
+                .map(|t| t.template.as_str())
+                .or(report.template.as_deref())
+                .unwrap_or("");
             // A rule whose names do not exist in this table's template does not apply.
-            let Some(op) = rule.body_for(template).and_then(|b| b.get(i)) else { continue };
-            ctx.template = template;
+            let op = match rule.variant(template).map(|v| (v, &v.ops)) {
+                Some((v, Ok(ops))) => ops.get(i).map(|op| (v, op)),
+                Some((_, Err(why))) => {
+                    ctx.not_applicable
+                        .get_or_insert_with(|| format!("{template} 年格式：{why}"));
+                    None
+                }
+                None if template.is_empty() => {
+                    ctx.not_applicable
+                        .get_or_insert_with(|| "报告的格式无法确定".into());
+                    None
+                }
+                None => {
+                    ctx.not_applicable
+                        .get_or_insert_with(|| format!("本规则包不含 {template} 年格式"));
+                    None
+                }
+            };
+            let Some((variant, op)) = op else { continue };
+            ctx.tpl = &variant.template;
             if !ctx.op(op) {
                 break;
             }
         }
         ctx.flush_once();
-        out.append(&mut ctx.findings);
+        out.rules.push(ctx.outcome());
+        out.findings.append(&mut ctx.findings);
         views = ctx.views;
     }
     out
@@ -101,13 +188,35 @@ impl<'r> Ctx<'r> {
                 let v = self.eval(ex);
                 self.slots[*slot] = Slot::Value(v, std::mem::take(&mut self.trace));
             }
-            Op::When(ex) => {
+            Op::When(ex, span) => {
                 self.trace.clear();
-                return self.eval(ex) == Val::Bool(true);
+                let v = self.eval(ex);
+                if v != Val::Bool(true) {
+                    let text = self
+                        .rule
+                        .file
+                        .as_ref()
+                        .and_then(|f| f.text.get(span.start..span.end))
+                        .unwrap_or("");
+                    let why = if v == Val::Absent {
+                        "适用条件无法评估"
+                    } else {
+                        "适用条件不成立"
+                    };
+                    self.not_applicable
+                        .get_or_insert_with(|| format!("{why}：when {text}"));
+                }
+                return v == Val::Bool(true);
             }
             Op::Check { ex, within, span } => self.check(ex, *within, *span),
-            Op::ForEach { slot, items, body, .. } => {
-                if let Some(table) = items.first().map(binding_table).filter(|t| !self.report.tables.contains_key(*t)) {
+            Op::ForEach {
+                slot, items, body, ..
+            } => {
+                if let Some(table) = items
+                    .first()
+                    .map(binding_table)
+                    .filter(|t| !self.report.tables.contains_key(*t))
+                {
                     self.not_assessable_table(table);
                     return true;
                 }
@@ -124,6 +233,8 @@ impl<'r> Ctx<'r> {
     fn check(&mut self, ex: &'r Ex, within: Option<Decimal>, span: Span) {
         self.trace.clear();
         self.blank_hit = false;
+        self.why = None;
+        self.checked += 1;
         let (verdict, sides) = match ex {
             Ex::Bin(op, l, r) if op.is_comparison() => {
                 let (lv, rv) = (self.eval(l), self.eval(r));
@@ -143,6 +254,12 @@ impl<'r> Ctx<'r> {
             _ => FindingClass::NotAssessable,
         };
         let finding = self.finding(class, sides, span);
+        if class == FindingClass::NotAssessable {
+            self.not_assessable += 1;
+            self.first_na.get_or_insert_with(|| finding.message.clone());
+        } else {
+            self.failed += 1;
+        }
         if self.rule.once && class != FindingClass::NotAssessable {
             self.held.push(finding);
         } else {
@@ -150,14 +267,22 @@ impl<'r> Ctx<'r> {
         }
     }
 
-    fn finding(&mut self, class: FindingClass, sides: Option<(Decimal, Decimal)>, span: Span) -> Finding {
+    fn finding(
+        &mut self,
+        class: FindingClass,
+        sides: Option<(Decimal, Decimal)>,
+        span: Span,
+    ) -> Finding {
         let mut used: Vec<Used<'r>> = Vec::new();
         for c in self.trace.drain(..) {
             if !used.iter().any(|k| k.same_place(&c)) {
                 used.push(c);
             }
         }
-        let unreadable: Vec<bool> = used.iter().map(|u| u.cell.and_then(|c| c.value).is_none() || u.doubtful(self.template)).collect();
+        let unreadable: Vec<bool> = used
+            .iter()
+            .map(|u| u.cell.and_then(|c| c.value).is_none() || u.doubtful(self.tpl))
+            .collect();
         let cells: Vec<FindingCell> = used.into_iter().map(Used::to_finding_cell).collect();
         let binding = self.binding();
         let (lhs, rhs) = (sides.map(|s| s.0), sides.map(|s| s.1));
@@ -168,7 +293,11 @@ impl<'r> Ctx<'r> {
             id: self.finding_id(&keys),
             rule: self.rule.id.clone(),
             title: self.rule.title.clone(),
-            severity: if class == FindingClass::NotAssessable { crate::syntax::ast::Severity::Info } else { self.rule.severity },
+            severity: if class == FindingClass::NotAssessable {
+                crate::syntax::ast::Severity::Info
+            } else {
+                self.rule.severity
+            },
             class,
             message,
             binding,
@@ -179,13 +308,46 @@ impl<'r> Ctx<'r> {
             pack: 0,
             rule_span: self.rule.span,
             check_span: span,
+            sources: self.sources.clone(),
+        }
+    }
+
+    /// The rule's outcome on this report, from its counts.
+    fn outcome(&self) -> RuleOutcome {
+        let (outcome, reason) = if self.failed > 0 {
+            (Outcome::Failed, None)
+        } else if self.not_assessable > 0 {
+            (Outcome::NotAssessable, self.first_na.clone())
+        } else if self.checked > 0 {
+            (Outcome::Passed, None)
+        } else {
+            (
+                Outcome::NotApplicable,
+                Some(
+                    self.not_applicable
+                        .clone()
+                        .unwrap_or_else(|| "没有可检查的内容".into()),
+                ),
+            )
+        };
+        RuleOutcome {
+            id: self.rule.id.clone(),
+            outcome,
+            checked: self.checked,
+            failed: self.failed,
+            not_assessable: self.not_assessable,
+            reason,
         }
     }
 
     /// The stable id: rule, report identity (issuer, year) and where (binding keys).
     fn finding_id(&self, at: &[&str]) -> String {
         let year = self.report.year.map(|y| y.to_string()).unwrap_or_default();
-        let mut parts = vec![self.rule.id.as_str(), self.report.issuer.as_deref().unwrap_or(""), &year];
+        let mut parts = vec![
+            self.rule.id.as_str(),
+            self.report.issuer.as_deref().unwrap_or(""),
+            &year,
+        ];
         parts.extend_from_slice(at);
         finding::fingerprint(&parts)
     }
@@ -195,14 +357,25 @@ impl<'r> Ctx<'r> {
             .iter()
             .enumerate()
             .filter_map(|(i, s)| match s {
-                Slot::Bound(b) => Some(BindingOut { var: self.rule.slot_names[i].clone(), key: b.key(), label: b.label() }),
+                Slot::Bound(b) => Some(BindingOut {
+                    var: self.rule.slot_names[i].clone(),
+                    key: b.key(),
+                    label: b.label(),
+                }),
                 _ => None,
             })
             .collect()
     }
 
-    fn message(&self, class: FindingClass, cells: &[FindingCell], unreadable: &[bool], binding: &[BindingOut], sides: Option<(Decimal, Decimal)>) -> String {
-        let num = |d: Option<Decimal>| d.map_or("?".to_string(), |d| d.normalize().to_string());
+    fn message(
+        &self,
+        class: FindingClass,
+        cells: &[FindingCell],
+        unreadable: &[bool],
+        binding: &[BindingOut],
+        sides: Option<(Decimal, Decimal)>,
+    ) -> String {
+        let num = |d: Option<Decimal>| d.map_or("?".to_string(), format::plain);
         let mut text = match &self.rule.message {
             Some(parts) => parts
                 .iter()
@@ -211,24 +384,50 @@ impl<'r> Ctx<'r> {
                     MsgPart::Lhs => num(sides.map(|s| s.0)),
                     MsgPart::Rhs => num(sides.map(|s| s.1)),
                     MsgPart::Delta => num(sides.and_then(|s| s.0.checked_sub(s.1))),
-                    MsgPart::Cells => cells.iter().map(FindingCell::name).collect::<Vec<_>>().join("、"),
+                    MsgPart::Cells => cells
+                        .iter()
+                        .map(FindingCell::name)
+                        .collect::<Vec<_>>()
+                        .join("、"),
                     MsgPart::Count => cells.len().to_string(),
-                    MsgPart::Slot(i) => self.slot_text(*i),
+                    MsgPart::Slot(i) => self.slot_text(*i, NumFormat::Plain),
+                    MsgPart::Formatted(i, f) => self.slot_text(*i, *f),
                 })
                 .collect(),
             None => {
-                let at = binding.iter().map(|b| b.label.clone()).collect::<Vec<_>>().join("、");
-                let at = if at.is_empty() { String::new() } else { format!("（{at}）") };
+                let at = binding
+                    .iter()
+                    .map(|b| b.label.clone())
+                    .collect::<Vec<_>>()
+                    .join("、");
+                let at = if at.is_empty() {
+                    String::new()
+                } else {
+                    format!("（{at}）")
+                };
                 match sides {
-                    Some((a, b)) => format!("{}{at}：左边 {}，右边 {}，差 {}", self.rule.title, num(Some(a)), num(Some(b)), num(a.checked_sub(b))),
+                    Some((a, b)) => format!(
+                        "{}{at}：左边 {}，右边 {}，差 {}",
+                        self.rule.title,
+                        num(Some(a)),
+                        num(Some(b)),
+                        num(a.checked_sub(b))
+                    ),
                     None => format!("{}{at}", self.rule.title),
                 }
             }
         };
         match class {
             FindingClass::NotAssessable => {
-                let why: Vec<String> =
-                    cells.iter().zip(unreadable).filter(|(_, u)| **u).map(|(c, _)| c.describe()).collect();
+                let mut why: Vec<String> = cells
+                    .iter()
+                    .zip(unreadable)
+                    .filter(|(_, u)| **u)
+                    .map(|(c, _)| c.describe())
+                    .collect();
+                if let Some(w) = self.why {
+                    why.push(w.to_string());
+                }
                 text = format!("无法评估：{}（{}）", self.rule.title, why.join("，"));
                 if !binding.is_empty() {
                     let at: Vec<String> = binding.iter().map(|b| b.label.clone()).collect();
@@ -236,7 +435,11 @@ impl<'r> Ctx<'r> {
                 }
             }
             _ => {
-                let zeros: Vec<String> = cells.iter().filter(|c| c.blank_as_zero).map(FindingCell::name).collect();
+                let zeros: Vec<String> = cells
+                    .iter()
+                    .filter(|c| c.blank_as_zero)
+                    .map(FindingCell::name)
+                    .collect();
                 if !zeros.is_empty() {
                     text.push_str(&format!("（空白按 0 计：{}）", zeros.join("、")));
                 }
@@ -245,7 +448,7 @@ impl<'r> Ctx<'r> {
         text
     }
 
-    fn slot_text(&self, i: usize) -> String {
+    fn slot_text(&self, i: usize, f: NumFormat) -> String {
         // A name declared in several loops has several slots: use the one bound now.
         let name = &self.rule.slot_names[i];
         let i = (0..self.slots.len())
@@ -253,7 +456,7 @@ impl<'r> Ctx<'r> {
             .find(|&j| self.rule.slot_names[j] == *name && !matches!(self.slots[j], Slot::Empty))
             .unwrap_or(i);
         match self.slots.get(i) {
-            Some(Slot::Value(Val::Num(d), _)) => d.normalize().to_string(),
+            Some(Slot::Value(Val::Num(d), _)) => format::number(*d, f),
             Some(Slot::Value(Val::Bool(b), _)) => if *b { "是" } else { "否" }.into(),
             Some(Slot::Value(Val::Str(s), _)) => s.to_string(),
             Some(Slot::Value(Val::Absent, _)) => "（无法读取）".into(),
@@ -271,7 +474,10 @@ impl<'r> Ctx<'r> {
         let mut first = held[0].clone();
         let mut cells: Vec<FindingCell> = Vec::new();
         for c in held.iter().flat_map(|f| f.cells.iter().cloned()) {
-            if !cells.iter().any(|k| k.table == c.table && k.row == c.row && k.col == c.col) {
+            if !cells
+                .iter()
+                .any(|k| k.table == c.table && k.row == c.row && k.col == c.col)
+            {
                 cells.push(c);
             }
         }
@@ -293,13 +499,16 @@ impl<'r> Ctx<'r> {
             return;
         }
         self.missing_tables.push(table.to_string());
+        let name = table_name(self.tpl, table);
+        self.not_applicable
+            .get_or_insert_with(|| format!("报告中未找到{name}"));
         self.findings.push(Finding {
             id: self.finding_id(&[table]),
             rule: self.rule.id.clone(),
             title: self.rule.title.clone(),
             severity: crate::syntax::ast::Severity::Info,
             class: FindingClass::NotAssessable,
-            message: format!("无法评估：{}（报告中未找到{}）", self.rule.title, table_name(table)),
+            message: format!("无法评估：{}（报告中未找到{name}）", self.rule.title),
             binding: Vec::new(),
             cells: Vec::new(),
             lhs: None,
@@ -308,6 +517,7 @@ impl<'r> Ctx<'r> {
             pack: 0,
             rule_span: self.rule.span,
             check_span: self.rule.id_span,
+            sources: self.sources.clone(),
         });
     }
 
@@ -323,8 +533,9 @@ impl<'r> Ctx<'r> {
                 }
                 _ => Val::Absent,
             },
+            Ex::Error => Val::Absent,
             Ex::CellVar(i, _) => match self.slots[*i] {
-                Slot::Bound(b) => match cells::bound(b, &mut self.views, self.template) {
+                Slot::Bound(b) => match cells::bound(b, &mut self.views, self.tpl) {
                     Some(u) => self.read(u),
                     None => Val::Absent,
                 },
@@ -332,12 +543,12 @@ impl<'r> Ctx<'r> {
             },
             Ex::Cells(set) => {
                 let start = self.trace.len();
-                cells::expand(set, &self.slots, &mut self.views, self.template, &mut self.trace);
+                cells::expand(set, &self.slots, &mut self.views, self.tpl, &mut self.trace);
                 let mut total = Decimal::ZERO;
                 let mut absent = false;
                 for i in start..self.trace.len() {
                     let mut u = self.trace[i];
-                    let (v, blank_hit) = u.value(self.rule.blank, self.template);
+                    let (v, blank_hit) = u.value(self.rule.blank, self.tpl);
                     self.blank_hit |= blank_hit;
                     self.trace[i] = u;
                     match v {
@@ -348,9 +559,18 @@ impl<'r> Ctx<'r> {
                         _ => absent = true,
                     }
                 }
-                if absent { Val::Absent } else { Val::Num(total) }
+                if absent {
+                    Val::Absent
+                } else {
+                    Val::Num(total)
+                }
             }
-            Ex::Template => self.template.parse().map(Val::Num).unwrap_or(Val::Str(self.template)),
+            Ex::Template => self
+                .tpl
+                .id
+                .parse()
+                .map(Val::Num)
+                .unwrap_or(Val::Str(&self.tpl.id)),
             Ex::Year => self.report.year.map_or(Val::Absent, |y| Val::Num(y.into())),
             Ex::Call(f, args, _) => self.call(*f, args),
             Ex::Neg(x) => match self.eval(x) {
@@ -363,14 +583,22 @@ impl<'r> Ctx<'r> {
             },
             Ex::Bin(op, l, r) => {
                 let (a, b) = (self.eval(l), self.eval(r));
-                binary(*op, &a, &b)
+                if *op == BinOp::Div && b == Val::Num(Decimal::ZERO) && matches!(a, Val::Num(_)) {
+                    self.why = Some("除数为 0");
+                    return Val::Absent;
+                }
+                let v = binary(*op, &a, &b);
+                if v == Val::Absent && matches!((a, b), (Val::Num(_), Val::Num(_))) {
+                    self.why = Some("数值超出可计算的范围");
+                }
+                v
             }
         }
     }
 
     /// Read one cell under the rule's blank policy, recording it in the trace.
     fn read(&mut self, mut u: Used<'r>) -> Val<'r> {
-        let (v, blank_hit) = u.value(self.rule.blank, self.template);
+        let (v, blank_hit) = u.value(self.rule.blank, self.tpl);
         self.blank_hit |= blank_hit;
         self.trace.push(u);
         v
@@ -380,12 +608,12 @@ impl<'r> Ctx<'r> {
     fn cell_arg(&mut self, ex: &'r Ex) -> Option<Used<'r>> {
         let u = match ex {
             Ex::CellVar(i, _) => match self.slots[*i] {
-                Slot::Bound(b) => cells::bound(b, &mut self.views, self.template)?,
+                Slot::Bound(b) => cells::bound(b, &mut self.views, self.tpl)?,
                 _ => return None,
             },
             Ex::Cells(set) => {
                 let mut one = Vec::with_capacity(1);
-                cells::expand(set, &self.slots, &mut self.views, self.template, &mut one);
+                cells::expand(set, &self.slots, &mut self.views, self.tpl, &mut one);
                 *one.first()?
             }
             _ => return None,
@@ -408,16 +636,48 @@ impl<'r> Ctx<'r> {
                         _ => absent = true,
                     }
                 }
-                if absent { Val::Absent } else { Val::Num(total) }
+                if absent {
+                    Val::Absent
+                } else {
+                    Val::Num(total)
+                }
+            }
+            Func::Count => {
+                let start = self.trace.len();
+                match &args[0] {
+                    Ex::Cells(set) => {
+                        cells::expand(set, &self.slots, &mut self.views, self.tpl, &mut self.trace)
+                    }
+                    ex => {
+                        let _ = self.cell_arg(ex);
+                    }
+                }
+                let n = self.trace[start..]
+                    .iter()
+                    .filter(|u| u.cell.is_some())
+                    .count();
+                Val::Num(Decimal::from(n))
             }
             Func::Abs => match self.eval(&args[0]) {
                 Val::Num(n) => Val::Num(n.abs()),
                 _ => Val::Absent,
             },
+            Func::Round => match (self.eval(&args[0]), &args[1]) {
+                (Val::Num(n), Ex::Num(places)) => {
+                    let dp = rust_decimal::prelude::ToPrimitive::to_u32(places).unwrap_or(0);
+                    Val::Num(n.round_dp_with_strategy(
+                        dp,
+                        rust_decimal::RoundingStrategy::MidpointAwayFromZero,
+                    ))
+                }
+                _ => Val::Absent,
+            },
             Func::Min | Func::Max => {
                 let mut best: Option<Decimal> = None;
                 for a in args {
-                    let Val::Num(n) = self.eval(a) else { return Val::Absent };
+                    let Val::Num(n) = self.eval(a) else {
+                        return Val::Absent;
+                    };
                     best = Some(match best {
                         None => n,
                         Some(b) if f == Func::Min => b.min(n),
@@ -427,7 +687,9 @@ impl<'r> Ctx<'r> {
                 best.map_or(Val::Absent, Val::Num)
             }
             _ => {
-                let Some(u) = self.cell_arg(&args[0]) else { return Val::Absent };
+                let Some(u) = self.cell_arg(&args[0]) else {
+                    return Val::Absent;
+                };
                 let state = u.cell.map(|c| c.state);
                 match f {
                     Func::IsBlank => Val::Bool(state == Some(CellState::Blank)),
@@ -435,8 +697,8 @@ impl<'r> Ctx<'r> {
                     Func::IsMarker => Val::Bool(state == Some(CellState::Marker)),
                     Func::IsText => Val::Bool(state == Some(CellState::Text)),
                     Func::Present => Val::Bool(u.cell.is_some()),
-                    Func::Doubtful => Val::Bool(u.doubtful(self.template)),
-                    _ => u.valid(self.template),
+                    Func::Doubtful => Val::Bool(u.doubtful(self.tpl)),
+                    _ => u.valid(self.tpl),
                 }
             }
         }
@@ -446,7 +708,9 @@ impl<'r> Ctx<'r> {
 fn compare<'r>(op: BinOp, a: &Val<'r>, b: &Val<'r>, tol: Decimal) -> Val<'r> {
     match (a, b) {
         (Val::Num(x), Val::Num(y)) => {
-            let Some(d) = x.checked_sub(*y) else { return Val::Absent };
+            let Some(d) = x.checked_sub(*y) else {
+                return Val::Absent;
+            };
             Val::Bool(match op {
                 BinOp::Eq => d.abs() <= tol,
                 BinOp::Ne => d.abs() > tol,
@@ -500,9 +764,7 @@ fn binding_table(b: &Binding) -> &str {
     }
 }
 
-fn table_name(key: &str) -> String {
-    crate::template::builtin()
-        .iter()
-        .find_map(|t| t.table(key))
+fn table_name(tpl: &Template, key: &str) -> String {
+    tpl.table(key)
         .map_or_else(|| key.to_string(), |d| format!("{}（{}）", d.name, d.title))
 }

@@ -1,21 +1,20 @@
 //! `gouji check` output: findings as miette diagnostics inside the report source, or as
 //! JSON (stable, documented in the README).
 
-use crate::checker::Checker;
 use crate::diagnostics::{findings::FindingDiagnostic, render};
-use crate::eval::{Finding, FindingClass};
+use crate::eval::{outcome, Evaluation, FindingClass};
 use crate::report::{ImportError, Report};
 use crate::syntax::ast::Severity;
 use serde_json::{json, Value};
 use std::fmt::Write;
 
-/// One checked file: the report and its findings, or why it could not be read.
-pub type Outcome = Result<(Report, Vec<Finding>), ImportError>;
+/// One checked file: the report and its evaluation, or why it could not be read.
+pub type Outcome = Result<(Report, Evaluation), ImportError>;
 
 /// Human text for one report.
-pub fn human(checker: &Checker, path: &str, outcome: &Outcome, color: bool) -> String {
+pub fn human(path: &str, outcome: &Outcome, color: bool) -> String {
     let mut out = String::new();
-    let (report, findings) = match outcome {
+    let (report, eval) = match outcome {
         Ok(x) => x,
         Err(e) => {
             let _ = writeln!(out, "{}", e.one_line());
@@ -32,41 +31,56 @@ pub fn human(checker: &Checker, path: &str, outcome: &Outcome, color: bool) -> S
     for d in &report.diagnostics {
         let _ = writeln!(out, "  导入提示 [{}] {}", d.code, d.message);
     }
+    let findings = &eval.findings;
     let mut skipped = Vec::new();
     for f in findings {
         if f.class == FindingClass::NotAssessable {
             skipped.push(f);
             continue;
         }
-        let pack = checker.packs.get(f.pack);
-        let rule_file = pack.and_then(|p| p.source(f.check_span.source)).map(|(n, t)| (n.as_str(), t));
-        out.push_str(&render(&FindingDiagnostic::new(f, report, rule_file), color));
+        out.push_str(&render(&FindingDiagnostic::of(f), color));
         out.push('\n');
     }
     for f in &skipped {
         let _ = writeln!(out, "  无法评估 [{}] {}", f.rule, f.message);
     }
-    let count = |s: Severity| findings.iter().filter(|f| f.severity == s && f.class != FindingClass::NotAssessable).count();
-    let _ = writeln!(out, "  小结：错误 {}，警告 {}，无法评估 {}", count(Severity::Error), count(Severity::Warning), skipped.len());
+    let count = |s: Severity| {
+        findings
+            .iter()
+            .filter(|f| f.severity == s && f.class != FindingClass::NotAssessable)
+            .count()
+    };
+    let _ = writeln!(
+        out,
+        "  小结：错误 {}，警告 {}，无法评估 {}",
+        count(Severity::Error),
+        count(Severity::Warning),
+        skipped.len()
+    );
+    let _ = writeln!(out, "  {}", outcome::summary(&eval.rules));
     out
 }
 
 /// The JSON document for a batch.
 pub fn json(outcomes: &[(String, Outcome)]) -> Value {
-    let reports: Vec<Value> = outcomes.iter().map(|(path, o)| report_json(path, o)).collect();
+    let reports: Vec<Value> = outcomes
+        .iter()
+        .map(|(path, o)| report_json(path, o))
+        .collect();
     json!({ "reports": reports })
 }
 
 /// One entry of `reports` in the JSON document.
 pub fn report_json(path: &str, o: &Outcome) -> Value {
     match o {
-        Ok((r, findings)) => json!({
+        Ok((r, e)) => json!({
             "path": path,
             "issuer": r.issuer,
             "year": r.year,
             "template": r.template,
             "form": r.form,
-            "findings": findings,
+            "findings": e.findings,
+            "rules": e.rules,
             "diagnostics": r.diagnostics,
             "errors": [],
         }),
@@ -76,6 +90,7 @@ pub fn report_json(path: &str, o: &Outcome) -> Value {
             "year": null,
             "template": null,
             "findings": [],
+            "rules": [],
             "diagnostics": [],
             "errors": [{"code": miette::Diagnostic::code(e).map(|c| c.to_string()), "message": e.to_string()}],
         }),
@@ -85,6 +100,31 @@ pub fn report_json(path: &str, o: &Outcome) -> Value {
 /// Any error-severity finding (report error or doubt) among the outcomes.
 pub fn has_error(outcomes: &[(String, Outcome)]) -> bool {
     outcomes.iter().any(|(_, o)| {
-        o.as_ref().is_ok_and(|(_, f)| f.iter().any(|f| f.severity == Severity::Error && f.class != FindingClass::NotAssessable))
+        o.as_ref().is_ok_and(|(_, e)| {
+            e.findings
+                .iter()
+                .any(|f| f.severity == Severity::Error && f.class != FindingClass::NotAssessable)
+        })
     })
+}
+
+/// Rules that applied to no report of a batch (every outcome `not_applicable`), with the
+/// reason of the first report.
+pub fn never_applied(outcomes: &[&Evaluation]) -> Vec<(String, String)> {
+    let Some(first) = outcomes.first() else {
+        return Vec::new();
+    };
+    first
+        .rules
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| {
+            outcomes.iter().all(|e| {
+                e.rules
+                    .get(*i)
+                    .is_some_and(|r| r.outcome == outcome::Outcome::NotApplicable)
+            })
+        })
+        .map(|(_, r)| (r.id.clone(), r.reason.clone().unwrap_or_default()))
+        .collect()
 }

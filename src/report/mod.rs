@@ -9,6 +9,7 @@ pub mod meta;
 pub mod model;
 pub mod value;
 
+pub use import::pdf::panic_is_caught as pdf_panic_is_caught;
 pub use import::{Form, ImportError};
 pub use model::{Cell, CellState, Report, Span, Table};
 

@@ -9,7 +9,7 @@ use crate::report::model::{Report, Row, Span as RSpan, Table};
 use crate::report::value::cell_from;
 use crate::syntax::ast::{Case, CellRef, Outcome, Selector};
 use crate::syntax::Span;
-use crate::template::{self, labels, Template};
+use crate::template::{labels, Template};
 use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::sync::Arc;
@@ -30,15 +30,30 @@ pub struct CaseResult {
 pub fn run(rule: &CompiledRule) -> Vec<CaseResult> {
     let mut out = Vec::new();
     for case in &rule.cases {
-        let templates: Vec<&'static Template> = match &case.template {
-            Some(t) => match template::by_id(t) {
-                Some(tpl) => vec![tpl],
+        let templates: Vec<&Template> = match &case.template {
+            Some(t) => match rule.variants.iter().find(|v| v.template.id == t.node) {
+                Some(v) => vec![&*v.template],
                 None => {
-                    out.push(result(rule, case, t, Some(format!("未知的模板“{}”", t.node)), t.span));
+                    let known: Vec<&str> = rule
+                        .variants
+                        .iter()
+                        .map(|v| v.template.id.as_str())
+                        .collect();
+                    out.push(result(
+                        rule,
+                        case,
+                        t,
+                        Some(format!(
+                            "未知的模板“{}”（本规则包的格式：{}）",
+                            t.node,
+                            known.join("、")
+                        )),
+                        t.span,
+                    ));
                     continue;
                 }
             },
-            None => rule.variants.iter().filter(|(_, b)| b.is_some()).filter_map(|(t, _)| template::by_id(t)).collect(),
+            None => rule.applies_to().map(|t| &**t).collect(),
         };
         for tpl in templates {
             out.push(run_one(rule, case, tpl));
@@ -47,8 +62,20 @@ pub fn run(rule: &CompiledRule) -> Vec<CaseResult> {
     out
 }
 
-fn result(rule: &CompiledRule, case: &Case, tpl: &str, failure: Option<String>, span: Span) -> CaseResult {
-    CaseResult { rule: rule.id.clone(), case: case.name.node.clone(), template: tpl.to_string(), failure, span }
+fn result(
+    rule: &CompiledRule,
+    case: &Case,
+    tpl: &str,
+    failure: Option<String>,
+    span: Span,
+) -> CaseResult {
+    CaseResult {
+        rule: rule.id.clone(),
+        case: case.name.node.clone(),
+        template: tpl.to_string(),
+        failure,
+        span,
+    }
 }
 
 fn run_one(rule: &CompiledRule, case: &Case, tpl: &Template) -> CaseResult {
@@ -56,14 +83,25 @@ fn run_one(rule: &CompiledRule, case: &Case, tpl: &Template) -> CaseResult {
         Ok(r) => r,
         Err((why, span)) => return result(rule, case, &tpl.id, Some(why), span),
     };
-    let findings = eval::evaluate(std::slice::from_ref(rule), &report);
+    let findings = eval::evaluate(std::slice::from_ref(rule), eval::Context::of(&report)).findings;
     for expect in &case.expect {
-        if let Some(why) = unmet(expect.outcome.node, expect.at.as_ref(), &case.expect, &findings) {
+        if let Some(why) = unmet(
+            expect.outcome.node,
+            expect.at.as_ref(),
+            &case.expect,
+            &findings,
+        ) {
             return result(rule, case, &tpl.id, Some(why), expect.span);
         }
     }
     if case.expect.is_empty() {
-        return result(rule, case, &tpl.id, Some("用例没有 expect 语句".into()), case.name.span);
+        return result(
+            rule,
+            case,
+            &tpl.id,
+            Some("用例没有 expect 语句".into()),
+            case.name.span,
+        );
     }
     result(rule, case, &tpl.id, None, case.span)
 }
@@ -73,11 +111,19 @@ fn build_report(case: &Case, tpl: &Template) -> Result<Report, (String, Span)> {
     let filler = if case.others_zero { "0" } else { "" };
     let mut tables = BTreeMap::new();
     for def in &tpl.tables {
-        let mut table = Table { template: tpl.id.clone(), rows: BTreeMap::new() };
+        let mut table = Table {
+            template: tpl.id.clone(),
+            rows: BTreeMap::new(),
+        };
         for (_, r) in def.rows() {
-            let mut row = Row { label: r.label.clone(), label_span: None, cells: BTreeMap::new() };
+            let mut row = Row {
+                label: r.label.clone(),
+                label_span: None,
+                cells: BTreeMap::new(),
+            };
             for c in def.cols_of(&r.key) {
-                row.cells.insert(c.key.clone(), cell_from(filler, RSpan::new(0, 0)));
+                row.cells
+                    .insert(c.key.clone(), cell_from(filler, RSpan::new(0, 0)));
             }
             table.rows.insert(r.key.clone(), row);
         }
@@ -91,7 +137,11 @@ fn build_report(case: &Case, tpl: &Template) -> Result<Report, (String, Span)> {
         let at = source.len() + line.len();
         let _ = writeln!(source, "{line}{}", g.raw.node);
         let cell = cell_from(&g.raw.node, RSpan::new(at, g.raw.node.len()));
-        if let Some(slot) = tables.get_mut(&t).and_then(|tb: &mut Table| tb.rows.get_mut(&r)).and_then(|row| row.cells.get_mut(&c)) {
+        if let Some(slot) = tables
+            .get_mut(&t)
+            .and_then(|tb: &mut Table| tb.rows.get_mut(&r))
+            .and_then(|row| row.cells.get_mut(&c))
+        {
             *slot = cell;
         }
     }
@@ -124,17 +174,33 @@ fn given_cell(r: &CellRef, tpl: &Template) -> Result<(String, String, String), (
     let (rn, cn) = (one(&r.row)?, one(&r.col)?);
     let row = match names::row(def, &rn) {
         Resolved::One(RowName::Row(row)) => row.key.clone(),
-        Resolved::One(RowName::Group(g)) => return Err((format!("“{}”是分组，请写出其中的一行", g.label), rn.span)),
-        Resolved::Ambiguous(c) => return Err((format!("“{}”有歧义：{}", rn.node, c.join("、")), rn.span)),
-        Resolved::Unknown(_) => return Err((format!("{} 年格式的{}中没有“{}”这一行", tpl.id, def.name, rn.node), rn.span)),
+        Resolved::One(RowName::Group(g)) => {
+            return Err((format!("“{}”是分组，请写出其中的一行", g.label), rn.span))
+        }
+        Resolved::Ambiguous(c) => {
+            return Err((format!("“{}”有歧义：{}", rn.node, c.join("、")), rn.span))
+        }
+        Resolved::Unknown(_) => {
+            return Err((
+                format!("{} 年格式的{}中没有“{}”这一行", tpl.id, def.name, rn.node),
+                rn.span,
+            ))
+        }
     };
     let col = match names::col(def, &cn) {
         Resolved::One(c) => c.key.clone(),
-        Resolved::Ambiguous(c) => return Err((format!("“{}”有歧义：{}", cn.node, c.join("、")), cn.span)),
-        Resolved::Unknown(_) => return Err((format!("{}中没有“{}”这一列", def.name, cn.node), cn.span)),
+        Resolved::Ambiguous(c) => {
+            return Err((format!("“{}”有歧义：{}", cn.node, c.join("、")), cn.span))
+        }
+        Resolved::Unknown(_) => {
+            return Err((format!("{}中没有“{}”这一列", def.name, cn.node), cn.span))
+        }
     };
     if def.col(&row, &col).is_none() {
-        return Err((format!("{}的“{}”行没有“{}”列", def.name, rn.node, cn.node), r.span));
+        return Err((
+            format!("{}的“{}”行没有“{}”列", def.name, rn.node, cn.node),
+            r.span,
+        ));
     }
     Ok((def.key.clone(), row, col))
 }
@@ -142,16 +208,25 @@ fn given_cell(r: &CellRef, tpl: &Template) -> Result<(String, String, String), (
 /// Where a finding arose, in words: its binding, or (for `report once`) its cells.
 fn places(f: &Finding) -> Vec<(String, String)> {
     if f.binding.is_empty() {
-        f.cells.iter().map(|c| (format!("{}.{}", c.row, c.col), c.name())).collect()
+        f.cells
+            .iter()
+            .map(|c| (format!("{}.{}", c.row, c.col), c.name()))
+            .collect()
     } else {
-        f.binding.iter().map(|b| (b.key.clone(), b.label.clone())).collect()
+        f.binding
+            .iter()
+            .map(|b| (b.key.clone(), b.label.clone()))
+            .collect()
     }
 }
 
 fn matches_place(sel: &str, (key, label): &(String, String)) -> bool {
     let n = labels::normalize(sel);
     let l = labels::normalize(label);
-    key == sel || l == n || labels::strip_ordinal(&l) == labels::strip_ordinal(&n) || (n.chars().count() >= 2 && l.contains(&n))
+    key == sel
+        || l == n
+        || labels::strip_ordinal(&l) == labels::strip_ordinal(&n)
+        || (n.chars().count() >= 2 && l.contains(&n))
 }
 
 fn sel_names(sel: &Selector) -> Vec<String> {
@@ -163,29 +238,65 @@ fn sel_names(sel: &Selector) -> Vec<String> {
 }
 
 /// Why an expectation does not hold, or `None`.
-fn unmet(outcome: Outcome, at: Option<&Selector>, all: &[crate::syntax::ast::Expect], findings: &[Finding]) -> Option<String> {
-    let fails: Vec<&Finding> = findings.iter().filter(|f| f.class != FindingClass::NotAssessable).collect();
-    let skips: Vec<&Finding> = findings.iter().filter(|f| f.class == FindingClass::NotAssessable).collect();
-    let show = |fs: &[&Finding]| fs.iter().map(|f| f.message.clone()).collect::<Vec<_>>().join("；");
+fn unmet(
+    outcome: Outcome,
+    at: Option<&Selector>,
+    all: &[crate::syntax::ast::Expect],
+    findings: &[Finding],
+) -> Option<String> {
+    let fails: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| f.class != FindingClass::NotAssessable)
+        .collect();
+    let skips: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| f.class == FindingClass::NotAssessable)
+        .collect();
+    let show = |fs: &[&Finding]| {
+        fs.iter()
+            .map(|f| f.message.clone())
+            .collect::<Vec<_>>()
+            .join("；")
+    };
     match outcome {
         Outcome::Pass if !fails.is_empty() => Some(format!("预期通过，实际失败：{}", show(&fails))),
-        Outcome::Pass if !skips.is_empty() => Some(format!("预期通过，实际无法评估：{}", show(&skips))),
-        Outcome::Skip if !fails.is_empty() => Some(format!("预期无法评估，实际失败：{}", show(&fails))),
+        Outcome::Pass if !skips.is_empty() => {
+            Some(format!("预期通过，实际无法评估：{}", show(&skips)))
+        }
+        Outcome::Skip if !fails.is_empty() => {
+            Some(format!("预期无法评估，实际失败：{}", show(&fails)))
+        }
         Outcome::Skip if skips.is_empty() => Some("预期无法评估，实际通过".into()),
         Outcome::Fail if fails.is_empty() => {
-            let extra = if skips.is_empty() { String::new() } else { format!("（无法评估：{}）", show(&skips)) };
+            let extra = if skips.is_empty() {
+                String::new()
+            } else {
+                format!("（无法评估：{}）", show(&skips))
+            };
             Some(format!("预期失败，实际通过{extra}"))
         }
         Outcome::Fail => {
             let at = at?;
             for name in sel_names(at) {
-                if !fails.iter().any(|f| places(f).iter().any(|p| matches_place(&name, p))) {
-                    let got: Vec<String> = fails.iter().flat_map(|f| places(f)).map(|p| p.1).collect();
-                    return Some(format!("预期在“{name}”失败，实际失败位置：{}", got.join("、")));
+                if !fails
+                    .iter()
+                    .any(|f| places(f).iter().any(|p| matches_place(&name, p)))
+                {
+                    let got: Vec<String> =
+                        fails.iter().flat_map(|f| places(f)).map(|p| p.1).collect();
+                    return Some(format!(
+                        "预期在“{name}”失败，实际失败位置：{}",
+                        got.join("、")
+                    ));
                 }
             }
             // Failures nowhere named by any `expect fail at` are unexpected too.
-            let named: Vec<String> = all.iter().filter(|e| e.outcome.node == Outcome::Fail).filter_map(|e| e.at.as_ref()).flat_map(sel_names).collect();
+            let named: Vec<String> = all
+                .iter()
+                .filter(|e| e.outcome.node == Outcome::Fail)
+                .filter_map(|e| e.at.as_ref())
+                .flat_map(sel_names)
+                .collect();
             let extra: Vec<String> = fails
                 .iter()
                 .flat_map(|f| places(f))

@@ -54,7 +54,7 @@ pub struct RawDocument {
 }
 
 /// The source forms `gouji` reads.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Form {
     /// Pipe-per-cell text: every HTML cell as `text |` on its own line.
     Pipe,
@@ -67,6 +67,15 @@ pub enum Form {
 }
 
 impl Form {
+    /// Every form, in the order `--form` lists them.
+    pub const ALL: [Form; 6] = [Form::Pipe, Form::Html, Form::Docx, Form::Pdf, Form::Markdown, Form::Text];
+
+    /// The form of a name (`pipe`, `html` …).
+    pub fn from_name(name: &str) -> Option<Form> {
+        Form::ALL.into_iter().find(|f| f.name() == name)
+    }
+
+    /// The form's name, as `--form` and JSON write it.
     pub fn name(self) -> &'static str {
         match self {
             Form::Pipe => "pipe",

@@ -1,0 +1,181 @@
+//! Rule-level settings (severity, blank policy, class, `report once`, message) and the
+//! message template. Each setting may be written once: a second one is an error pointed
+//! at it, naming the line of the first (a silent "last one wins" hides mistakes).
+
+use super::ir::MsgPart;
+use crate::diagnostics::rules::{RuleError, RuleErrorKind as K};
+use crate::syntax::ast::{self, Stmt};
+use crate::syntax::{Span, Spanned};
+
+/// Rule-level settings, independent of the template.
+pub struct Settings {
+    pub severity: ast::Severity,
+    pub blank: ast::BlankPolicy,
+    pub class: ast::Class,
+    pub once: bool,
+    pub message: Option<Spanned<String>>,
+    pub cases: Vec<ast::Case>,
+    pub has_check: bool,
+}
+
+/// Read the settings of a rule body; repeated settings are reported into `errors`.
+pub fn settings(stmts: &[Stmt], text: &str, errors: &mut Vec<RuleError>) -> Settings {
+    let mut s = Settings {
+        severity: ast::Severity::Error,
+        blank: ast::BlankPolicy::Skip,
+        class: ast::Class::Error,
+        once: false,
+        message: None,
+        cases: Vec::new(),
+        has_check: false,
+    };
+    let mut seen: Vec<(&'static str, Span)> = Vec::new();
+    walk(stmts, &mut s, &mut seen, text, errors);
+    s
+}
+
+fn walk(
+    stmts: &[Stmt],
+    s: &mut Settings,
+    seen: &mut Vec<(&'static str, Span)>,
+    text: &str,
+    errors: &mut Vec<RuleError>,
+) {
+    for st in stmts {
+        let (what, span) = match st {
+            Stmt::Severity(v) => {
+                s.severity = v.node;
+                ("severity", v.span)
+            }
+            Stmt::Blank(v) => {
+                s.blank = v.node;
+                ("blank", v.span)
+            }
+            Stmt::Class(v) => {
+                s.class = v.node;
+                ("class", v.span)
+            }
+            Stmt::ReportOnce(span) => {
+                s.once = true;
+                ("report once", *span)
+            }
+            Stmt::Message(m) => {
+                s.message = Some(m.clone());
+                ("message", m.span)
+            }
+            Stmt::Case(c) => {
+                s.cases.push(c.clone());
+                continue;
+            }
+            Stmt::Check { .. } => {
+                s.has_check = true;
+                continue;
+            }
+            Stmt::ForEach(fe) => {
+                walk(&fe.body, s, seen, text, errors);
+                continue;
+            }
+            _ => continue,
+        };
+        match seen.iter().find(|(w, _)| *w == what) {
+            Some((_, first)) => {
+                let line = line_of(text, first.start);
+                errors.push(RuleError::new(
+                    K::Repeated {
+                        what,
+                        first_line: line,
+                    },
+                    span,
+                ));
+            }
+            None => seen.push((what, span)),
+        }
+    }
+}
+
+/// 1-based line number of a byte offset.
+pub fn line_of(text: &str, offset: usize) -> usize {
+    text.get(..offset).map_or(0, |t| t.matches('\n').count()) + 1
+}
+
+/// `{name}` holes of a message, resolved against the rule's variable names. A hole may
+/// ask for a display format: `{r:%}` (a ratio as a percentage, one decimal), `{x:.2}`
+/// (two decimals).
+pub fn message(
+    msg: &Spanned<String>,
+    slots: &[String],
+    errors: &mut Vec<RuleError>,
+) -> Vec<MsgPart> {
+    let mut parts = Vec::new();
+    let text = &msg.node;
+    let mut rest = text.as_str();
+    let mut offset = msg.span.start;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else {
+            break;
+        };
+        if open > 0 {
+            parts.push(MsgPart::Text(rest[..open].to_string()));
+        }
+        let hole = rest[open + 1..open + close].trim();
+        let span = Span::new(msg.span.source, offset + open, offset + open + close + 1);
+        let (name, format) = match hole.split_once([':', '：']) {
+            Some((n, f)) => (n.trim(), Some(f.trim())),
+            None => (hole, None),
+        };
+        let format = match format.map(parse_format) {
+            None => Some(super::ir::NumFormat::Plain),
+            Some(Some(f)) => Some(f),
+            Some(None) => {
+                errors.push(RuleError::new(
+                    K::MessageFormat {
+                        hole: hole.to_string(),
+                    },
+                    span,
+                ));
+                None
+            }
+        };
+        let part = match name {
+            "lhs" | "左边" => Some(MsgPart::Lhs),
+            "rhs" | "右边" => Some(MsgPart::Rhs),
+            "delta" | "差额" => Some(MsgPart::Delta),
+            "cells" | "单元格" => Some(MsgPart::Cells),
+            "count" | "个数" => Some(MsgPart::Count),
+            _ => slots.iter().rposition(|s| s == name).map(MsgPart::Slot),
+        };
+        match (part, format) {
+            (Some(MsgPart::Slot(i)), Some(f)) if f != super::ir::NumFormat::Plain => {
+                parts.push(MsgPart::Formatted(i, f))
+            }
+            (Some(p), Some(_)) => parts.push(p),
+            (Some(_), None) => {}
+            (None, _) => errors.push(RuleError::new(
+                K::MessageName {
+                    name: name.to_string(),
+                },
+                span,
+            )),
+        }
+        offset += open + close + 1;
+        rest = &rest[open + close + 1..];
+    }
+    if !rest.is_empty() {
+        parts.push(MsgPart::Text(rest.to_string()));
+    }
+    parts
+}
+
+fn parse_format(f: &str) -> Option<super::ir::NumFormat> {
+    use super::ir::NumFormat;
+    if f == "%" {
+        return Some(NumFormat::Percent(1));
+    }
+    if let Some(n) = f.strip_suffix('%').and_then(|d| d.strip_prefix('.')) {
+        return n.parse().ok().filter(|n| *n <= 10).map(NumFormat::Percent);
+    }
+    f.strip_prefix('.')
+        .and_then(|n| n.parse().ok())
+        .filter(|n| *n <= 10)
+        .map(NumFormat::Places)
+}

@@ -1,0 +1,59 @@
+//! Rule accounting: for every report × rule one outcome, so "passed" is told from "never
+//! ran". Counted during evaluation, no second pass.
+
+use serde::Serialize;
+
+/// What a rule came to on one report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Every check it made held.
+    Passed,
+    /// At least one check failed (whatever the severity).
+    Failed,
+    /// No check failed, but some could not be assessed (a cell missing, blank, unreadable;
+    /// a division by zero).
+    NotAssessable,
+    /// Nothing was checked: a guard did not hold, the report's template is not covered,
+    /// or the table is absent.
+    NotApplicable,
+}
+
+impl Outcome {
+    /// The word shown to people.
+    pub fn word(self) -> &'static str {
+        match self {
+            Outcome::Passed => "通过",
+            Outcome::Failed => "未通过",
+            Outcome::NotAssessable => "无法评估",
+            Outcome::NotApplicable => "不适用",
+        }
+    }
+}
+
+/// One rule on one report.
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleOutcome {
+    pub id: String,
+    pub outcome: Outcome,
+    /// Checks evaluated (each binding of each `check`).
+    pub checked: usize,
+    pub failed: usize,
+    pub not_assessable: usize,
+    /// Why, for `not_assessable` and `not_applicable`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// Counts of a set of outcomes: `规则 7 条：通过 5，未通过 1，无法评估 1，不适用 0`.
+pub fn summary(rules: &[RuleOutcome]) -> String {
+    let n = |o: Outcome| rules.iter().filter(|r| r.outcome == o).count();
+    format!(
+        "规则 {} 条：通过 {}，未通过 {}，无法评估 {}，不适用 {}",
+        rules.len(),
+        n(Outcome::Passed),
+        n(Outcome::Failed),
+        n(Outcome::NotAssessable),
+        n(Outcome::NotApplicable)
+    )
+}
