@@ -67,3 +67,53 @@ fn blank_policies_differ() {
     assert!(verdicts(&rule("blank as zero"), Y2019).is_empty());
     assert_eq!(verdicts(&rule("blank finding"), Y2019), [("a".to_string(), ReportError)]);
 }
+
+/// Load warnings of a pack: (code, message).
+fn warnings(src: &str) -> Vec<(String, String)> {
+    let p = pack(src).unwrap_or_else(|e| panic!("{:?}", e.errors));
+    p.warnings.iter().map(|w| (w.code().to_string(), w.message())).collect()
+}
+
+#[test]
+fn a_rule_for_some_templates_only_is_a_warning_at_the_name_unless_guarded() {
+    let w = warnings("rule a \"2021 only\" { check 表三[3.其他, 总计] >= 0 }");
+    assert_eq!(w, [("gouji::check::partial_templates".to_string(), "此规则只适用于 2021 年格式".to_string())]);
+    let p = pack("rule a \"2021 only\" { check 表三[3.其他, 总计] >= 0 }").unwrap();
+    let d: String = gouji::diagnostics::render(&p.warning_diagnostics()[0], false).split_whitespace().collect();
+    assert!(d.contains("2019年格式中没有“3.其他”"), "{d}");
+    assert!(d.contains("whentemplate==2021"), "{d}");
+    // Said by the rule itself: no warning, and the 2019 variant is not even resolved.
+    assert!(warnings("rule a \"2021 only\" { when template == 2021\n check 表三[3.其他, 总计] >= 0 }").is_empty());
+    assert!(warnings("rule b \"2019 only\" { when template == 2019\n check 表二[政府集中采购, 采购项目数量] >= 0 }").is_empty());
+}
+
+#[test]
+fn a_group_of_one_row_is_a_number_in_that_template() {
+    // 2019 （六）其他处理 is one row: usable as a number in a 2019 rule.
+    let src = "rule a \"x\" { when template == 2019\n check 表三[（六）其他处理, 总计] < 0 }";
+    assert_eq!(verdicts(src, Y2019), [("a".to_string(), gouji::FindingClass::ReportError)]);
+    // In 2021 it is a group of three rows: sum() needed, on both templates it then works.
+    let both = "rule a \"x\" { check sum(表三[（六）其他处理, 总计]) < 0 }";
+    assert_eq!(verdicts(both, Y2019).len(), 1);
+    assert_eq!(verdicts(both, Y2021).len(), 1);
+}
+
+#[test]
+fn rule_outcomes_tell_passed_from_never_ran() {
+    let src = "rule a \"x\" { check 表三[本年新收, 总计] >= 0 }\nrule b \"y\" { when template == 2019\n check 1 == 2 }";
+    let p = pack(src).unwrap();
+    let e = p.evaluate(gouji::Context::of(&report(Y2021)));
+    let got: Vec<(&str, gouji::Outcome)> = e.rules.iter().map(|r| (r.id.as_str(), r.outcome)).collect();
+    assert_eq!(got, [("a", gouji::Outcome::Passed), ("b", gouji::Outcome::NotApplicable)]);
+    assert!(e.rules[1].reason.as_deref().unwrap_or("").contains("template == 2019"), "{:?}", e.rules[1]);
+}
+
+#[test]
+fn the_function_table_comes_from_the_registry_and_the_guide_shows_it() {
+    let table = gouji::function_table();
+    for f in ["sum(", "count(", "round(", "blank(", "valid("] {
+        assert!(table.contains(f), "{f} missing from\n{table}");
+    }
+    let guide = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/规则编写指南.md")).expect("guide");
+    assert!(guide.contains(table.trim()), "the guide's function table differs from gouji::function_table():\n{table}");
+}

@@ -145,6 +145,9 @@ fn compile_rule(
         .collect();
     let per_template_meaning = ambiguity_across(&raw, &ambiguous_somewhere);
     let mut attempts = Vec::new();
+    // Per error of `other`: the templates it arose in.
+    let mut where_: Vec<Vec<String>> = Vec::new();
+    let admitted = raw.iter().filter(|(_, r)| r.is_some()).count();
     for (tpl, r) in raw {
         let Some((r, ops)) = r else {
             attempts.push(Attempt {
@@ -161,12 +164,15 @@ fn compile_rule(
             if per_template_meaning.iter().any(|m| m.span == e.span) {
                 continue;
             }
-            match other
-                .iter_mut()
-                .find(|o| o.span == e.span && o.code() == e.code())
-            {
-                Some(o) => *o = e,
-                None => other.push(e),
+            match other.iter_mut().position(|o| o.span == e.span && o.code() == e.code()) {
+                Some(i) => {
+                    other[i] = e;
+                    where_[i].push(tpl.id.clone());
+                }
+                None => {
+                    other.push(e);
+                    where_.push(vec![tpl.id.clone()]);
+                }
             }
         }
         let result = Resolved {
@@ -181,6 +187,15 @@ fn compile_rule(
             template: tpl,
             result: Some(result),
         });
+    }
+    // A type error of some templates only says which (（六）其他处理 is one row in 2019,
+    // a group of three in 2021).
+    for (e, ids) in other.iter_mut().zip(&where_) {
+        if let K::Type { message, .. } = &mut e.kind {
+            if ids.len() < admitted {
+                message.push_str(&format!("（{} 年格式）", ids.join("、")));
+            }
+        }
     }
     other.extend(per_template_meaning);
     let tried: Vec<&Attempt> = attempts.iter().filter(|a| a.result.is_some()).collect();
@@ -323,9 +338,10 @@ fn ambiguity_across(raw: &[Raw<'_>], spans: &[crate::syntax::Span]) -> Vec<RuleE
 /// The name an unknown-name error is about.
 fn names_in(e: &RuleError) -> String {
     match &e.kind {
-        K::UnknownRow { name, .. } | K::UnknownCol { name, .. } | K::UnknownTable { name, .. } => {
-            name.clone()
-        }
+        K::UnknownRow { name, .. }
+        | K::UnknownCol { name, .. }
+        | K::UnknownTable { name, .. }
+        | K::Ambiguous { name, .. } => name.clone(),
         _ => String::new(),
     }
 }

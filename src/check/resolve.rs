@@ -125,10 +125,15 @@ impl<'t> Resolver<'t> {
         match stmt {
             Stmt::Let(name, e) => {
                 let (ex, ty) = self.expr(e);
-                if ty == Ty::Cells {
-                    self.many_cells(e.span);
-                }
-                let ty = if ty == Ty::Cell { Ty::Num } else { ty };
+                // A set of cells has no single value: reported here, not again at each use.
+                let ty = match ty {
+                    Ty::Cells => {
+                        self.many_cells(e.span);
+                        Ty::Error
+                    }
+                    Ty::Cell => Ty::Num,
+                    ty => ty,
+                };
                 let slot = self.declare(name, VarKind::Value(ty));
                 ops.push(Op::Let(slot, ex));
             }
@@ -494,10 +499,8 @@ impl<'t> Resolver<'t> {
         match quant.node {
             Quant::Col => {
                 let cols = match &d.row {
-                    Some(s) => {
-                        self.wrong_axis(def, s, quant, "列");
-                        keys(self.col_sel(def, s)).unwrap_or_default()
-                    }
+                    Some(s) if self.wrong_axis(def, s, &quant, "列") => Vec::new(),
+                    Some(s) => keys(self.col_sel(def, s)).unwrap_or_default(),
                     None => all_cols(def),
                 };
                 cols.into_iter()
@@ -518,10 +521,8 @@ impl<'t> Resolver<'t> {
                     return Vec::new();
                 }
                 let rows = match &d.row {
-                    Some(s) => {
-                        self.wrong_axis(def, s, quant, "行");
-                        keys(self.row_sel(def, s)).unwrap_or_default()
-                    }
+                    Some(s) if self.wrong_axis(def, s, &quant, "行") => Vec::new(),
+                    Some(s) => keys(self.row_sel(def, s)).unwrap_or_default(),
                     None => def.rows().map(|(_, r)| row_key(def, r)).collect(),
                 };
                 rows.into_iter()
@@ -568,10 +569,10 @@ impl<'t> Resolver<'t> {
 
     /// `for each col c in 表三[本年新收]`: a row where columns are iterated (or the
     /// reverse) is a misuse, said plainly rather than as an unknown column.
-    fn wrong_axis(&mut self, def: &'t TableDef, s: &Selector, quant: Spanned<Quant>, want: &str) {
-        let Selector::One(name) = s else { return };
+    fn wrong_axis(&mut self, def: &'t TableDef, s: &Selector, quant: &Spanned<Quant>, want: &str) -> bool {
+        let Selector::One(name) = s else { return false };
         if self.lookup(name).is_some() {
-            return;
+            return false;
         }
         let other = if want == "列" {
             matches!(names::col(def, name), Resolved::Unknown(_))
@@ -598,6 +599,7 @@ impl<'t> Resolver<'t> {
                 ),
             );
         }
+        other
     }
 
     fn many_cells(&mut self, span: Span) {
@@ -618,7 +620,11 @@ impl<'t> Resolver<'t> {
                 self.type_err(
                     e.span,
                     message,
-                    format!("写成比较，例如 {what} a == b 或 {what} a >= 0"),
+                    match what {
+                        "check" | "when" => format!("写成比较，例如 {what} a == b 或 {what} a >= 0"),
+                        "not" => "not 后面应是条件，例如 not blank(x) 或 not (a > b)".to_string(),
+                        _ => format!("{what} 连接的应是条件，例如 a > 0 {what} b > 0"),
+                    },
                 );
                 return Ex::Error;
             }
