@@ -245,3 +245,70 @@ fn seed_with_an_unknown_row_rule_exits_2() {
     assert_eq!(code(&o), 2);
     assert!(stderr(&o).contains("您是否指“一、本年新收政府信息公开申请数量”？"), "{}", stderr(&o));
 }
+
+// ---------------------------------------------------------------- rule accounting
+
+#[test]
+#[ignore = "needs ../shared/seeds"]
+fn seed_prints_rule_counts_and_json_has_per_rule_outcomes() {
+    let seed = common::seed();
+    let path = seed.to_str().expect("path");
+    let out = stdout(&gouji(&["check", path]));
+    assert!(out.contains("规则 7 条：通过 6，未通过 1，无法评估 0，不适用 0"), "{out}");
+    let json = json_of(&gouji(&["check", path, "--format", "json"]));
+    let rules = json["reports"][0]["rules"].as_array().expect("rules");
+    let outcome = |id: &str| rules.iter().find(|r| r["id"] == id).map(|r| r["outcome"].as_str().unwrap_or("").to_string());
+    assert_eq!(outcome("t3.balance").as_deref(), Some("passed"));
+    assert_eq!(outcome("values.blank").as_deref(), Some("failed"));
+    let balance = rules.iter().find(|r| r["id"] == "t3.balance").expect("t3.balance");
+    assert_eq!(balance["checked"], 7, "one check per column of 表三");
+    assert_eq!(balance["failed"], 0);
+}
+
+#[test]
+fn json_rules_have_outcome_counts_and_reasons() {
+    let o = gouji(&["check", &fixture("missing_t4.txt"), "--format", "json"]);
+    let json = json_of(&o);
+    let rules = json["reports"][0]["rules"].as_array().expect("rules");
+    assert_eq!(rules.len(), 7, "{rules:#?}");
+    for r in rules {
+        let outcome = r["outcome"].as_str().expect("outcome");
+        assert!(["passed", "failed", "not_assessable", "not_applicable"].contains(&outcome), "{r}");
+        for field in ["id", "checked", "failed", "not_assessable"] {
+            assert!(!r[field].is_null(), "{field} in {r}");
+        }
+        assert_eq!(r["reason"].is_string(), outcome == "not_assessable" || outcome == "not_applicable", "{r}");
+    }
+    let t4 = rules.iter().find(|r| r["id"] == "t4.block_total").expect("t4 rule");
+    assert_eq!(t4["outcome"], "not_applicable");
+    assert!(t4["reason"].as_str().unwrap_or("").contains("表四"), "{t4}");
+    assert_eq!(json["rules_never_applied"], serde_json::json!(["t4.block_total"]));
+}
+
+#[test]
+fn a_batch_names_the_rules_that_applied_to_no_report() {
+    let dir = scratch("never");
+    let rules = dir.join("only2019.gouji");
+    std::fs::write(&rules, "rule x.only2019 \"只查 2019 年格式\" {\n    when template == 2019\n    check 表三[本年新收, 总计] >= 0\n}\n").expect("rules");
+    let a = fixture("2021_consistent.txt");
+    let b = fixture("o1_natural_person.txt");
+    let o = gouji(&["check", &a, &b, "--rules", rules.to_str().expect("path")]);
+    let out = stdout(&o);
+    assert!(out.contains("以下规则在这 2 份报告中都不适用："), "{out}");
+    assert!(out.contains("x.only2019：适用条件不成立：when template == 2019"), "{out}");
+    assert!(out.contains("不适用 1"), "{out}");
+    // With a 2019 report in the batch, the rule applied somewhere: not named.
+    let c = fixture("2019_consistent.txt");
+    let out = stdout(&gouji(&["check", &a, &c, "--rules", rules.to_str().expect("path")]));
+    assert!(!out.contains("都不适用"), "{out}");
+}
+
+#[test]
+fn a_rule_for_one_template_warns_at_load_and_still_runs() {
+    let dir = scratch("partial");
+    let rules = dir.join("partial.gouji");
+    std::fs::write(&rules, "rule x.other \"3.其他\" {\n    check 表三[3.其他, 总计] >= 0\n}\n").expect("rules");
+    let o = gouji(&["check", &fixture("2021_consistent.txt"), "--rules", rules.to_str().expect("path")]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stderr(&o).contains("此规则只适用于 2021 年格式"), "{}", stderr(&o));
+}

@@ -262,16 +262,9 @@ fn compile_rule(
         .into_iter()
         .map(|a| {
             let ops = match a.result {
-                None => Err(format!(
-                    "规则限定于 {}",
-                    guard.as_ref().map_or(String::new(), |g| g.text.clone())
-                )),
+                None => Err(format!("适用条件不成立：when {}", guard.as_ref().map_or(String::new(), |g| g.text.clone()))),
                 Some(r) if r.name_errors.is_empty() => Ok(r.ops),
-                Some(r) => Err(r
-                    .name_errors
-                    .first()
-                    .map(|e| e.message())
-                    .unwrap_or_default()),
+                Some(r) => Err(format!("{} 年格式：{}", a.template.id, r.name_errors.first().map(|e| e.message()).unwrap_or_default())),
             };
             Variant {
                 template: a.template,

@@ -142,8 +142,7 @@ pub fn evaluate(rules: &[CompiledRule], cx: Context<'_>) -> Evaluation {
             let op = match rule.variant(template).map(|v| (v, &v.ops)) {
                 Some((v, Ok(ops))) => ops.get(i).map(|op| (v, op)),
                 Some((_, Err(why))) => {
-                    ctx.not_applicable
-                        .get_or_insert_with(|| format!("{template} 年格式：{why}"));
+                    ctx.not_applicable.get_or_insert_with(|| why.clone());
                     None
                 }
                 None if template.is_empty() => {
