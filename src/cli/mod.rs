@@ -99,9 +99,6 @@ fn test(path: &std::path::Path, accept: bool) -> ExitCode {
         }
     };
     print!("{}", crate::render::test::human(&pack, &result, color()));
-    if accept {
-        println!("已写入 {} 个快照", result.reports.iter().filter(|r| r.outcome.is_ok()).count());
-    }
     if result.ok() { ExitCode::SUCCESS } else { ExitCode::from(1) }
 }
 
