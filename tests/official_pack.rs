@@ -76,10 +76,12 @@ fn a_changed_rule_shows_as_a_diff() {
     assert!(changed_reports.iter().any(|n| n.starts_with("01-consistent-2021")), "{changed_reports:?}");
     let first = result.reports.iter().find(|r| !r.ok()).unwrap();
     assert!(!first.diff.added.is_empty() || !first.diff.changed.is_empty());
-    // --accept makes it pass.
-    gouji::testing::run(&pack, true).unwrap();
+    // The change also breaks a rule-level case, so --accept writes nothing.
+    let refused = gouji::testing::run(&pack, true).unwrap();
+    assert!(refused.cases.iter().any(|c| c.failure.is_some()));
+    assert_eq!(refused.accept, gouji::testing::Accept::Refused);
     let again = gouji::testing::run(&pack, false).unwrap();
-    assert!(again.reports.iter().all(|r| r.ok()));
+    assert!(again.reports.iter().any(|r| !r.ok()));
     let _ = std::fs::remove_dir_all(&tmp);
 }
 

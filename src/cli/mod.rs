@@ -120,13 +120,10 @@ fn test(path: &std::path::Path, accept: bool) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    print!("{}", gouji::render::test::human(&pack, &result, color()));
-    if accept {
-        println!(
-            "已写入 {} 个快照",
-            result.reports.iter().filter(|r| r.outcome.is_ok()).count()
-        );
+    for d in pack.warning_diagnostics() {
+        eprintln!("{}", gouji::diagnostics::render(&d, color()));
     }
+    print!("{}", gouji::render::test::human(&pack, &result, color()));
     if result.ok() {
         ExitCode::SUCCESS
     } else {

@@ -3,6 +3,7 @@
 //! snapshot beside each) and says exactly what differs.
 
 pub mod cases;
+pub mod compare;
 pub mod snapshot;
 
 use crate::checker::Checker;
@@ -12,6 +13,7 @@ use crate::report::{self, Report};
 use std::path::PathBuf;
 
 pub use cases::CaseResult;
+pub use compare::Diff;
 
 /// One report case: its findings now, and how they differ from the snapshot.
 #[derive(Debug)]
@@ -22,7 +24,7 @@ pub struct ReportCase {
     pub outcome: Result<(Report, Vec<Finding>), report::ImportError>,
     /// No snapshot file yet (a difference, not a pass).
     pub missing: bool,
-    pub diff: snapshot::Diff,
+    pub diff: Diff,
 }
 
 impl ReportCase {
@@ -31,11 +33,23 @@ impl ReportCase {
     }
 }
 
+/// What `--accept` did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Accept {
+    /// Not asked for.
+    No,
+    /// This many snapshot files were (re)written; the others already held.
+    Written(usize),
+    /// Nothing was written: a rule-level case fails, so the findings cannot be trusted.
+    Refused,
+}
+
 /// Everything `gouji test` found.
 #[derive(Debug)]
 pub struct PackTest {
     pub cases: Vec<CaseResult>,
     pub reports: Vec<ReportCase>,
+    pub accept: Accept,
 }
 
 impl PackTest {
@@ -44,38 +58,92 @@ impl PackTest {
     }
 }
 
-/// Run every case of a pack; with `accept`, write the findings of every report case as
-/// its new snapshot.
+/// Run every case of a pack; with `accept`, write the findings of every report case that
+/// differs as its new snapshot — unless a rule-level case fails, then nothing is written.
 pub fn run(pack: &Pack, accept: bool) -> std::io::Result<PackTest> {
-    let cases = pack.rules.iter().flat_map(cases::run).collect();
+    let cases: Vec<CaseResult> = pack.rules.iter().flat_map(cases::run).collect();
+    let write = accept && cases.iter().all(|c| c.failure.is_none());
     let mut reports = Vec::new();
+    let mut written = 0;
     if let Some(dir) = &pack.dir {
         let checker = Checker::new(vec![pack.clone()]);
         for path in snapshot::case_files(&dir.join("cases")) {
-            reports.push(report_case(&checker, path, accept)?);
+            let (rc, wrote) = report_case(&checker, path, write)?;
+            written += usize::from(wrote);
+            reports.push(rc);
         }
     }
-    Ok(PackTest { cases, reports })
+    let accept = match (accept, write) {
+        (false, _) => Accept::No,
+        (true, true) => Accept::Written(written),
+        (true, false) => Accept::Refused,
+    };
+    Ok(PackTest {
+        cases,
+        reports,
+        accept,
+    })
 }
 
-fn report_case(checker: &Checker, path: PathBuf, accept: bool) -> std::io::Result<ReportCase> {
+/// Check one case report against its snapshot; with `write`, replace a differing snapshot.
+fn report_case(
+    checker: &Checker,
+    path: PathBuf,
+    write: bool,
+) -> std::io::Result<(ReportCase, bool)> {
     let snap = snapshot::snapshot_path(&path);
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let outcome = report::read_file(&path.to_string_lossy(), None).map(|r| {
         let f = checker.check(&r);
         (r, f)
     });
-    let old = std::fs::read_to_string(&snap).ok();
+    // A snapshot that is not UTF-8 is read lossily: it then differs, it is not "missing".
+    let old = std::fs::read(&snap)
+        .ok()
+        .map(|b| String::from_utf8_lossy(&b).into_owned());
     let (missing, diff) = match (&outcome, &old) {
-        (Ok((_, f)), Some(text)) => (false, snapshot::diff(&snapshot::from_snap(text), f)),
-        (Ok((_, f)), None) => (true, snapshot::Diff { added: (0..f.len()).collect(), ..Default::default() }),
-        (Err(_), _) => (old.is_none(), snapshot::Diff::default()),
+        (Ok((_, f)), Some(text)) => (
+            false,
+            compare::compare(
+                &name,
+                text,
+                &f.iter().map(snapshot::block).collect::<Vec<_>>(),
+            ),
+        ),
+        (Ok((_, f)), None) => (
+            true,
+            Diff {
+                differs: true,
+                added: (0..f.len()).collect(),
+                ..Default::default()
+            },
+        ),
+        (Err(_), _) => (old.is_none(), Diff::default()),
     };
-    if accept {
-        if let Ok((_, f)) = &outcome {
-            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            std::fs::write(&snap, snapshot::to_snap(&name, &snapshot::findings_text(f)))?;
-            return Ok(ReportCase { path, snapshot: snap, outcome, missing: false, diff: snapshot::Diff::default() });
-        }
+    if let (true, Ok((_, f))) = (write && (missing || !diff.is_empty()), &outcome) {
+        std::fs::write(&snap, snapshot::to_snap(&name, &snapshot::findings_text(f)))?;
+        return Ok((
+            ReportCase {
+                path,
+                snapshot: snap,
+                outcome,
+                missing: false,
+                diff: Diff::default(),
+            },
+            true,
+        ));
     }
-    Ok(ReportCase { path, snapshot: snap, outcome, missing, diff })
+    Ok((
+        ReportCase {
+            path,
+            snapshot: snap,
+            outcome,
+            missing,
+            diff,
+        },
+        false,
+    ))
 }

@@ -1,8 +1,8 @@
 //! Report cases of a pack: every report in `PACK/cases/` has its findings stored beside it
 //! in `<name>.snap` — insta's snapshot format (a small header, then the text), so
 //! `cargo test` (insta) and `gouji test` (no Rust toolchain) read and write the same files.
-//! The text lists one block per finding, keyed by its first line (rule and binding), so a
-//! diff says which findings were added, removed or changed.
+//! The text lists one block per finding, first line the key (rule and binding); this module
+//! writes and reads that format, `compare` says how a file differs from the findings now.
 
 use crate::eval::{Finding, FindingClass};
 use crate::syntax::ast::Severity;
@@ -11,11 +11,18 @@ use std::path::{Path, PathBuf};
 
 /// Files in a cases folder that are reports (everything but snapshots and notes).
 pub fn case_files(dir: &Path) -> Vec<PathBuf> {
-    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
     let mut files: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.is_file())
-        .filter(|p| !matches!(p.extension().and_then(|e| e.to_str()), Some("snap" | "new" | "md" | "toml")))
+        .filter(|p| {
+            !matches!(
+                p.extension().and_then(|e| e.to_str()),
+                Some("snap" | "new" | "md" | "toml")
+            )
+        })
         .collect();
     files.sort();
     files
@@ -28,7 +35,11 @@ pub fn snapshot_path(case: &Path) -> PathBuf {
 
 /// The findings of one report as snapshot text: one block per finding, in output order.
 pub fn findings_text(findings: &[Finding]) -> String {
-    let blocks: Vec<String> = findings.iter().map(block).collect();
+    body_text(&findings.iter().map(block).collect::<Vec<_>>())
+}
+
+/// Finding blocks as snapshot text: separated by a blank line; a marker when there are none.
+pub fn body_text(blocks: &[String]) -> String {
     if blocks.is_empty() {
         return "（没有结果）\n".into();
     }
@@ -38,7 +49,11 @@ pub fn findings_text(findings: &[Finding]) -> String {
 /// One finding: key line, class, message, sides, cells.
 pub fn block(f: &Finding) -> String {
     let mut out = String::new();
-    let binding: Vec<String> = f.binding.iter().map(|b| format!("{}={}", b.var, b.label)).collect();
+    let binding: Vec<String> = f
+        .binding
+        .iter()
+        .map(|b| format!("{}={}", b.var, b.label))
+        .collect();
     let key = format!("[{}] {}", f.rule, binding.join(" "));
     let _ = writeln!(out, "{}", key.trim_end());
     let sev = match f.severity {
@@ -54,7 +69,13 @@ pub fn block(f: &Finding) -> String {
     let _ = writeln!(out, "  {sev} · {class}");
     let _ = writeln!(out, "  {}", f.message);
     if let (Some(l), Some(r), Some(d)) = (f.lhs, f.rhs, f.delta) {
-        let _ = writeln!(out, "  左边 {} · 右边 {} · 差 {}", l.normalize(), r.normalize(), d.normalize());
+        let _ = writeln!(
+            out,
+            "  左边 {} · 右边 {} · 差 {}",
+            l.normalize(),
+            r.normalize(),
+            d.normalize()
+        );
     }
     for c in &f.cells {
         let v = match (&c.raw, c.state) {
@@ -62,7 +83,11 @@ pub fn block(f: &Finding) -> String {
             (Some(_), Some(crate::report::CellState::Blank)) => "（空白）".into(),
             (Some(raw), _) => raw.clone(),
         };
-        let zero = if c.blank_as_zero { "（按 0 计）" } else { "" };
+        let zero = if c.blank_as_zero {
+            "（按 0 计）"
+        } else {
+            ""
+        };
         let _ = writeln!(out, "  {}.{}.{} = {v}{zero}", c.table, c.row, c.col);
     }
     out
@@ -70,79 +95,125 @@ pub fn block(f: &Finding) -> String {
 
 /// Wrap text in insta's snapshot format.
 pub fn to_snap(case_name: &str, text: &str) -> String {
-    format!("---\nsource: gouji test\nexpression: \"{}\"\n---\n{}", case_name.replace('"', "'"), text)
+    format!(
+        "---\nsource: gouji test\n{}\n---\n{}",
+        expression_line(case_name),
+        text
+    )
 }
 
-/// The text of a snapshot file (after insta's header).
-pub fn from_snap(file: &str) -> String {
-    let body = file.strip_prefix("---\n").and_then(|rest| rest.split_once("\n---\n").map(|(_, b)| b));
-    body.unwrap_or(file).to_string()
+/// The header line naming the case report.
+fn expression_line(case_name: &str) -> String {
+    format!("expression: \"{}\"", case_name.replace('"', "'"))
 }
 
-/// Blocks of a snapshot text, by key line.
-fn blocks(text: &str) -> Vec<(String, String)> {
-    text.split("\n\n")
+/// What is wrong with a snapshot's header (insta's format, as [`to_snap`] writes it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HeaderProblem {
+    /// The file does not start with `---`.
+    Missing,
+    /// Line `line` of the file (1-based) should be `expected`; `found` is what is there.
+    Line {
+        line: usize,
+        expected: String,
+        found: Option<String>,
+    },
+}
+
+/// A snapshot file: whether its header is right, and the text after it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SnapFile<'a> {
+    pub header: Option<HeaderProblem>,
+    /// The findings text; the whole file when there is no header.
+    pub body: &'a str,
+}
+
+/// Split a snapshot file into header and body, checking the header: `---`, `source: …`,
+/// `expression: "<case file name>"`, `---`. Any `source` is accepted (insta writes its
+/// own); the expression must name this case.
+pub fn read_snap<'a>(file: &'a str, case_name: &str) -> SnapFile<'a> {
+    let Some(rest) = file.strip_prefix("---\n") else {
+        return SnapFile {
+            header: Some(HeaderProblem::Missing),
+            body: file,
+        };
+    };
+    // Header lines run to the closing `---`, or to the first line that is not `key: value`.
+    let (mut fields, mut pos, mut closed) = (Vec::new(), 0, false);
+    for line in rest.split_inclusive('\n') {
+        let l = line.trim_end_matches('\n');
+        if l == "---" {
+            pos += line.len();
+            closed = true;
+            break;
+        }
+        if !is_field(l) {
+            break;
+        }
+        fields.push(l);
+        pos += line.len();
+    }
+    let at = |line: usize| file.lines().nth(line - 1).map(str::to_string);
+    let problem = |line: usize, expected: String| {
+        Some(HeaderProblem::Line {
+            line,
+            expected,
+            found: at(line),
+        })
+    };
+    let expression = expression_line(case_name);
+    let header = if !fields.first().is_some_and(|l| l.starts_with("source: ")) {
+        problem(2, "source: …".into())
+    } else if fields.get(1) != Some(&expression.as_str()) {
+        problem(3, expression)
+    } else if fields.len() > 2 || !closed {
+        problem(2 + fields.len().min(2), "---".into())
+    } else {
+        None
+    };
+    SnapFile {
+        header,
+        body: &rest[pos..],
+    }
+}
+
+/// `key: value` with a lower-case key, as in insta's header.
+fn is_field(line: &str) -> bool {
+    line.split_once(": ").is_some_and(|(k, _)| {
+        !k.is_empty() && k.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+    })
+}
+
+/// A part of a snapshot body, between blank lines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Part {
+    /// A finding block: its key line (rule and binding) and its text.
+    Block { key: String, text: String },
+    /// The marker of a report without findings.
+    NoFindings,
+    /// Anything else: text that belongs to no finding.
+    Stray(String),
+}
+
+/// The parts of a snapshot body, in order.
+pub fn parts(body: &str) -> Vec<Part> {
+    let empty = body_text(&[]);
+    body.split("\n\n")
         .map(|b| b.trim_matches('\n'))
-        .filter(|b| b.starts_with('['))
-        .map(|b| (b.lines().next().unwrap_or("").to_string(), format!("{b}\n")))
+        .filter(|b| !b.is_empty())
+        .map(|b| {
+            if b.starts_with('[') {
+                Part::Block {
+                    key: b.lines().next().unwrap_or("").to_string(),
+                    text: format!("{b}\n"),
+                }
+            } else if b == empty.trim_end() {
+                Part::NoFindings
+            } else {
+                Part::Stray(format!("{b}\n"))
+            }
+        })
         .collect()
-}
-
-/// How a report's findings differ from its snapshot.
-#[derive(Debug, Clone, Default)]
-pub struct Diff {
-    /// Indexes into the new findings.
-    pub added: Vec<usize>,
-    /// Old blocks no longer produced.
-    pub removed: Vec<String>,
-    /// (old block, index of the new finding).
-    pub changed: Vec<(String, usize)>,
-}
-
-impl Diff {
-    pub fn is_empty(&self) -> bool {
-        self.added.is_empty() && self.removed.is_empty() && self.changed.is_empty()
-    }
-}
-
-/// Compare findings with a stored snapshot text.
-pub fn diff(old_text: &str, findings: &[Finding]) -> Diff {
-    let old = blocks(old_text);
-    let new: Vec<(String, String)> = findings.iter().map(|f| {
-        let b = block(f);
-        (b.lines().next().unwrap_or("").to_string(), b)
-    }).collect();
-    let mut d = Diff::default();
-    for (i, (key, text)) in new.iter().enumerate() {
-        match old.iter().find(|(k, _)| k == key) {
-            None => d.added.push(i),
-            Some((_, o)) if o.trim_end() != text.trim_end() => d.changed.push((o.clone(), i)),
-            Some(_) => {}
-        }
-    }
-    for (key, text) in &old {
-        if !new.iter().any(|(k, _)| k == key) {
-            d.removed.push(text.clone());
-        }
-    }
-    d
-}
-
-/// A line diff of two blocks: `- old` / `+ new` for lines that differ.
-pub fn line_diff(old: &str, new: &str) -> String {
-    let (a, b): (Vec<&str>, Vec<&str>) = (old.lines().collect(), new.lines().collect());
-    let mut out = String::new();
-    for l in &a {
-        if !b.contains(l) {
-            let _ = writeln!(out, "- {l}");
-        }
-    }
-    for l in &b {
-        if !a.contains(l) {
-            let _ = writeln!(out, "+ {l}");
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -152,13 +223,85 @@ mod tests {
     #[test]
     fn snap_format_round_trips() {
         let t = "[r] c=自然人\n  error · 报告错误\n";
-        assert_eq!(from_snap(&to_snap("a.txt", t)), t);
+        let file = to_snap("a.txt", t);
+        assert_eq!(
+            read_snap(&file, "a.txt"),
+            SnapFile {
+                header: None,
+                body: t
+            }
+        );
     }
 
     #[test]
-    fn blocks_are_keyed_by_first_line() {
-        let b = blocks("[a] x\n  1\n\n[b]\n  2\n");
-        assert_eq!(b.len(), 2);
-        assert_eq!(b[1].0, "[b]");
+    fn any_source_is_accepted() {
+        let file = "---\nsource: tests/official_pack.rs\nexpression: \"a.txt\"\n---\nx\n";
+        assert_eq!(
+            read_snap(file, "a.txt"),
+            SnapFile {
+                header: None,
+                body: "x\n"
+            }
+        );
+    }
+
+    #[test]
+    fn a_stripped_header_is_missing() {
+        let s = read_snap("[r]\n  x\n", "a.txt");
+        assert_eq!(s.header, Some(HeaderProblem::Missing));
+        assert_eq!(s.body, "[r]\n  x\n");
+    }
+
+    #[test]
+    fn an_altered_header_names_the_line() {
+        let file = to_snap("b.txt", "x\n");
+        let s = read_snap(&file, "a.txt");
+        let want = HeaderProblem::Line {
+            line: 3,
+            expected: "expression: \"a.txt\"".into(),
+            found: Some("expression: \"b.txt\"".into()),
+        };
+        assert_eq!(s.header, Some(want));
+        assert_eq!(s.body, "x\n");
+        let unclosed = read_snap(
+            "---\nsource: gouji test\nexpression: \"a.txt\"\n[r]\n",
+            "a.txt",
+        );
+        assert_eq!(
+            unclosed.header,
+            Some(HeaderProblem::Line {
+                line: 4,
+                expected: "---".into(),
+                found: Some("[r]".into())
+            })
+        );
+        assert_eq!(unclosed.body, "[r]\n");
+        let extra = read_snap(
+            "---\nsource: x\nexpression: \"a.txt\"\nassertion_line: 3\n---\n",
+            "a.txt",
+        );
+        assert_eq!(
+            extra.header,
+            Some(HeaderProblem::Line {
+                line: 4,
+                expected: "---".into(),
+                found: Some("assertion_line: 3".into())
+            })
+        );
+    }
+
+    #[test]
+    fn parts_keep_stray_text() {
+        let p = parts("[a] x\n  1\n\n[b]\n  2\n\nnote\n");
+        assert_eq!(p.len(), 3);
+        assert_eq!(
+            p[1],
+            Part::Block {
+                key: "[b]".into(),
+                text: "[b]\n  2\n".into()
+            }
+        );
+        assert_eq!(p[2], Part::Stray("note\n".into()));
+        assert_eq!(parts(&body_text(&[])), vec![Part::NoFindings]);
     }
 }
