@@ -4,6 +4,7 @@ pub mod ast;
 pub mod errors;
 pub mod parser;
 pub mod span;
+mod tree;
 
 pub use errors::{SyntaxError, SyntaxErrorKind};
 pub use parser::parse;
