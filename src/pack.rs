@@ -262,13 +262,7 @@ impl Pack {
                     }
                     parsed.push((id, file));
                 }
-                Err(e) => errors.push(RuleError::new(
-                    K::Syntax {
-                        expected: e.expected,
-                        found: e.found,
-                    },
-                    e.span,
-                )),
+                Err(e) => errors.push(e.into()),
             }
         }
         // Rules keep file order: the entry file's includes first, as written.

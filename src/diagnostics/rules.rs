@@ -1,7 +1,7 @@
 //! Rule-file mistakes: one kind per failure class, each pointed at its span in the rule
 //! file, with what was expected or a did-you-mean.
 
-use crate::syntax::{SourceId, Span};
+use crate::syntax::{SourceId, Span, SyntaxError, SyntaxErrorKind};
 use miette::{Diagnostic, LabeledSpan, NamedSource, SourceCode};
 use std::fmt;
 use std::sync::Arc;
@@ -9,8 +9,10 @@ use std::sync::Arc;
 /// What is wrong in a rule file.
 #[derive(Debug, Clone, PartialEq)]
 pub enum RuleErrorKind {
-    /// The text does not follow the grammar.
-    Syntax { expected: Vec<String>, found: String },
+    /// The text does not follow the grammar; `help` says what to type instead, if known.
+    Syntax { expected: Vec<String>, found: String, help: Option<String> },
+    /// A numeric literal that does not fit an exact decimal (more than 28 significant digits).
+    NumberRange { text: String },
     /// `表五[…]`: no such table in any template.
     UnknownTable { name: String, suggestions: Vec<String>, known: String },
     /// A row or group label that no template row matches.
@@ -56,11 +58,13 @@ pub enum RuleErrorKind {
 pub struct RuleError {
     pub kind: RuleErrorKind,
     pub span: Span,
+    /// A second place to point at, with its label (the `{` a missing `}` belongs to).
+    pub secondary: Option<(Span, String)>,
 }
 
 impl RuleError {
     pub fn new(kind: RuleErrorKind, span: Span) -> Self {
-        RuleError { kind, span }
+        RuleError { kind, span, secondary: None }
     }
 
     /// A warning: the pack loads, the author is told.
@@ -72,6 +76,7 @@ impl RuleError {
         use RuleErrorKind::*;
         match self.kind {
             Syntax { .. } => "gouji::syntax::unexpected",
+            NumberRange { .. } => "gouji::syntax::number_range",
             UnknownTable { .. } => "gouji::check::unknown_table",
             UnknownRow { .. } => "gouji::check::unknown_row",
             UnknownCol { .. } => "gouji::check::unknown_col",
@@ -100,6 +105,7 @@ impl RuleError {
         match &self.kind {
             Syntax { found, .. } if found.is_empty() => "语法错误：文件意外结束".into(),
             Syntax { found, .. } => format!("语法错误：此处不应出现“{found}”"),
+            NumberRange { text } => format!("数字“{text}”超出范围，无法精确表示"),
             UnknownTable { name, .. } => format!("未知的表格“{name}”"),
             UnknownRow { name, table, .. } => format!("{table}中没有名为“{name}”的行"),
             UnknownCol { name, table, .. } => format!("{table}中没有名为“{name}”的列"),
@@ -128,6 +134,7 @@ impl RuleError {
         match &self.kind {
             Syntax { expected, .. } if !expected.is_empty() => format!("此处应为 {}", expected.join("、")),
             Syntax { .. } => "无法解析".into(),
+            NumberRange { .. } => "位数太多".into(),
             UnknownTable { .. } => "未知表格".into(),
             UnknownRow { .. } => "未知的行".into(),
             UnknownCol { .. } => "未知的列".into(),
@@ -176,26 +183,22 @@ impl RuleError {
             Type { help, .. } => help.clone(),
             MessageName { .. } => Some("消息中可以使用 let 定义的名称、for each 的变量，以及 {lhs}、{rhs}、{delta}、{cells}".into()),
             NoCheck { .. } => Some("规则至少要有一条 check 语句，例如 check 表三[（七）总计, 总计] >= 0".into()),
-            Syntax { found, .. } => did_you_mean(&keyword_like(found)),
+            Syntax { help, .. } => help.clone(),
+            NumberRange { .. } => Some("数字最多 28 位有效数字（整数部分不超过 79228162514264337593543950335），小数最多 28 位".into()),
             _ => None,
         }
     }
 }
 
-/// The statement keywords, for a did-you-mean on a misspelled one.
-const KEYWORDS: &[&str] = &[
-    "rule", "include", "severity", "blank", "class", "report", "when", "message", "let", "check", "for", "each",
-    "case", "given", "others", "expect", "template", "within",
-];
-
-/// Keywords a misspelled word is close to (`chek` → `check`).
-fn keyword_like(found: &str) -> Vec<String> {
-    let word: String = found.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
-    if word.len() < 3 || KEYWORDS.contains(&word.as_str()) {
-        return Vec::new();
+impl From<SyntaxError> for RuleError {
+    fn from(e: SyntaxError) -> Self {
+        let kind = match e.kind {
+            SyntaxErrorKind::NumberRange => RuleErrorKind::NumberRange { text: e.found },
+            SyntaxErrorKind::Unexpected => RuleErrorKind::Syntax { expected: e.expected, found: e.found, help: e.help },
+        };
+        let secondary = e.opened.map(|at| (Span::new(e.span.source, at, at + 1), "这个“{”没有闭合".to_string()));
+        RuleError { kind, span: e.span, secondary }
     }
-    let pool = KEYWORDS.iter().map(|k| (*k, *k));
-    crate::check::suggest::suggest(&word, pool).into_iter().filter(|k| strsim::levenshtein(k, &word) <= 2).collect()
 }
 
 /// All mistakes found in a pack, with the rule files to show them in.
@@ -273,8 +276,8 @@ impl Diagnostic for PointedRuleError {
         if self.source.inner().is_empty() {
             return None;
         }
-        let span = self.error.span;
-        let label = LabeledSpan::new_with_span(Some(self.error.label()), span);
-        Some(Box::new(std::iter::once(label)))
+        let label = LabeledSpan::new_with_span(Some(self.error.label()), self.error.span);
+        let second = self.error.secondary.as_ref().map(|(s, l)| LabeledSpan::new_with_span(Some(l.clone()), *s));
+        Some(Box::new(std::iter::once(label).chain(second)))
     }
 }

@@ -1,8 +1,11 @@
 //! Syntax: rule text → AST with spans. Names are not resolved here.
 
 pub mod ast;
+pub mod errors;
 pub mod parser;
 pub mod span;
+mod tree;
 
-pub use parser::{parse, SyntaxError};
+pub use errors::{SyntaxError, SyntaxErrorKind};
+pub use parser::parse;
 pub use span::{SourceId, Span, Spanned};

@@ -2,27 +2,18 @@
 //! [`SyntaxError`]s pointed at their span, with what was expected in plain words.
 
 use super::ast::*;
+use super::errors::{code_chars, from_pest, SyntaxError, SyntaxErrorKind};
 use super::span::{SourceId, Span, Spanned};
 use pest::iterators::{Pair, Pairs};
 use pest::pratt_parser::{Assoc, Op, PrattParser};
 use pest::Parser as _;
 use rust_decimal::Decimal;
-use std::str::FromStr;
+use std::cell::RefCell;
 use std::sync::OnceLock;
 
 #[derive(pest_derive::Parser)]
 #[grammar = "grammar/gouji.pest"]
 struct GoujiParser;
-
-/// A rule file that does not follow the grammar.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SyntaxError {
-    pub span: Span,
-    /// What the parser expected, in words (`“]”`, `规则`, `表达式` …).
-    pub expected: Vec<String>,
-    /// What it found instead.
-    pub found: String,
-}
 
 /// Deepest bracket nesting a rule file may have. Real rules nest a few levels; the guard
 /// keeps a hostile file (`((((…))))` ten thousand deep) from exhausting the stack in the
@@ -37,16 +28,20 @@ pub fn parse(source: SourceId, text: &str) -> Result<File, SyntaxError> {
         let at = deep.span.start;
         return Err(match GoujiParser::parse(Rule::file, &text[..at]) {
             Err(e) => {
-                let e = syntax_error(source, text, e);
+                let e = from_pest(source, text, e);
                 if text[e.span.start.min(at)..at].trim().is_empty() { deep } else { e }
             }
             Ok(_) => deep,
         });
     }
-    let mut pairs = GoujiParser::parse(Rule::file, text).map_err(|e| syntax_error(source, text, e))?;
+    let mut pairs = GoujiParser::parse(Rule::file, text).map_err(|e| from_pest(source, text, e))?;
     let file = pairs.next().expect("grammar: file");
-    let b = Builder { source };
-    Ok(b.file(file))
+    let b = Builder { source, bad: RefCell::new(None) };
+    let file = b.file(file);
+    match b.bad.into_inner() {
+        Some(e) => Err(e),
+        None => Ok(file),
+    }
 }
 
 /// The first bracket nested deeper than [`MAX_DEPTH`], found before pest sees the file.
@@ -54,89 +49,22 @@ pub fn parse(source: SourceId, text: &str) -> Result<File, SyntaxError> {
 /// below zero.
 fn too_deep(source: SourceId, text: &str) -> Option<SyntaxError> {
     let mut depth = 0usize;
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
+    for (i, c) in code_chars(text) {
         match c {
-            '"' => {
-                while chars.next_if(|&(_, c)| c != '"' && c != '\n').is_some() {}
-                chars.next();
-            }
-            '#' => while chars.next_if(|&(_, c)| c != '\n').is_some() {},
-            '/' if chars.peek().is_some_and(|&(_, c)| c == '/') => while chars.next_if(|&(_, c)| c != '\n').is_some() {},
-            '(' | '[' | '{' => {
+            '(' | '[' | '{' | '（' | '［' => {
                 depth += 1;
                 if depth > MAX_DEPTH {
                     let expected = vec![format!("嵌套不超过 {MAX_DEPTH} 层的括号（表达式太深，请拆成几条 let）")];
-                    return Some(SyntaxError { span: Span::new(source, i, i + 1), expected, found: c.to_string() });
+                    let span = Span::new(source, i, i + c.len_utf8());
+                    let kind = SyntaxErrorKind::Unexpected;
+                    return Some(SyntaxError { span, expected, found: c.to_string(), help: None, opened: None, kind });
                 }
             }
-            ')' | ']' | '}' => depth = depth.saturating_sub(1),
+            ')' | ']' | '}' | '）' | '］' => depth = depth.saturating_sub(1),
             _ => {}
         }
     }
     None
-}
-
-fn syntax_error(source: SourceId, text: &str, e: pest::error::Error<Rule>) -> SyntaxError {
-    let pos = match e.location {
-        pest::error::InputLocation::Pos(p) => p,
-        pest::error::InputLocation::Span((s, _)) => s,
-    };
-    // At the end of the file, point just after the last token: a span past the final
-    // newline lies on no line, and the diagnostic would show no label.
-    let pos = if text[pos..].trim().is_empty() { pos.min(text.trim_end().len()) } else { pos };
-    let found: String = text[pos..].chars().take_while(|c| !c.is_whitespace()).take(12).collect();
-    let len = found.len().max(usize::from(pos < text.len()).min(text[pos..].chars().next().map_or(0, char::len_utf8)));
-    let expected = match &e.variant {
-        pest::error::ErrorVariant::ParsingError { positives, .. } => {
-            let mut words: Vec<String> = positives.iter().filter_map(|r| describe(*r)).map(str::to_string).collect();
-            words.sort();
-            words.dedup();
-            words
-        }
-        pest::error::ErrorVariant::CustomError { message } => vec![message.clone()],
-    };
-    SyntaxError { span: Span::new(source, pos, pos + len), expected, found }
-}
-
-/// Tokens and rules in the words a rule author knows.
-fn describe(r: Rule) -> Option<&'static str> {
-    Some(match r {
-        Rule::EOI => "文件结尾",
-        Rule::include | Rule::kw_include => "include",
-        Rule::rule | Rule::kw_rule => "rule",
-        Rule::rule_id => "规则编号（如 t3.balance）",
-        Rule::string | Rule::string_inner => "带引号的文字",
-        Rule::ident => "名称",
-        Rule::number | Rule::signed_number => "数字",
-        Rule::lbrace => "“{”",
-        Rule::rbrace => "“}”",
-        Rule::lbracket => "“[”",
-        Rule::rbracket => "“]”",
-        Rule::lparen => "“(”",
-        Rule::rparen => "“)”",
-        Rule::comma => "“,”",
-        Rule::assign => "“=”",
-        Rule::level => "error、warning 或 info",
-        Rule::zero | Rule::skip | Rule::finding | Rule::kw_as => "as zero、skip 或 finding",
-        Rule::class_name => "error 或 doubt",
-        Rule::kw_once => "once",
-        Rule::kw_each => "each",
-        Rule::quant => "col、row、block 或 cell",
-        Rule::kw_in => "in",
-        Rule::outcome => "pass、fail 或 skip",
-        Rule::blank_word => "zero 或 blank",
-        Rule::severity | Rule::blank_policy | Rule::class_stmt | Rule::report_once | Rule::when_stmt | Rule::message
-        | Rule::let_stmt | Rule::check | Rule::for_each | Rule::case => "语句（severity、blank、when、let、check、for each、message、case）",
-        Rule::case_template | Rule::given | Rule::others | Rule::expect => "template、given、others 或 expect",
-        Rule::expr | Rule::primary | Rule::call | Rule::cell_ref | Rule::key_path | Rule::neg | Rule::not => "表达式",
-        Rule::add | Rule::sub | Rule::mul | Rule::div | Rule::eq | Rule::ne | Rule::le | Rule::ge | Rule::lt | Rule::gt
-        | Rule::and | Rule::or => "运算符",
-        Rule::selector | Rule::label => "行或列的名称",
-        Rule::range_op | Rule::list_op => "“..” 或 “|”",
-        Rule::kw_within => "within",
-        _ => return None,
-    })
 }
 
 fn pratt() -> &'static PrattParser<Rule> {
@@ -160,27 +88,28 @@ fn pratt() -> &'static PrattParser<Rule> {
 
 struct Builder {
     source: SourceId,
+    /// The first literal that does not fit an exact decimal: the file is refused with it.
+    bad: RefCell<Option<SyntaxError>>,
 }
 
 impl Builder {
-    /// A pair's span without trailing whitespace or comment lines (pest keeps what it
-    /// skipped before an optional tail that did not match).
+    /// A pair's span, ending at its last token: pest keeps the whitespace and comments it
+    /// skipped before an optional tail that did not match (`check a == b  # 注释`).
     fn span(&self, p: &Pair<Rule>) -> Span {
         let s = p.as_span();
-        let text = p.as_str();
-        let mut end = text.len();
-        loop {
-            let t = text[..end].trim_end();
-            let line = t.rfind('\n').map_or(0, |i| i + 1);
-            let last = t[line..].trim_start();
-            if line > 0 && (last.starts_with('#') || last.starts_with("//")) {
-                end = line;
-            } else {
-                end = t.len();
-                break;
-            }
-        }
-        Span::new(self.source, s.start(), s.start() + end)
+        let end = last_token_end(p).clamp(s.start(), s.end());
+        let end = s.start() + p.as_str()[..end - s.start()].trim_end().len();
+        Span::new(self.source, s.start(), end)
+    }
+
+    /// A numeric literal as an exact decimal. One that does not fit (more than 28
+    /// significant digits) is recorded as the file's error; the 0 returned is never seen.
+    fn decimal(&self, p: &Pair<Rule>) -> Decimal {
+        Decimal::from_str_exact(p.as_str()).unwrap_or_else(|_| {
+            let mut bad = self.bad.borrow_mut();
+            bad.get_or_insert_with(|| SyntaxError::number_range(self.span(p), p.as_str()));
+            Decimal::ZERO
+        })
     }
 
     fn spanned(&self, p: &Pair<Rule>) -> Spanned<String> {
@@ -258,7 +187,7 @@ impl Builder {
             }
             Rule::check => {
                 let expr = self.expr(it.next().expect("grammar: check expr"));
-                let within = it.nth(1).map(|n| Spanned::new(Decimal::from_str(n.as_str()).unwrap_or_default(), self.span(&n)));
+                let within = it.nth(1).map(|n| Spanned::new(self.decimal(&n), self.span(&n)));
                 Stmt::Check { expr, within, span }
             }
             Rule::for_each => {
@@ -302,7 +231,12 @@ impl Builder {
                         self.cell_ref(target)
                     };
                     let v = inner.nth(1).expect("grammar: given value");
-                    let raw = if v.as_rule() == Rule::string { self.string(v) } else { self.spanned(&v) };
+                    let raw = if v.as_rule() == Rule::string {
+                        self.string(v)
+                    } else {
+                        self.decimal(&v);
+                        self.spanned(&v)
+                    };
                     case.given.push(Given { cell, raw });
                 }
                 Rule::expect => {
@@ -355,7 +289,7 @@ impl Builder {
             match q.as_rule() {
                 Rule::range_op => range = true,
                 Rule::list_op => {}
-                Rule::string => items.push(self.string(q)),
+                Rule::label_string => items.push(self.string(q)),
                 _ => items.push(self.label(&q)),
             }
         }
@@ -408,13 +342,13 @@ impl Builder {
                 let span = l.span.join(r.span);
                 Expr { kind: ExprKind::Binary(op, Box::new(l), Box::new(r)), span }
             })
-            .parse(pairs.filter(|p| !matches!(p.as_rule(), Rule::lparen | Rule::rparen)))
+            .parse(pairs)
     }
 
     fn primary(&self, p: Pair<Rule>) -> Expr {
         let span = self.span(&p);
         let kind = match p.as_rule() {
-            Rule::number => ExprKind::Num(Decimal::from_str(p.as_str()).unwrap_or_default()),
+            Rule::number => ExprKind::Num(self.decimal(&p)),
             Rule::string => ExprKind::Str(self.string(p).node),
             Rule::ident => ExprKind::Name(p.as_str().to_string()),
             Rule::key_path => ExprKind::Key(self.key_parts(&p)),
@@ -425,10 +359,22 @@ impl Builder {
                 let args = it.filter(|a| a.as_rule() == Rule::expr).map(|a| self.expr(a)).collect();
                 ExprKind::Call(name, args)
             }
-            Rule::expr => return self.expr(p),
+            Rule::paren => {
+                let inner = self.expr(p.into_inner().nth(1).expect("grammar: parenthesized expr"));
+                return Expr { span, ..inner };
+            }
             other => unreachable!("grammar: primary {other:?}"),
         };
         Expr { kind, span }
+    }
+}
+
+/// Where the last token inside `p` ends. A string is one token (its inner pair stops
+/// before the closing quote).
+fn last_token_end(p: &Pair<Rule>) -> usize {
+    match p.as_rule() {
+        Rule::string | Rule::label_string => p.as_span().end(),
+        _ => p.clone().into_inner().last().map_or(p.as_span().end(), |q| last_token_end(&q)),
     }
 }
 
@@ -491,5 +437,25 @@ rule t3.balance "收支平衡" {
         assert!(parse(SourceId(0), &quoted).is_ok());
         let earlier = format!("rule x \"t\" {{ chek 1 }} rule y \"t\" {{ check {}1 }}", "(".repeat(100));
         assert_eq!(parse(SourceId(0), &earlier).unwrap_err().found, "chek");
+    }
+
+    #[test]
+    fn a_comment_ends_a_bare_label() {
+        let src = "rule x \"t\" { check 1 == 1\n case \"c\" { expect fail at 自然人 # 注释\n expect fail at 其他 // 注释\n } }";
+        let f = parse(SourceId(0), src).unwrap();
+        let Stmt::Case(c) = &f.rules[0].body[1] else { panic!("case expected") };
+        let labels: Vec<_> = c.expect.iter().map(|e| e.at.as_ref().map(|s| &src[s.span().start..s.span().end])).collect();
+        assert_eq!(labels, [Some("自然人"), Some("其他")]);
+    }
+
+    #[test]
+    fn a_literal_must_fit_an_exact_decimal() {
+        let at = |src: &str| parse(SourceId(0), &format!("rule x \"t\" {{ {src} }}")).err().map(|e| (e.kind, e.found));
+        assert_eq!(at("check 1 < 9999999999999999999999999999 within 0.0000000000000000000000000001"), None);
+        let long = Some((SyntaxErrorKind::NumberRange, "99999999999999999999999999999999".to_string()));
+        assert_eq!(at("check 1 < 99999999999999999999999999999999"), long);
+        assert_eq!(at("check 1 < 2 within 99999999999999999999999999999999"), long);
+        let given = "check 1 < 2 case \"c\" { given t3.x.y = -99999999999999999999999999999999 expect pass }";
+        assert_eq!(at(given).map(|e| e.0), Some(SyntaxErrorKind::NumberRange));
     }
 }
