@@ -15,6 +15,7 @@ use crate::report::Report;
 /// A set of compiled packs.
 #[derive(Debug, Clone)]
 pub struct Checker {
+    /// The packs, run in this order.
     pub packs: Vec<Pack>,
 }
 
@@ -26,6 +27,7 @@ impl Checker {
         }
     }
 
+    /// The given packs (the official one is not added).
     pub fn new(packs: Vec<Pack>) -> Checker {
         Checker { packs }
     }

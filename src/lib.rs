@@ -1,3 +1,4 @@
+#![warn(missing_docs)]
 //! gouji (勾稽): a rules language and checking engine for the consistency of
 //! 政府信息公开工作年度报告.
 //!
@@ -26,20 +27,30 @@
 //!            ──diagnostics + render──▶ miette text, JSON
 //! ```
 
-pub mod check;
-pub mod checker;
+
+
+mod checker;
 pub mod diagnostics;
-pub mod eval;
-pub mod pack;
+mod pack;
 pub mod render;
 pub mod report;
+
+// The stages inside, public only so that each can be tested alone (per-stage snapshots
+// of the syntax tree and the IR, template and case tests); not part of the API.
+#[doc(hidden)]
+pub mod check;
+#[doc(hidden)]
+pub mod eval;
+#[doc(hidden)]
 pub mod syntax;
+#[doc(hidden)]
 pub mod template;
+#[doc(hidden)]
 pub mod testing;
 
 pub use checker::Checker;
-pub use eval::{Context, Evaluation, Finding, FindingCell, FindingClass, Outcome, RuleOutcome};
-pub use pack::Pack;
+pub use eval::{BindingOut, Context, Evaluation, Finding, FindingCell, FindingClass, Outcome, ReportText, RuleOutcome, Sources};
+pub use pack::{Manifest, Pack};
 pub use report::{read, read_file, Form, ImportError, Report};
 
 /// The rules language's functions as a markdown table (name, aliases, result, meaning),

@@ -26,15 +26,21 @@ const MAX_FILE: usize = 4 << 20;
 /// At most this many files per pack (includes included).
 const MAX_FILES: usize = 512;
 
+/// A pack's `pack.toml`.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Manifest {
+    /// The pack's name.
     pub name: String,
+    /// Its version, as the authors keep it.
     #[serde(default)]
     pub version: String,
+    /// One line on what it checks.
     #[serde(default)]
     pub description: String,
+    /// The template ids it applies to (default: every template).
     #[serde(default)]
     pub templates: Vec<String>,
+    /// The first rule file (default `main.gouji`).
     #[serde(default = "default_entry")]
     pub entry: String,
 }
@@ -46,7 +52,9 @@ fn default_entry() -> String {
 /// A compiled pack.
 #[derive(Debug, Clone)]
 pub struct Pack {
+    /// Its `pack.toml`.
     pub manifest: Manifest,
+    /// The rules, resolved against every template of the pack, in file order.
     pub rules: Vec<CompiledRule>,
     /// Mistakes that did not stop the pack (a rule that applies to some templates only).
     pub warnings: Vec<RuleError>,

@@ -8,11 +8,17 @@ use std::sync::Arc;
 /// `case "…"` whose expectation failed (or whose given cells cannot be read).
 #[derive(Debug)]
 pub struct CaseFailure {
+    /// The rule's id.
     pub rule: String,
+    /// The case's name.
     pub case: String,
+    /// The template the case ran on.
     pub template: String,
+    /// What went wrong, in words.
     pub why: String,
+    /// The rule file.
     pub source: NamedSource<Arc<str>>,
+    /// The expectation (or given) to point at.
     pub span: Span,
 }
 

@@ -3,7 +3,6 @@
 //! the rule is defined as a related diagnostic in the rule file.
 
 use crate::eval::{Finding, FindingClass};
-use crate::report::Report;
 use crate::syntax::ast::Severity;
 use crate::syntax::Span;
 use miette::{Diagnostic, LabeledSpan, NamedSource, SourceCode};
@@ -13,8 +12,11 @@ use std::sync::Arc;
 /// A failed (or not assessable) rule on one report.
 #[derive(Debug)]
 pub struct FindingDiagnostic {
+    /// The finding shown.
     pub finding: Finding,
+    /// The report text its cells point into.
     pub report: NamedSource<Arc<str>>,
+    /// Where its rule is written, shown beside it.
     pub rule: Option<RuleLocation>,
     /// PDF page of the first involved cell.
     pub page: Option<u32>,
@@ -23,8 +25,11 @@ pub struct FindingDiagnostic {
 /// Where a rule is written, shown beside a finding.
 #[derive(Debug)]
 pub struct RuleLocation {
+    /// The rule file.
     pub source: NamedSource<Arc<str>>,
+    /// The check that failed.
     pub span: Span,
+    /// The rule's id.
     pub id: String,
 }
 
@@ -51,30 +56,6 @@ impl FindingDiagnostic {
         FindingDiagnostic {
             finding: finding.clone(),
             report: NamedSource::new(name, text),
-            rule,
-            page,
-        }
-    }
-
-    pub fn new(finding: &Finding, report: &Report, rule_file: Option<(&str, &Arc<str>)>) -> Self {
-        let rule = rule_file.map(|(name, text)| RuleLocation {
-            source: NamedSource::new(name, text.clone()),
-            span: finding.check_span,
-            id: finding.rule.clone(),
-        });
-        // PDF and DOCX findings point into a text rendering; say so in the name, and give
-        // the PDF page of the first cell.
-        let name = match report.form.as_str() {
-            "pdf" | "docx" => format!("{}（文字版）", report.path),
-            _ => report.path.clone(),
-        };
-        let page = (report.form == "pdf")
-            .then(|| finding.cells.iter().find_map(|c| c.span))
-            .flatten()
-            .and_then(|s| pdf_page(&report.source, s.offset));
-        FindingDiagnostic {
-            finding: finding.clone(),
-            report: NamedSource::new(name, report.source.clone()),
             rule,
             page,
         }

@@ -6,8 +6,10 @@ use miette::{Diagnostic, LabeledSpan, NamedSource, SourceCode};
 use std::fmt;
 use std::sync::Arc;
 
-/// What is wrong in a rule file.
+/// What is wrong in a rule file. Variant fields are named for what they hold: the name as
+/// written, did-you-mean `suggestions`, `candidates` of an ambiguous name, and so on.
 #[derive(Debug, Clone, PartialEq)]
+#[allow(missing_docs)]
 pub enum RuleErrorKind {
     /// The text does not follow the grammar; `help` says what to type instead, if known.
     Syntax { expected: Vec<String>, found: String, help: Option<String> },
@@ -56,13 +58,16 @@ pub enum RuleErrorKind {
 /// A rule-file mistake at a span.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RuleError {
+    /// What is wrong.
     pub kind: RuleErrorKind,
+    /// Where, in which rule file.
     pub span: Span,
     /// A second place to point at, with its label (the `{` a missing `}` belongs to).
     pub secondary: Option<(Span, String)>,
 }
 
 impl RuleError {
+    /// A mistake at a span, with no second place.
     pub fn new(kind: RuleErrorKind, span: Span) -> Self {
         RuleError { kind, span, secondary: None }
     }
@@ -72,6 +77,7 @@ impl RuleError {
         matches!(self.kind, RuleErrorKind::PartialTemplates { .. })
     }
 
+    /// The stable error code (`gouji::check::unknown_row`), for tests and tooling.
     pub fn code(&self) -> &'static str {
         use RuleErrorKind::*;
         match self.kind {
@@ -204,6 +210,7 @@ impl From<SyntaxError> for RuleError {
 /// All mistakes found in a pack, with the rule files to show them in.
 #[derive(Debug, Clone)]
 pub struct RuleErrors {
+    /// Every mistake, in file order.
     pub errors: Vec<RuleError>,
     /// File name and text, by `SourceId`.
     pub sources: Vec<(String, Arc<str>)>,
@@ -221,6 +228,7 @@ impl RuleErrors {
             .collect()
     }
 
+    /// The display name of a rule file.
     pub fn file_name(&self, id: SourceId) -> &str {
         self.sources.get(id.0 as usize).map_or("<规则>", |(n, _)| n.as_str())
     }
@@ -246,7 +254,9 @@ impl Diagnostic for RuleErrors {
 /// One rule error with its file, ready for miette.
 #[derive(Debug)]
 pub struct PointedRuleError {
+    /// The mistake.
     pub error: RuleError,
+    /// The rule file it is in.
     pub source: NamedSource<Arc<str>>,
 }
 

@@ -12,6 +12,7 @@ use crate::testing::{compare, snapshot, Accept, Diff, PackTest};
 use miette::NamedSource;
 use std::fmt::Write;
 
+/// `gouji test`'s report: failed cases pointed at the rule file, then each report case.
 pub fn human(pack: &Pack, result: &PackTest, color: bool) -> String {
     let mut out = String::new();
     let failed: Vec<_> = result

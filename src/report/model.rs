@@ -10,14 +10,18 @@ use std::sync::Arc;
 /// A byte range in a report's display text (`Report::source`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, Serialize)]
 pub struct Span {
+    /// Byte offset of the first byte.
     pub offset: usize,
+    /// Length in bytes.
     pub len: usize,
 }
 
 impl Span {
+    /// A span of `len` bytes at `offset`.
     pub fn new(offset: usize, len: usize) -> Self {
         Span { offset, len }
     }
+    /// The offset just past the span.
     pub fn end(&self) -> usize {
         self.offset + self.len
     }
@@ -54,6 +58,7 @@ pub enum CellState {
 pub struct Cell {
     /// The source text of the cell, trimmed, exactly as printed.
     pub raw: String,
+    /// Number, blank, placeholder or text: blank, 0 and "/" stay distinct.
     pub state: CellState,
     /// The number, when `state` is `Number`; exact decimal, never rounded.
     #[serde(with = "rust_decimal::serde::arbitrary_precision_option")]
@@ -73,6 +78,7 @@ pub struct Cell {
 pub struct Table {
     /// The template id whose layout this table follows ("2019", "2021").
     pub template: String,
+    /// Row key → row; a row not found in the source is absent.
     pub rows: BTreeMap<String, Row>,
 }
 
@@ -81,11 +87,14 @@ pub struct Table {
 pub struct Row {
     /// The label text as printed (joined fragments), for diagnostics.
     pub label: String,
+    /// Where the label is printed (none for 表四, which has no label column).
     pub label_span: Option<Span>,
+    /// Column key → cell; a cell not found is absent.
     pub cells: BTreeMap<String, Cell>,
 }
 
 impl Table {
+    /// A cell by row and column key.
     pub fn cell(&self, row: &str, col: &str) -> Option<&Cell> {
         self.rows.get(row)?.cells.get(col)
     }
@@ -108,8 +117,11 @@ pub struct Section {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
 pub enum Level {
+    /// The source could not be read as it should be.
     Error,
+    /// A doubt about what the source says.
     Warning,
+    /// A structural note (a table missing, a mixed template).
     Info,
 }
 
@@ -118,8 +130,11 @@ pub enum Level {
 pub struct ImportDiagnostic {
     /// Stable code, e.g. `import.unmatched_row`.
     pub code: &'static str,
+    /// How sure the importer is.
     pub level: Level,
+    /// What it found, in Chinese.
     pub message: String,
+    /// Where, in the report text.
     pub span: Option<Span>,
 }
 
@@ -130,16 +145,21 @@ pub struct Report {
     pub path: String,
     /// Which importer read it (`pipe`, `html`, `pdf`, …).
     pub form: String,
+    /// The issuing body, as printed.
     pub issuer: Option<String>,
+    /// The report year (the year reported on).
     pub year: Option<u16>,
     /// The template of the report as a whole (t3's when known, else t2's, else by year).
     pub template: Option<String>,
     /// A publication date stated in the text, as printed (ISO form when it could be read).
     pub published: Option<String>,
+    /// The title, as printed.
     pub title: Option<String>,
+    /// The six sections found, in order.
     pub sections: Vec<Section>,
     /// `t2`, `t3`, `t4`; a table not found is absent.
     pub tables: BTreeMap<String, Table>,
+    /// What the importer doubted or noted.
     pub diagnostics: Vec<ImportDiagnostic>,
     /// The text every span points into: the file itself, or a text rendering (PDF, DOCX).
     #[serde(skip)]
@@ -147,6 +167,7 @@ pub struct Report {
 }
 
 impl Report {
+    /// A cell by table, row and column key.
     pub fn cell(&self, table: &str, row: &str, col: &str) -> Option<&Cell> {
         self.tables.get(table)?.cell(row, col)
     }
