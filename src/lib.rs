@@ -21,6 +21,6 @@ pub mod testing;
 pub use checker::Checker;
 pub use eval::{Finding, FindingClass};
 pub use pack::Pack;
-pub use report::{read, read_file, Form, ImportError, Report};
+pub use report::{read, read_file, read_file_with, read_with, Form, ImportError, Report};
 pub mod cli;
 pub mod render;
