@@ -20,11 +20,7 @@ struct Cx<'a> {
 
 impl Cx<'_> {
     fn err(&mut self, code: &'static str, span: Range<usize>, message: String, help: Option<String>) {
-        let e = TemplateError { code, message, help, file: self.file.to_string(), span };
-        // An extension checked against several templates finds one mistake once per template.
-        if !self.errors.iter().any(|x| x.code == e.code && x.file == e.file && x.span == e.span) {
-            self.errors.push(e);
-        }
+        self.errors.push(TemplateError { code, message, help, file: self.file.to_string(), span });
     }
 
     fn line(&self, offset: usize) -> usize {
@@ -103,11 +99,12 @@ fn toml_error(cx: &mut Cx, e: &toml::de::Error) {
         let help = (!fields.is_empty()).then(|| format!("此处可用的字段：{}", fields.join("、")));
         ("unknown_field", format!("未知的字段“{}”", ticked(rest)), help)
     } else if let Some(rest) = msg.strip_prefix("missing field ") {
-        ("missing_field", format!("缺少字段“{}”", ticked(rest)), None)
+        let help = "必填字段见 templates/README.md".to_string();
+        ("missing_field", format!("缺少字段“{}”", ticked(rest)), Some(help))
     } else if msg.starts_with("invalid type") || msg.starts_with("invalid value") || msg.starts_with("invalid length") {
         let want = msg.rsplit("expected ").next().unwrap_or("");
         ("type_error", "字段的值类型不符".to_string(), Some(format!("此处应为{}", type_name(want))))
-    } else if msg.starts_with("duplicate key") {
+    } else if msg.contains("duplicate key") {
         ("duplicate_key", format!("键“{}”在同一个表中重复", ticked(msg)), Some("TOML 中同一个表的键只能出现一次".into()))
     } else {
         ("syntax", "TOML 语法错误".to_string(), Some(syntax_help(msg)))
@@ -125,8 +122,8 @@ fn toml_error(cx: &mut Cx, e: &toml::de::Error) {
 /// A serde "expected …" phrase in words.
 fn type_name(want: &str) -> &'static str {
     match want.trim() {
-        w if w.starts_with("u8") => "0 到 255 的整数",
-        w if w.starts_with("u16") => "0 到 65535 的整数",
+        w if w.starts_with("u8") => "整数（0 到 255）",
+        w if w.starts_with("u16") => "整数（0 到 65535）",
         w if w.starts_with("a string") => "字符串（用引号括起）",
         w if w.starts_with("a boolean") => "true 或 false",
         w if w.starts_with("a sequence") => "数组（[…]）",
@@ -138,22 +135,16 @@ fn type_name(want: &str) -> &'static str {
 /// What the TOML parser expected, in words.
 fn syntax_help(msg: &str) -> String {
     let first = msg.lines().next().unwrap_or("");
-    let what = if first.contains("invalid table header") || first.contains("invalid array of tables header") {
-        "表头的写法不对，应为 [名称] 或 [[名称]]"
-    } else if first.contains("invalid string") || first.contains("unterminated") || first.contains("unclosed") {
-        "字符串或括号没有闭合"
-    } else if first.contains("invalid inline table") {
-        "行内表的写法不对，应为 { 键 = 值, … }"
-    } else if first.contains("invalid array") {
-        "数组的写法不对，应为 [值, 值, …]"
-    } else if first.contains("invalid key") {
-        "键的写法不对：键只能含字母、数字、_ 和 -，其他字符请用引号括起"
-    } else if msg.contains("expected `=`") || first.contains("key with no value") {
-        "键后应为 = 和值"
-    } else if first.contains("expected newline") || msg.contains("expected newline") {
-        "一行只能写一个键值对"
-    } else {
-        "请对照 templates/README.md 检查此行的写法"
+    let what = match first {
+        "invalid basic string" | "invalid literal string" => "字符串没有闭合：缺少结尾的引号",
+        "invalid table header" | "invalid array of tables header" => "表头的写法不对，应为 [名称] 或 [[名称]]",
+        "invalid string" => "此处应为一个值：字符串要用引号括起（如 \"表五\"），数字、true、false 不加引号",
+        "invalid array" => "数组没有闭合：缺少“]”",
+        "invalid inline table" => "行内表没有闭合：缺少“}”",
+        "invalid key" => "键只能含字母、数字、_ 和 -；其他字符（如汉字）请用引号括起",
+        _ if msg.contains("expected `.`, `=`") => "键后应为 = 和值（键中不能有空格）",
+        _ if msg.contains("expected newline") => "一行只能写一个键值对，值后面只能是注释（#）",
+        _ => "请对照 templates/README.md 检查此行的写法",
     };
     what.to_string()
 }
@@ -261,40 +252,55 @@ fn extension(cx: &mut Cx, f: FileDef, templates: &mut [Arc<Template>]) {
     let sections = sections(cx, &f.sections);
     let section_spans: Vec<Range<usize>> = f.sections.iter().map(|s| s.number.span()).collect();
     let tables = tables(cx, f.tables);
-    let ids: Vec<String> = templates.iter().map(|t| t.id.clone()).collect();
+    let mut targets: Vec<usize> = Vec::new();
     for target in extends.get_ref() {
-        let Some(tpl) = templates.iter_mut().find(|t| t.id == *target.get_ref()) else {
-            let help = format!("已有的模板：{}", quoted(ids.iter().map(String::as_str)));
-            cx.err("gouji::template::unknown_template", target.span(), format!("扩展的模板“{}”不存在", target.get_ref()), Some(help));
-            continue;
-        };
-        let mut ok = true;
-        for (s, span) in sections.iter().zip(&section_spans) {
-            if let Some(had) = tpl.sections.iter().find(|x| x.number == s.number) {
-                let help = format!("表格可以直接写 section = {}，放在已有的“{}”部分", s.number, had.title);
-                cx.err("gouji::template::already_defined", span.clone(), format!("模板“{}”已有第 {} 部分", tpl.id, s.number), Some(help));
-                ok = false;
+        match templates.iter().position(|t| t.id == *target.get_ref()) {
+            Some(i) if !targets.contains(&i) => targets.push(i),
+            Some(_) => {} // named twice: reported above
+            None => {
+                let help = format!("已有的模板：{}", quoted(templates.iter().map(|t| t.id.as_str())));
+                cx.err("gouji::template::unknown_template", target.span(), format!("扩展的模板“{}”不存在", target.get_ref()), Some(help));
             }
         }
-        for Loaded { def: t, key: key_span, section: section_span } in &tables {
-            if let Some(had) = tpl.tables.iter().find(|x| x.key == t.key) {
-                let help = "扩展文件只能新增表格：请换一个键（如 t5、t6）".to_string();
-                let msg = format!("模板“{}”已有键为“{}”的表格（{}）", tpl.id, t.key, had.name);
-                cx.err("gouji::template::already_defined", key_span.clone(), msg, Some(help));
-                ok = false;
-            }
-            if !tpl.sections.iter().chain(&sections).any(|s| s.number == t.section) {
-                let nums: Vec<String> = tpl.sections.iter().chain(&sections).map(|s| s.number.to_string()).collect();
-                let help = format!("模板“{}”的部分：{}；扩展文件可用 [[sections]] 新增部分", tpl.id, nums.join("、"));
-                let msg = format!("{}所在的第 {} 部分在模板“{}”中不存在", t.name, t.section, tpl.id);
-                cx.err("gouji::template::unknown_section", section_span.clone(), msg, Some(help));
-                ok = false;
-            }
+    }
+    // Each mistake once, naming every extended template it concerns.
+    let before = cx.errors.len();
+    let those =
+        |pred: &dyn Fn(&Template) -> bool| -> Vec<&Template> { targets.iter().map(|&i| &*templates[i]).filter(|t| pred(t)).collect() };
+    let ids = |ts: &[&Template]| quoted(ts.iter().map(|t| t.id.as_str()));
+    for (s, span) in sections.iter().zip(&section_spans) {
+        let had = those(&|t| t.sections.iter().any(|x| x.number == s.number));
+        if let Some(first) = had.first() {
+            let title = first.sections.iter().find(|x| x.number == s.number).map_or("", |x| x.title.as_str());
+            let help = format!("表格可以直接写 section = {}，放在已有的“{title}”部分", s.number);
+            cx.err("gouji::template::already_defined", span.clone(), format!("模板{}已有第 {} 部分", ids(&had), s.number), Some(help));
         }
-        if !ok {
-            continue;
+    }
+    for Loaded { def: t, key: key_span, section: section_span } in &tables {
+        let had = those(&|x| x.table(&t.key).is_some());
+        if let Some(first) = had.first() {
+            let other = first.table(&t.key).map_or("", |x| x.name.as_str());
+            let help = "扩展文件只能新增表格：请换一个键（如 t5、t6）".to_string();
+            cx.err(
+                "gouji::template::already_defined",
+                key_span.clone(),
+                format!("模板{}已有键为“{}”的表格（{other}）", ids(&had), t.key),
+                Some(help),
+            );
         }
-        let t = Arc::make_mut(tpl);
+        let lacking = those(&|x| !x.sections.iter().chain(&sections).any(|s| s.number == t.section));
+        if let Some(first) = lacking.first() {
+            let nums: Vec<String> = first.sections.iter().chain(&sections).map(|s| s.number.to_string()).collect();
+            let help = format!("模板“{}”的部分：{}；扩展文件可用 [[sections]] 新增部分", first.id, nums.join("、"));
+            let msg = format!("{}所在的第 {} 部分在模板{}中不存在", t.name, t.section, ids(&lacking));
+            cx.err("gouji::template::unknown_section", section_span.clone(), msg, Some(help));
+        }
+    }
+    if cx.errors.len() > before {
+        return;
+    }
+    for i in targets {
+        let t = Arc::make_mut(&mut templates[i]);
         t.sections.extend(sections.iter().cloned());
         t.tables.extend(tables.iter().map(|l| l.def.clone()));
         t.label_tables.extend(tables.iter().filter(|l| !l.def.flat).map(|l| l.def.key.clone()));

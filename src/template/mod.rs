@@ -536,6 +536,16 @@ mod tests {
     }
 
     #[test]
+    fn leaves_stop_on_a_parent_cycle() {
+        let mut t3 = by_id("2021").unwrap().table("t3").unwrap().clone();
+        // results → denied → results: validation rejects this; leaves must still return.
+        t3.groups.iter_mut().find(|g| g.key == "results").unwrap().parent = Some("denied".into());
+        assert_eq!(t3.leaves("denied").len(), 21, "every leaf of results now reaches denied");
+        assert_eq!(t3.leaves("nothing").len(), 0);
+        assert_eq!(t3.leaves("results").len(), 21);
+    }
+
+    #[test]
     fn rows_match_by_label_variants() {
         let t3 = by_id("2021").unwrap().table("t3").unwrap();
         let m = t3.match_row("2.其他法律行政止公开", None).unwrap();
