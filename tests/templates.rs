@@ -100,7 +100,9 @@ fn a_parent_cycle_is_an_error_quickly() {
         let parent = if i + 1 < n { format!("\nparent = \"c{}\"", i + 1) } else { String::new() };
         text.push_str(&format!("[[tables.groups]]\nkey = \"c{i}\"\nlabel = \"链{i}\"{parent}\n"));
     }
-    text.push_str("[[tables.parts]]\ncols = [{ key = \"n\", label = \"件数\" }]\nrows = [{ key = \"x\", label = \"甲\", group = \"c0\" }]\n");
+    text.push_str(
+        "[[tables.parts]]\ncols = [{ key = \"n\", label = \"件数\" }]\nrows = [{ key = \"x\", label = \"甲\", group = \"c0\" }]\n",
+    );
     let start = Instant::now();
     let errs = extend_failing("ring.toml", &text);
     assert!(start.elapsed() < Duration::from_secs(5), "took {:?}", start.elapsed());
@@ -144,11 +146,7 @@ fn a_report_with_the_extension_table_is_read_with_the_set() {
     assert_eq!(report.template.as_deref(), Some("2021"));
     let t5 = report.tables.get("t5").expect("t5 read");
     assert_eq!(t5.template, "2021");
-    let want = [
-        ("consult_policy", ["12", "30", "42"]),
-        ("consult_service", ["5", "/", "5"]),
-        ("complaints", ["3", "4", "7"]),
-    ];
+    let want = [("consult_policy", ["12", "30", "42"]), ("consult_service", ["5", "/", "5"]), ("complaints", ["3", "4", "7"])];
     for (row, cells) in want {
         let r = &t5.rows[row];
         for (col, raw) in ["phone", "web", "total"].iter().zip(cells) {
@@ -212,4 +210,21 @@ rows = [{ key = "regulations", label = "规章" }]
     assert_eq!((t.id.as_str(), t.template_from.as_slice(), t.fallback_table.as_str()), ("2030", &["t2".to_string()][..], "t2"));
     assert!(t.label_tables.is_empty(), "defaults: the tables that are not flat, but the fallback");
     assert_eq!(gouji::template::Template::from_toml(text).unwrap().id, "2030");
+}
+
+/// Without section headings, rows are placed by the template's layout fields: an
+/// extension's table joins `label_tables`, so 表五's rows are found by their labels.
+#[test]
+fn headingless_rows_go_by_the_layout_fields() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/templates/dept_2021.txt");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let heading = |l: &str| !l.ends_with('|') && ["一、", "二、", "三、", "四、", "五、", "六、", "七、"].iter().any(|o| l.starts_with(o));
+    let headingless: String = text.lines().filter(|l| !heading(l)).map(|l| format!("{l}\n")).collect();
+    let report = gouji::read_with("headingless.txt", headingless.as_bytes(), None, &dept_set()).expect("report");
+    assert!(report.sections.is_empty());
+    let t5 = report.tables.get("t5").expect("t5 by its labels");
+    assert_eq!(t5.rows.keys().collect::<Vec<_>>(), ["complaints", "consult_policy", "consult_service"]);
+    assert_eq!(t5.rows["complaints"].cells["total"].raw, "7");
+    assert_eq!(report.tables["t4"].rows["review"].cells.len(), 5, "the 15-value row is 表四");
+    assert!(report.tables["t3"].rows.contains_key("granted") && report.tables["t2"].rows.contains_key("regulations"));
 }
