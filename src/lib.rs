@@ -51,7 +51,8 @@ pub mod testing;
 pub use checker::Checker;
 pub use eval::{BindingOut, Context, Evaluation, Finding, FindingCell, FindingClass, Outcome, ReportText, RuleOutcome, Sources};
 pub use pack::{Manifest, Pack};
-pub use report::{read, read_file, Form, ImportError, Report};
+pub use report::{read, read_file, read_file_with, read_with, Form, ImportError, Report};
+pub use template::{TemplateErrors, TemplateSet};
 
 /// The rules language's functions as a markdown table (name, aliases, result, meaning),
 /// generated from the one function registry; the rule-writing guide shows it.

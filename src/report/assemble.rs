@@ -1,6 +1,8 @@
-//! Raw document → canonical report. Finds the six sections, gives each table row to the
-//! table of its section, and matches rows and columns to every embedded template; the
+//! Raw document → canonical report. Finds the sections, gives each table row to the
+//! table of its section, and matches rows and columns to every template of the set; the
 //! template that explains the rows best wins, per table (real reports mix templates).
+//! Layout facts (which section holds a table, the template precedence, where rows of a
+//! report without headings go) come from the templates.
 //! Nothing is invented: an unmatched row, a wrong cell count or a missing row is an
 //! import diagnostic pointed at the source.
 
@@ -8,7 +10,7 @@ use super::import::{Block, Frag, ImportError, RawDocument, RawRow};
 use super::meta;
 use super::model::{ImportDiagnostic, Level, Report, Row, Section, Span, Table};
 use super::value::cell_from;
-use crate::template::{self, TableDef, Target, Template};
+use crate::template::{self, TableDef, Target, Template, TemplateSet};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -19,34 +21,52 @@ const MIN_SCORE: u32 = 50;
 /// a file with thousands is not one report, and matching every row would take minutes.
 const MAX_TABLE_ROWS: usize = 1000;
 
-pub fn assemble(path: &str, form: &str, mut doc: RawDocument) -> Result<Report, ImportError> {
+/// Assemble a raw document with the templates of `set`.
+pub fn assemble(
+    path: &str,
+    form: &str,
+    mut doc: RawDocument,
+    set: &TemplateSet,
+) -> Result<Report, ImportError> {
     let meta = meta::read(&doc);
-    let default = template::for_year(meta.year);
+    let default: &Template = set.for_year(meta.year);
     let mut diagnostics = std::mem::take(&mut doc.diagnostics);
     let (sections, rows_by_section, dropped) = split_sections(&doc, default);
     diagnostics.extend(missing_sections(default, &sections));
     if dropped > 0 {
-        let msg = format!("表格行过多：年度报告的三张表约有 60 行，本文件有 {} 行，只读取前 {MAX_TABLE_ROWS} 行", dropped + MAX_TABLE_ROWS);
+        let msg = format!(
+            "表格行过多：年度报告的三张表约有 60 行，本文件有 {} 行，只读取前 {MAX_TABLE_ROWS} 行",
+            dropped + MAX_TABLE_ROWS
+        );
         diagnostics.push(diag("import.too_many_rows", Level::Warning, msg, None));
     }
     let mut tables = BTreeMap::new();
-    for def in &default.tables {
-        let rows = rows_for(def, &sections, &rows_by_section);
+    for def in table_defs(set, default) {
+        let rows = rows_for(def, default, set, &sections, &rows_by_section);
         if rows.iter().all(|r| r.values.is_empty()) {
-            diagnostics.push(missing_table(def, &sections));
+            // A table only other templates have is not expected in this report.
+            if default.table(&def.key).is_some() {
+                diagnostics.push(missing_table(def, &sections));
+            }
             continue;
         }
-        let (table, mut diags) = best_table(&def.key, &rows, default);
+        let (table, mut diags) = best_table(&def.key, &rows, default, set);
         diagnostics.append(&mut diags);
         tables.insert(def.key.clone(), table);
     }
     if sections.is_empty() && tables.is_empty() {
         return Err(ImportError::NotAReport { path: path.into() });
     }
-    let template = ["t3", "t2", "t4"].iter().find_map(|k| tables.get(*k).map(|t: &Table| t.template.clone()));
+    let template = default
+        .template_from
+        .iter()
+        .find_map(|k| tables.get(k).map(|t: &Table| t.template.clone()));
     if let (Some(t2), Some(t3)) = (tables.get("t2"), tables.get("t3")) {
         if t2.template != t3.template {
-            let msg = format!("混合格式：表二按 {} 年格式，表三按 {} 年格式，按原样导入", t2.template, t3.template);
+            let msg = format!(
+                "混合格式：表二按 {} 年格式，表三按 {} 年格式，按原样导入",
+                t2.template, t3.template
+            );
             diagnostics.push(diag("import.mixed_template", Level::Info, msg, None));
         }
     }
@@ -66,6 +86,18 @@ pub fn assemble(path: &str, form: &str, mut doc: RawDocument) -> Result<Report, 
     })
 }
 
+/// Every table key of the set once: the default template's tables in its order, then those
+/// only other templates have (an extension of another template), each with its definition.
+fn table_defs<'s>(set: &'s TemplateSet, default: &'s Template) -> Vec<&'s TableDef> {
+    let mut defs: Vec<&TableDef> = default.tables.iter().collect();
+    for def in set.iter().flat_map(|t| &t.tables) {
+        if !defs.iter().any(|d| d.key == def.key) {
+            defs.push(def);
+        }
+    }
+    defs
+}
+
 /// A table with no rows: pointed at its section when the section is there.
 fn missing_table(def: &TableDef, sections: &[Section]) -> ImportDiagnostic {
     let name = format!("未找到{}（{}）", def.name, def.title);
@@ -75,19 +107,29 @@ fn missing_table(def: &TableDef, sections: &[Section]) -> ImportDiagnostic {
             diag("import.missing_table", Level::Warning, msg, Some(s.span))
         }
         None if sections.is_empty() => diag("import.missing_table", Level::Info, name, None),
-        None => diag("import.missing_table", Level::Warning, format!("{name}：报告中没有该表所在的部分"), None),
+        None => diag(
+            "import.missing_table",
+            Level::Warning,
+            format!("{name}：报告中没有该表所在的部分"),
+            None,
+        ),
     }
 }
 
 /// Sections 1–6 not found, when some were: pointed at the end of the last section found.
 fn missing_sections(tpl: &Template, sections: &[Section]) -> Vec<ImportDiagnostic> {
-    let Some(last) = sections.last() else { return Vec::new() };
+    let Some(last) = sections.last() else {
+        return Vec::new();
+    };
     let at = Span::new(last.span.end(), 0);
     tpl.sections
         .iter()
         .filter(|d| !sections.iter().any(|s| s.number == d.number))
         .map(|d| {
-            let ord = CN_ORDINALS.get(usize::from(d.number).wrapping_sub(1)).copied().unwrap_or("");
+            let ord = CN_ORDINALS
+                .get(usize::from(d.number).wrapping_sub(1))
+                .copied()
+                .unwrap_or("");
             let msg = format!("未找到第{ord}部分“{ord}、{}”", d.title);
             diag("import.missing_section", Level::Warning, msg, Some(at))
         })
@@ -95,14 +137,22 @@ fn missing_sections(tpl: &Template, sections: &[Section]) -> Vec<ImportDiagnosti
 }
 
 fn diag(code: &'static str, level: Level, message: String, span: Option<Span>) -> ImportDiagnostic {
-    ImportDiagnostic { code, level, message, span }
+    ImportDiagnostic {
+        code,
+        level,
+        message,
+        span,
+    }
 }
 
 /// Section headings found, and the rows under each section number (0 = before any).
 /// Headings are whole lines; a document with fewer than two such headings (a scraped page
 /// with the whole report on one line) is searched for headings inside its lines.
 /// Table rows beyond the first `MAX_TABLE_ROWS` are not read (see `MAX_TABLE_ROWS`).
-fn split_sections<'d>(doc: &'d RawDocument, tpl: &Template) -> (Vec<Section>, BTreeMap<u8, Vec<&'d RawRow>>, usize) {
+fn split_sections<'d>(
+    doc: &'d RawDocument,
+    tpl: &Template,
+) -> (Vec<Section>, BTreeMap<u8, Vec<&'d RawRow>>, usize) {
     let mut heads = headings(doc, tpl, false);
     if heads.len() < 2 {
         let inline = headings(doc, tpl, true);
@@ -131,11 +181,18 @@ fn split_sections<'d>(doc: &'d RawDocument, tpl: &Template) -> (Vec<Section>, BT
         .iter()
         .enumerate()
         .map(|(i, (_, n, f))| {
-            let stop = heads.get(i + 1).map_or(end, |(_, _, next)| next.span.offset);
+            let stop = heads
+                .get(i + 1)
+                .map_or(end, |(_, _, next)| next.span.offset);
             let body = doc.source[f.span.offset..stop].trim_end();
             let next = heads.get(i + 1).map(|(b, _, f)| (*b, f));
             let text = section_text(doc, heads[i].0, next, f);
-            Section { number: *n, title: f.text.clone(), text, span: Span::new(f.span.offset, body.len()) }
+            Section {
+                number: *n,
+                title: f.text.clone(),
+                text,
+                span: Span::new(f.span.offset, body.len()),
+            }
         })
         .collect();
     (sections, rows, dropped)
@@ -167,11 +224,16 @@ fn headings(doc: &RawDocument, tpl: &Template, inline: bool) -> Vec<(usize, u8, 
 /// Bytes of the longest line read as a whole-line heading (titles are at most ~30 chars).
 const MAX_HEADING_LEN: usize = 240;
 
-const CN_ORDINALS: [&str; 6] = ["一", "二", "三", "四", "五", "六"];
+const CN_ORDINALS: [&str; 10] = template::SECTION_ORDINALS;
 
 /// Headings printed inside a line (`…联系。一、总体情况2021年，…`): `{一..六}、{title}` for
 /// sections after `current`, earliest first. Only for text that is its own source slice.
-fn inline_headings(doc: &RawDocument, f: &Frag, tpl: &Template, mut current: u8) -> Vec<(u8, Frag)> {
+fn inline_headings(
+    doc: &RawDocument,
+    f: &Frag,
+    tpl: &Template,
+    mut current: u8,
+) -> Vec<(u8, Frag)> {
     let mut found = Vec::new();
     if doc.source.get(f.span.offset..f.span.end()) != Some(f.text.as_str()) {
         return found;
@@ -181,17 +243,26 @@ fn inline_headings(doc: &RawDocument, f: &Frag, tpl: &Template, mut current: u8)
         let hit = tpl
             .sections
             .iter()
-            .filter(|s| s.number > current && (1..=6).contains(&s.number))
+            .filter(|s| {
+                s.number > current && (1..=CN_ORDINALS.len()).contains(&usize::from(s.number))
+            })
             .flat_map(|s| {
                 let ord = CN_ORDINALS[usize::from(s.number) - 1];
-                std::iter::once(&s.title).chain(&s.aliases).filter_map(move |t| {
-                    let needle = format!("{ord}、{t}");
-                    f.text[from..].find(&needle).map(|at| (from + at, s.number, needle.len()))
-                })
+                std::iter::once(&s.title)
+                    .chain(&s.aliases)
+                    .filter_map(move |t| {
+                        let needle = format!("{ord}、{t}");
+                        f.text[from..]
+                            .find(&needle)
+                            .map(|at| (from + at, s.number, needle.len()))
+                    })
             })
             .min_by_key(|(at, _, len)| (*at, std::cmp::Reverse(*len)));
         let Some((at, n, len)) = hit else { break };
-        found.push((n, Frag::new(&f.text[at..at + len], Span::new(f.span.offset + at, len))));
+        found.push((
+            n,
+            Frag::new(&f.text[at..at + len], Span::new(f.span.offset + at, len)),
+        ));
         current = n;
         from = at + len;
     }
@@ -200,7 +271,12 @@ fn inline_headings(doc: &RawDocument, f: &Frag, tpl: &Template, mut current: u8)
 
 /// The prose of a section: its paragraphs (not its table rows, not markup), one a line,
 /// from the end of its heading to the start of the next (headings may sit inside a line).
-fn section_text(doc: &RawDocument, head: usize, next: Option<(usize, &Frag)>, heading: &Frag) -> String {
+fn section_text(
+    doc: &RawDocument,
+    head: usize,
+    next: Option<(usize, &Frag)>,
+    heading: &Frag,
+) -> String {
     let from = heading.span.end();
     let until = next.map_or(usize::MAX, |(_, f)| f.span.offset);
     let last = next.map_or(doc.blocks.len().saturating_sub(1), |(b, _)| b);
@@ -214,7 +290,11 @@ fn section_text(doc: &RawDocument, head: usize, next: Option<(usize, &Frag)>, he
         }
         // A fragment whose text is its source slice can be cut; others are taken whole.
         let literal = doc.source.get(a..b) == Some(t.text.as_str());
-        let piece = if literal { doc.source.get(lo..hi).unwrap_or("") } else { t.text.as_str() };
+        let piece = if literal {
+            doc.source.get(lo..hi).unwrap_or("")
+        } else {
+            t.text.as_str()
+        };
         let piece = piece.trim();
         if !piece.is_empty() {
             lines.push(piece);
@@ -223,35 +303,66 @@ fn section_text(doc: &RawDocument, head: usize, next: Option<(usize, &Frag)>, he
     lines.join("\n")
 }
 
-/// The rows of a table: those under its section; with no section headings at all, every row.
-fn rows_for<'d>(def: &TableDef, sections: &[Section], by_section: &BTreeMap<u8, Vec<&'d RawRow>>) -> Vec<&'d RawRow> {
-    if sections.iter().any(|s| (2..=4).contains(&s.number)) {
+/// The rows of a table: those under its section; when no section that holds a table (in
+/// the default template) was found, the rows of every section that [`guess_table`] gives it.
+fn rows_for<'d>(
+    def: &TableDef,
+    default: &Template,
+    set: &TemplateSet,
+    sections: &[Section],
+    by_section: &BTreeMap<u8, Vec<&'d RawRow>>,
+) -> Vec<&'d RawRow> {
+    let holding = default.table_sections();
+    if sections.iter().any(|s| holding.contains(&s.number)) {
         return by_section.get(&def.section).cloned().unwrap_or_default();
     }
     let all = by_section.values().flatten().copied();
-    all.filter(|r| guess_table(r) == def.key).collect()
+    all.filter(|r| guess_table(r, set.for_year(None)) == def.key)
+        .collect()
 }
 
-/// Which table a row belongs to when the report has no section headings.
-fn guess_table(row: &RawRow) -> &'static str {
-    let tpl = template::for_year(None);
-    if row.values.len() >= 15 {
-        return "t4";
+/// Which table a row belongs to when the report has no section headings, by the newest
+/// template's layout: a row with at least a flat table's cell count of values is that table
+/// (the largest that fits: 表四's 15); else the first `label_tables` table with a row of one
+/// of its labels (表三); else `fallback_table` (表二).
+fn guess_table<'t>(row: &RawRow, tpl: &'t Template) -> &'t str {
+    let flat = tpl
+        .tables
+        .iter()
+        .filter(|t| t.flat && t.cell_count() > 0 && row.values.len() >= t.cell_count());
+    if let Some(t) = flat.max_by_key(|t| t.cell_count()) {
+        return &t.key;
     }
-    let t3 = tpl.table("t3").expect("template has t3");
-    let hit = row.labels.iter().any(|l| t3.match_row(&l.text, None).is_some_and(|m| m.score >= 90));
-    if hit { "t3" } else { "t2" }
+    for def in tpl.label_tables.iter().filter_map(|k| tpl.table(k)) {
+        if row
+            .labels
+            .iter()
+            .any(|l| def.match_row(&l.text, None).is_some_and(|m| m.score >= 90))
+        {
+            return &def.key;
+        }
+    }
+    &tpl.fallback_table
 }
 
 /// Assemble a table under every template; keep the one that explains the rows best,
 /// the year's default on a tie.
-fn best_table(key: &str, rows: &[&RawRow], default: &Template) -> (Table, Vec<ImportDiagnostic>) {
+fn best_table(
+    key: &str,
+    rows: &[&RawRow],
+    default: &Template,
+    set: &TemplateSet,
+) -> (Table, Vec<ImportDiagnostic>) {
     let mut best: Option<(i64, bool, Table, Vec<ImportDiagnostic>)> = None;
     // Labels in normal form once per row, not once per template and scope.
     let norms: Vec<Vec<String>> = rows
         .iter()
         .map(|r| {
-            let mut v: Vec<String> = r.labels.iter().map(|f| template::labels::normalize(&f.text)).collect();
+            let mut v: Vec<String> = r
+                .labels
+                .iter()
+                .map(|f| template::labels::normalize(&f.text))
+                .collect();
             if v.len() > 1 {
                 v.push(v.concat()); // the joined label, for labels split over cells
             }
@@ -260,10 +371,14 @@ fn best_table(key: &str, rows: &[&RawRow], default: &Template) -> (Table, Vec<Im
         .collect();
     // The year's template first: when it explains every row (no diagnostic), no other
     // template can do better (ties go to the default anyway), so the others are skipped.
-    let order = std::iter::once(default).chain(template::builtin().iter().filter(|t| t.id != default.id));
+    let order = std::iter::once(default).chain(set.iter().filter(|t| t.id != default.id));
     for tpl in order {
         let Some(def) = tpl.table(key) else { continue };
-        let (table, diags, score) = if def.flat { flat_table(def, &tpl.id, rows) } else { row_table(def, &tpl.id, rows, &norms) };
+        let (table, diags, score) = if def.flat {
+            flat_table(def, &tpl.id, rows)
+        } else {
+            row_table(def, &tpl.id, rows, &norms)
+        };
         let is_default = tpl.id == default.id;
         if is_default && diags.is_empty() {
             return (table, diags);
@@ -295,13 +410,24 @@ fn row_span(row: &RawRow) -> Option<Span> {
 }
 
 /// A table with a label column: rows matched by label, cells by position.
-fn row_table(def: &TableDef, tpl: &str, rows: &[&RawRow], norms: &[Vec<String>]) -> (Table, Vec<ImportDiagnostic>, i64) {
-    let mut table = Table { template: tpl.to_string(), rows: BTreeMap::new() };
+fn row_table(
+    def: &TableDef,
+    tpl: &str,
+    rows: &[&RawRow],
+    norms: &[Vec<String>],
+) -> (Table, Vec<ImportDiagnostic>, i64) {
+    let mut table = Table {
+        template: tpl.to_string(),
+        rows: BTreeMap::new(),
+    };
     let mut diags = Vec::new();
     let mut score = 0i64;
     let mut part: Option<usize> = None;
     for (row, norm) in rows.iter().zip(norms) {
-        if let Some(p) = norm[..row.labels.len()].iter().find_map(|l| def.match_caption_norm(l)) {
+        if let Some(p) = norm[..row.labels.len()]
+            .iter()
+            .find_map(|l| def.match_caption_norm(l))
+        {
             part = Some(p);
         }
         let has_value = row.values.iter().any(|v| !v.text.trim().is_empty());
@@ -311,7 +437,12 @@ fn row_table(def: &TableDef, tpl: &str, rows: &[&RawRow], norms: &[Vec<String>])
             if has_value {
                 let text = label_text(row);
                 let msg = format!("{}中无法识别的行“{}”（{} 年格式）", def.name, text, tpl);
-                diags.push(diag("import.unmatched_row", Level::Warning, msg, row_span(row)));
+                diags.push(diag(
+                    "import.unmatched_row",
+                    Level::Warning,
+                    msg,
+                    row_span(row),
+                ));
                 score -= 1;
             }
             continue;
@@ -323,12 +454,24 @@ fn row_table(def: &TableDef, tpl: &str, rows: &[&RawRow], norms: &[Vec<String>])
         }
         part = Some(p);
         if table.rows.contains_key(key) {
-            let msg = format!("{}的行“{}”重复出现，保留第一次出现的数值", def.name, label.text);
-            diags.push(diag("import.duplicate_row", Level::Warning, msg, row_span(row)));
+            let msg = format!(
+                "{}的行“{}”重复出现，保留第一次出现的数值",
+                def.name, label.text
+            );
+            diags.push(diag(
+                "import.duplicate_row",
+                Level::Warning,
+                msg,
+                row_span(row),
+            ));
             score -= 1;
             continue;
         }
-        let mut out = Row { label: label_text(row), label_span: row.labels.iter().map(|f| f.span).reduce(Span::join), cells: BTreeMap::new() };
+        let mut out = Row {
+            label: label_text(row),
+            label_span: row.labels.iter().map(|f| f.span).reduce(Span::join),
+            cells: BTreeMap::new(),
+        };
         if values.len() == cols.len() {
             score += 2;
             for (col, frag) in cols.iter().zip(values) {
@@ -340,16 +483,25 @@ fn row_table(def: &TableDef, tpl: &str, rows: &[&RawRow], norms: &[Vec<String>])
             }
         } else {
             score -= 1;
-            let msg = format!(
+            let msg =
+                format!(
                 "{}的行“{}”有 {} 个单元格，{} 年格式应有 {} 个：无法确定各数值所在的列（提取存疑）",
                 def.name, out.label, values.len(), tpl, cols.len()
             );
-            diags.push(diag("import.cell_count", Level::Warning, msg, row_span(row)));
+            diags.push(diag(
+                "import.cell_count",
+                Level::Warning,
+                msg,
+                row_span(row),
+            ));
         }
         table.rows.insert(key.to_string(), out);
     }
     let order: Vec<&str> = def.rows().map(|(_, r)| r.key.as_str()).collect();
-    let last_found = order.iter().rposition(|k| table.rows.contains_key(*k)).unwrap_or(0);
+    let last_found = order
+        .iter()
+        .rposition(|k| table.rows.contains_key(*k))
+        .unwrap_or(0);
     let missing: Vec<(usize, &str)> = def
         .rows()
         .enumerate()
@@ -361,9 +513,19 @@ fn row_table(def: &TableDef, tpl: &str, rows: &[&RawRow], norms: &[Vec<String>])
         // truncated table, which says nothing about its template.
         score -= missing.iter().filter(|(i, _)| *i < last_found).count() as i64;
         // Point at where the table stops: that is where the missing rows were expected.
-        let span = rows.iter().rev().find_map(|r| row_span(r)).map(|s| Span::new(s.end(), 0));
+        let span = rows
+            .iter()
+            .rev()
+            .find_map(|r| row_span(r))
+            .map(|s| Span::new(s.end(), 0));
         let labels: Vec<&str> = missing.iter().map(|(_, l)| *l).collect();
-        let msg = format!("{}缺少 {} 行（{} 年格式）：{}", def.name, labels.len(), tpl, labels.join("；"));
+        let msg = format!(
+            "{}缺少 {} 行（{} 年格式）：{}",
+            def.name,
+            labels.len(),
+            tpl,
+            labels.join("；")
+        );
         diags.push(diag("import.missing_row", Level::Warning, msg, span));
     }
     (table, diags, score)
@@ -371,17 +533,31 @@ fn row_table(def: &TableDef, tpl: &str, rows: &[&RawRow], norms: &[Vec<String>])
 
 /// All label fragments of a row, joined as printed.
 fn label_text(row: &RawRow) -> String {
-    row.labels.iter().map(|f| f.text.as_str()).collect::<Vec<_>>().join(" ")
+    row.labels
+        .iter()
+        .map(|f| f.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The template leaf row a found row is: each label fragment (leaf label last) and the
 /// joined label are tried; a match inside the current part wins over one elsewhere.
-fn match_leaf<'t, 'r>(def: &'t TableDef, row: &'r RawRow, norm: &[String], part: Option<usize>, loose: bool) -> Option<(usize, &'t str, &'r Frag, u32)> {
+fn match_leaf<'t, 'r>(
+    def: &'t TableDef,
+    row: &'r RawRow,
+    norm: &[String],
+    part: Option<usize>,
+    loose: bool,
+) -> Option<(usize, &'t str, &'r Frag, u32)> {
     let mut best: Option<(usize, &str, usize, u32)> = None;
     for scope in [part, None] {
         for (i, text) in norm.iter().enumerate() {
-            let Some(m) = def.match_row_norm(text, scope, loose) else { continue };
-            let Target::Row(p, r) = m.target else { continue };
+            let Some(m) = def.match_row_norm(text, scope, loose) else {
+                continue;
+            };
+            let Target::Row(p, r) = m.target else {
+                continue;
+            };
             if m.score >= MIN_SCORE && !m.ambiguous && best.is_none_or(|b| m.score > b.3) {
                 best = Some((p, &r.key, i, m.score));
             }
@@ -397,23 +573,44 @@ fn match_leaf<'t, 'r>(def: &'t TableDef, row: &'r RawRow, norm: &[String], part:
 
 /// A table whose rows all come in one source row (表四: 3 blocks × 5 values).
 fn flat_table(def: &TableDef, tpl: &str, rows: &[&RawRow]) -> (Table, Vec<ImportDiagnostic>, i64) {
-    let mut table = Table { template: tpl.to_string(), rows: BTreeMap::new() };
+    let mut table = Table {
+        template: tpl.to_string(),
+        rows: BTreeMap::new(),
+    };
     let want: usize = def.parts.iter().map(|p| p.rows.len() * p.cols.len()).sum();
     let data = rows.iter().find(|r| trimmed(&r.values, want).len() == want);
     let Some(data) = data else {
-        let Some(r) = rows.iter().filter(|r| !r.values.is_empty()).max_by_key(|r| r.values.len()) else {
+        let Some(r) = rows
+            .iter()
+            .filter(|r| !r.values.is_empty())
+            .max_by_key(|r| r.values.len())
+        else {
             return (table, Vec::new(), -(want as i64));
         };
-        let msg = format!("{}的数据行有 {} 个单元格，应有 {} 个：无法确定各数值所在的列（提取存疑）", def.name, r.values.len(), want);
-        return (table, vec![diag("import.cell_count", Level::Warning, msg, row_span(r))], -1);
+        let msg = format!(
+            "{}的数据行有 {} 个单元格，应有 {} 个：无法确定各数值所在的列（提取存疑）",
+            def.name,
+            r.values.len(),
+            want
+        );
+        return (
+            table,
+            vec![diag("import.cell_count", Level::Warning, msg, row_span(r))],
+            -1,
+        );
     };
     let mut values = data.values.iter();
     for part in &def.parts {
         for row in &part.rows {
-            let mut out = Row { label: row.label.clone(), label_span: None, cells: BTreeMap::new() };
+            let mut out = Row {
+                label: row.label.clone(),
+                label_span: None,
+                cells: BTreeMap::new(),
+            };
             for col in &part.cols {
                 let frag = values.next().expect("counted above");
-                out.cells.insert(col.key.clone(), cell_from(&frag.text, frag.span));
+                out.cells
+                    .insert(col.key.clone(), cell_from(&frag.text, frag.span));
             }
             table.rows.insert(row.key.clone(), out);
         }

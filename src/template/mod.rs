@@ -1,15 +1,25 @@
 //! Report templates as data. The 2019 and 2021 layouts live in `templates/*.toml`, embedded
-//! in the binary; a new template year is a new file. A template lists its sections and its
-//! tables; a table its parts (stacked sub-tables), columns, rows and groups, each with the
-//! printed label and the variants met in real reports.
+//! in the binary by the build script (every file of the folder; a new template year is a new
+//! file); a pack may bring more, and extensions that add tables to existing templates (see
+//! `templates/README.md`). A template lists its sections and its tables; a table its parts
+//! (stacked sub-tables), columns, rows and groups, each with the printed label and the
+//! variants met in real reports. Files are validated as a whole ([`TemplateSet::extended`]):
+//! every mistake is a [`TemplateError`] pointed at its TOML line.
 //!
 //! Importers match found labels against a template ([`TableDef::match_row`]); the rules
 //! resolver names cells through the same definitions.
 
+mod error;
+mod file;
 pub mod labels;
+mod load;
+mod set;
+
+pub use error::{PointedTemplateError, TemplateError, TemplateErrors};
+pub use set::TemplateSet;
 
 use serde::Deserialize;
-use std::sync::OnceLock;
+use std::sync::Arc;
 
 /// The value domain of a column (DOMAIN.md I4).
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, Default, serde::Serialize)]
@@ -24,66 +34,57 @@ pub enum Domain {
     Decimal,
 }
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug)]
 pub struct SectionDef {
     pub number: u8,
     pub title: String,
-    #[serde(default)]
     pub aliases: Vec<String>,
     /// Title and aliases in normal form, filled at load.
-    #[serde(skip)]
     pub norms: Vec<String>,
 }
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug)]
 pub struct ColDef {
     pub key: String,
     pub label: String,
-    #[serde(default)]
     pub aliases: Vec<String>,
-    #[serde(default)]
     pub domain: Domain,
     /// The unit the header states for the whole column (`万元`).
     pub unit: Option<String>,
     /// Label and aliases in normal form, filled at load.
-    #[serde(skip)]
     pub norms: Vec<String>,
 }
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug)]
 pub struct RowDef {
     pub key: String,
     pub label: String,
-    #[serde(default)]
     pub aliases: Vec<String>,
     /// The group this row is a leaf of.
     pub group: Option<String>,
     /// Label and aliases in normal form, filled at load.
-    #[serde(skip)]
     pub norms: Vec<String>,
 }
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug)]
 pub struct GroupDef {
     pub key: String,
     pub label: String,
-    #[serde(default)]
     pub aliases: Vec<String>,
     pub parent: Option<String>,
     /// Label and aliases in normal form, filled at load.
-    #[serde(skip)]
     pub norms: Vec<String>,
 }
 
 /// A stacked sub-table: its caption (t2's 第二十条第（X）项), columns and rows.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug)]
 pub struct PartDef {
     pub caption: Option<String>,
     pub cols: Vec<ColDef>,
     pub rows: Vec<RowDef>,
 }
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug)]
 pub struct TableDef {
     /// `t2`, `t3`, `t4`.
     pub key: String,
@@ -93,26 +94,19 @@ pub struct TableDef {
     /// The section number the table is printed in.
     pub section: u8,
     /// All rows' values come in one source row, row after row (表四).
-    #[serde(default)]
     pub flat: bool,
     pub parts: Vec<PartDef>,
-    #[serde(default)]
     pub groups: Vec<GroupDef>,
     /// Normal-form label → what carries it exactly; built at load, so most rows of a
     /// report match with one hash lookup.
-    #[serde(skip)]
     exact: std::collections::HashMap<String, Vec<Exact>>,
     /// The same, by label without its ordinal (score 90 matches).
-    #[serde(skip)]
     cores: std::collections::HashMap<String, Vec<Exact>>,
     /// Captions in normal form, by part.
-    #[serde(skip)]
     caption_norms: Vec<Option<String>>,
     /// Where each row's cells start in the table's dense cell numbering (rows in order,
     /// each row's part columns in order), aligned with [`TableDef::rows`]; and the count.
-    #[serde(skip)]
     row_offsets: Vec<usize>,
-    #[serde(skip)]
     cell_count: usize,
 }
 
@@ -123,7 +117,7 @@ enum Exact {
     Group(usize),
 }
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug)]
 pub struct Template {
     pub id: String,
     pub name: String,
@@ -131,6 +125,18 @@ pub struct Template {
     pub first_year: u16,
     pub sections: Vec<SectionDef>,
     pub tables: Vec<TableDef>,
+    /// The report's template is the template of the first of these tables it has
+    /// (`template_from`; default: every table, in order).
+    pub template_from: Vec<String>,
+    /// A report without section headings: where a row goes that nothing else places
+    /// (`fallback_table`; default: the first table that is not flat).
+    pub fallback_table: String,
+    /// A report without section headings: a row goes to the first of these tables that has
+    /// a row of its label (`label_tables`; default: the other tables that are not flat;
+    /// an extension's tables are added).
+    pub label_tables: Vec<String>,
+    /// First characters of a section heading: the ordinals of the sections, and brackets.
+    heading_starts: Vec<char>,
 }
 
 /// What a found label matched.
@@ -158,23 +164,68 @@ pub struct Match<'t> {
 }
 
 fn norms_of(label: &str, aliases: &[String]) -> Vec<String> {
-    std::iter::once(label).chain(aliases.iter().map(String::as_str)).map(labels::normalize).collect()
+    std::iter::once(label)
+        .chain(aliases.iter().map(String::as_str))
+        .map(labels::normalize)
+        .collect()
 }
 
+/// Section ordinals as printed in headings: 一 … 十 (section numbers 1–10).
+pub const SECTION_ORDINALS: [&str; 10] =
+    ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"];
+
 impl Template {
-    /// Parse a template file and precompute label normal forms.
-    pub fn from_toml(text: &str) -> Result<Template, toml::de::Error> {
-        let mut t: Template = toml::from_str(text)?;
-        t.sections.iter_mut().for_each(|s| s.norms = norms_of(&s.title, &s.aliases));
-        for table in &mut t.tables {
+    /// Parse and validate one full template file on its own (no extensions, no set).
+    pub fn from_toml(text: &str) -> Result<Template, TemplateErrors> {
+        let files = [("<模板>".to_string(), text.to_string())];
+        let mut all = load::load(&[], &files)?;
+        match all.pop() {
+            Some(t) => Ok(Arc::unwrap_or_clone(t)),
+            None => Err(TemplateErrors::default()),
+        }
+    }
+
+    /// Precompute label normal forms, table indexes and heading starts (after any change).
+    fn finish(&mut self) {
+        self.sections.sort_by_key(|s| s.number);
+        self.sections
+            .iter_mut()
+            .for_each(|s| s.norms = norms_of(&s.title, &s.aliases));
+        for table in &mut self.tables {
             for part in &mut table.parts {
-                part.cols.iter_mut().for_each(|c| c.norms = norms_of(&c.label, &c.aliases));
-                part.rows.iter_mut().for_each(|r| r.norms = norms_of(&r.label, &r.aliases));
+                part.cols
+                    .iter_mut()
+                    .for_each(|c| c.norms = norms_of(&c.label, &c.aliases));
+                part.rows
+                    .iter_mut()
+                    .for_each(|r| r.norms = norms_of(&r.label, &r.aliases));
             }
-            table.groups.iter_mut().for_each(|g| g.norms = norms_of(&g.label, &g.aliases));
+            table
+                .groups
+                .iter_mut()
+                .for_each(|g| g.norms = norms_of(&g.label, &g.aliases));
             table.index();
         }
-        Ok(t)
+        let max = self
+            .sections
+            .iter()
+            .map(|s| usize::from(s.number))
+            .max()
+            .unwrap_or(0)
+            .min(SECTION_ORDINALS.len());
+        self.heading_starts = SECTION_ORDINALS[..max]
+            .iter()
+            .filter_map(|o| o.chars().next())
+            .chain(['(', '（'])
+            .collect();
+    }
+
+    /// Section numbers that hold a table, in order.
+    pub fn table_sections(&self) -> Vec<u8> {
+        let mut out: Vec<u8> = self.tables.iter().map(|t| t.section).collect();
+        out.sort_unstable();
+        out.dedup();
+        out
     }
 }
 
@@ -199,13 +250,22 @@ impl TableDef {
         }
         self.exact = exact;
         self.cores = cores;
-        self.caption_norms = self.parts.iter().map(|p| p.caption.as_deref().map(labels::normalize)).collect();
+        self.caption_norms = self
+            .parts
+            .iter()
+            .map(|p| p.caption.as_deref().map(labels::normalize))
+            .collect();
         let mut at = 0;
-        self.row_offsets = self.parts.iter().flat_map(|p| p.rows.iter().map(move |_| p.cols.len())).map(|n| {
-            let start = at;
-            at += n;
-            start
-        }).collect();
+        self.row_offsets = self
+            .parts
+            .iter()
+            .flat_map(|p| p.rows.iter().map(move |_| p.cols.len()))
+            .map(|n| {
+                let start = at;
+                at += n;
+                start
+            })
+            .collect();
         self.cell_count = at;
     }
 
@@ -216,13 +276,18 @@ impl TableDef {
 
     /// Start of a row's cells in the dense numbering.
     pub fn row_offset(&self, row: &str) -> Option<usize> {
-        self.rows().position(|(_, r)| r.key == row).map(|i| self.row_offsets[i])
+        self.rows()
+            .position(|(_, r)| r.key == row)
+            .map(|i| self.row_offsets[i])
     }
 
     /// A column's position within its part, when it is the same in every part that has it
     /// (always, but for 表二's parts); `None` when it varies.
     pub fn col_pos(&self, col: &str) -> Option<usize> {
-        let mut pos = self.parts.iter().filter_map(|p| p.cols.iter().position(|c| c.key == col));
+        let mut pos = self
+            .parts
+            .iter()
+            .filter_map(|p| p.cols.iter().position(|c| c.key == col));
         let first = pos.next()?;
         pos.all(|p| p == first).then_some(first)
     }
@@ -236,12 +301,17 @@ impl TableDef {
 
     /// Each row with its offset, in order.
     pub fn rows_with_offsets(&self) -> impl Iterator<Item = (usize, &RowDef, usize)> {
-        self.rows().zip(&self.row_offsets).map(|((p, r), o)| (p, r, *o))
+        self.rows()
+            .zip(&self.row_offsets)
+            .map(|((p, r), o)| (p, r, *o))
     }
 
     /// Every row with the index of its part.
     pub fn rows(&self) -> impl Iterator<Item = (usize, &RowDef)> {
-        self.parts.iter().enumerate().flat_map(|(i, p)| p.rows.iter().map(move |r| (i, r)))
+        self.parts
+            .iter()
+            .enumerate()
+            .flat_map(|(i, p)| p.rows.iter().map(move |r| (i, r)))
     }
 
     pub fn row(&self, key: &str) -> Option<(usize, &RowDef)> {
@@ -272,13 +342,16 @@ impl TableDef {
         keys
     }
 
-    /// The leaf rows a group stands for, in template order (nested groups expanded).
+    /// The leaf rows a group stands for, in template order (nested groups expanded). A
+    /// parent chain is followed at most once around (validation rejects cycles; this only
+    /// keeps an unvalidated definition from hanging).
     pub fn leaves(&self, group: &str) -> Vec<&RowDef> {
         self.rows()
             .map(|(_, r)| r)
             .filter(|r| {
                 let mut g = r.group.as_deref();
-                while let Some(k) = g {
+                for _ in 0..=self.groups.len() {
+                    let Some(k) = g else { break };
                     if k == group {
                         return true;
                     }
@@ -297,7 +370,12 @@ impl TableDef {
     /// [`TableDef::match_row`] for a label already in normal form. Without `loose`, only
     /// matches of score 90 or more (same label, or same label without its ordinal), found
     /// by hash lookup; `loose` adds truncations and typos.
-    pub fn match_row_norm(&self, norm: &str, part: Option<usize>, loose: bool) -> Option<Match<'_>> {
+    pub fn match_row_norm(
+        &self,
+        norm: &str,
+        part: Option<usize>,
+        loose: bool,
+    ) -> Option<Match<'_>> {
         // Score 100, then 90: no other candidate can score between them, so the first
         // index that hits holds the best matches.
         let core = labels::strip_ordinal(norm);
@@ -306,7 +384,10 @@ impl TableDef {
             if key.is_empty() {
                 continue;
             }
-            if let Some(top) = index.get(key).and_then(|hits| self.top_of(hits, part, score)) {
+            if let Some(top) = index
+                .get(key)
+                .and_then(|hits| self.top_of(hits, part, score))
+            {
                 return Some(top);
             }
         }
@@ -317,7 +398,10 @@ impl TableDef {
             .rows()
             .filter(|(p, _)| part.is_none_or(|want| want == *p))
             .flat_map(|(p, r)| r.norms.iter().map(move |l| (Target::Row(p, r), l.as_str())));
-        let groups = self.groups.iter().flat_map(|g| g.norms.iter().map(move |l| (Target::Group(g), l.as_str())));
+        let groups = self
+            .groups
+            .iter()
+            .flat_map(|g| g.norms.iter().map(move |l| (Target::Group(g), l.as_str())));
         best(norm, rows.chain(groups))
     }
 
@@ -337,7 +421,13 @@ impl TableDef {
             };
             match &mut top {
                 Some(m) => m.ambiguous |= m.target.key() != target.key(),
-                None => top = Some(Match { target, score, ambiguous: false }),
+                None => {
+                    top = Some(Match {
+                        target,
+                        score,
+                        ambiguous: false,
+                    })
+                }
             }
         }
         top
@@ -345,18 +435,28 @@ impl TableDef {
 
     /// [`TableDef::match_caption`] for a label already in normal form.
     pub fn match_caption_norm(&self, norm: &str) -> Option<usize> {
-        self.caption_norms.iter().position(|c| c.as_deref() == Some(norm))
+        self.caption_norms
+            .iter()
+            .position(|c| c.as_deref() == Some(norm))
     }
 }
 
 /// The best-scoring candidate. Exact scores (≥ 70) are tried first: when one hits, no
 /// fuzzy score (≤ 60) can win or tie, so the similarity is computed only when none does.
-fn best<'t>(norm: &str, candidates: impl Iterator<Item = (Target<'t>, &'t str)>) -> Option<Match<'t>> {
+fn best<'t>(
+    norm: &str,
+    candidates: impl Iterator<Item = (Target<'t>, &'t str)>,
+) -> Option<Match<'t>> {
     let candidates: Vec<(Target<'t>, &'t str)> = candidates.collect();
-    best_by(norm, &candidates, labels::score_exact).or_else(|| best_by(norm, &candidates, labels::score))
+    best_by(norm, &candidates, labels::score_exact)
+        .or_else(|| best_by(norm, &candidates, labels::score))
 }
 
-fn best_by<'t>(norm: &str, candidates: &[(Target<'t>, &'t str)], score: fn(&str, &str) -> u32) -> Option<Match<'t>> {
+fn best_by<'t>(
+    norm: &str,
+    candidates: &[(Target<'t>, &'t str)],
+    score: fn(&str, &str) -> u32,
+) -> Option<Match<'t>> {
     let mut top: Option<Match<'t>> = None;
     for &(target, label) in candidates {
         let s = score(norm, label);
@@ -366,7 +466,13 @@ fn best_by<'t>(norm: &str, candidates: &[(Target<'t>, &'t str)], score: fn(&str,
         match &mut top {
             Some(m) if s < m.score => {}
             Some(m) if s == m.score => m.ambiguous |= m.target.key() != target.key(),
-            _ => top = Some(Match { target, score: s, ambiguous: false }),
+            _ => {
+                top = Some(Match {
+                    target,
+                    score: s,
+                    ambiguous: false,
+                })
+            }
         }
     }
     top
@@ -380,7 +486,11 @@ impl Template {
     /// The section number whose heading this line is (`三、收到和处理…情况`), if any.
     pub fn match_section(&self, line: &str) -> Option<u8> {
         // Headings carry their ordinal and are short; a long line is prose.
-        if line.len() > 160 || !line.trim_start().starts_with(['一', '二', '三', '四', '五', '六', '(', '（']) {
+        if line.len() > 160
+            || !line
+                .trim_start()
+                .starts_with(self.heading_starts.as_slice())
+        {
             return None;
         }
         let norm = labels::normalize(line);
@@ -388,36 +498,26 @@ impl Template {
         if core.len() == norm.len() {
             return None;
         }
-        self.sections.iter().find(|s| s.norms.iter().any(|t| t == core)).map(|s| s.number)
+        self.sections
+            .iter()
+            .find(|s| s.norms.iter().any(|t| t == core))
+            .map(|s| s.number)
     }
 }
 
-const BUILTIN: &[(&str, &str)] = &[
-    ("2019", include_str!("../../templates/2019.toml")),
-    ("2021", include_str!("../../templates/2021.toml")),
-];
-
-/// The embedded templates, oldest first. Parsed once.
-pub fn builtin() -> &'static [Template] {
-    static CELL: OnceLock<Vec<Template>> = OnceLock::new();
-    CELL.get_or_init(|| {
-        BUILTIN
-            .iter()
-            .map(|(name, text)| Template::from_toml(text).unwrap_or_else(|e| panic!("embedded template {name}: {e}")))
-            .collect()
-    })
+/// The embedded templates, oldest first. Parsed and validated once.
+pub fn builtin() -> &'static TemplateSet {
+    TemplateSet::builtin()
 }
 
-/// A template by id.
+/// An embedded template by id.
 pub fn by_id(id: &str) -> Option<&'static Template> {
-    builtin().iter().find(|t| t.id == id)
+    builtin().get(id).map(|t| &**t)
 }
 
-/// The default template for a report year (the newest whose `first_year` ≤ year).
+/// The default embedded template for a report year (the newest whose `first_year` ≤ year).
 pub fn for_year(year: Option<u16>) -> &'static Template {
-    let all = builtin();
-    let year = year.unwrap_or(u16::MAX);
-    all.iter().rev().find(|t| t.first_year <= year).unwrap_or(&all[0])
+    builtin().for_year(year)
 }
 
 #[cfg(test)]
@@ -436,20 +536,36 @@ mod tests {
     }
 
     #[test]
+    fn leaves_stop_on_a_parent_cycle() {
+        let mut t3 = by_id("2021").unwrap().table("t3").unwrap().clone();
+        // results → denied → results: validation rejects this; leaves must still return.
+        t3.groups.iter_mut().find(|g| g.key == "results").unwrap().parent = Some("denied".into());
+        assert_eq!(t3.leaves("denied").len(), 21, "every leaf of results now reaches denied");
+        assert_eq!(t3.leaves("nothing").len(), 0);
+        assert_eq!(t3.leaves("results").len(), 21);
+    }
+
+    #[test]
     fn rows_match_by_label_variants() {
         let t3 = by_id("2021").unwrap().table("t3").unwrap();
         let m = t3.match_row("2.其他法律行政止公开", None).unwrap();
         assert_eq!(m.target.key(), "denied_law_forbidden");
         let m = t3.match_row("(七)总计", None).unwrap();
         assert_eq!((m.target.key(), m.score), ("total_processed", 100));
-        assert_eq!(t3.match_row("（三）不予公开", None).unwrap().target.key(), "denied");
+        assert_eq!(
+            t3.match_row("（三）不予公开", None).unwrap().target.key(),
+            "denied"
+        );
     }
 
     #[test]
     fn sections_need_their_ordinal() {
         let t = for_year(Some(2020));
         assert_eq!(t.id, "2019");
-        assert_eq!(t.match_section("三、收到和处理政府信息公开申请情况"), Some(3));
+        assert_eq!(
+            t.match_section("三、收到和处理政府信息公开申请情况"),
+            Some(3)
+        );
         assert_eq!(t.match_section("收到和处理政府信息公开申请情况"), None);
         assert_eq!(t.match_section("三、本年度办理结果"), None);
     }
