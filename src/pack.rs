@@ -16,7 +16,7 @@ use crate::diagnostics::rules::{RuleError, RuleErrorKind as K, RuleErrors};
 use crate::eval::{self, Context, Evaluation, Finding};
 use crate::report::Report;
 use crate::syntax::{self, SourceId, Span};
-use crate::template::{self, Template};
+use crate::template::{Template, TemplateErrors, TemplateSet};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
@@ -62,12 +62,25 @@ pub struct Pack {
     pub sources: Vec<(String, Arc<str>)>,
     /// The directory the pack was loaded from (None when embedded).
     pub dir: Option<PathBuf>,
+    /// The templates its rules resolve against and its reports are read with: the
+    /// embedded ones plus the pack's own `templates/*.toml`.
+    pub templates: Arc<TemplateSet>,
+    /// The pack's own template files (display name, text), for a checker that runs
+    /// several packs.
+    pub template_files: Vec<(String, String)>,
 }
 
 /// Where rule files come from: the file system or the binary.
 trait Files {
     fn read(&self, rel: &str) -> Result<String, String>;
+    /// The pack's template files (`templates/*.toml`), relative, sorted.
+    fn templates(&self) -> Vec<String> {
+        Vec::new()
+    }
 }
+
+/// At most this many template files per pack.
+const MAX_TEMPLATES: usize = 64;
 
 struct Disk(PathBuf);
 
@@ -84,6 +97,19 @@ impl Files for Disk {
         }
         let bytes = std::fs::read(&path).map_err(|e| e.to_string())?;
         String::from_utf8(bytes).map_err(|_| "不是 UTF-8 文本".to_string())
+    }
+
+    fn templates(&self) -> Vec<String> {
+        let Ok(entries) = std::fs::read_dir(self.0.join("templates")) else { return Vec::new() };
+        let mut out: Vec<String> = entries
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+            .filter_map(|e| e.file_name().to_str().map(str::to_string))
+            .filter(|n| n.ends_with(".toml"))
+            .map(|n| format!("templates/{n}"))
+            .collect();
+        out.sort();
+        out
     }
 }
 
@@ -123,15 +149,10 @@ const OFFICIAL: &[(&str, &str)] = &[
     ),
 ];
 
-/// The embedded templates, shared by every pack compiled in this process.
-fn builtin_arcs() -> &'static [Arc<Template>] {
-    static T: OnceLock<Vec<Arc<Template>>> = OnceLock::new();
-    T.get_or_init(|| {
-        template::builtin()
-            .iter()
-            .map(|t| Arc::new(t.clone()))
-            .collect()
-    })
+/// The embedded templates as one shared set.
+fn builtin_set() -> &'static Arc<TemplateSet> {
+    static T: OnceLock<Arc<TemplateSet>> = OnceLock::new();
+    T.get_or_init(|| Arc::new(TemplateSet::builtin().clone()))
 }
 
 impl Pack {
@@ -170,12 +191,8 @@ impl Pack {
             templates: Vec::new(),
             entry: name,
         };
-        Pack::compile(
-            &Disk(dir.clone()),
-            manifest,
-            &dir.display().to_string(),
-            Some(dir),
-        )
+        // A single rule file brings no templates: only a pack directory has `templates/`.
+        Pack::compile(&Disk(dir.clone()), manifest, &dir.display().to_string(), Some(dir), false)
     }
 
     /// Compile one rule file held in memory (`name` is how diagnostics show it); it may
@@ -188,12 +205,7 @@ impl Pack {
             templates: Vec::new(),
             entry: name.into(),
         };
-        Pack::compile(
-            &Memory(vec![(name.into(), text.into())]),
-            manifest,
-            "",
-            None,
-        )
+        Pack::compile(&Memory(vec![(name.into(), text.into())]), manifest, "", None, false)
     }
 
     fn load_from(files: &dyn Files, shown: &str, dir: Option<PathBuf>) -> Result<Pack, RuleErrors> {
@@ -209,7 +221,7 @@ impl Pack {
             )],
             sources: vec![(format!("{shown}/pack.toml"), Arc::from(""))],
         })?;
-        Pack::compile(files, manifest, shown, dir)
+        Pack::compile(files, manifest, shown, dir, true)
     }
 
     fn compile(
@@ -217,6 +229,7 @@ impl Pack {
         manifest: Manifest,
         shown: &str,
         dir: Option<PathBuf>,
+        with_templates: bool,
     ) -> Result<Pack, RuleErrors> {
         let mut sources: Vec<(String, Arc<str>)> = Vec::new();
         let mut parsed = Vec::new();
@@ -275,7 +288,17 @@ impl Pack {
         }
         // Rules keep file order: the entry file's includes first, as written.
         parsed.sort_by_key(|(id, _)| *id);
-        let all = builtin_arcs();
+        // A directory pack may bring templates (a new year, a department's own table).
+        let (set, template_files) = match pack_templates(files, shown, with_templates) {
+            Ok(x) => x,
+            Err(te) => {
+                let (mut errs, mut srcs) = template_errors(te, sources.len());
+                errors.append(&mut errs);
+                sources.append(&mut srcs);
+                (builtin_set().clone(), Vec::new())
+            }
+        };
+        let all = set.arcs();
         let templates: Vec<Arc<Template>> = if manifest.templates.is_empty() {
             all.to_vec()
         } else {
@@ -315,6 +338,8 @@ impl Pack {
             manifest,
             rules: compiled.rules,
             warnings: compiled.warnings,
+            templates: set,
+            template_files,
             sources,
             dir,
         })
@@ -348,4 +373,64 @@ impl Pack {
     pub fn source(&self, id: SourceId) -> Option<&(String, Arc<str>)> {
         self.sources.get(id.0 as usize)
     }
+}
+
+/// The embedded templates extended with the pack's `templates/*.toml`.
+/// A template set and the files it was extended with (display name, text).
+type WithFiles = (Arc<TemplateSet>, Vec<(String, String)>);
+
+fn pack_templates(files: &dyn Files, shown: &str, is_dir: bool) -> Result<WithFiles, TemplateErrors> {
+    let names = if is_dir { files.templates() } else { Vec::new() };
+    if names.is_empty() {
+        return Ok((builtin_set().clone(), Vec::new()));
+    }
+    let mut texts = Vec::new();
+    let mut unread = TemplateErrors::default();
+    for rel in names.iter().take(MAX_TEMPLATES) {
+        let shown_name = if shown.is_empty() { rel.clone() } else { format!("{shown}/{rel}") };
+        match files.read(rel) {
+            Ok(t) => texts.push((shown_name, t)),
+            Err(why) => unread.errors.push(crate::template::TemplateError {
+                code: "gouji::template::unreadable",
+                message: format!("无法读取模板文件：{why}"),
+                help: None,
+                file: shown_name,
+                span: 0..0,
+            }),
+        }
+    }
+    if names.len() > MAX_TEMPLATES {
+        unread.errors.push(crate::template::TemplateError {
+            code: "gouji::template::too_many",
+            message: format!("规则包的模板文件超过 {MAX_TEMPLATES} 个"),
+            help: None,
+            file: format!("{shown}/templates"),
+            span: 0..0,
+        });
+    }
+    if !unread.errors.is_empty() {
+        return Err(unread);
+    }
+    let set = TemplateSet::builtin().extended(&texts)?;
+    Ok((Arc::new(set), texts))
+}
+
+/// Template mistakes as rule-load errors, each in its own source (after `first` rule files).
+fn template_errors(te: TemplateErrors, first: usize) -> (Vec<RuleError>, Vec<(String, Arc<str>)>) {
+    let mut sources: Vec<(String, Arc<str>)> = Vec::new();
+    let mut errors = Vec::new();
+    for e in te.errors {
+        let i = match sources.iter().position(|(n, _)| *n == e.file) {
+            Some(i) => i,
+            None => {
+                let text = te.sources.iter().find(|(n, _)| *n == e.file).map_or_else(|| Arc::from(""), |(_, t)| t.clone());
+                sources.push((e.file.clone(), text));
+                sources.len() - 1
+            }
+        };
+        let span = Span::new(SourceId((first + i) as u32), e.span.start, e.span.end);
+        let label = e.label();
+        errors.push(RuleError::new(K::Template { code: e.code, message: e.message, help: e.help, label }, span));
+    }
+    (errors, sources)
 }

@@ -59,6 +59,9 @@ enum Command {
         /// 指定来源形式（默认按内容识别）：pipe、html、docx、pdf、markdown、text
         #[arg(long, value_parser = parse_form)]
         form: Option<Form>,
+        /// 按规则包自带的模板读取（如部门自有的表五）：规则包目录
+        #[arg(long = "rules")]
+        rules: Option<std::path::PathBuf>,
     },
 }
 
@@ -91,7 +94,7 @@ pub fn run() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Parse { file, format, form } => parse(&file, format, form),
+        Command::Parse { file, format, form, rules } => parse(&file, format, form, rules.as_deref()),
         Command::Check {
             reports,
             rules,
@@ -167,7 +170,12 @@ fn load_packs(rules: &[std::path::PathBuf], no_default: bool) -> Result<gouji::C
         eprintln!("没有可运行的规则：使用了 --no-default-rules 但没有给出 --rules");
         return Err(ExitCode::from(2));
     }
-    Ok(gouji::Checker::new(packs))
+    gouji::Checker::new(packs).map_err(|errs| {
+        for d in errs.diagnostics() {
+            eprintln!("{}", gouji::diagnostics::render(&d, color()));
+        }
+        ExitCode::from(2)
+    })
 }
 
 fn check(
@@ -202,7 +210,7 @@ fn check(
             .map(|path| {
                 (
                     path.clone(),
-                    report::read_file(path, form).map(|r| {
+                    checker.read_file(path, form).map(|r| {
                         let e = checker.evaluate(gouji::Context::of(&r));
                         (r, e)
                     }),
@@ -277,8 +285,18 @@ fn check(
     }
 }
 
-fn parse(file: &str, format: Format, form: Option<Form>) -> ExitCode {
-    let report = match report::read_file(file, form) {
+fn parse(file: &str, format: Format, form: Option<Form>, rules: Option<&std::path::Path>) -> ExitCode {
+    let set = match rules.map(gouji::Pack::load) {
+        None => std::sync::Arc::new(gouji::TemplateSet::builtin().clone()),
+        Some(Ok(p)) => p.templates.clone(),
+        Some(Err(errs)) => {
+            for d in errs.diagnostics() {
+                eprintln!("{}", gouji::diagnostics::render(&d, color()));
+            }
+            return ExitCode::from(2);
+        }
+    };
+    let report = match report::read_file_with(file, form, &set) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("{}", e.one_line());

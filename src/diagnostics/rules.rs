@@ -53,6 +53,8 @@ pub enum RuleErrorKind {
     Manifest { why: String },
     /// A rule-level case that names something wrong (template, expected outcome).
     Case { message: String },
+    /// A mistake in one of the pack's template files (pointed at its TOML line).
+    Template { code: &'static str, message: String, help: Option<String>, label: &'static str },
 }
 
 /// A rule-file mistake at a span.
@@ -102,6 +104,7 @@ impl RuleError {
             Include { .. } => "gouji::pack::include",
             Manifest { .. } => "gouji::pack::manifest",
             Case { .. } => "gouji::check::case",
+            Template { code, .. } => code,
         }
     }
 
@@ -131,6 +134,7 @@ impl RuleError {
             Include { path, why } => format!("无法包含“{path}”：{why}"),
             Manifest { why } => format!("规则包清单有误：{why}"),
             Case { message } => message.clone(),
+            Template { message, .. } => message.clone(),
         }
     }
 
@@ -158,6 +162,7 @@ impl RuleError {
             NoCheck { .. } => "没有 check".into(),
             Include { .. } => "无法包含".into(),
             Manifest { .. } | Case { .. } => "此处".into(),
+            Template { label, .. } => label.to_string(),
         }
     }
 
@@ -186,7 +191,7 @@ impl RuleError {
                 applies.first().map_or("", String::as_str)
             )),
             Ambiguous { candidates, .. } => Some(format!("请写出更完整的名称，候选：{}", candidates.join("、"))),
-            Type { help, .. } => help.clone(),
+            Type { help, .. } | Template { help, .. } => help.clone(),
             MessageName { .. } => Some("消息中可以使用 let 定义的名称、for each 的变量，以及 {lhs}、{rhs}、{delta}、{cells}".into()),
             NoCheck { .. } => Some("规则至少要有一条 check 语句，例如 check 表三[（七）总计, 总计] >= 0".into()),
             Syntax { help, .. } => help.clone(),

@@ -13,6 +13,7 @@ fn report(cells: &[(&str, &str, &str)]) -> Report {
     let mut t3 = Table {
         template: "2021".into(),
         rows: BTreeMap::new(),
+        layout: None,
     };
     for (row, col, raw) in cells {
         let r = t3.rows.entry(row.to_string()).or_default();

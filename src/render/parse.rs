@@ -57,7 +57,8 @@ pub fn human(report: &Report) -> String {
         report.form
     );
     for (key, table) in &report.tables {
-        let Some(def) = template::by_id(&table.template).and_then(|t| t.table(key)) else { continue };
+        let layout = table.layout.as_deref().or_else(|| template::by_id(&table.template));
+        let Some(def) = layout.and_then(|t| t.table(key)) else { continue };
         let _ = writeln!(out, "\n{}（{}，{} 年格式）", def.name, def.title, table.template);
         out.push_str(&table_text(def, table));
     }

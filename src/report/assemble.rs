@@ -379,6 +379,8 @@ fn best_table(
         } else {
             row_table(def, &tpl.id, rows, &norms)
         };
+        let mut table = table;
+        table.layout = set.get(&tpl.id).cloned();
         let is_default = tpl.id == default.id;
         if is_default && diags.is_empty() {
             return (table, diags);
@@ -419,6 +421,7 @@ fn row_table(
     let mut table = Table {
         template: tpl.to_string(),
         rows: BTreeMap::new(),
+        layout: None,
     };
     let mut diags = Vec::new();
     let mut score = 0i64;
@@ -576,6 +579,7 @@ fn flat_table(def: &TableDef, tpl: &str, rows: &[&RawRow]) -> (Table, Vec<Import
     let mut table = Table {
         template: tpl.to_string(),
         rows: BTreeMap::new(),
+        layout: None,
     };
     let want: usize = def.parts.iter().map(|p| p.rows.len() * p.cols.len()).sum();
     let data = rows.iter().find(|r| trimmed(&r.values, want).len() == want);

@@ -80,6 +80,9 @@ pub struct Table {
     pub template: String,
     /// Row key → row; a row not found in the source is absent.
     pub rows: BTreeMap<String, Row>,
+    /// The template the table was read with (its layout: labels, order, domains).
+    #[serde(skip)]
+    pub layout: Option<std::sync::Arc<crate::template::Template>>,
 }
 
 /// One row of a table: its printed label as found and its cells.

@@ -114,6 +114,7 @@ fn build_report(case: &Case, tpl: &Template) -> Result<Report, (String, Span)> {
         let mut table = Table {
             template: tpl.id.clone(),
             rows: BTreeMap::new(),
+            layout: None,
         };
         for (_, r) in def.rows() {
             let mut row = Row {

@@ -6,7 +6,6 @@ pub mod cases;
 pub mod compare;
 pub mod snapshot;
 
-use crate::checker::Checker;
 use crate::eval::Finding;
 use crate::pack::Pack;
 use crate::report::{self, Report};
@@ -66,9 +65,8 @@ pub fn run(pack: &Pack, accept: bool) -> std::io::Result<PackTest> {
     let mut reports = Vec::new();
     let mut written = 0;
     if let Some(dir) = &pack.dir {
-        let checker = Checker::new(vec![pack.clone()]);
         for path in snapshot::case_files(&dir.join("cases")) {
-            let (rc, wrote) = report_case(&checker, path, write)?;
+            let (rc, wrote) = report_case(pack, path, write)?;
             written += usize::from(wrote);
             reports.push(rc);
         }
@@ -87,7 +85,7 @@ pub fn run(pack: &Pack, accept: bool) -> std::io::Result<PackTest> {
 
 /// Check one case report against its snapshot; with `write`, replace a differing snapshot.
 fn report_case(
-    checker: &Checker,
+    pack: &Pack,
     path: PathBuf,
     write: bool,
 ) -> std::io::Result<(ReportCase, bool)> {
@@ -96,8 +94,9 @@ fn report_case(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let outcome = report::read_file(&path.to_string_lossy(), None).map(|r| {
-        let f = checker.check(&r);
+    // Read with the pack's own templates (a table the pack brings is read too).
+    let outcome = report::read_file_with(&path.to_string_lossy(), None, &pack.templates).map(|r| {
+        let f = pack.check(&r);
         (r, f)
     });
     // A snapshot that is not UTF-8 is read lossily: it then differs, it is not "missing".
