@@ -180,6 +180,8 @@ pub enum Sel {
 /// A resolved cell reference: one cell, or a set for `sum`.
 #[derive(Debug, Clone)]
 pub struct CellSet {
+    /// Which report of the context the cells are read from.
+    pub report: Which,
     pub table: String,
     /// The table's index in its template (the variant's).
     pub table_ix: usize,
@@ -210,6 +212,27 @@ pub enum Func {
     Doubtful,
     /// The number fits its column's domain (count / signed / decimal).
     Valid,
+}
+
+/// A report of the evaluation context. Rules name cells of the report checked; a
+/// cross-year reference (`上年.表三[…]`) resolves to [`Which::Previous`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Which {
+    /// The report checked.
+    #[default]
+    This,
+    /// The same issuer's report of the year before.
+    Previous,
+}
+
+impl Which {
+    /// Index into the context's reports (and a finding's `sources.reports`).
+    pub fn index(self) -> usize {
+        match self {
+            Which::This => 0,
+            Which::Previous => 1,
+        }
+    }
 }
 
 /// The type of an expression, decided at resolution.

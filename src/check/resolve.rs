@@ -468,6 +468,7 @@ impl<'t> Resolver<'t> {
         });
         Some((
             CellSet {
+                report: Which::This,
                 table: def.key.clone(),
                 table_ix,
                 ragged,

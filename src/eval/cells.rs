@@ -3,7 +3,7 @@
 //! finding is made, so a passing check costs no strings.
 
 use super::{FindingCell, Slot, Val};
-use crate::check::ir::{Binding, CellAddr, CellSet, Key, Sel, NO_POS};
+use crate::check::ir::{Binding, CellAddr, CellSet, Key, Sel, Which, NO_POS};
 use crate::report::model::{Cell, CellState, Report};
 use crate::syntax::ast::BlankPolicy;
 use crate::template::{Domain, Template};
@@ -22,6 +22,8 @@ pub(super) enum Place<'r> {
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Used<'r> {
     pub place: Place<'r>,
+    /// Which report of the context the cell is in.
+    pub report: Which,
     pub cell: Option<&'r Cell>,
     /// The column's domain, when the rule knew it (a `for each cell` binding).
     pub domain: Option<Domain>,
@@ -46,7 +48,7 @@ impl<'r> Used<'r> {
     }
 
     pub fn same_place(&self, other: &Used) -> bool {
-        self.keys() == other.keys()
+        self.report == other.report && self.keys() == other.keys()
     }
 
     pub fn to_finding_cell(self) -> FindingCell {
@@ -63,7 +65,7 @@ impl<'r> Used<'r> {
             value: self.cell.and_then(|c| c.value),
             span: self.cell.map(|c| c.span),
             blank_as_zero: self.blank_as_zero,
-            report: 0,
+            report: self.report.index(),
         }
     }
 
@@ -132,31 +134,31 @@ impl<'r> Used<'r> {
 /// The report's tables laid out in a template's dense cell numbering, built once per
 /// report, template and table: every cell read during evaluation is an array index.
 pub(super) struct Views<'r> {
-    report: &'r Report,
-    built: Vec<(*const Template, usize, Vec<Option<&'r Cell>>)>,
+    /// The context's reports by [`Which::index`]; the previous year's may be absent.
+    reports: [Option<&'r Report>; 2],
+    built: Vec<(Which, *const Template, usize, Vec<Option<&'r Cell>>)>,
 }
 
 impl<'r> Views<'r> {
-    pub fn new(report: &'r Report) -> Self {
-        Views {
-            report,
-            built: Vec::new(),
-        }
+    pub fn new(report: &'r Report, previous: Option<&'r Report>) -> Self {
+        Views { reports: [Some(report), previous], built: Vec::new() }
     }
 
-    /// The cells of table `ix` of `tpl`, as the report has them.
-    pub fn view(&mut self, tpl: &'r Template, ix: usize) -> &[Option<&'r Cell>] {
-        let at = match self
-            .built
-            .iter()
-            .position(|(t, i, _)| std::ptr::eq(*t, tpl) && *i == ix)
-        {
+    /// Whether the context has this report.
+    pub fn has(&self, which: Which) -> bool {
+        self.reports[which.index()].is_some()
+    }
+
+    /// The cells of table `ix` of `tpl`, as report `which` has them (all missing when the
+    /// context lacks that report).
+    pub fn view(&mut self, which: Which, tpl: &'r Template, ix: usize) -> &[Option<&'r Cell>] {
+        let at = match self.built.iter().position(|(w, t, i, _)| *w == which && std::ptr::eq(*t, tpl) && *i == ix) {
             Some(i) => i,
             None => {
                 let mut cells = Vec::new();
                 if let Some(def) = tpl.tables.get(ix) {
                     cells = vec![None; def.cell_count()];
-                    if let Some(found) = self.report.tables.get(&def.key) {
+                    if let Some(found) = self.reports[which.index()].and_then(|r| r.tables.get(&def.key)) {
                         for (p, r, offset) in def.rows_with_offsets() {
                             let Some(row) = found.rows.get(&r.key) else {
                                 continue;
@@ -167,11 +169,11 @@ impl<'r> Views<'r> {
                         }
                     }
                 }
-                self.built.push((tpl, ix, cells));
+                self.built.push((which, tpl, ix, cells));
                 self.built.len() - 1
             }
         };
-        &self.built[at].2
+        &self.built[at].3
     }
 }
 
@@ -203,7 +205,7 @@ pub(super) fn expand<'r>(
     } else {
         None
     };
-    let view = views.view(tpl, set.table_ix);
+    let view = views.view(set.report, tpl, set.table_ix);
     for rk @ Key(r, _, offset) in rows {
         for ck @ Key(c, _, pos) in cols {
             let ix = match def {
@@ -218,6 +220,7 @@ pub(super) fn expand<'r>(
             };
             out.push(Used {
                 place: Place::Keys(&set.table, rk, ck),
+                report: set.report,
                 cell: view.get(ix).copied().flatten(),
                 domain: None,
                 blank_as_zero: false,
@@ -235,7 +238,8 @@ pub(super) fn bound<'r>(
     let Binding::Cell(a) = b else { return None };
     Some(Used {
         place: Place::Addr(a),
-        cell: views.view(tpl, a.table_ix).get(a.ix).copied().flatten(),
+        report: Which::This,
+        cell: views.view(Which::This, tpl, a.table_ix).get(a.ix).copied().flatten(),
         domain: Some(a.domain),
         blank_as_zero: false,
     })

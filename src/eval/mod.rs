@@ -63,7 +63,8 @@ enum Val<'r> {
 enum Slot<'r> {
     Empty,
     /// A `let` value and the cells it was computed from.
-    Value(Val<'r>, Vec<Used<'r>>),
+    /// (and why it is absent, when it is).
+    Value(Val<'r>, Vec<Used<'r>>, Option<&'static str>),
     Bound(&'r Binding),
 }
 
@@ -97,20 +98,18 @@ struct Ctx<'r> {
 pub fn evaluate(rules: &[CompiledRule], cx: Context<'_>) -> Evaluation {
     let report = cx.report;
     let mut out = Evaluation::default();
-    let report_text = ReportText {
-        path: report.path.clone(),
-        form: report.form.clone(),
-        text: report.source.clone(),
-    };
+    // The texts findings point into: the report checked, then the previous year's.
+    let text_of = |r: &Report| ReportText { path: r.path.clone(), form: r.form.clone(), text: r.source.clone() };
+    let report_texts: Vec<ReportText> = std::iter::once(report).chain(cx.previous).map(text_of).collect();
     // Built once per report, passed from rule to rule.
-    let mut views = cells::Views::new(report);
+    let mut views = cells::Views::new(report, cx.previous);
     for rule in rules {
         let Some(first) = rule.variants.first() else {
             continue;
         };
         let mut ctx = Ctx {
             report,
-            views: std::mem::replace(&mut views, cells::Views::new(report)),
+            views: std::mem::replace(&mut views, cells::Views::new(report, cx.previous)),
             rule,
             tpl: &first.template,
             slots: vec![Slot::Empty; rule.slot_names.len()],
@@ -127,7 +126,7 @@ pub fn evaluate(rules: &[CompiledRule], cx: Context<'_>) -> Evaluation {
             not_applicable: None,
             sources: Sources {
                 rule_file: rule.file.clone(),
-                reports: vec![report_text.clone()],
+                reports: report_texts.clone(),
             },
         };
         for (i, table) in rule.op_tables.iter().enumerate() {
@@ -184,8 +183,9 @@ impl<'r> Ctx<'r> {
         match op {
             Op::Let(slot, ex) => {
                 self.trace.clear();
+                self.why = None;
                 let v = self.eval(ex);
-                self.slots[*slot] = Slot::Value(v, std::mem::take(&mut self.trace));
+                self.slots[*slot] = Slot::Value(v, std::mem::take(&mut self.trace), self.why.take());
             }
             Op::When(ex, span) => {
                 self.trace.clear();
@@ -455,10 +455,10 @@ impl<'r> Ctx<'r> {
             .find(|&j| self.rule.slot_names[j] == *name && !matches!(self.slots[j], Slot::Empty))
             .unwrap_or(i);
         match self.slots.get(i) {
-            Some(Slot::Value(Val::Num(d), _)) => format::number(*d, f),
-            Some(Slot::Value(Val::Bool(b), _)) => if *b { "是" } else { "否" }.into(),
-            Some(Slot::Value(Val::Str(s), _)) => s.to_string(),
-            Some(Slot::Value(Val::Absent, _)) => "（无法读取）".into(),
+            Some(Slot::Value(Val::Num(d), ..)) => format::number(*d, f),
+            Some(Slot::Value(Val::Bool(b), ..)) => if *b { "是" } else { "否" }.into(),
+            Some(Slot::Value(Val::Str(s), ..)) => s.to_string(),
+            Some(Slot::Value(Val::Absent, ..)) => "（无法读取）".into(),
             Some(Slot::Bound(b)) => b.label(),
             _ => String::new(),
         }
@@ -525,9 +525,10 @@ impl<'r> Ctx<'r> {
             Ex::Num(n) => Val::Num(*n),
             Ex::Str(s) => Val::Str(s),
             Ex::Slot(i) => match &self.slots[*i] {
-                Slot::Value(v, cells) => {
+                Slot::Value(v, cells, why) => {
                     let v = *v;
                     self.trace.extend_from_slice(cells);
+                    self.why = self.why.or(*why);
                     v
                 }
                 _ => Val::Absent,
@@ -541,6 +542,9 @@ impl<'r> Ctx<'r> {
                 _ => Val::Absent,
             },
             Ex::Cells(set) => {
+                if !self.views.has(set.report) {
+                    self.why = Some("没有上年的报告");
+                }
                 let start = self.trace.len();
                 cells::expand(set, &self.slots, &mut self.views, self.tpl, &mut self.trace);
                 let mut total = Decimal::ZERO;

@@ -232,3 +232,53 @@ fn round_and_count() {
     assert!(f.is_empty(), "{f:?}");
     assert_eq!(o, [Outcome::Passed, Outcome::Passed]);
 }
+
+/// Point every cell reference of `let` statements at the previous year's report: what the
+/// resolver will do for `上年.表三[…]` (the cross-year issue adds only the grammar).
+fn lets_read_previous(ops: &mut [crate::check::ir::Op]) {
+    use crate::check::ir::{Ex, Op, Which};
+    fn ex(e: &mut Ex) {
+        match e {
+            Ex::Cells(set) => set.report = Which::Previous,
+            Ex::Call(_, args, _) => args.iter_mut().for_each(ex),
+            Ex::Neg(x) | Ex::Not(x) => ex(x),
+            Ex::Bin(_, a, b) => {
+                ex(a);
+                ex(b);
+            }
+            _ => {}
+        }
+    }
+    for op in ops {
+        match op {
+            Op::Let(_, e) => ex(e),
+            Op::ForEach { body, .. } => lets_read_previous(body),
+            _ => {}
+        }
+    }
+}
+
+#[test]
+fn a_finding_can_cite_cells_of_two_reports() {
+    let this = report(&[("carried_over", "total", "1")]);
+    let mut before = report(&[("carried_forward", "total", "2")]);
+    before.path = "上年".into();
+    before.source = Arc::from("上年报告全文");
+    let rules = "rule x1 \"上年结转\" { let prev = 表三[结转下年度, 总计]\n check 表三[上年结转, 总计] == prev }";
+    let mut pack = Pack::from_text("t.gouji", rules).unwrap();
+    for v in &mut pack.rules[0].variants {
+        lets_read_previous(v.ops.as_mut().unwrap());
+    }
+    // With last year's report: 1 ≠ 2, one finding citing a cell of each report.
+    let e = pack.evaluate(Context { report: &this, previous: Some(&before) });
+    let f = &e.findings[0];
+    assert_eq!(f.class, FindingClass::ReportError);
+    let cited: Vec<(usize, &str)> = f.cells.iter().map(|c| (c.report, c.row.as_str())).collect();
+    assert_eq!(cited, [(0, "carried_over"), (1, "carried_forward")]);
+    assert_eq!(f.sources.reports.len(), 2);
+    assert_eq!(&*f.sources.reports[1].text, "上年报告全文");
+    // Without it: not assessable, and the finding says why.
+    let e = pack.evaluate(Context::of(&this));
+    assert_eq!(e.findings[0].class, FindingClass::NotAssessable);
+    assert!(e.findings[0].message.contains("没有上年的报告"), "{}", e.findings[0].message);
+}
