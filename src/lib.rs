@@ -37,10 +37,8 @@ pub mod report;
 
 // The stages inside, public only so that each can be tested alone (per-stage snapshots
 // of the syntax tree and the IR, template and case tests); not part of the API.
-#[doc(hidden)]
-pub mod check;
-#[doc(hidden)]
-pub mod eval;
+mod check;
+mod eval;
 #[doc(hidden)]
 pub mod syntax;
 #[doc(hidden)]

@@ -491,6 +491,16 @@ impl<'t> Resolver<'t> {
             Some(Sel::Keys(k)) => Some(k),
             _ => None,
         };
+        // The range of a loop is fixed by the template: a loop variable cannot be it.
+        for s in [&d.row, &d.col].into_iter().flatten() {
+            if let Selector::One(name) = s {
+                if self.lookup(name).is_some() {
+                    let message = format!("“{}”是变量，不能作为 for each 的范围", name.node);
+                    self.type_err(name.span, message, "for each 的范围写表格，或表格中具体的行、列，如 表三[（三）不予公开]");
+                    return Vec::new();
+                }
+            }
+        }
         if quant.node != Quant::Cell && d.col.is_some() {
             let message =
                 "for each col / row / block 的范围是一张表或一组列、行，不是单元格".to_string();

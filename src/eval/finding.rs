@@ -23,16 +23,24 @@ pub enum FindingClass {
 /// One cell a finding involves.
 #[derive(Debug, Clone, Serialize)]
 pub struct FindingCell {
+    /// Canonical keys: table (`t3`), row (`new_received`), column (`natural_person`).
     pub table: String,
+    /// The row key.
     pub row: String,
+    /// The column key.
     pub col: String,
+    /// The template's printed labels of the row and column.
     pub row_label: String,
+    /// The column's printed label.
     pub col_label: String,
     /// `None` when the report has no such cell.
     pub raw: Option<String>,
+    /// Number, blank, placeholder or text (`None`: no such cell).
     pub state: Option<CellState>,
+    /// The number, exact, when the cell holds one.
     #[serde(with = "rust_decimal::serde::arbitrary_precision_option")]
     pub value: Option<Decimal>,
+    /// Where the cell is in its report's text.
     pub span: Option<ReportSpan>,
     /// This blank (or placeholder) was counted as 0.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
@@ -67,26 +75,40 @@ impl FindingCell {
 /// A quantifier variable's value where the finding arose (`c = 自然人`).
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct BindingOut {
+    /// The variable's name in the rule.
     pub var: String,
+    /// The canonical key it was bound to.
     pub key: String,
+    /// Its printed label.
     pub label: String,
 }
 
+/// What a rule says about a report, with every cell it involves.
 #[derive(Debug, Clone, Serialize)]
 pub struct Finding {
     /// Stable across re-runs: rule id + report identity + binding, not offsets or values.
     pub id: String,
+    /// The rule's id (`t3.balance`).
     pub rule: String,
+    /// The rule's title.
     pub title: String,
+    /// The rule's severity (info for not assessable).
     pub severity: Severity,
+    /// Report error, extraction doubt or not assessable.
     pub class: FindingClass,
+    /// The message, in Chinese, numbers printed for people.
     pub message: String,
+    /// Where: the loop variables' values.
     pub binding: Vec<BindingOut>,
+    /// Every cell the check read, in reading order.
     pub cells: Vec<FindingCell>,
+    /// Both sides of a comparison and their difference (left − right).
     #[serde(with = "rust_decimal::serde::arbitrary_precision_option")]
     pub lhs: Option<Decimal>,
+    /// The right side.
     #[serde(with = "rust_decimal::serde::arbitrary_precision_option")]
     pub rhs: Option<Decimal>,
+    /// Left − right.
     #[serde(with = "rust_decimal::serde::arbitrary_precision_option")]
     pub delta: Option<Decimal>,
     /// Index of the pack (in the checker's list) the rule comes from.
@@ -95,6 +117,7 @@ pub struct Finding {
     /// Where the rule and the failing check are written.
     #[serde(skip)]
     pub rule_span: Span,
+    /// The check that failed.
     #[serde(skip)]
     pub check_span: Span,
     /// The texts a finding is shown in: its rule file and the reports it cites.
@@ -115,8 +138,11 @@ pub struct Sources {
 /// A report as a finding shows it: its path, form and the text its spans point into.
 #[derive(Debug, Clone)]
 pub struct ReportText {
+    /// The path it was read from.
     pub path: String,
+    /// The form it was read in (`pdf` findings point into a text rendering).
     pub form: String,
+    /// The text its spans point into.
     pub text: Arc<str>,
 }
 

@@ -44,7 +44,9 @@ impl<'a> Context<'a> {
 /// Findings and per-rule outcomes of one report.
 #[derive(Debug, Clone, Default)]
 pub struct Evaluation {
+    /// Findings in pack order, rule order, binding order.
     pub findings: Vec<Finding>,
+    /// One outcome per rule, in rule order.
     pub rules: Vec<RuleOutcome>,
 }
 

@@ -34,11 +34,15 @@ impl Outcome {
 /// One rule on one report.
 #[derive(Debug, Clone, Serialize)]
 pub struct RuleOutcome {
+    /// The rule's id.
     pub id: String,
+    /// What it came to.
     pub outcome: Outcome,
     /// Checks evaluated (each binding of each `check`).
     pub checked: usize,
+    /// Checks that failed.
     pub failed: usize,
+    /// Checks that could not be assessed.
     pub not_assessable: usize,
     /// Why, for `not_assessable` and `not_applicable`.
     #[serde(skip_serializing_if = "Option::is_none")]
