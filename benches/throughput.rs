@@ -202,7 +202,8 @@ fn generate(seed: u64) -> String {
     }
     line(&mut s, "四、政府信息公开行政复议、行政诉讼情况");
     let names = ["结果维持 |", "结果纠正 |", "其他结果 |", "尚未审结 |", "总计 |"];
-    for h in ["行政复议 |", "行政诉讼 |", "|||||||||||||"].iter().chain(&names).chain(&["未经复议直接起诉 |", "复议后起诉 |", "||||||||"]) {
+    for h in ["行政复议 |", "行政诉讼 |", "|||||||||||||"].iter().chain(&names).chain(&["未经复议直接起诉 |", "复议后起诉 |", "||||||||"])
+    {
         line(&mut s, h);
     }
     for h in names.iter().chain(&names).chain(&["|||||"]) {

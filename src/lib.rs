@@ -27,8 +27,6 @@
 //!            ──diagnostics + render──▶ miette text, JSON
 //! ```
 
-
-
 mod checker;
 pub mod diagnostics;
 mod pack;

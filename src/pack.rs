@@ -118,11 +118,7 @@ struct Memory(Vec<(String, String)>);
 
 impl Files for Memory {
     fn read(&self, rel: &str) -> Result<String, String> {
-        self.0
-            .iter()
-            .find(|(p, _)| p == rel)
-            .map(|(_, t)| t.clone())
-            .ok_or_else(|| "文件不存在".into())
+        self.0.iter().find(|(p, _)| p == rel).map(|(_, t)| t.clone()).ok_or_else(|| "文件不存在".into())
     }
 }
 
@@ -130,11 +126,7 @@ struct Embedded(&'static [(&'static str, &'static str)]);
 
 impl Files for Embedded {
     fn read(&self, rel: &str) -> Result<String, String> {
-        self.0
-            .iter()
-            .find(|(p, _)| *p == rel)
-            .map(|(_, t)| t.to_string())
-            .ok_or_else(|| "内置规则包中没有此文件".into())
+        self.0.iter().find(|(p, _)| *p == rel).map(|(_, t)| t.to_string()).ok_or_else(|| "内置规则包中没有此文件".into())
     }
 }
 
@@ -143,10 +135,7 @@ const OFFICIAL: &[(&str, &str)] = &[
     ("main.gouji", include_str!("../rules/official/main.gouji")),
     ("t3.gouji", include_str!("../rules/official/t3.gouji")),
     ("t4.gouji", include_str!("../rules/official/t4.gouji")),
-    (
-        "values.gouji",
-        include_str!("../rules/official/values.gouji"),
-    ),
+    ("values.gouji", include_str!("../rules/official/values.gouji")),
 ];
 
 /// The embedded templates as one shared set.
@@ -159,10 +148,7 @@ impl Pack {
     /// The official pack, embedded in the binary; compiled once.
     pub fn official() -> &'static Pack {
         static P: OnceLock<Pack> = OnceLock::new();
-        P.get_or_init(|| {
-            Pack::load_from(&Embedded(OFFICIAL), "official", None)
-                .unwrap_or_else(|e| panic!("embedded official pack: {e:?}"))
-        })
+        P.get_or_init(|| Pack::load_from(&Embedded(OFFICIAL), "official", None).unwrap_or_else(|e| panic!("embedded official pack: {e:?}")))
     }
 
     /// Compile the embedded official pack afresh (for benchmarks).
@@ -173,24 +159,11 @@ impl Pack {
     /// Load a pack directory (with `pack.toml`) or a single rule file.
     pub fn load(path: &Path) -> Result<Pack, RuleErrors> {
         if path.is_dir() {
-            return Pack::load_from(
-                &Disk(path.to_path_buf()),
-                &path.display().to_string(),
-                Some(path.to_path_buf()),
-            );
+            return Pack::load_from(&Disk(path.to_path_buf()), &path.display().to_string(), Some(path.to_path_buf()));
         }
         let dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let manifest = Manifest {
-            name: name.clone(),
-            version: String::new(),
-            description: String::new(),
-            templates: Vec::new(),
-            entry: name,
-        };
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let manifest = Manifest { name: name.clone(), version: String::new(), description: String::new(), templates: Vec::new(), entry: name };
         // A single rule file brings no templates: only a pack directory has `templates/`.
         Pack::compile(&Disk(dir.clone()), manifest, &dir.display().to_string(), Some(dir), false)
     }
@@ -198,39 +171,20 @@ impl Pack {
     /// Compile one rule file held in memory (`name` is how diagnostics show it); it may
     /// include nothing.
     pub fn from_text(name: &str, text: &str) -> Result<Pack, RuleErrors> {
-        let manifest = Manifest {
-            name: name.into(),
-            version: String::new(),
-            description: String::new(),
-            templates: Vec::new(),
-            entry: name.into(),
-        };
+        let manifest = Manifest { name: name.into(), version: String::new(), description: String::new(), templates: Vec::new(), entry: name.into() };
         Pack::compile(&Memory(vec![(name.into(), text.into())]), manifest, "", None, false)
     }
 
     fn load_from(files: &dyn Files, shown: &str, dir: Option<PathBuf>) -> Result<Pack, RuleErrors> {
-        let manifest = files
-            .read("pack.toml")
-            .and_then(|t| toml::from_str::<Manifest>(&t).map_err(|e| e.to_string()));
+        let manifest = files.read("pack.toml").and_then(|t| toml::from_str::<Manifest>(&t).map_err(|e| e.to_string()));
         let manifest = manifest.map_err(|why| RuleErrors {
-            errors: vec![RuleError::new(
-                K::Manifest {
-                    why: format!("{shown}/pack.toml：{why}"),
-                },
-                Span::default(),
-            )],
+            errors: vec![RuleError::new(K::Manifest { why: format!("{shown}/pack.toml：{why}") }, Span::default())],
             sources: vec![(format!("{shown}/pack.toml"), Arc::from(""))],
         })?;
         Pack::compile(files, manifest, shown, dir, true)
     }
 
-    fn compile(
-        files: &dyn Files,
-        manifest: Manifest,
-        shown: &str,
-        dir: Option<PathBuf>,
-        with_templates: bool,
-    ) -> Result<Pack, RuleErrors> {
+    fn compile(files: &dyn Files, manifest: Manifest, shown: &str, dir: Option<PathBuf>, with_templates: bool) -> Result<Pack, RuleErrors> {
         let mut sources: Vec<(String, Arc<str>)> = Vec::new();
         let mut parsed = Vec::new();
         let mut errors = Vec::new();
@@ -242,41 +196,22 @@ impl Pack {
             }
             seen.push(rel.clone());
             if seen.len() > MAX_FILES {
-                errors.push(RuleError::new(
-                    K::Include {
-                        path: rel,
-                        why: format!("规则包文件超过 {MAX_FILES} 个"),
-                    },
-                    from.unwrap_or_default(),
-                ));
+                errors.push(RuleError::new(K::Include { path: rel, why: format!("规则包文件超过 {MAX_FILES} 个") }, from.unwrap_or_default()));
                 break;
             }
             let text = match files.read(&rel) {
                 Ok(t) => t,
                 Err(why) => {
-                    errors.push(RuleError::new(
-                        K::Include {
-                            path: rel.clone(),
-                            why,
-                        },
-                        from.unwrap_or_default(),
-                    ));
+                    errors.push(RuleError::new(K::Include { path: rel.clone(), why }, from.unwrap_or_default()));
                     continue;
                 }
             };
             let id = SourceId(sources.len() as u32);
-            let shown_name = if shown.is_empty() {
-                rel.clone()
-            } else {
-                format!("{shown}/{rel}")
-            };
+            let shown_name = if shown.is_empty() { rel.clone() } else { format!("{shown}/{rel}") };
             sources.push((shown_name, Arc::from(text.as_str())));
             match syntax::parse(id, &text) {
                 Ok(file) => {
-                    let base = Path::new(&rel)
-                        .parent()
-                        .map(|p| p.to_path_buf())
-                        .unwrap_or_default();
+                    let base = Path::new(&rel).parent().map(|p| p.to_path_buf()).unwrap_or_default();
                     for inc in file.includes.iter().rev() {
                         let path = base.join(&inc.node).to_string_lossy().replace('\\', "/");
                         queue.push((path, Some(inc.span)));
@@ -306,12 +241,7 @@ impl Pack {
             for t in &manifest.templates {
                 match all.iter().find(|a| &a.id == t) {
                     Some(tpl) => out.push(tpl.clone()),
-                    None => errors.push(RuleError::new(
-                        K::Manifest {
-                            why: format!("未知的模板“{t}”"),
-                        },
-                        Span::default(),
-                    )),
+                    None => errors.push(RuleError::new(K::Manifest { why: format!("未知的模板“{t}”") }, Span::default())),
                 }
             }
             out
@@ -322,27 +252,11 @@ impl Pack {
         if !errors.is_empty() {
             return Err(RuleErrors { errors, sources });
         }
-        let files: Vec<Arc<RuleFile>> = sources
-            .iter()
-            .map(|(name, text)| {
-                Arc::new(RuleFile {
-                    name: name.clone(),
-                    text: text.clone(),
-                })
-            })
-            .collect();
+        let files: Vec<Arc<RuleFile>> = sources.iter().map(|(name, text)| Arc::new(RuleFile { name: name.clone(), text: text.clone() })).collect();
         for r in &mut compiled.rules {
             r.file = files.get(r.span.source.0 as usize).cloned();
         }
-        Ok(Pack {
-            manifest,
-            rules: compiled.rules,
-            warnings: compiled.warnings,
-            templates: set,
-            template_files,
-            sources,
-            dir,
-        })
+        Ok(Pack { manifest, rules: compiled.rules, warnings: compiled.warnings, templates: set, template_files, sources, dir })
     }
 
     /// Check one report on its own: findings in rule order.
@@ -357,11 +271,7 @@ impl Pack {
 
     /// The load warnings, renderable with miette.
     pub fn warning_diagnostics(&self) -> Vec<crate::diagnostics::rules::PointedRuleError> {
-        RuleErrors {
-            errors: self.warnings.clone(),
-            sources: self.sources.clone(),
-        }
-        .diagnostics()
+        RuleErrors { errors: self.warnings.clone(), sources: self.sources.clone() }.diagnostics()
     }
 
     /// The resolved IR of every rule, as text (per-stage snapshots).

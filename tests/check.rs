@@ -25,11 +25,7 @@ fn check_bytes(name: &str, bytes: &[u8]) -> Outcome {
 /// A fixture by its path inside the repository (so snapshots do not depend on the clone).
 fn check_path(path: &Path) -> (String, Outcome) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let name = path
-        .strip_prefix(root)
-        .unwrap_or(path)
-        .to_string_lossy()
-        .replace('\\', "/");
+    let name = path.strip_prefix(root).unwrap_or(path).to_string_lossy().replace('\\', "/");
     let bytes = std::fs::read(root.join(&name)).unwrap_or_else(|e| panic!("{name}: {e}"));
     let outcome = check_bytes(&name, &bytes);
     (name, outcome)
@@ -65,15 +61,7 @@ fn verdicts(findings: &[Finding]) -> Vec<String> {
 fn the<'f>(findings: &'f [Finding], rule: &str, at: &str) -> &'f Finding {
     findings
         .iter()
-        .find(|f| {
-            f.rule == rule
-                && f.binding
-                    .iter()
-                    .map(|b| b.key.as_str())
-                    .collect::<Vec<_>>()
-                    .join(",")
-                    == at
-        })
+        .find(|f| f.rule == rule && f.binding.iter().map(|b| b.key.as_str()).collect::<Vec<_>>().join(",") == at)
         .unwrap_or_else(|| panic!("no finding {rule} @ {at} in {:#?}", verdicts(findings)))
 }
 
@@ -83,18 +71,9 @@ fn pointed(report: &gouji::Report, f: &Finding) -> Vec<String> {
     f.cells
         .iter()
         .map(|c| {
-            let span = c
-                .span
-                .unwrap_or_else(|| panic!("{}: cell {}.{} without a span", f.rule, c.row, c.col));
+            let span = c.span.unwrap_or_else(|| panic!("{}: cell {}.{} without a span", f.rule, c.row, c.col));
             let raw = c.raw.clone().unwrap_or_default();
-            assert_eq!(
-                report.text(span),
-                raw,
-                "{}: span of {}.{}",
-                f.rule,
-                c.row,
-                c.col
-            );
+            assert_eq!(report.text(span), raw, "{}: span of {}.{}", f.rule, c.row, c.col);
             format!("{}.{}={raw}", c.row, c.col)
         })
         .collect()
@@ -119,9 +98,7 @@ fn fixtures_json() {
     insta::glob!("fixtures/check/*.txt", |path| {
         let (name, outcome) = check_path(path);
         // As `gouji check --format json` prints it (arbitrary-precision numbers intact).
-        insta::assert_snapshot!(
-            serde_json::to_string_pretty(&json(&[(name, outcome)])).expect("JSON")
-        );
+        insta::assert_snapshot!(serde_json::to_string_pretty(&json(&[(name, outcome)])).expect("JSON"));
     });
 }
 
@@ -132,48 +109,12 @@ const EXPECTED: &[(&str, &[&str])] = &[
     ("2019_consistent.txt", &[]),
     ("2021_consistent.txt", &[]),
     ("mixed_2021_t2_2019_t3.txt", &[]),
-    (
-        "o1_natural_person.txt",
-        &[
-            "t3.balance @ natural_person : error",
-            "t3.balance @ total : error",
-        ],
-    ),
-    (
-        "o1_swapped_applicant.txt",
-        &[
-            "t3.balance @ natural_person : error",
-            "t3.balance @ commercial : error",
-        ],
-    ),
-    (
-        "i1_total_copied.txt",
-        &[
-            "t3.results_total @ natural_person : error",
-            "t3.results_total @ total : error",
-        ],
-    ),
-    (
-        "i2_one_row.txt",
-        &[
-            "t3.results_total @ total : error",
-            "t3.row_total @ granted : error",
-        ],
-    ),
-    (
-        "i3_twice.txt",
-        &[
-            "t4.block_total @ review : error",
-            "t4.block_total @ litigation_after_review : error",
-        ],
-    ),
-    (
-        "values_domain.txt",
-        &[
-            "values.domain @ t2.normative_docs.issued : error",
-            "values.domain @ t2.punishment.decisions : error",
-        ],
-    ),
+    ("o1_natural_person.txt", &["t3.balance @ natural_person : error", "t3.balance @ total : error"]),
+    ("o1_swapped_applicant.txt", &["t3.balance @ natural_person : error", "t3.balance @ commercial : error"]),
+    ("i1_total_copied.txt", &["t3.results_total @ natural_person : error", "t3.results_total @ total : error"]),
+    ("i2_one_row.txt", &["t3.results_total @ total : error", "t3.row_total @ granted : error"]),
+    ("i3_twice.txt", &["t4.block_total @ review : error", "t4.block_total @ litigation_after_review : error"]),
+    ("values_domain.txt", &["values.domain @ t2.normative_docs.issued : error", "values.domain @ t2.punishment.decisions : error"]),
     (
         "values_text.txt",
         &[
@@ -184,25 +125,14 @@ const EXPECTED: &[(&str, &[&str])] = &[
         ],
     ),
     ("values_blank.txt", &["values.blank @  : error"]),
-    (
-        "missing_t4.txt",
-        &[
-            "t4.block_total @  : skip",
-            "values.domain @  : skip",
-            "values.text @  : skip",
-            "values.blank @  : skip",
-        ],
-    ),
+    ("missing_t4.txt", &["t4.block_total @  : skip", "values.domain @  : skip", "values.text @  : skip", "values.blank @  : skip"]),
 ];
 
 #[test]
 fn every_fixture_gives_exactly_its_findings() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(F);
-    let mut files: Vec<String> = std::fs::read_dir(&dir)
-        .expect("fixtures/check")
-        .filter_map(|e| e.ok()?.file_name().into_string().ok())
-        .filter(|n| n.ends_with(".txt"))
-        .collect();
+    let mut files: Vec<String> =
+        std::fs::read_dir(&dir).expect("fixtures/check").filter_map(|e| e.ok()?.file_name().into_string().ok()).filter(|n| n.ends_with(".txt")).collect();
     files.sort();
     let mut listed: Vec<String> = EXPECTED.iter().map(|(f, _)| f.to_string()).collect();
     listed.sort();
@@ -215,26 +145,12 @@ fn every_fixture_gives_exactly_its_findings() {
 #[test]
 fn templates_are_detected_per_table() {
     let report = |file: &str| fixture(file).1.unwrap_or_else(|e| panic!("{file}: {e}")).0;
-    let templates = |r: &gouji::Report| {
-        r.tables
-            .iter()
-            .map(|(k, t)| format!("{k}:{}", t.template))
-            .collect::<Vec<_>>()
-    };
-    assert_eq!(
-        templates(&report("2021_consistent.txt")),
-        ["t2:2021", "t3:2021", "t4:2021"]
-    );
-    assert_eq!(
-        templates(&report("2019_consistent.txt")),
-        ["t2:2019", "t3:2019", "t4:2019"]
-    );
+    let templates = |r: &gouji::Report| r.tables.iter().map(|(k, t)| format!("{k}:{}", t.template)).collect::<Vec<_>>();
+    assert_eq!(templates(&report("2021_consistent.txt")), ["t2:2021", "t3:2021", "t4:2021"]);
+    assert_eq!(templates(&report("2019_consistent.txt")), ["t2:2019", "t3:2019", "t4:2019"]);
     let mixed = report("mixed_2021_t2_2019_t3.txt");
     assert_eq!(templates(&mixed), ["t2:2021", "t3:2019", "t4:2021"]);
-    assert!(mixed
-        .diagnostics
-        .iter()
-        .any(|d| d.code == "import.mixed_template"));
+    assert!(mixed.diagnostics.iter().any(|d| d.code == "import.mixed_template"));
 }
 
 #[test]
@@ -247,18 +163,9 @@ fn o1_points_at_the_four_cells_of_its_column() {
     assert_eq!(np.severity, gouji::syntax::ast::Severity::Error);
     assert_eq!(
         pointed(&report, np),
-        [
-            "new_received.natural_person=40",
-            "carried_over.natural_person=2",
-            "total_processed.natural_person=38",
-            "carried_forward.natural_person=5"
-        ]
+        ["new_received.natural_person=40", "carried_over.natural_person=2", "total_processed.natural_person=38", "carried_forward.natural_person=5"]
     );
-    assert!(
-        np.message.contains("自然人列") && np.message.contains("差 -1"),
-        "{}",
-        np.message
-    );
+    assert!(np.message.contains("自然人列") && np.message.contains("差 -1"), "{}", np.message);
     let total = the(&f, "t3.balance", "total");
     assert_eq!((total.lhs, total.rhs), (dec(47), dec(48)));
 }
@@ -283,9 +190,7 @@ fn i1_copied_total_sums_every_leaf() {
     assert_eq!(cells.len(), 22, "{cells:#?}");
     assert_eq!(cells[0], "total_processed.natural_person=40");
     assert!(cells.contains(&"other_other.natural_person=0".to_string()));
-    assert!(!cells
-        .iter()
-        .any(|c| c.starts_with("new_received") || c.starts_with("carried")));
+    assert!(!cells.iter().any(|c| c.starts_with("new_received") || c.starts_with("carried")));
 }
 
 #[test]
@@ -306,24 +211,9 @@ fn i3_fails_in_two_blocks_like_hongze_2023() {
     let (report, e) = outcome.expect("readable");
     let f = e.findings;
     let review = the(&f, "t4.block_total", "review");
-    assert_eq!(
-        (review.lhs, review.rhs, review.delta),
-        (dec(0), dec(11), dec(-11))
-    );
-    assert_eq!(
-        pointed(&report, review),
-        [
-            "review.total=0",
-            "review.maintained=10",
-            "review.corrected=1",
-            "review.other=0",
-            "review.pending=0"
-        ]
-    );
-    assert_eq!(
-        the(&f, "t4.block_total", "litigation_after_review").delta,
-        dec(-5)
-    );
+    assert_eq!((review.lhs, review.rhs, review.delta), (dec(0), dec(11), dec(-11)));
+    assert_eq!(pointed(&report, review), ["review.total=0", "review.maintained=10", "review.corrected=1", "review.other=0", "review.pending=0"]);
+    assert_eq!(the(&f, "t4.block_total", "litigation_after_review").delta, dec(-5));
 }
 
 #[test]
@@ -331,21 +221,10 @@ fn domain_errors_name_the_cell_and_its_raw_text() {
     let (_, outcome) = fixture("values_domain.txt");
     let (report, e) = outcome.expect("readable");
     let f = e.findings;
-    assert_eq!(
-        pointed(
-            &report,
-            the(&f, "values.domain", "t2.normative_docs.issued")
-        ),
-        ["normative_docs.issued=-3"]
-    );
-    assert_eq!(
-        pointed(&report, the(&f, "values.domain", "t2.punishment.decisions")),
-        ["punishment.decisions=2.5"]
-    );
+    assert_eq!(pointed(&report, the(&f, "values.domain", "t2.normative_docs.issued")), ["normative_docs.issued=-3"]);
+    assert_eq!(pointed(&report, the(&f, "values.domain", "t2.punishment.decisions")), ["punishment.decisions=2.5"]);
     // 行政事业性收费 12.5 万元 is a decimal amount, not a decimal count.
-    assert!(!f
-        .iter()
-        .any(|f| f.binding.iter().any(|b| b.key.contains("fees"))));
+    assert!(!f.iter().any(|f| f.binding.iter().any(|b| b.key.contains("fees"))));
 }
 
 #[test]
@@ -354,17 +233,9 @@ fn glued_text_is_a_doubt_and_never_a_report_error() {
     let doubt = the(&f, "values.text", "t3.granted.natural_person");
     assert_eq!(doubt.severity, gouji::syntax::ast::Severity::Warning);
     assert_eq!(doubt.cells[0].raw.as_deref(), Some("13575394432.52元"));
-    assert!(
-        f.iter().all(|f| f.class != FindingClass::ReportError),
-        "{:#?}",
-        verdicts(&f)
-    );
+    assert!(f.iter().all(|f| f.class != FindingClass::ReportError), "{:#?}", verdicts(&f));
     let skipped = the(&f, "t3.row_total", "granted");
-    assert!(
-        skipped.message.contains("13575394432.52元"),
-        "{}",
-        skipped.message
-    );
+    assert!(skipped.message.contains("13575394432.52元"), "{}", skipped.message);
 }
 
 #[test]
@@ -374,32 +245,14 @@ fn blanks_are_one_warning_listing_each_cell() {
     let f = e.findings;
     let blank = the(&f, "values.blank", "");
     assert_eq!(blank.severity, gouji::syntax::ast::Severity::Warning);
-    let cells: Vec<String> = blank
-        .cells
-        .iter()
-        .map(|c| format!("{}.{}.{}", c.table, c.row, c.col))
-        .collect();
-    assert_eq!(
-        cells,
-        [
-            "t3.total_processed.research",
-            "t3.total_processed.other_org",
-            "t4.litigation_after_review.pending"
-        ]
-    );
+    let cells: Vec<String> = blank.cells.iter().map(|c| format!("{}.{}.{}", c.table, c.row, c.col)).collect();
+    assert_eq!(cells, ["t3.total_processed.research", "t3.total_processed.other_org", "t4.litigation_after_review.pending"]);
     for c in &blank.cells {
         let span = c.span.expect("blank cells keep their place");
         assert_eq!(span.len, 0, "a blank is a zero-length span at its place");
-        assert!(
-            report.source[..span.offset].ends_with('\n'),
-            "blank span at a line start"
-        );
+        assert!(report.source[..span.offset].ends_with('\n'), "blank span at a line start");
     }
-    assert!(
-        blank.message.starts_with("以下 3 个单元格为空白"),
-        "{}",
-        blank.message
-    );
+    assert!(blank.message.starts_with("以下 3 个单元格为空白"), "{}", blank.message);
 }
 
 #[test]
@@ -413,27 +266,13 @@ fn a_missing_table_is_not_assessable_and_says_which() {
 #[test]
 fn finding_ids_depend_on_rule_report_and_binding_not_values() {
     let a = findings("o1_natural_person.txt");
-    let mut text = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join(F)
-            .join("o1_natural_person.txt"),
-    )
-    .expect("fixture");
-    text = text.replacen(
-        "四、结转下年度继续办理 |\n5 |",
-        "四、结转下年度继续办理 |\n7 |",
-        1,
-    );
+    let mut text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(F).join("o1_natural_person.txt")).expect("fixture");
+    text = text.replacen("四、结转下年度继续办理 |\n5 |", "四、结转下年度继续办理 |\n7 |", 1);
     let (_, b) = check_bytes("elsewhere/o1.txt", text.as_bytes()).expect("readable");
     let b = b.findings;
     assert_eq!(the(&b, "t3.balance", "natural_person").delta, dec(-3));
     // (t3.row_total now fails on 结转下年度 too: a new finding, not a changed one.)
-    let ids = |f: &[Finding]| {
-        f.iter()
-            .filter(|f| f.rule == "t3.balance")
-            .map(|f| f.id.clone())
-            .collect::<Vec<_>>()
-    };
+    let ids = |f: &[Finding]| f.iter().filter(|f| f.rule == "t3.balance").map(|f| f.id.clone()).collect::<Vec<_>>();
     assert_eq!(ids(&a), ids(&b));
     assert_eq!(ids(&a).len(), 2);
     assert_ne!(a[0].id, a[1].id);
@@ -443,10 +282,7 @@ fn finding_ids_depend_on_rule_report_and_binding_not_values() {
 fn human_output_names_rule_and_cells() {
     let (name, outcome) = fixture("i1_total_copied.txt");
     let text = human(&name, &outcome, false);
-    assert!(
-        text.contains("[t3.results_total] 自然人列：（七）总计 40，而各项办理结果之和为 38，差 2"),
-        "{text}"
-    );
+    assert!(text.contains("[t3.results_total] 自然人列：（七）总计 40，而各项办理结果之和为 38，差 2"), "{text}");
     assert!(text.contains("（七）总计·自然人 = 40"), "{text}");
     assert!(text.contains("official/t3.gouji"), "{text}");
     assert!(text.contains("小结：错误 2，警告 0，无法评估 0"), "{text}");
@@ -465,35 +301,16 @@ fn seed_passes_with_a_blank_warning_on_total_processed() {
     let (report, e) = check_bytes("seed.txt", seed_text().as_bytes()).expect("seed readable");
     let f = e.findings;
     assert_eq!(report.template.as_deref(), Some("2019"));
-    assert!(
-        !f.iter()
-            .any(|f| f.severity == gouji::syntax::ast::Severity::Error),
-        "{:#?}",
-        verdicts(&f)
-    );
+    assert!(!f.iter().any(|f| f.severity == gouji::syntax::ast::Severity::Error), "{:#?}", verdicts(&f));
     assert_eq!(verdicts(&f), ["values.blank @  : error"]);
     let blank = &f[0];
     assert_eq!(blank.severity, gouji::syntax::ast::Severity::Warning);
-    let cells: Vec<String> = blank
-        .cells
-        .iter()
-        .map(|c| format!("{}.{}", c.row, c.col))
-        .collect();
+    let cells: Vec<String> = blank.cells.iter().map(|c| format!("{}.{}", c.row, c.col)).collect();
     assert_eq!(
         cells,
-        [
-            "total_processed.commercial",
-            "total_processed.research",
-            "total_processed.social_org",
-            "total_processed.legal_service",
-            "total_processed.other_org"
-        ]
+        ["total_processed.commercial", "total_processed.research", "total_processed.social_org", "total_processed.legal_service", "total_processed.other_org"]
     );
-    assert!(
-        blank.message.contains("（七）总计·商业企业"),
-        "{}",
-        blank.message
-    );
+    assert!(blank.message.contains("（七）总计·商业企业"), "{}", blank.message);
 }
 
 #[test]
@@ -504,10 +321,7 @@ fn seed_with_total_processed_natural_person_6_fails_balance_and_results() {
     assert_ne!(edited, text, "the seed's （七）总计 row moved");
     let (report, e) = check_bytes("seed_edited.txt", edited.as_bytes()).expect("readable");
     let f = e.findings.clone();
-    let errors: Vec<String> = verdicts(&f)
-        .into_iter()
-        .filter(|v| !v.starts_with("values.blank"))
-        .collect();
+    let errors: Vec<String> = verdicts(&f).into_iter().filter(|v| !v.starts_with("values.blank")).collect();
     assert_eq!(
         errors,
         [
@@ -518,44 +332,21 @@ fn seed_with_total_processed_natural_person_6_fails_balance_and_results() {
         ]
     );
     let balance = the(&f, "t3.balance", "natural_person");
-    assert_eq!(
-        (balance.lhs, balance.rhs, balance.delta),
-        (dec(5), dec(6), dec(-1))
-    );
+    assert_eq!((balance.lhs, balance.rhs, balance.delta), (dec(5), dec(6), dec(-1)));
     assert_eq!(
         pointed(&report, balance),
-        [
-            "new_received.natural_person=5",
-            "carried_over.natural_person=0",
-            "total_processed.natural_person=6",
-            "carried_forward.natural_person=0"
-        ]
+        ["new_received.natural_person=5", "carried_over.natural_person=0", "total_processed.natural_person=6", "carried_forward.natural_person=0"]
     );
-    let six = balance
-        .cells
-        .iter()
-        .find(|c| c.row == "total_processed")
-        .and_then(|c| c.span)
-        .expect("span");
+    let six = balance.cells.iter().find(|c| c.row == "total_processed").and_then(|c| c.span).expect("span");
     let line = edited[..six.offset].matches('\n').count() + 1;
     assert_eq!(line, 288, "（七）总计/自然人 is on line 288 of the seed");
     let results = the(&f, "t3.results_total", "natural_person");
-    assert_eq!(
-        (results.lhs, results.rhs, results.delta),
-        (dec(6), dec(5), dec(1))
-    );
+    assert_eq!((results.lhs, results.rhs, results.delta), (dec(6), dec(5), dec(1)));
     let cells = pointed(&report, results);
-    assert_eq!(
-        cells.len(),
-        20,
-        "（七）总计 and the 19 leaves of the 2019 template: {cells:#?}"
-    );
+    assert_eq!(cells.len(), 20, "（七）总计 and the 19 leaves of the 2019 template: {cells:#?}");
     assert!(cells.contains(&"other.natural_person=0".to_string()));
     assert!(cells.contains(&"unable_no_info.natural_person=3".to_string()));
     let rendered = human("seed_edited.txt", &Ok((report, e)), false);
     assert!(rendered.contains("× [t3.balance] 自然人列"), "{rendered}");
-    assert!(
-        rendered.contains("× [t3.results_total] 自然人列"),
-        "{rendered}"
-    );
+    assert!(rendered.contains("× [t3.results_total] 自然人列"), "{rendered}");
 }

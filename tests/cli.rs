@@ -67,7 +67,11 @@ fn binary_file() {
             x ^= x << 13;
             x ^= x >> 17;
             x ^= x << 5;
-            if i % 97 == 0 { 0 } else { (x >> 24) as u8 }
+            if i % 97 == 0 {
+                0
+            } else {
+                (x >> 24) as u8
+            }
         })
         .collect();
     std::fs::write(&path, bytes).unwrap();

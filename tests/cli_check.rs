@@ -12,12 +12,7 @@ use std::process::{Command, Output};
 const F: &str = "tests/fixtures/check";
 
 fn gouji(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gouji"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run gouji")
+    Command::new(env!("CARGO_BIN_EXE_gouji")).args(args).current_dir(env!("CARGO_MANIFEST_DIR")).env("NO_COLOR", "1").output().expect("run gouji")
 }
 
 fn code(o: &Output) -> i32 {

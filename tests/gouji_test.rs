@@ -9,16 +9,12 @@ use std::process::Command;
 /// A fresh copy of the official pack, one per test.
 fn official_copy(test: &str) -> PathBuf {
     let dir = fresh_dir(test);
-    copy_dir(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/official"),
-        &dir,
-    );
+    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/official"), &dir);
     dir
 }
 
 fn fresh_dir(test: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join(format!("gouji-test-{}-{test}", std::process::id()));
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("gouji-test-{}-{test}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("temp dir");
     dir
@@ -39,18 +35,8 @@ fn copy_dir(from: &Path, to: &Path) {
 
 /// `gouji test PACK [extra]`: exit code and stdout + stderr.
 fn gouji_test(pack: &Path, extra: &[&str]) -> (Option<i32>, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_gouji"))
-        .arg("test")
-        .arg(pack)
-        .args(extra)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run gouji");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = Command::new(env!("CARGO_BIN_EXE_gouji")).arg("test").arg(pack).args(extra).env("NO_COLOR", "1").output().expect("run gouji");
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     assert!(!text.contains("panicked"), "{text}");
     (out.status.code(), text)
 }
@@ -70,12 +56,7 @@ fn snap(pack: &Path, case: &str) -> PathBuf {
 fn split(file: &str) -> (&str, Vec<&str>) {
     let end = file[4..].find("\n---\n").expect("header") + 4 + 5;
     let (header, body) = file.split_at(end);
-    (
-        header,
-        body.split("\n\n")
-            .map(|b| b.trim_end_matches('\n'))
-            .collect(),
-    )
+    (header, body.split("\n\n").map(|b| b.trim_end_matches('\n')).collect())
 }
 
 fn join(header: &str, blocks: &[&str]) -> String {
@@ -101,35 +82,20 @@ fn an_unchanged_copy_passes() {
     let (code, text) = gouji_test(&pack, &[]);
     assert_eq!(code, Some(0), "{text}");
     assert!(text.contains("报告用例：12 个一致，0 个有差异"), "{text}");
-    assert!(
-        text.contains(&format!(
-            "✓ {}",
-            pack.join("cases").join(format!("{DOMAIN}.txt")).display()
-        )),
-        "{text}"
-    );
+    assert!(text.contains(&format!("✓ {}", pack.join("cases").join(format!("{DOMAIN}.txt")).display())), "{text}");
 }
 
 #[test]
 fn a_line_appended_is_a_difference() {
     let pack = official_copy("appended");
     edit(&snap(&pack, BALANCE), |s| format!("{s}多出的一行\n"));
-    assert_differs(
-        gouji_test(&pack, &[]),
-        &[
-            &format!("{BALANCE}.txt：新增 0，消失 0，变化 1"),
-            "~ 变化 [t3.balance] c=总计",
-            "- 多出的一行",
-        ],
-    );
+    assert_differs(gouji_test(&pack, &[]), &[&format!("{BALANCE}.txt：新增 0，消失 0，变化 1"), "~ 变化 [t3.balance] c=总计", "- 多出的一行"]);
 }
 
 #[test]
 fn a_blank_line_and_text_appended_is_a_difference() {
     let pack = official_copy("fragment");
-    edit(&snap(&pack, BALANCE), |s| {
-        format!("{s}\n备注：这不是一条结果\n")
-    });
+    edit(&snap(&pack, BALANCE), |s| format!("{s}\n备注：这不是一条结果\n"));
     assert_differs(
         gouji_test(&pack, &[]),
         &[
@@ -141,17 +107,12 @@ fn a_blank_line_and_text_appended_is_a_difference() {
     );
     // The same on a report without findings.
     let pack = official_copy("fragment-empty");
-    edit(&snap(&pack, "01-consistent-2021"), |s| {
-        format!("{s}\n备注\n")
-    });
+    edit(&snap(&pack, "01-consistent-2021"), |s| format!("{s}\n备注\n"));
     assert_differs(gouji_test(&pack, &[]), &["快照末尾有多余内容", "- 备注"]);
     // A bare trailing blank line too.
     let pack = official_copy("blank-line");
     edit(&snap(&pack, BALANCE), |s| format!("{s}\n"));
-    assert_differs(
-        gouji_test(&pack, &[]),
-        &["快照的文字与当前结果有出入（空行、换行等）", "整体差异"],
-    );
+    assert_differs(gouji_test(&pack, &[]), &["快照的文字与当前结果有出入（空行、换行等）", "整体差异"]);
 }
 
 #[test]
@@ -162,23 +123,14 @@ fn a_truncated_snapshot_is_a_difference() {
         let (header, blocks) = split(s);
         join(header, &blocks[..blocks.len() - 1])
     });
-    assert_differs(
-        gouji_test(&pack, &[]),
-        &[
-            &format!("{DOMAIN}.txt：新增 1，消失 0，变化 0"),
-            "+ 新增 [values.domain]",
-        ],
-    );
+    assert_differs(gouji_test(&pack, &[]), &[&format!("{DOMAIN}.txt：新增 1，消失 0，变化 0"), "+ 新增 [values.domain]"]);
     // Cut in the middle of the last block.
     let pack = official_copy("cut");
     edit(&snap(&pack, DOMAIN), |s| {
         let (header, blocks) = split(s);
         let last = blocks[blocks.len() - 1];
         let cut = last.lines().take(3).collect::<Vec<_>>().join("\n");
-        join(
-            header,
-            &[&blocks[..blocks.len() - 1], &[cut.as_str()]].concat(),
-        )
+        join(header, &[&blocks[..blocks.len() - 1], &[cut.as_str()]].concat())
     });
     assert_differs(
         gouji_test(&pack, &[]),
@@ -198,49 +150,24 @@ fn swapped_findings_are_a_difference_named_as_the_order() {
         let (header, mut blocks) = split(s);
         assert!(blocks.len() >= 2);
         blocks.swap(0, 1);
-        keys = blocks
-            .iter()
-            .map(|b| b.lines().next().unwrap().to_string())
-            .collect();
+        keys = blocks.iter().map(|b| b.lines().next().unwrap().to_string()).collect();
         join(header, &blocks)
     });
     let result = gouji_test(&pack, &[]);
     // One of the two swapped findings moves: its key line is taken out and put back.
-    let moved = keys[..2]
-        .iter()
-        .any(|k| result.1.contains(&format!("- {k}")) && result.1.contains(&format!("+ {k}")));
+    let moved = keys[..2].iter().any(|k| result.1.contains(&format!("- {k}")) && result.1.contains(&format!("+ {k}")));
     assert!(moved, "{}", result.1);
-    assert!(
-        !result.1.contains("变化") || result.1.contains("变化 0"),
-        "{}",
-        result.1
-    );
-    assert_differs(
-        result,
-        &[
-            &format!("{DOMAIN}.txt：每条结果都与快照相同，但快照整体不一致"),
-            "结果顺序不同",
-            "顺序差异（- 快照，+ 当前）",
-        ],
-    );
+    assert!(!result.1.contains("变化") || result.1.contains("变化 0"), "{}", result.1);
+    assert_differs(result, &[&format!("{DOMAIN}.txt：每条结果都与快照相同，但快照整体不一致"), "结果顺序不同", "顺序差异（- 快照，+ 当前）"]);
 }
 
 #[test]
 fn a_stripped_or_altered_header_is_a_difference() {
     let pack = official_copy("stripped");
     edit(&snap(&pack, BALANCE), |s| split(s).1.join("\n\n") + "\n");
-    assert_differs(
-        gouji_test(&pack, &[]),
-        &[
-            "快照缺少文件头",
-            "+ ---",
-            "+ expression: \"03-balance-fails-2021.txt\"",
-        ],
-    );
+    assert_differs(gouji_test(&pack, &[]), &["快照缺少文件头", "+ ---", "+ expression: \"03-balance-fails-2021.txt\""]);
     let pack = official_copy("altered");
-    edit(&snap(&pack, BALANCE), |s| {
-        s.replace("expression: \"03-", "expression: \"3-")
-    });
+    edit(&snap(&pack, BALANCE), |s| s.replace("expression: \"03-", "expression: \"3-"));
     assert_differs(gouji_test(&pack, &[]), &["快照文件头第 3 行应为 expression: \"03-balance-fails-2021.txt\"，实为 expression: \"3-balance-fails-2021.txt\""]);
 }
 
@@ -249,10 +176,13 @@ fn a_stripped_or_altered_header_is_a_difference() {
 fn same_key_pack(test: &str) -> PathBuf {
     let dir = fresh_dir(test);
     std::fs::create_dir_all(dir.join("cases")).unwrap();
-    let report = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("docs/examples/first-pack/cases/district-2024.txt");
+    let report = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/examples/first-pack/cases/district-2024.txt");
     std::fs::copy(report, dir.join("cases/district-2024.txt")).unwrap();
-    std::fs::write(dir.join("pack.toml"), "name = \"dup\"\nversion = \"0.1.0\"\ndescription = \"同一键行的两条结果\"\ntemplates = [\"2019\", \"2021\"]\nentry = \"rules.gouji\"\n").unwrap();
+    std::fs::write(
+        dir.join("pack.toml"),
+        "name = \"dup\"\nversion = \"0.1.0\"\ndescription = \"同一键行的两条结果\"\ntemplates = [\"2019\", \"2021\"]\nentry = \"rules.gouji\"\n",
+    )
+    .unwrap();
     std::fs::write(
         dir.join("rules.gouji"),
         "rule dup.two \"两处检查\" {\n    severity warning\n    check 表三[予以公开, 自然人] == 0\n    check 表三[部分公开, 自然人] == 0\n}\n",
@@ -264,10 +194,7 @@ fn same_key_pack(test: &str) -> PathBuf {
     let file = std::fs::read_to_string(dir.join("cases/district-2024.snap")).unwrap();
     let (_, blocks) = split(&file);
     assert_eq!(blocks.len(), 2);
-    assert!(
-        blocks.iter().all(|b| b.lines().next() == Some("[dup.two]")),
-        "{blocks:?}"
-    );
+    assert!(blocks.iter().all(|b| b.lines().next() == Some("[dup.two]")), "{blocks:?}");
     dir
 }
 
@@ -276,19 +203,11 @@ fn two_findings_with_the_same_key_line_never_collide() {
     // The first of the two vanishes: it is removed, and the second is not "changed".
     let pack = same_key_pack("same-key-removed");
     assert_eq!(gouji_test(&pack, &[]).0, Some(0));
-    edit(&pack.join("rules.gouji"), |s| {
-        s.replace("    check 表三[予以公开, 自然人] == 0\n", "")
-    });
+    edit(&pack.join("rules.gouji"), |s| s.replace("    check 表三[予以公开, 自然人] == 0\n", ""));
     let (code, text) = gouji_test(&pack, &[]);
     assert_eq!(code, Some(1), "{text}");
-    assert!(
-        text.contains("district-2024.txt：新增 0，消失 1，变化 0"),
-        "{text}"
-    );
-    assert!(
-        text.contains("-   t3.granted.natural_person = 86"),
-        "{text}"
-    );
+    assert!(text.contains("district-2024.txt：新增 0，消失 1，变化 0"), "{text}");
+    assert!(text.contains("-   t3.granted.natural_person = 86"), "{text}");
     assert!(!text.contains("~ 变化"), "{text}");
     // The second dropped from the snapshot: the run has one more, nothing changed.
     let pack = same_key_pack("same-key-added");
@@ -298,36 +217,21 @@ fn two_findings_with_the_same_key_line_never_collide() {
     });
     let (code, text) = gouji_test(&pack, &[]);
     assert_eq!(code, Some(1), "{text}");
-    assert!(
-        text.contains("district-2024.txt：新增 1，消失 0，变化 0"),
-        "{text}"
-    );
+    assert!(text.contains("district-2024.txt：新增 1，消失 0，变化 0"), "{text}");
     assert!(text.contains("+ 新增 [dup.two]"), "{text}");
 }
 
 #[test]
 fn accept_writes_nothing_while_a_rule_level_case_fails() {
     let pack = official_copy("accept-refused");
-    edit(&pack.join("t4.gouji"), |s| {
-        s.replacen(
-            "given 表四[行政复议, 总计] = 2",
-            "given 表四[行政复议, 总计] = 3",
-            1,
-        )
-    });
+    edit(&pack.join("t4.gouji"), |s| s.replacen("given 表四[行政复议, 总计] = 2", "given 表四[行政复议, 总计] = 3", 1));
     edit(&snap(&pack, BALANCE), |s| format!("{s}多出的一行\n"));
     let snaps = || -> Vec<(PathBuf, Vec<u8>, std::time::SystemTime)> {
         let mut v: Vec<_> = std::fs::read_dir(pack.join("cases"))
             .unwrap()
             .map(|e| e.unwrap().path())
             .filter(|p| p.extension().is_some_and(|e| e == "snap"))
-            .map(|p| {
-                (
-                    p.clone(),
-                    std::fs::read(&p).unwrap(),
-                    std::fs::metadata(&p).unwrap().modified().unwrap(),
-                )
-            })
+            .map(|p| (p.clone(), std::fs::read(&p).unwrap(), std::fs::metadata(&p).unwrap().modified().unwrap()))
             .collect();
         v.sort();
         v
@@ -337,20 +241,11 @@ fn accept_writes_nothing_while_a_rule_level_case_fails() {
     let (code, text) = gouji_test(&pack, &["--accept"]);
     assert_eq!(code, Some(1), "{text}");
     assert!(text.contains("1 个未通过"), "{text}");
-    assert!(
-        text.contains("没有写入任何快照：有规则用例未通过"),
-        "{text}"
-    );
+    assert!(text.contains("没有写入任何快照：有规则用例未通过"), "{text}");
     assert!(!text.contains("已写入"), "{text}");
     assert!(snaps() == before, "a snapshot file was written");
     // With the case fixed, --accept writes the one that differs, and then all hold.
-    edit(&pack.join("t4.gouji"), |s| {
-        s.replacen(
-            "given 表四[行政复议, 总计] = 3",
-            "given 表四[行政复议, 总计] = 2",
-            1,
-        )
-    });
+    edit(&pack.join("t4.gouji"), |s| s.replacen("given 表四[行政复议, 总计] = 3", "given 表四[行政复议, 总计] = 2", 1));
     let (code, text) = gouji_test(&pack, &["--accept"]);
     assert_eq!(code, Some(0), "{text}");
     assert!(text.contains("已写入 1 个快照"), "{text}");

@@ -18,14 +18,8 @@ fn read(name: &str, bytes: &[u8]) -> Report {
     gouji::read(name, bytes, None).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
-const MOUXIAN_T2: &[(&str, &str)] = &[
-    ("regulations", "0 0 0"),
-    ("normative_docs", "12 3 85"),
-    ("licensing", "1326"),
-    ("punishment", "248"),
-    ("coercion", "17"),
-    ("fees", "36.5421"),
-];
+const MOUXIAN_T2: &[(&str, &str)] =
+    &[("regulations", "0 0 0"), ("normative_docs", "12 3 85"), ("licensing", "1326"), ("punishment", "248"), ("coercion", "17"), ("fees", "36.5421")];
 
 const MOUXIAN_T3: &[(&str, &str)] = &[
     ("new_received", "46 5 0 1 2 0 54"),
@@ -55,11 +49,7 @@ const MOUXIAN_T3: &[(&str, &str)] = &[
     ("carried_forward", "4 1 0 0 1 0 6"),
 ];
 
-const MOUXIAN_T4: &[(&str, &str)] = &[
-    ("review", "2 1 0 1 4"),
-    ("litigation_direct", "1 0 0 1 2"),
-    ("litigation_after_review", "0 0 0 0 0"),
-];
+const MOUXIAN_T4: &[(&str, &str)] = &[("review", "2 1 0 1 4"), ("litigation_direct", "1 0 0 1 2"), ("litigation_after_review", "0 0 0 0 0")];
 
 fn assert_mouxian(r: &Report) {
     assert_eq!(r.form, "html");
@@ -165,14 +155,7 @@ fn pingtan_2024_page_every_cell() {
     assert_rows(
         &r,
         "t2",
-        &[
-            ("regulations", "0 0 0"),
-            ("normative_docs", "62 33 440"),
-            ("licensing", "4529"),
-            ("punishment", "1100"),
-            ("coercion", "65"),
-            ("fees", "18651.06"),
-        ],
+        &[("regulations", "0 0 0"), ("normative_docs", "62 33 440"), ("licensing", "4529"), ("punishment", "1100"), ("coercion", "65"), ("fees", "18651.06")],
     );
     let zero = "0 0 0 0 0 0 0";
     assert_rows(
@@ -276,11 +259,7 @@ fn synthetic_s1_html_every_cell() {
             ("carried_forward", "783 6 0 2 25 3 819"),
         ],
     );
-    assert_rows(
-        &r,
-        "t4",
-        &[("review", "376 97 196 121 790"), ("litigation_direct", "16 1 12 27 56"), ("litigation_after_review", "74 1 30 51 156")],
-    );
+    assert_rows(&r, "t4", &[("review", "376 97 196 121 790"), ("litigation_direct", "16 1 12 27 56"), ("litigation_after_review", "74 1 30 51 156")]);
     assert_eq!(assert_spans_show_raw(&r), 200);
     // Its §5 heading "五、存在问题及改进情况" is a known variant of the template title.
     assert!(r.diagnostics.is_empty(), "{:#?}", r.diagnostics);

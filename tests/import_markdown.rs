@@ -26,14 +26,7 @@ fn template_2021_every_cell() {
     assert_rows(
         &r,
         "t2",
-        &[
-            ("regulations", "0 0 0"),
-            ("normative_docs", "8 2 47"),
-            ("licensing", "512"),
-            ("punishment", "96"),
-            ("coercion", "4"),
-            ("fees", "12.8"),
-        ],
+        &[("regulations", "0 0 0"), ("normative_docs", "8 2 47"), ("licensing", "512"), ("punishment", "96"), ("coercion", "4"), ("fees", "12.8")],
     );
     let zero = "0 0 0 0 0 0 0";
     assert_rows(

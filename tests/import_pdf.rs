@@ -9,12 +9,31 @@ use gouji::report::{CellState, Form, ImportError, Report};
 use pdf_gen::{pdf, pdf_with, text, width, Text};
 
 const T3_ROWS_2021: [&str; 25] = [
-    "new_received", "carried_over", "granted", "partial_grant",
-    "denied_state_secret", "denied_law_forbidden", "denied_three_safety", "denied_third_party",
-    "denied_internal_affairs", "denied_process_info", "denied_enforcement_case", "denied_admin_query",
-    "unable_no_info", "unable_need_creation", "unable_unclear",
-    "not_processed_complaint", "not_processed_repeat", "not_processed_publication", "not_processed_massive", "not_processed_confirm",
-    "other_overdue_correction", "other_overdue_fee", "other_other", "total_processed", "carried_forward",
+    "new_received",
+    "carried_over",
+    "granted",
+    "partial_grant",
+    "denied_state_secret",
+    "denied_law_forbidden",
+    "denied_three_safety",
+    "denied_third_party",
+    "denied_internal_affairs",
+    "denied_process_info",
+    "denied_enforcement_case",
+    "denied_admin_query",
+    "unable_no_info",
+    "unable_need_creation",
+    "unable_unclear",
+    "not_processed_complaint",
+    "not_processed_repeat",
+    "not_processed_publication",
+    "not_processed_massive",
+    "not_processed_confirm",
+    "other_overdue_correction",
+    "other_overdue_fee",
+    "other_other",
+    "total_processed",
+    "carried_forward",
 ];
 const T3_COLS: [&str; 7] = ["natural_person", "commercial", "research", "social_org", "legal_service", "other_org", "total"];
 const T4_ROWS: [&str; 3] = ["review", "litigation_direct", "litigation_after_review"];
@@ -119,7 +138,12 @@ fn sample() -> Vec<Vec<Text>> {
         text(70.0, 185.0, 16.0, "二、主动公开政府信息情况"),
         footer("- 1 -"),
     ];
-    p1.extend(t2_part(210.0, "第二十条第（一）项", &["本年制发件数", "本年废止件数", "现行有效件数"], &[("规章", &["0", "0", "3"]), ("行政规范性文件", &["5", "2", "40"])]));
+    p1.extend(t2_part(
+        210.0,
+        "第二十条第（一）项",
+        &["本年制发件数", "本年废止件数", "现行有效件数"],
+        &[("规章", &["0", "0", "3"]), ("行政规范性文件", &["5", "2", "40"])],
+    ));
     p1.extend(t2_part(320.0, "第二十条第（五）项", &["", "本年处理决定数量"], &[("行政许可", &["", "1200"])]));
     p1.extend(t2_part(408.0, "第二十条第（六）项", &["", "本年处理决定数量"], &[("行政处罚", &["", "35"]), ("行政强制", &["", "4"])]));
     p1.extend(t2_part(518.0, "第二十条第（八）项", &["", "本年收费金额（单位：万元）"], &[("行政事业性收费", &["", "12.5"])]));
@@ -142,10 +166,17 @@ fn sample() -> Vec<Vec<Text>> {
     p2.extend(numbers(205.0, "3 0 0 0 0 0 3"));
     p2.push(text(80.0, 212.0, SIZE, "形，不计其他情形）"));
     let denied = [
-        "1.属于国家秘密", "2.其他法律行政法规禁止公开", "3.危及“三安全一稳定”", "4.保护第三方合法权益",
-        "5.属于三类内部事务信息", "6.属于四类过程性信息", "7.属于行政执法案卷", "8.属于行政查询事项",
+        "1.属于国家秘密",
+        "2.其他法律行政法规禁止公开",
+        "3.危及“三安全一稳定”",
+        "4.保护第三方合法权益",
+        "5.属于三类内部事务信息",
+        "6.属于四类过程性信息",
+        "7.属于行政执法案卷",
+        "8.属于行政查询事项",
     ];
-    let denied_values = ["0 0 0 0 0 0 0", "1 0 0 0 0 0 1", "0 · 0 0 0 0 0", "1 0 0 0 0 0 1", "0 0 0 0 0 0 0", "0 0 0 0 0 0 0", "0 0 0 0 0 0 0", "0 0 0 0 0 0 0"];
+    let denied_values =
+        ["0 0 0 0 0 0 0", "1 0 0 0 0 0 1", "0 · 0 0 0 0 0", "1 0 0 0 0 0 1", "0 0 0 0 0 0 0", "0 0 0 0 0 0 0", "0 0 0 0 0 0 0", "0 0 0 0 0 0 0"];
     for (i, (label, values)) in denied.iter().zip(denied_values).enumerate() {
         p2.extend(row(130.0, 232.0 + 22.0 * i as f64, label, values));
     }
@@ -199,12 +230,31 @@ fn sample() -> Vec<Vec<Text>> {
 }
 
 const SAMPLE_T3: [&str; 25] = [
-    "20 1 0 0 0 1 22", "2 0 0 0 0 0 2", "10 1 0 0 0 0 11", "3 0 0 0 0 0 3",
-    "0 0 0 0 0 0 0", "1 0 0 0 0 0 1", "0 · 0 0 0 0 0", "1 0 0 0 0 0 1",
-    "0 0 0 0 0 0 0", "0 0 0 0 0 0 0", "0 0 0 0 0 0 0", "0 0 0 0 0 0 0",
-    "4 0 0 0 0 1 5", "0 0 0 0 0 0 0", "0 0 0 0 0 0 0",
-    "1 0 0 0 0 0 1", "0 0 0 0 0 0 0", "0 0 0 0 0 0 0", "0 0 0 0 0 0 0", "0 0 0 0 0 0 0",
-    "1 0 0 0 0 0 1", "0 0 0 0 0 0 0", "0 0 0 0 0 0 0", "19 1 0 0 0 1 21", "3 0 0 0 0 0 3",
+    "20 1 0 0 0 1 22",
+    "2 0 0 0 0 0 2",
+    "10 1 0 0 0 0 11",
+    "3 0 0 0 0 0 3",
+    "0 0 0 0 0 0 0",
+    "1 0 0 0 0 0 1",
+    "0 · 0 0 0 0 0",
+    "1 0 0 0 0 0 1",
+    "0 0 0 0 0 0 0",
+    "0 0 0 0 0 0 0",
+    "0 0 0 0 0 0 0",
+    "0 0 0 0 0 0 0",
+    "4 0 0 0 0 1 5",
+    "0 0 0 0 0 0 0",
+    "0 0 0 0 0 0 0",
+    "1 0 0 0 0 0 1",
+    "0 0 0 0 0 0 0",
+    "0 0 0 0 0 0 0",
+    "0 0 0 0 0 0 0",
+    "0 0 0 0 0 0 0",
+    "1 0 0 0 0 0 1",
+    "0 0 0 0 0 0 0",
+    "0 0 0 0 0 0 0",
+    "19 1 0 0 0 1 21",
+    "3 0 0 0 0 0 3",
 ];
 
 fn sample_doc() -> RawDocument {
@@ -339,14 +389,37 @@ fn corpus(name: &str) -> Report {
 #[ignore = "reads ../shared/corpus-raw"]
 fn corpus_008_huaian_2024() {
     let report = corpus("008_huaian-city_2024.pdf");
-    assert_t3(&report, &T3_ROWS_2021, &[
-        "3001 53 0 0 61 4 3119", "34 0 0 0 0 0 34", "1288 21 0 0 50 3 1362", "447 7 0 0 0 0 454",
-        "2 0 0 0 0 0 2", "30 1 0 0 0 0 31", "5 0 0 0 0 0 5", "6 0 0 0 0 0 6",
-        "7 1 0 0 0 0 8", "12 0 0 0 0 0 12", "9 0 0 0 0 0 9", "105 0 0 0 0 0 105",
-        "746 12 0 0 10 1 769", "11 0 0 0 0 0 11", "1 0 0 0 0 0 1",
-        "56 6 0 0 0 0 62", "25 0 0 0 0 0 25", "0 0 0 0 0 0 0", "0 0 0 0 0 0 0", "1 0 0 0 0 0 1",
-        "67 3 0 0 1 0 71", "6 0 0 0 0 0 6", "108 2 0 0 0 0 110", "2932 53 0 0 61 4 3050", "103 0 0 0 0 0 103",
-    ]);
+    assert_t3(
+        &report,
+        &T3_ROWS_2021,
+        &[
+            "3001 53 0 0 61 4 3119",
+            "34 0 0 0 0 0 34",
+            "1288 21 0 0 50 3 1362",
+            "447 7 0 0 0 0 454",
+            "2 0 0 0 0 0 2",
+            "30 1 0 0 0 0 31",
+            "5 0 0 0 0 0 5",
+            "6 0 0 0 0 0 6",
+            "7 1 0 0 0 0 8",
+            "12 0 0 0 0 0 12",
+            "9 0 0 0 0 0 9",
+            "105 0 0 0 0 0 105",
+            "746 12 0 0 10 1 769",
+            "11 0 0 0 0 0 11",
+            "1 0 0 0 0 0 1",
+            "56 6 0 0 0 0 62",
+            "25 0 0 0 0 0 25",
+            "0 0 0 0 0 0 0",
+            "0 0 0 0 0 0 0",
+            "1 0 0 0 0 0 1",
+            "67 3 0 0 1 0 71",
+            "6 0 0 0 0 0 6",
+            "108 2 0 0 0 0 110",
+            "2932 53 0 0 61 4 3050",
+            "103 0 0 0 0 0 103",
+        ],
+    );
     assert_t4(&report, "72 64 178 37 351 13 4 8 1 26 12 1 1 6 20");
     let t2 = |row: &str, col: &str| report.cell("t2", row, col).map(|c| c.raw.clone());
     assert_eq!(t2("normative_docs", "in_force").as_deref(), Some("66"));
@@ -356,12 +429,29 @@ fn corpus_008_huaian_2024() {
 
 /// 洪泽区 2023/2024: a 2021 t2 and a t3 with one 2019-style （六）其他处理 row.
 const HONGZE_T3_ROWS: [&str; 23] = [
-    "new_received", "carried_over", "granted", "partial_grant",
-    "denied_state_secret", "denied_law_forbidden", "denied_three_safety", "denied_third_party",
-    "denied_internal_affairs", "denied_process_info", "denied_enforcement_case", "denied_admin_query",
-    "unable_no_info", "unable_need_creation", "unable_unclear",
-    "not_processed_complaint", "not_processed_repeat", "not_processed_publication", "not_processed_massive", "not_processed_confirm",
-    "other", "total_processed", "carried_forward",
+    "new_received",
+    "carried_over",
+    "granted",
+    "partial_grant",
+    "denied_state_secret",
+    "denied_law_forbidden",
+    "denied_three_safety",
+    "denied_third_party",
+    "denied_internal_affairs",
+    "denied_process_info",
+    "denied_enforcement_case",
+    "denied_admin_query",
+    "unable_no_info",
+    "unable_need_creation",
+    "unable_unclear",
+    "not_processed_complaint",
+    "not_processed_repeat",
+    "not_processed_publication",
+    "not_processed_massive",
+    "not_processed_confirm",
+    "other",
+    "total_processed",
+    "carried_forward",
 ];
 
 #[test]
@@ -369,14 +459,35 @@ const HONGZE_T3_ROWS: [&str; 23] = [
 fn corpus_009_hongze_2023() {
     let report = corpus("009_hongze-district_2023.pdf");
     assert_eq!((report.tables["t2"].template.as_str(), report.tables["t3"].template.as_str()), ("2021", "2019"));
-    assert_t3(&report, &HONGZE_T3_ROWS, &[
-        "21 0 0 0 0 0 21", "0 0 0 0 0 0 0", "0 0 0 0 0 0 0", "4 0 0 0 0 0 4",
-        "1 0 0 0 0 0 1", "0 0 0 0 0 0 0", "0 0 0 0 0 0 0", "0 0 0 0 0 0 0",
-        "0 0 0 0 0 0 0", "1 0 0 0 0 0 1", "1 0 0 0 0 0 1", "0 0 0 0 0 0 0",
-        "10 0 0 0 0 0 10", "3 0 0 0 0 0 3", "0 0 0 0 0 0 0",
-        "1 0 0 0 0 0 1", "0 0 0 0 0 0 0", "0 0 0 0 0 0 0", "0 0 0 0 0 0 0", "0 0 0 0 0 0 0",
-        "0 0 0 0 0 0 0", "21 0 0 0 0 0 21", "0 0 0 0 0 0 0",
-    ]);
+    assert_t3(
+        &report,
+        &HONGZE_T3_ROWS,
+        &[
+            "21 0 0 0 0 0 21",
+            "0 0 0 0 0 0 0",
+            "0 0 0 0 0 0 0",
+            "4 0 0 0 0 0 4",
+            "1 0 0 0 0 0 1",
+            "0 0 0 0 0 0 0",
+            "0 0 0 0 0 0 0",
+            "0 0 0 0 0 0 0",
+            "0 0 0 0 0 0 0",
+            "1 0 0 0 0 0 1",
+            "1 0 0 0 0 0 1",
+            "0 0 0 0 0 0 0",
+            "10 0 0 0 0 0 10",
+            "3 0 0 0 0 0 3",
+            "0 0 0 0 0 0 0",
+            "1 0 0 0 0 0 1",
+            "0 0 0 0 0 0 0",
+            "0 0 0 0 0 0 0",
+            "0 0 0 0 0 0 0",
+            "0 0 0 0 0 0 0",
+            "0 0 0 0 0 0 0",
+            "21 0 0 0 0 0 21",
+            "0 0 0 0 0 0 0",
+        ],
+    );
     // The report's own error (DOMAIN.md §6): totals of 0 beside non-zero parts, kept as printed.
     assert_t4(&report, "10 1 0 0 0 0 0 0 0 0 5 0 0 0 0");
     let t2 = |row: &str, col: &str| report.cell("t2", row, col).map(|c| c.raw.clone());
@@ -389,14 +500,35 @@ fn corpus_009_hongze_2023() {
 #[ignore = "reads ../shared/corpus-raw"]
 fn corpus_010_hongze_2024() {
     let report = corpus("010_hongze-district_2024.pdf");
-    assert_t3(&report, &HONGZE_T3_ROWS, &[
-        "95 0 0 0 0 0 95", "0 0 0 0 0 0 0", "50 0 0 0 0 0 50", "9 0 0 0 0 0 9",
-        "0 0 0 0 0 0 0", "0 0 0 0 0 0 0", "1 0 0 0 0 0 1", "0 0 0 0 0 0 0",
-        "0 0 0 0 0 0 0", "1 0 0 0 0 0 1", "1 0 0 0 0 0 1", "0 0 0 0 0 0 0",
-        "31 0 0 0 0 0 31", "1 0 0 0 0 0 1", "0 0 0 0 0 0 0",
-        "1 0 0 0 0 0 1", "0 0 0 0 0 0 0", "0 0 0 0 0 0 0", "0 0 0 0 0 0 0", "0 0 0 0 0 0 0",
-        "0 0 0 0 0 0 0", "95 0 0 0 0 0 95", "0 0 0 0 0 0 0",
-    ]);
+    assert_t3(
+        &report,
+        &HONGZE_T3_ROWS,
+        &[
+            "95 0 0 0 0 0 95",
+            "0 0 0 0 0 0 0",
+            "50 0 0 0 0 0 50",
+            "9 0 0 0 0 0 9",
+            "0 0 0 0 0 0 0",
+            "0 0 0 0 0 0 0",
+            "1 0 0 0 0 0 1",
+            "0 0 0 0 0 0 0",
+            "0 0 0 0 0 0 0",
+            "1 0 0 0 0 0 1",
+            "1 0 0 0 0 0 1",
+            "0 0 0 0 0 0 0",
+            "31 0 0 0 0 0 31",
+            "1 0 0 0 0 0 1",
+            "0 0 0 0 0 0 0",
+            "1 0 0 0 0 0 1",
+            "0 0 0 0 0 0 0",
+            "0 0 0 0 0 0 0",
+            "0 0 0 0 0 0 0",
+            "0 0 0 0 0 0 0",
+            "0 0 0 0 0 0 0",
+            "95 0 0 0 0 0 95",
+            "0 0 0 0 0 0 0",
+        ],
+    );
     assert_t4(&report, "1 1 0 0 2 1 0 0 0 1 2 0 1 0 3");
     let t2 = |row: &str, col: &str| report.cell("t2", row, col).map(|c| c.raw.clone());
     assert_eq!(t2("normative_docs", "in_force").as_deref(), Some("8"));

@@ -59,7 +59,11 @@ fn blank_policies_differ() {
     // 2019_water_bureau has blank cells; under `blank skip` a check on one is not assessable,
     // under `blank as zero` it is assessed, under `blank finding` the blank is the finding.
     let r = report(Y2019);
-    let blank = r.tables["t3"].rows.iter().flat_map(|(rk, row)| row.cells.iter().map(move |(ck, c)| (rk, ck, c))).find(|(_, _, c)| c.state == gouji::report::CellState::Blank);
+    let blank = r.tables["t3"]
+        .rows
+        .iter()
+        .flat_map(|(rk, row)| row.cells.iter().map(move |(ck, c)| (rk, ck, c)))
+        .find(|(_, _, c)| c.state == gouji::report::CellState::Blank);
     let (row, col, _) = blank.expect("the fixture has a blank t3 cell");
     let rule = |policy: &str| format!("rule a \"x\" {{ {policy}\n check t3.{row}.{col} >= 0 }}");
     use gouji::FindingClass::*;

@@ -48,7 +48,10 @@ fn report_cases_match_their_snapshots() {
     });
     // The cases cover each rule failing somewhere and passing somewhere.
     for rule in &pack.rules {
-        let failing = result.reports.iter().any(|rc| rc.outcome.as_ref().is_ok_and(|(_, f)| f.iter().any(|f| f.rule == rule.id && f.class != gouji::FindingClass::NotAssessable)));
+        let failing = result
+            .reports
+            .iter()
+            .any(|rc| rc.outcome.as_ref().is_ok_and(|(_, f)| f.iter().any(|f| f.rule == rule.id && f.class != gouji::FindingClass::NotAssessable)));
         assert!(failing, "no report case makes {} fail", rule.id);
     }
 }
@@ -67,12 +70,7 @@ fn a_changed_rule_shows_as_a_diff() {
     let pack = gouji::Pack::load(&tmp).expect("changed pack compiles");
     let result = gouji::testing::run(&pack, false).unwrap();
     assert!(!result.ok());
-    let changed_reports: Vec<String> = result
-        .reports
-        .iter()
-        .filter(|r| !r.ok())
-        .map(|r| r.path.file_name().unwrap().to_string_lossy().into_owned())
-        .collect();
+    let changed_reports: Vec<String> = result.reports.iter().filter(|r| !r.ok()).map(|r| r.path.file_name().unwrap().to_string_lossy().into_owned()).collect();
     assert!(changed_reports.iter().any(|n| n.starts_with("01-consistent-2021")), "{changed_reports:?}");
     let first = result.reports.iter().find(|r| !r.ok()).unwrap();
     assert!(!first.diff.added.is_empty() || !first.diff.changed.is_empty());

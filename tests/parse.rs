@@ -249,7 +249,8 @@ fn planted_errors_are_kept_as_printed() {
     let r = fixture("planted_errors.txt");
     assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
     // （七）总计 is 2 above the sum of its leaves, in natural_person and total.
-    let leaves: Decimal = gouji::template::by_id("2021").unwrap().table("t3").unwrap().leaves("results").iter().map(|l| num(&r, "t3", &l.key, "natural_person")).sum();
+    let leaves: Decimal =
+        gouji::template::by_id("2021").unwrap().table("t3").unwrap().leaves("results").iter().map(|l| num(&r, "t3", &l.key, "natural_person")).sum();
     assert_eq!(num(&r, "t3", "total_processed", "natural_person"), leaves + dec("2"));
     assert_eq!(num(&r, "t3", "granted", "total"), dec("10"));
     assert_eq!(num(&r, "t3", "granted", "natural_person") + num(&r, "t3", "granted", "commercial"), dec("11"));

@@ -12,8 +12,7 @@ fn syntax_trees() {
     insta::glob!("rules/ast/*.gouji", |path| {
         seen += 1;
         let text = std::fs::read_to_string(path).expect("rule file");
-        let file =
-            parse(SourceId(0), &text).unwrap_or_else(|e| panic!("{}: {e:?}", path.display()));
+        let file = parse(SourceId(0), &text).unwrap_or_else(|e| panic!("{}: {e:?}", path.display()));
         insta::with_settings!({ description => text.trim_end(), omit_expression => true }, {
             insta::assert_snapshot!(file.tree(&text));
         });
@@ -23,34 +22,16 @@ fn syntax_trees() {
 
 /// The same rule in ASCII and in full-width punctuation.
 const PAIRS: &[(&str, &str)] = &[
-    (
-        "check 表三[本年新收, 自然人] >= 0",
-        "check 表三［本年新收，自然人］ >= 0",
-    ),
-    (
-        "check sum(表三[（三）不予公开, c]) == 表三[（七）总计, c]",
-        "check sum（表三［（三）不予公开，c］） == 表三[（七）总计，c]",
-    ),
-    (
-        "check max(表三[本年新收, c], 表三[上年结转, c]) >= 0",
-        "check max（表三[本年新收，c]，表三[上年结转，c]） >= 0",
-    ),
-    (
-        "check (表三[本年新收, c] + 1) * 2 >= 0",
-        "check （表三[本年新收，c] + 1） * 2 >= 0",
-    ),
+    ("check 表三[本年新收, 自然人] >= 0", "check 表三［本年新收，自然人］ >= 0"),
+    ("check sum(表三[（三）不予公开, c]) == 表三[（七）总计, c]", "check sum（表三［（三）不予公开，c］） == 表三[（七）总计，c]"),
+    ("check max(表三[本年新收, c], 表三[上年结转, c]) >= 0", "check max（表三[本年新收，c]，表三[上年结转，c]） >= 0"),
+    ("check (表三[本年新收, c] + 1) * 2 >= 0", "check （表三[本年新收，c] + 1） * 2 >= 0"),
     (
         "check 表三[（二）部分公开（区分处理的，只计这一情形，不计其他情形）, c] >= 0",
         "check 表三[（二）部分公开（区分处理的，只计这一情形，不计其他情形），c] >= 0",
     ),
-    (
-        "check 表二[行政事业性收费, 本年收费金额（单位：万元）] >= 0",
-        "check 表二［行政事业性收费，本年收费金额（单位：万元）］ >= 0",
-    ),
-    (
-        "check 表三[本年新收, c] >= 0\nmessage \"{c}列\"",
-        "check 表三[本年新收, c] >= 0\nmessage “{c}列”",
-    ),
+    ("check 表二[行政事业性收费, 本年收费金额（单位：万元）] >= 0", "check 表二［行政事业性收费，本年收费金额（单位：万元）］ >= 0"),
+    ("check 表三[本年新收, c] >= 0\nmessage \"{c}列\"", "check 表三[本年新收, c] >= 0\nmessage “{c}列”"),
 ];
 
 /// `body` in a `for each col c in 表三` of a rule, then `tail`.
@@ -61,8 +42,7 @@ fn in_rule(body: &str, tail: &str) -> String {
 #[test]
 fn full_width_parses_like_ascii() {
     for (ascii, full) in PAIRS {
-        let a =
-            parse(SourceId(0), &in_rule(ascii, "")).unwrap_or_else(|e| panic!("{ascii}: {e:?}"));
+        let a = parse(SourceId(0), &in_rule(ascii, "")).unwrap_or_else(|e| panic!("{ascii}: {e:?}"));
         let f = parse(SourceId(0), &in_rule(full, "")).unwrap_or_else(|e| panic!("{full}: {e:?}"));
         assert_eq!(a.outline(), f.outline(), "{full}");
     }
@@ -80,11 +60,7 @@ fn full_width_compiles() {
             let path = dir.join(format!("{kind}-{i}.gouji"));
             std::fs::write(&path, in_rule(body, tail)).expect("write");
             if let Err(e) = gouji::Pack::load(&path) {
-                let shown: Vec<String> = e
-                    .diagnostics()
-                    .iter()
-                    .map(|d| gouji::diagnostics::render(d, false))
-                    .collect();
+                let shown: Vec<String> = e.diagnostics().iter().map(|d| gouji::diagnostics::render(d, false)).collect();
                 panic!("{body}\n{}", shown.join("\n"));
             }
         }

@@ -100,9 +100,7 @@ fn a_parent_cycle_is_an_error_quickly() {
         let parent = if i + 1 < n { format!("\nparent = \"c{}\"", i + 1) } else { String::new() };
         text.push_str(&format!("[[tables.groups]]\nkey = \"c{i}\"\nlabel = \"链{i}\"{parent}\n"));
     }
-    text.push_str(
-        "[[tables.parts]]\ncols = [{ key = \"n\", label = \"件数\" }]\nrows = [{ key = \"x\", label = \"甲\", group = \"c0\" }]\n",
-    );
+    text.push_str("[[tables.parts]]\ncols = [{ key = \"n\", label = \"件数\" }]\nrows = [{ key = \"x\", label = \"甲\", group = \"c0\" }]\n");
     let start = Instant::now();
     let errs = extend_failing("ring.toml", &text);
     assert!(start.elapsed() < Duration::from_secs(5), "took {:?}", start.elapsed());

@@ -94,30 +94,9 @@ pub const FUNCS: &[FuncDef] = &[
         result: Ty::Num,
         doc: "单元格集合中报告实际有的单元格个数（空白、占位符也算，缺失的不算）",
     },
-    FuncDef {
-        names: &["min"],
-        func: Func::Min,
-        params: &[Param::Num],
-        variadic: true,
-        result: Ty::Num,
-        doc: "最小值",
-    },
-    FuncDef {
-        names: &["max"],
-        func: Func::Max,
-        params: &[Param::Num],
-        variadic: true,
-        result: Ty::Num,
-        doc: "最大值",
-    },
-    FuncDef {
-        names: &["abs"],
-        func: Func::Abs,
-        params: &[Param::Num],
-        variadic: false,
-        result: Ty::Num,
-        doc: "绝对值",
-    },
+    FuncDef { names: &["min"], func: Func::Min, params: &[Param::Num], variadic: true, result: Ty::Num, doc: "最小值" },
+    FuncDef { names: &["max"], func: Func::Max, params: &[Param::Num], variadic: true, result: Ty::Num, doc: "最大值" },
+    FuncDef { names: &["abs"], func: Func::Abs, params: &[Param::Num], variadic: false, result: Ty::Num, doc: "绝对值" },
     FuncDef {
         names: &["round", "四舍五入"],
         func: Func::Round,
@@ -127,36 +106,14 @@ pub const FUNCS: &[FuncDef] = &[
         doc: "四舍五入到指定的小数位数，如 round(a / b * 100, 1)",
     },
     FuncDef {
-        names: &["blank", "空白"],
-        func: Func::IsBlank,
-        params: CELL,
-        variadic: false,
-        result: Ty::Bool,
-        doc: "单元格为空白（什么也没填，不等于 0）",
+        names: &["blank", "空白"], func: Func::IsBlank, params: CELL, variadic: false, result: Ty::Bool, doc: "单元格为空白（什么也没填，不等于 0）"
+    },
+    FuncDef { names: &["number", "数字"], func: Func::IsNumber, params: CELL, variadic: false, result: Ty::Bool, doc: "单元格是数字" },
+    FuncDef {
+        names: &["marker", "占位符"], func: Func::IsMarker, params: CELL, variadic: false, result: Ty::Bool, doc: "单元格是占位符（/、-、—、无 等）"
     },
     FuncDef {
-        names: &["number", "数字"],
-        func: Func::IsNumber,
-        params: CELL,
-        variadic: false,
-        result: Ty::Bool,
-        doc: "单元格是数字",
-    },
-    FuncDef {
-        names: &["marker", "占位符"],
-        func: Func::IsMarker,
-        params: CELL,
-        variadic: false,
-        result: Ty::Bool,
-        doc: "单元格是占位符（/、-、—、无 等）",
-    },
-    FuncDef {
-        names: &["text", "文字"],
-        func: Func::IsText,
-        params: CELL,
-        variadic: false,
-        result: Ty::Bool,
-        doc: "单元格是无法识别为数字的文字",
+        names: &["text", "文字"], func: Func::IsText, params: CELL, variadic: false, result: Ty::Bool, doc: "单元格是无法识别为数字的文字"
     },
     FuncDef {
         names: &["present", "存在"],
@@ -198,18 +155,9 @@ pub fn names() -> Vec<&'static str> {
 pub fn markdown_table() -> String {
     let mut out = String::from("| 函数 | 别名 | 结果 | 说明 |\n|---|---|---|---|\n");
     for f in FUNCS {
-        let result = if f.result == Ty::Bool {
-            "条件"
-        } else {
-            "数值"
-        };
+        let result = if f.result == Ty::Bool { "条件" } else { "数值" };
         let aliases = f.names[1..].join("、");
-        out.push_str(&format!(
-            "| `{}` | {} | {result} | {} |\n",
-            f.signature(),
-            aliases,
-            f.doc
-        ));
+        out.push_str(&format!("| `{}` | {} | {result} | {} |\n", f.signature(), aliases, f.doc));
     }
     out
 }

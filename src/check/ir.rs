@@ -59,10 +59,7 @@ impl CompiledRule {
 
     /// The templates the rule applies to.
     pub fn applies_to(&self) -> impl Iterator<Item = &Arc<Template>> {
-        self.variants
-            .iter()
-            .filter(|v| v.ops.is_ok())
-            .map(|v| &v.template)
+        self.variants.iter().filter(|v| v.ops.is_ok()).map(|v| &v.template)
     }
 }
 

@@ -8,11 +8,7 @@ use std::fmt::Write;
 pub fn ir_text(rules: &[CompiledRule]) -> String {
     let mut out = String::new();
     for r in rules {
-        let _ = writeln!(
-            out,
-            "rule {} severity={:?} blank={:?} class={:?} once={}",
-            r.id, r.severity, r.blank, r.class, r.once
-        );
+        let _ = writeln!(out, "rule {} severity={:?} blank={:?} class={:?} once={}", r.id, r.severity, r.blank, r.class, r.once);
         for v in &r.variants {
             match &v.ops {
                 Ok(ops) => {
@@ -34,12 +30,7 @@ fn write_op(out: &mut String, r: &CompiledRule, op: &Op, depth: usize) {
     let pad = "  ".repeat(depth);
     match op {
         Op::Let(slot, ex) => {
-            let _ = writeln!(
-                out,
-                "{pad}let ${slot}:{} = {}",
-                r.slot_names[*slot],
-                ex_text(r, ex)
-            );
+            let _ = writeln!(out, "{pad}let ${slot}:{} = {}", r.slot_names[*slot], ex_text(r, ex));
         }
         Op::When(ex, _) => {
             let _ = writeln!(out, "{pad}when {}", ex_text(r, ex));
@@ -48,24 +39,10 @@ fn write_op(out: &mut String, r: &CompiledRule, op: &Op, depth: usize) {
             let w = within.map(|w| format!(" within {w}")).unwrap_or_default();
             let _ = writeln!(out, "{pad}check {}{w}", ex_text(r, ex));
         }
-        Op::ForEach {
-            slot,
-            quant,
-            items,
-            body,
-        } => {
+        Op::ForEach { slot, quant, items, body } => {
             let shown: Vec<String> = items.iter().take(4).map(binding_text).collect();
-            let more = if items.len() > 4 {
-                format!(" …（共 {} 项）", items.len())
-            } else {
-                String::new()
-            };
-            let _ = writeln!(
-                out,
-                "{pad}for each {quant:?} ${slot}:{} in [{}{more}]",
-                r.slot_names[*slot],
-                shown.join(", ")
-            );
+            let more = if items.len() > 4 { format!(" …（共 {} 项）", items.len()) } else { String::new() };
+            let _ = writeln!(out, "{pad}for each {quant:?} ${slot}:{} in [{}{more}]", r.slot_names[*slot], shown.join(", "));
             for op in body {
                 write_op(out, r, op, depth + 1);
             }
@@ -93,19 +70,8 @@ fn pos(p: usize) -> String {
 fn sel_text(r: &CompiledRule, s: &Sel) -> String {
     match s {
         Sel::Var(i) => format!("${i}:{}", r.slot_names[*i]),
-        Sel::Keys(k) if k.len() <= 3 => k
-            .iter()
-            .map(|k| format!("{}@{}", k.0, pos(k.2)))
-            .collect::<Vec<_>>()
-            .join("|"),
-        Sel::Keys(k) => format!(
-            "{}@{} … {}@{}（{} 项）",
-            k[0].0,
-            pos(k[0].2),
-            k[k.len() - 1].0,
-            pos(k[k.len() - 1].2),
-            k.len()
-        ),
+        Sel::Keys(k) if k.len() <= 3 => k.iter().map(|k| format!("{}@{}", k.0, pos(k.2))).collect::<Vec<_>>().join("|"),
+        Sel::Keys(k) => format!("{}@{} … {}@{}（{} 项）", k[0].0, pos(k[0].2), k[k.len() - 1].0, pos(k[k.len() - 1].2), k.len()),
     }
 }
 
@@ -116,22 +82,10 @@ fn ex_text(r: &CompiledRule, ex: &Ex) -> String {
         Ex::Str(s) => format!("{s:?}"),
         Ex::Slot(i) => format!("${i}:{}", r.slot_names[*i]),
         Ex::CellVar(i, _) => format!("cell(${i}:{})", r.slot_names[*i]),
-        Ex::Cells(set) => format!(
-            "{}#{}[{}; {}]",
-            set.table,
-            set.table_ix,
-            sel_text(r, &set.rows),
-            sel_text(r, &set.cols)
-        ),
+        Ex::Cells(set) => format!("{}#{}[{}; {}]", set.table, set.table_ix, sel_text(r, &set.rows), sel_text(r, &set.cols)),
         Ex::Template => "template".into(),
         Ex::Year => "year".into(),
-        Ex::Call(f, args, _) => format!(
-            "{f:?}({})",
-            args.iter()
-                .map(|a| ex_text(r, a))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
+        Ex::Call(f, args, _) => format!("{f:?}({})", args.iter().map(|a| ex_text(r, a)).collect::<Vec<_>>().join(", ")),
         Ex::Neg(x) => format!("-({})", ex_text(r, x)),
         Ex::Not(x) => format!("not ({})", ex_text(r, x)),
         Ex::Bin(op, a, b) => format!("({} {} {})", ex_text(r, a), op.symbol(), ex_text(r, b)),

@@ -40,36 +40,21 @@ pub struct Compiled {
 /// Errors that only say a name does not exist in this template: a label of another
 /// year's layout is unknown here.
 fn name_only(e: &RuleError) -> bool {
-    matches!(
-        e.kind,
-        K::UnknownRow { .. } | K::UnknownCol { .. } | K::UnknownTable { .. }
-    )
+    matches!(e.kind, K::UnknownRow { .. } | K::UnknownCol { .. } | K::UnknownTable { .. })
 }
 
 /// Resolve every rule of the parsed files against the templates (oldest first).
 /// `texts` holds each file's text by `SourceId`.
-pub fn compile(
-    files: &[(SourceId, ast::File)],
-    texts: &[&str],
-    templates: &[Arc<Template>],
-) -> Compiled {
+pub fn compile(files: &[(SourceId, ast::File)], texts: &[&str], templates: &[Arc<Template>]) -> Compiled {
     let mut out = Compiled::default();
     let mut seen: Vec<&str> = Vec::new();
     for rule in files.iter().flat_map(|(_, f)| &f.rules) {
         if seen.contains(&rule.id.node.as_str()) {
-            out.errors.push(RuleError::new(
-                K::DuplicateRule {
-                    id: rule.id.node.clone(),
-                },
-                rule.id.span,
-            ));
+            out.errors.push(RuleError::new(K::DuplicateRule { id: rule.id.node.clone() }, rule.id.span));
             continue;
         }
         seen.push(&rule.id.node);
-        let text = texts
-            .get(rule.span.source.0 as usize)
-            .copied()
-            .unwrap_or("");
+        let text = texts.get(rule.span.source.0 as usize).copied().unwrap_or("");
         if let Some(r) = compile_rule(rule, text, templates, &mut out) {
             out.rules.push(r);
         }
@@ -96,21 +81,11 @@ struct Resolved {
     op_tables: Vec<Option<String>>,
 }
 
-fn compile_rule(
-    rule: &ast::Rule,
-    text: &str,
-    templates: &[Arc<Template>],
-    out: &mut Compiled,
-) -> Option<CompiledRule> {
+fn compile_rule(rule: &ast::Rule, text: &str, templates: &[Arc<Template>], out: &mut Compiled) -> Option<CompiledRule> {
     let before = out.errors.len();
     let s = settings::settings(&rule.body, text, &mut out.errors);
     if !s.has_check {
-        out.errors.push(RuleError::new(
-            K::NoCheck {
-                id: rule.id.node.clone(),
-            },
-            rule.id.span,
-        ));
+        out.errors.push(RuleError::new(K::NoCheck { id: rule.id.node.clone() }, rule.id.span));
     }
     let guard = template_guard(&rule.body);
     let mut other: Vec<RuleError> = Vec::new();
@@ -127,20 +102,12 @@ fn compile_rule(
     // A name written in full (key or whole label) in one template but only vaguely
     // matching several rows in another is absent there, not ambiguous (`3.其他` of 2021
     // in 2019); a short form ambiguous somewhere is an error, per template.
-    let exact: Vec<crate::syntax::Span> = raw
-        .iter()
-        .filter_map(|(_, r)| r.as_ref())
-        .flat_map(|(r, _)| r.names.iter().filter(|n| n.exact).map(|n| n.span))
-        .collect();
+    let exact: Vec<crate::syntax::Span> =
+        raw.iter().filter_map(|(_, r)| r.as_ref()).flat_map(|(r, _)| r.names.iter().filter(|n| n.exact).map(|n| n.span)).collect();
     let ambiguous_somewhere: Vec<crate::syntax::Span> = raw
         .iter()
         .filter_map(|(_, r)| r.as_ref())
-        .flat_map(|(r, _)| {
-            r.errors
-                .iter()
-                .filter(|e| matches!(e.kind, K::Ambiguous { .. }))
-                .map(|e| e.span)
-        })
+        .flat_map(|(r, _)| r.errors.iter().filter(|e| matches!(e.kind, K::Ambiguous { .. })).map(|e| e.span))
         .filter(|s| !exact.contains(s))
         .collect();
     let per_template_meaning = ambiguity_across(&raw, &ambiguous_somewhere);
@@ -150,15 +117,11 @@ fn compile_rule(
     let admitted = raw.iter().filter(|(_, r)| r.is_some()).count();
     for (tpl, r) in raw {
         let Some((r, ops)) = r else {
-            attempts.push(Attempt {
-                template: tpl,
-                result: None,
-            });
+            attempts.push(Attempt { template: tpl, result: None });
             continue;
         };
-        let (name_errors, rest): (Vec<_>, Vec<_>) = r.errors.into_iter().partition(|e| {
-            name_only(e) || (matches!(e.kind, K::Ambiguous { .. }) && exact.contains(&e.span))
-        });
+        let (name_errors, rest): (Vec<_>, Vec<_>) =
+            r.errors.into_iter().partition(|e| name_only(e) || (matches!(e.kind, K::Ambiguous { .. }) && exact.contains(&e.span)));
         // One error per place: the newest template's wording wins (templates go oldest first).
         for e in rest {
             if per_template_meaning.iter().any(|m| m.span == e.span) {
@@ -175,18 +138,8 @@ fn compile_rule(
                 }
             }
         }
-        let result = Resolved {
-            ops,
-            names: r.names,
-            name_errors,
-            slots: r.slots,
-            first_table: r.first_table,
-            op_tables: r.op_tables,
-        };
-        attempts.push(Attempt {
-            template: tpl,
-            result: Some(result),
-        });
+        let result = Resolved { ops, names: r.names, name_errors, slots: r.slots, first_table: r.first_table, op_tables: r.op_tables };
+        attempts.push(Attempt { template: tpl, result: Some(result) });
     }
     // A type error of some templates only says which (（六）其他处理 is one row in 2019,
     // a group of three in 2021).
@@ -199,40 +152,19 @@ fn compile_rule(
     }
     other.extend(per_template_meaning);
     let tried: Vec<&Attempt> = attempts.iter().filter(|a| a.result.is_some()).collect();
-    let ok: Vec<&Attempt> = tried
-        .iter()
-        .copied()
-        .filter(|a| a.result.as_ref().is_some_and(|r| r.name_errors.is_empty()))
-        .collect();
+    let ok: Vec<&Attempt> = tried.iter().copied().filter(|a| a.result.as_ref().is_some_and(|r| r.name_errors.is_empty())).collect();
     if let (Some(g), true) = (&guard, tried.is_empty()) {
         let ids: Vec<&str> = templates.iter().map(|t| t.id.as_str()).collect();
-        out.errors.push(RuleError::new(
-            K::NeverApplies {
-                why: format!("条件 {} 在 {} 年格式中都不成立", g.text, ids.join("、")),
-            },
-            g.span,
-        ));
+        out.errors.push(RuleError::new(K::NeverApplies { why: format!("条件 {} 在 {} 年格式中都不成立", g.text, ids.join("、")) }, g.span));
     } else if ok.is_empty() {
         // The newest template with the fewest errors speaks (templates go oldest first).
-        let fewest = tried
-            .iter()
-            .rev()
-            .filter_map(|a| a.result.as_ref())
-            .min_by_key(|r| r.name_errors.len());
+        let fewest = tried.iter().rev().filter_map(|a| a.result.as_ref()).min_by_key(|r| r.name_errors.len());
         if let Some(r) = fewest {
             out.errors.extend(r.name_errors.iter().cloned());
         }
     } else if ok.len() < tried.len() {
-        let missing: Vec<&Attempt> = tried
-            .iter()
-            .copied()
-            .filter(|a| !ok.iter().any(|o| o.template.id == a.template.id))
-            .collect();
-        if let Some(first) = missing
-            .first()
-            .and_then(|a| a.result.as_ref())
-            .and_then(|r| r.name_errors.first())
-        {
+        let missing: Vec<&Attempt> = tried.iter().copied().filter(|a| !ok.iter().any(|o| o.template.id == a.template.id)).collect();
+        if let Some(first) = missing.first().and_then(|a| a.result.as_ref()).and_then(|r| r.name_errors.first()) {
             let name = names_in(first);
             let warn = K::PartialTemplates {
                 name,
@@ -245,18 +177,13 @@ fn compile_rule(
     meaning_across(&ok, &mut other);
     let first_ok = ok.first().and_then(|a| a.result.as_ref());
     let slots = first_ok.map(|r| r.slots.clone()).unwrap_or_default();
-    let message = s
-        .message
-        .as_ref()
-        .map(|m| settings::message(m, &slots, &mut other));
+    let message = s.message.as_ref().map(|m| settings::message(m, &slots, &mut other));
     out.errors.append(&mut other);
     if out.errors.len() > before || ok.is_empty() {
         return None;
     }
     let op_tables = first_ok?.op_tables.clone();
-    let primary = ok
-        .iter()
-        .find_map(|a| a.result.as_ref().and_then(|r| r.first_table.clone()));
+    let primary = ok.iter().find_map(|a| a.result.as_ref().and_then(|r| r.first_table.clone()));
     drop((tried, ok));
     let variants = attempts
         .into_iter()
@@ -266,10 +193,7 @@ fn compile_rule(
                 Some(r) if r.name_errors.is_empty() => Ok(r.ops),
                 Some(r) => Err(format!("{} 年格式：{}", a.template.id, r.name_errors.first().map(|e| e.message()).unwrap_or_default())),
             };
-            Variant {
-                template: a.template,
-                ops,
-            }
+            Variant { template: a.template, ops }
         })
         .collect();
     Some(CompiledRule {
@@ -308,21 +232,13 @@ fn ambiguity_across(raw: &[Raw<'_>], spans: &[crate::syntax::Span]) -> Vec<RuleE
                 resolved_somewhere = true;
                 written = n.written.clone();
                 per.push(format!("{} 年格式为“{}”（{}）", tpl.id, n.printed, n.key));
-            } else if let Some(K::Ambiguous { name, candidates }) =
-                r.errors.iter().find(|e| e.span == *span).map(|e| &e.kind)
-            {
+            } else if let Some(K::Ambiguous { name, candidates }) = r.errors.iter().find(|e| e.span == *span).map(|e| &e.kind) {
                 written = name.clone();
                 per.push(format!("{} 年格式可指 {}", tpl.id, candidates.join("、")));
             }
         }
         if resolved_somewhere {
-            out.push(RuleError::new(
-                K::TemplateMeaning {
-                    name: written,
-                    per_template: per,
-                },
-                *span,
-            ));
+            out.push(RuleError::new(K::TemplateMeaning { name: written, per_template: per }, *span));
         }
     }
     out
@@ -331,10 +247,7 @@ fn ambiguity_across(raw: &[Raw<'_>], spans: &[crate::syntax::Span]) -> Vec<RuleE
 /// The name an unknown-name error is about.
 fn names_in(e: &RuleError) -> String {
     match &e.kind {
-        K::UnknownRow { name, .. }
-        | K::UnknownCol { name, .. }
-        | K::UnknownTable { name, .. }
-        | K::Ambiguous { name, .. } => name.clone(),
+        K::UnknownRow { name, .. } | K::UnknownCol { name, .. } | K::UnknownTable { name, .. } | K::Ambiguous { name, .. } => name.clone(),
         _ => String::new(),
     }
 }
@@ -354,17 +267,8 @@ fn meaning_across(ok: &[&Attempt], errors: &mut Vec<RuleError>) {
         if per.iter().all(|(_, m)| m.key == n.key) || errors.iter().any(|e| e.span == n.span) {
             continue;
         }
-        let per_template = per
-            .iter()
-            .map(|(id, m)| format!("{id} 年格式为“{}”（{}）", m.printed, m.key))
-            .collect();
-        errors.push(RuleError::new(
-            K::TemplateMeaning {
-                name: n.written.clone(),
-                per_template,
-            },
-            n.span,
-        ));
+        let per_template = per.iter().map(|(id, m)| format!("{id} 年格式为“{}”（{}）", m.printed, m.key)).collect();
+        errors.push(RuleError::new(K::TemplateMeaning { name: n.written.clone(), per_template }, n.span));
     }
 }
 
@@ -385,12 +289,7 @@ impl Guard {
 fn template_guard(body: &[Stmt]) -> Option<Guard> {
     for st in body {
         match st {
-            Stmt::Severity(_)
-            | Stmt::Blank(_)
-            | Stmt::Class(_)
-            | Stmt::ReportOnce(_)
-            | Stmt::Message(_)
-            | Stmt::Case(_) => continue,
+            Stmt::Severity(_) | Stmt::Blank(_) | Stmt::Class(_) | Stmt::ReportOnce(_) | Stmt::Message(_) | Stmt::Case(_) => continue,
             Stmt::When(e) => {
                 let ExprKind::Binary(op @ (BinOp::Eq | BinOp::Ne), l, r) = &e.kind else {
                     return None;
@@ -408,16 +307,8 @@ fn template_guard(body: &[Stmt]) -> Option<Guard> {
                 } else {
                     None
                 }?;
-                let text = format!(
-                    "template {} {id}",
-                    if *op == BinOp::Eq { "==" } else { "!=" }
-                );
-                return Some(Guard {
-                    equal: *op == BinOp::Eq,
-                    id,
-                    text,
-                    span: e.span,
-                });
+                let text = format!("template {} {id}", if *op == BinOp::Eq { "==" } else { "!=" });
+                return Some(Guard { equal: *op == BinOp::Eq, id, text, span: e.span });
             }
             _ => return None,
         }

@@ -36,12 +36,9 @@ fn resolve<'a, T: Copy>(name: &str, cands: &[Candidate<'a, T>]) -> Resolved<T> {
     let norm = normalize(name);
     let core = strip_ordinal(&norm);
     type Tier<'t, 'a, T> = &'t dyn Fn(&Candidate<'a, T>) -> bool;
-    let tiers: [Tier<'_, 'a, T>; 4] = [
-        &|c| c.key == name,
-        &|c| c.norms.contains(&norm),
-        &|c| c.norms.iter().any(|n| strip_ordinal(n) == core),
-        &|c| char_len(core) >= 2 && c.norms.iter().any(|n| n.contains(core)),
-    ];
+    let tiers: [Tier<'_, 'a, T>; 4] = [&|c| c.key == name, &|c| c.norms.contains(&norm), &|c| c.norms.iter().any(|n| strip_ordinal(n) == core), &|c| {
+        char_len(core) >= 2 && c.norms.iter().any(|n| n.contains(core))
+    }];
     for tier in tiers {
         let mut hits: Vec<&Candidate<T>> = cands.iter().filter(|c| tier(c)).collect();
         hits.dedup_by_key(|c| c.key);
@@ -57,10 +54,8 @@ fn resolve<'a, T: Copy>(name: &str, cands: &[Candidate<'a, T>]) -> Resolved<T> {
 
 /// A row, or a group (which stands for its leaves).
 pub fn row<'t>(def: &'t TableDef, name: &str) -> Resolved<RowName<'t>> {
-    let mut cands: Vec<Candidate<RowName>> = def
-        .rows()
-        .map(|(_, r)| Candidate { target: RowName::Row(r), key: &r.key, printed: &r.label, norms: &r.norms })
-        .collect();
+    let mut cands: Vec<Candidate<RowName>> =
+        def.rows().map(|(_, r)| Candidate { target: RowName::Row(r), key: &r.key, printed: &r.label, norms: &r.norms }).collect();
     cands.extend(def.groups.iter().map(|g| Candidate { target: RowName::Group(g), key: &g.key, printed: &g.label, norms: &g.norms }));
     resolve(name, &cands)
 }

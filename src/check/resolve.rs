@@ -76,32 +76,18 @@ impl<'t> Resolver<'t> {
     }
 
     fn type_err(&mut self, span: Span, message: impl Into<String>, help: impl Into<String>) {
-        self.err(
-            K::Type {
-                message: message.into(),
-                help: Some(help.into()),
-            },
-            span,
-        );
+        self.err(K::Type { message: message.into(), help: Some(help.into()) }, span);
     }
 
     fn declare(&mut self, name: &str, kind: VarKind) -> usize {
         let slot = self.slots.len();
         self.slots.push(name.to_string());
-        self.scopes
-            .last_mut()
-            .expect("scope")
-            .push((name.to_string(), slot, kind));
+        self.scopes.last_mut().expect("scope").push((name.to_string(), slot, kind));
         slot
     }
 
     fn lookup(&self, name: &str) -> Option<(usize, VarKind)> {
-        self.scopes
-            .iter()
-            .rev()
-            .flat_map(|s| s.iter().rev())
-            .find(|(n, ..)| n == name)
-            .map(|(_, s, k)| (*s, *k))
+        self.scopes.iter().rev().flat_map(|s| s.iter().rev()).find(|(n, ..)| n == name).map(|(_, s, k)| (*s, *k))
     }
 
     /// The statements of a block as ops; settings (severity, message …) are read elsewhere.
@@ -145,17 +131,9 @@ impl<'t> Resolver<'t> {
                 let ex = self.condition(expr, "check");
                 let is_cmp = matches!(&expr.kind, ExprKind::Binary(op, ..) if op.is_comparison());
                 if let (Some(w), false) = (within, is_cmp) {
-                    self.type_err(
-                        w.span,
-                        "within 只能用于比较",
-                        "容差写在比较之后，例如 check a == b within 0.5",
-                    );
+                    self.type_err(w.span, "within 只能用于比较", "容差写在比较之后，例如 check a == b within 0.5");
                 }
-                ops.push(Op::Check {
-                    ex,
-                    within: within.as_ref().map(|w| w.node),
-                    span: *span,
-                });
+                ops.push(Op::Check { ex, within: within.as_ref().map(|w| w.node), span: *span });
             }
             Stmt::ForEach(fe) => {
                 let items = self.domain(fe.quant.clone(), &fe.domain);
@@ -168,12 +146,7 @@ impl<'t> Resolver<'t> {
                 let slot = self.declare(&fe.var, kind);
                 let body = self.block(&fe.body);
                 self.scopes.pop();
-                ops.push(Op::ForEach {
-                    slot,
-                    quant: fe.quant.node,
-                    items,
-                    body,
-                });
+                ops.push(Op::ForEach { slot, quant: fe.quant.node, items, body });
             }
             _ => {}
         }
@@ -182,41 +155,18 @@ impl<'t> Resolver<'t> {
     /// The table a name means, by index in the template.
     fn table(&mut self, name: &Spanned<String>) -> Option<(usize, &'t TableDef)> {
         let tpl = self.tpl;
-        if let Some((i, t)) = tpl
-            .tables
-            .iter()
-            .enumerate()
-            .find(|(_, t)| t.key == name.node || t.name == name.node)
-        {
+        if let Some((i, t)) = tpl.tables.iter().enumerate().find(|(_, t)| t.key == name.node || t.name == name.node) {
             self.first_table.get_or_insert_with(|| t.key.clone());
             self.stmt_table.get_or_insert_with(|| t.key.clone());
-            self.names.push(NameUse {
-                span: name.span,
-                written: name.node.clone(),
-                key: t.key.clone(),
-                printed: t.name.clone(),
-                exact: true,
-            });
+            self.names.push(NameUse { span: name.span, written: name.node.clone(), key: t.key.clone(), printed: t.name.clone(), exact: true });
             return Some((i, t));
         }
-        let pool: Vec<(String, String)> = tpl
-            .tables
-            .iter()
-            .map(|t| (t.name.clone(), crate::template::labels::normalize(&t.name)))
-            .collect();
-        let suggestions =
-            super::suggest::suggest(name, pool.iter().map(|(a, b)| (a.as_str(), b.as_str())));
+        let pool: Vec<(String, String)> = tpl.tables.iter().map(|t| (t.name.clone(), crate::template::labels::normalize(&t.name))).collect();
+        let suggestions = super::suggest::suggest(name, pool.iter().map(|(a, b)| (a.as_str(), b.as_str())));
         let names: Vec<&str> = tpl.tables.iter().map(|t| t.name.as_str()).collect();
         let keys: Vec<&str> = tpl.tables.iter().map(|t| t.key.as_str()).collect();
         let known = format!("{}（或 {}）", names.join("、"), keys.join("、"));
-        self.err(
-            K::UnknownTable {
-                name: name.node.clone(),
-                suggestions,
-                known,
-            },
-            name.span,
-        );
+        self.err(K::UnknownTable { name: name.node.clone(), suggestions, known }, name.span);
         None
     }
 
@@ -225,45 +175,20 @@ impl<'t> Resolver<'t> {
         match names::row(def, name) {
             Resolved::One(RowName::Row(r)) => {
                 let exact = exact(name, &r.key, &r.norms);
-                self.names.push(NameUse {
-                    span: name.span,
-                    written: name.node.clone(),
-                    key: r.key.clone(),
-                    printed: r.label.clone(),
-                    exact,
-                });
+                self.names.push(NameUse { span: name.span, written: name.node.clone(), key: r.key.clone(), printed: r.label.clone(), exact });
                 Some(vec![row_key(def, r)])
             }
             Resolved::One(RowName::Group(g)) => {
                 let exact = exact(name, &g.key, &g.norms);
-                self.names.push(NameUse {
-                    span: name.span,
-                    written: name.node.clone(),
-                    key: g.key.clone(),
-                    printed: g.label.clone(),
-                    exact,
-                });
+                self.names.push(NameUse { span: name.span, written: name.node.clone(), key: g.key.clone(), printed: g.label.clone(), exact });
                 Some(def.leaves(&g.key).iter().map(|r| row_key(def, r)).collect())
             }
             Resolved::Ambiguous(candidates) => {
-                self.err(
-                    K::Ambiguous {
-                        name: name.node.clone(),
-                        candidates,
-                    },
-                    name.span,
-                );
+                self.err(K::Ambiguous { name: name.node.clone(), candidates }, name.span);
                 None
             }
             Resolved::Unknown(suggestions) => {
-                self.err(
-                    K::UnknownRow {
-                        name: name.node.clone(),
-                        table: def.name.clone(),
-                        suggestions,
-                    },
-                    name.span,
-                );
+                self.err(K::UnknownRow { name: name.node.clone(), table: def.name.clone(), suggestions }, name.span);
                 None
             }
         }
@@ -273,34 +198,15 @@ impl<'t> Resolver<'t> {
         match names::col(def, name) {
             Resolved::One(c) => {
                 let exact = exact(name, &c.key, &c.norms);
-                self.names.push(NameUse {
-                    span: name.span,
-                    written: name.node.clone(),
-                    key: c.key.clone(),
-                    printed: c.label.clone(),
-                    exact,
-                });
+                self.names.push(NameUse { span: name.span, written: name.node.clone(), key: c.key.clone(), printed: c.label.clone(), exact });
                 Some(col_key(def, c))
             }
             Resolved::Ambiguous(candidates) => {
-                self.err(
-                    K::Ambiguous {
-                        name: name.node.clone(),
-                        candidates,
-                    },
-                    name.span,
-                );
+                self.err(K::Ambiguous { name: name.node.clone(), candidates }, name.span);
                 None
             }
             Resolved::Unknown(suggestions) => {
-                self.err(
-                    K::UnknownCol {
-                        name: name.node.clone(),
-                        table: def.name.clone(),
-                        suggestions,
-                    },
-                    name.span,
-                );
+                self.err(K::UnknownCol { name: name.node.clone(), table: def.name.clone(), suggestions }, name.span);
                 None
             }
         }
@@ -319,18 +225,10 @@ impl<'t> Resolver<'t> {
                 let (first, last) = (self.rows_named(def, a), self.rows_named(def, b));
                 let (first, last) = (first?, last?);
                 let order: Vec<Key> = def.rows().map(|(_, r)| row_key(def, r)).collect();
-                let i = order
-                    .iter()
-                    .position(|k| first.first().is_some_and(|f| f.0 == k.0));
-                let j = order
-                    .iter()
-                    .position(|k| last.last().is_some_and(|l| l.0 == k.0));
+                let i = order.iter().position(|k| first.first().is_some_and(|f| f.0 == k.0));
+                let j = order.iter().position(|k| last.last().is_some_and(|l| l.0 == k.0));
                 let (Some(i), Some(j)) = (i, j) else {
-                    self.type_err(
-                        a.span.join(b.span),
-                        "范围的端点不是表中的行",
-                        "范围写作 表三[第一行 .. 最后一行, 列]",
-                    );
+                    self.type_err(a.span.join(b.span), "范围的端点不是表中的行", "范围写作 表三[第一行 .. 最后一行, 列]");
                     return None;
                 };
                 if i > j {
@@ -363,29 +261,10 @@ impl<'t> Resolver<'t> {
             Selector::Range(a, b) => {
                 let (ka, kb) = (self.col_named(def, a), self.col_named(def, b));
                 let (ka, kb) = (ka?.0, kb?.0);
-                let Some(part) = def.parts.iter().find(|p| {
-                    p.cols.iter().any(|c| c.key == ka) && p.cols.iter().any(|c| c.key == kb)
-                }) else {
-                    let part_of = |k: &str| {
-                        def.parts
-                            .iter()
-                            .find(|p| p.cols.iter().any(|c| c.key == k))
-                            .and_then(|p| p.caption.clone())
-                            .unwrap_or_default()
-                    };
-                    let message = format!(
-                        "范围跨越了{}的不同部分：“{}”在{}，“{}”在{}",
-                        def.name,
-                        a.node,
-                        part_of(&ka),
-                        b.node,
-                        part_of(&kb)
-                    );
-                    self.type_err(
-                        a.span.join(b.span),
-                        message,
-                        "范围只能在同一部分（同一个小表）之内；不同部分的单元格请分别引用后相加",
-                    );
+                let Some(part) = def.parts.iter().find(|p| p.cols.iter().any(|c| c.key == ka) && p.cols.iter().any(|c| c.key == kb)) else {
+                    let part_of = |k: &str| def.parts.iter().find(|p| p.cols.iter().any(|c| c.key == k)).and_then(|p| p.caption.clone()).unwrap_or_default();
+                    let message = format!("范围跨越了{}的不同部分：“{}”在{}，“{}”在{}", def.name, a.node, part_of(&ka), b.node, part_of(&kb));
+                    self.type_err(a.span.join(b.span), message, "范围只能在同一部分（同一个小表）之内；不同部分的单元格请分别引用后相加");
                     return None;
                 };
                 let keys: Vec<Key> = part.cols.iter().map(|c| col_key(def, c)).collect();
@@ -411,27 +290,12 @@ impl<'t> Resolver<'t> {
     }
 
     /// `b .. a` written backwards: an error, nothing resolved.
-    fn reversed_range(
-        &mut self,
-        a: &Spanned<String>,
-        b: &Spanned<String>,
-        order: &str,
-    ) -> Option<Sel> {
-        self.type_err(
-            a.span.join(b.span),
-            "范围的起点在终点之后",
-            format!("范围按表格中的顺序书写：{order}"),
-        );
+    fn reversed_range(&mut self, a: &Spanned<String>, b: &Spanned<String>, order: &str) -> Option<Sel> {
+        self.type_err(a.span.join(b.span), "范围的起点在终点之后", format!("范围按表格中的顺序书写：{order}"));
         None
     }
 
-    fn var_sel(
-        &mut self,
-        slot: usize,
-        kind: VarKind,
-        want: VarKind,
-        name: &Spanned<String>,
-    ) -> Option<Sel> {
+    fn var_sel(&mut self, slot: usize, kind: VarKind, want: VarKind, name: &Spanned<String>) -> Option<Sel> {
         if kind == want {
             return Some(Sel::Var(slot));
         }
@@ -446,9 +310,7 @@ impl<'t> Resolver<'t> {
         let (table_ix, def) = self.table(&r.table)?;
         let rows = match &r.row {
             Some(s) => self.row_sel(def, s),
-            None => Some(Sel::Keys(
-                def.rows().map(|(_, r)| row_key(def, r)).collect(),
-            )),
+            None => Some(Sel::Keys(def.rows().map(|(_, r)| row_key(def, r)).collect())),
         };
         let cols = match &r.col {
             Some(s) => self.col_sel(def, s),
@@ -460,24 +322,8 @@ impl<'t> Resolver<'t> {
             Sel::Var(_) => 1,
         };
         let many = count(&rows) * count(&cols) > 1;
-        let ragged = def.parts.windows(2).any(|w| {
-            w[0].cols
-                .iter()
-                .map(|c| &c.key)
-                .ne(w[1].cols.iter().map(|c| &c.key))
-        });
-        Some((
-            CellSet {
-                report: Which::This,
-                table: def.key.clone(),
-                table_ix,
-                ragged,
-                rows,
-                cols,
-                span: r.span,
-            },
-            many,
-        ))
+        let ragged = def.parts.windows(2).any(|w| w[0].cols.iter().map(|c| &c.key).ne(w[1].cols.iter().map(|c| &c.key)));
+        Some((CellSet { report: Which::This, table: def.key.clone(), table_ix, ragged, rows, cols, span: r.span }, many))
     }
 
     /// The items a quantifier ranges over: a table (all its columns, rows, blocks or
@@ -502,8 +348,7 @@ impl<'t> Resolver<'t> {
             }
         }
         if quant.node != Quant::Cell && d.col.is_some() {
-            let message =
-                "for each col / row / block 的范围是一张表或一组列、行，不是单元格".to_string();
+            let message = "for each col / row / block 的范围是一张表或一组列、行，不是单元格".to_string();
             self.type_err(d.span, message, "例如 for each col c in 表三，或 for each row r in 表三[（三）不予公开]；要逐个单元格请用 for each cell");
             return Vec::new();
         }
@@ -514,21 +359,12 @@ impl<'t> Resolver<'t> {
                     Some(s) => keys(self.col_sel(def, s)).unwrap_or_default(),
                     None => all_cols(def),
                 };
-                cols.into_iter()
-                    .map(|key_label| Binding::Col {
-                        table: def.key.clone(),
-                        key_label,
-                    })
-                    .collect()
+                cols.into_iter().map(|key_label| Binding::Col { table: def.key.clone(), key_label }).collect()
             }
             Quant::Row | Quant::Block => {
                 if quant.node == Quant::Block && !def.flat {
                     let message = format!("{}没有“块”：for each block 只用于分块的表（表四的行政复议、直接起诉、复议后起诉）", def.name);
-                    self.type_err(
-                        d.table.span,
-                        message,
-                        format!("{}请用 for each row 或 for each col", def.name),
-                    );
+                    self.type_err(d.table.span, message, format!("{}请用 for each row 或 for each col", def.name));
                     return Vec::new();
                 }
                 let rows = match &d.row {
@@ -536,29 +372,18 @@ impl<'t> Resolver<'t> {
                     Some(s) => keys(self.row_sel(def, s)).unwrap_or_default(),
                     None => def.rows().map(|(_, r)| row_key(def, r)).collect(),
                 };
-                rows.into_iter()
-                    .map(|key_label| Binding::Row {
-                        table: def.key.clone(),
-                        key_label,
-                    })
-                    .collect()
+                rows.into_iter().map(|key_label| Binding::Row { table: def.key.clone(), key_label }).collect()
             }
             Quant::Cell => {
                 let rows = d.row.as_ref().and_then(|s| keys(self.row_sel(def, s)));
                 let cols = d.col.as_ref().and_then(|s| keys(self.col_sel(def, s)));
                 let mut out = Vec::new();
                 for (p, r, offset) in def.rows_with_offsets() {
-                    if rows
-                        .as_ref()
-                        .is_some_and(|rs| !rs.iter().any(|k| k.0 == r.key))
-                    {
+                    if rows.as_ref().is_some_and(|rs| !rs.iter().any(|k| k.0 == r.key)) {
                         continue;
                     }
                     for (pos, c) in def.parts[p].cols.iter().enumerate() {
-                        if cols
-                            .as_ref()
-                            .is_some_and(|cs| !cs.iter().any(|k| k.0 == c.key))
-                        {
+                        if cols.as_ref().is_some_and(|cs| !cs.iter().any(|k| k.0 == c.key)) {
                             continue;
                         }
                         out.push(Binding::Cell(CellAddr {
@@ -586,39 +411,20 @@ impl<'t> Resolver<'t> {
             return false;
         }
         let other = if want == "列" {
-            matches!(names::col(def, name), Resolved::Unknown(_))
-                && !matches!(names::row(def, name), Resolved::Unknown(_))
+            matches!(names::col(def, name), Resolved::Unknown(_)) && !matches!(names::row(def, name), Resolved::Unknown(_))
         } else {
-            matches!(names::row(def, name), Resolved::Unknown(_))
-                && !matches!(names::col(def, name), Resolved::Unknown(_))
+            matches!(names::row(def, name), Resolved::Unknown(_)) && !matches!(names::col(def, name), Resolved::Unknown(_))
         };
         if other {
             let is = if want == "列" { "行" } else { "列" };
-            let message = format!(
-                "“{}”是{}的一{is}，而 for each {} 在{want}上取值",
-                name.node,
-                def.name,
-                quant_word(quant.node)
-            );
-            self.type_err(
-                name.span,
-                message,
-                format!(
-                    "要遍历{want}，请写 for each {} … in {}，或在方括号中列出{want}",
-                    quant_word(quant.node),
-                    def.name
-                ),
-            );
+            let message = format!("“{}”是{}的一{is}，而 for each {} 在{want}上取值", name.node, def.name, quant_word(quant.node));
+            self.type_err(name.span, message, format!("要遍历{want}，请写 for each {} … in {}，或在方括号中列出{want}", quant_word(quant.node), def.name));
         }
         other
     }
 
     fn many_cells(&mut self, span: Span) {
-        self.type_err(
-            span,
-            "这里引用了多个单元格，不能直接参与计算",
-            "多个单元格（分组、范围或列表）请用 sum(…) 求和",
-        );
+        self.type_err(span, "这里引用了多个单元格，不能直接参与计算", "多个单元格（分组、范围或列表）请用 sum(…) 求和");
     }
 
     /// An expression that must be a truth value (`check`, `when`, `and` …).
@@ -640,19 +446,11 @@ impl<'t> Resolver<'t> {
                 return Ex::Error;
             }
             Ty::Cells => {
-                self.type_err(
-                    e.span,
-                    format!("{what} 需要一个条件，这里是多个单元格"),
-                    "例如 check sum(表三[（三）不予公开, 总计]) >= 0",
-                );
+                self.type_err(e.span, format!("{what} 需要一个条件，这里是多个单元格"), "例如 check sum(表三[（三）不予公开, 总计]) >= 0");
                 return Ex::Error;
             }
             Ty::Text => {
-                self.type_err(
-                    e.span,
-                    format!("{what} 需要一个条件，这里是一段文字"),
-                    "文字只能与文字比较，例如 template == \"2021\"",
-                );
+                self.type_err(e.span, format!("{what} 需要一个条件，这里是一段文字"), "文字只能与文字比较，例如 template == \"2021\"");
                 return Ex::Error;
             }
         }
@@ -674,11 +472,7 @@ impl<'t> Resolver<'t> {
                 Ex::Error
             }
             Ty::Bool => {
-                self.type_err(
-                    span,
-                    "这里是一个条件（真或假），不能当作数值计算",
-                    "条件只能用 and、or、not 组合；要计数请比较后分别检查",
-                );
+                self.type_err(span, "这里是一个条件（真或假），不能当作数值计算", "条件只能用 and、or、not 组合；要计数请比较后分别检查");
                 Ex::Error
             }
             Ty::Text | Ty::Template => {
@@ -694,12 +488,8 @@ impl<'t> Resolver<'t> {
             ExprKind::Str(s) => (Ex::Str(s.clone()), Ty::Text),
             ExprKind::Name(n) => self.name(n, e.span),
             ExprKind::Key(parts) => {
-                let r = CellRef {
-                    table: parts[0].clone(),
-                    row: Some(Selector::One(parts[1].clone())),
-                    col: Some(Selector::One(parts[2].clone())),
-                    span: e.span,
-                };
+                let r =
+                    CellRef { table: parts[0].clone(), row: Some(Selector::One(parts[1].clone())), col: Some(Selector::One(parts[2].clone())), span: e.span };
                 self.cell_ref(&r)
             }
             ExprKind::Cell(r) => self.cell_ref(r),
@@ -736,27 +526,15 @@ impl<'t> Resolver<'t> {
                         self.type_err(span, "文字只能与文字比较", "例如 template == \"2021\"");
                         (Ex::Error, Ex::Error, Ty::Error)
                     } else if !matches!(op, BinOp::Eq | BinOp::Ne) {
-                        self.type_err(
-                            span,
-                            "文字只能比较是否相等（== 或 !=）",
-                            "大小比较只用于数值",
-                        );
+                        self.type_err(span, "文字只能比较是否相等（== 或 !=）", "大小比较只用于数值");
                         (Ex::Error, Ex::Error, Ty::Error)
                     } else {
                         (a, b, Ty::Bool)
                     }
                 } else {
                     // Numbers, cells, and the template id (a year-like number).
-                    let a = if ta == Ty::Template {
-                        a
-                    } else {
-                        self.as_number(a, ta, l.span)
-                    };
-                    let b = if tb == Ty::Template {
-                        b
-                    } else {
-                        self.as_number(b, tb, r.span)
-                    };
+                    let a = if ta == Ty::Template { a } else { self.as_number(a, ta, l.span) };
+                    let b = if tb == Ty::Template { b } else { self.as_number(b, tb, r.span) };
                     (a, b, Ty::Bool)
                 }
             }
@@ -780,39 +558,18 @@ impl<'t> Resolver<'t> {
             Some((slot, VarKind::Value(ty))) => (Ex::Slot(slot), ty),
             Some((slot, VarKind::Cell)) => (Ex::CellVar(slot, span), Ty::Cell),
             Some((_, kind)) => {
-                let what = if kind == VarKind::Col {
-                    "一列"
-                } else {
-                    "一行"
-                };
+                let what = if kind == VarKind::Col { "一列" } else { "一行" };
                 let message = format!("“{n}”代表{what}，不是一个数值");
-                self.type_err(
-                    span,
-                    message,
-                    format!("引用单元格请写 表三[行, 列]，把 {n} 放在对应位置"),
-                );
+                self.type_err(span, message, format!("引用单元格请写 表三[行, 列]，把 {n} 放在对应位置"));
                 (Ex::Error, Ty::Error)
             }
             None if n == "template" || n == "格式" => (Ex::Template, Ty::Template),
             None if n == "year" || n == "年度" => (Ex::Year, Ty::Num),
             None => {
-                let names: Vec<String> = self
-                    .scopes
-                    .iter()
-                    .flatten()
-                    .map(|(n, ..)| n.clone())
-                    .collect();
-                let pool: Vec<(String, String)> =
-                    names.iter().map(|n| (n.clone(), n.clone())).collect();
-                let suggestions =
-                    super::suggest::suggest(n, pool.iter().map(|(a, b)| (a.as_str(), b.as_str())));
-                self.err(
-                    K::UnknownName {
-                        name: n.to_string(),
-                        suggestions,
-                    },
-                    span,
-                );
+                let names: Vec<String> = self.scopes.iter().flatten().map(|(n, ..)| n.clone()).collect();
+                let pool: Vec<(String, String)> = names.iter().map(|n| (n.clone(), n.clone())).collect();
+                let suggestions = super::suggest::suggest(n, pool.iter().map(|(a, b)| (a.as_str(), b.as_str())));
+                self.err(K::UnknownName { name: n.to_string(), suggestions }, span);
                 (Ex::Error, Ty::Error)
             }
         }
@@ -822,26 +579,12 @@ impl<'t> Resolver<'t> {
         let Some(def) = funcs::lookup(&name.node) else {
             let all = funcs::names();
             let suggestions = super::suggest::suggest(name, all.iter().map(|n| (*n, *n)));
-            self.err(
-                K::UnknownFunction {
-                    name: name.node.clone(),
-                    suggestions,
-                    known: all.join("、"),
-                },
-                name.span,
-            );
+            self.err(K::UnknownFunction { name: name.node.clone(), suggestions, known: all.join("、") }, name.span);
             return (Ex::Error, Ty::Error);
         };
         let n = def.params.len();
         if args.len() < n || (!def.variadic && args.len() > n) {
-            self.err(
-                K::Arity {
-                    name: name.node.clone(),
-                    want: def.arity(),
-                    got: args.len(),
-                },
-                span,
-            );
+            self.err(K::Arity { name: name.node.clone(), want: def.arity(), got: args.len() }, span);
             return (Ex::Error, Ty::Error);
         }
         let mut ex = Vec::with_capacity(args.len());
@@ -854,8 +597,7 @@ impl<'t> Resolver<'t> {
             };
             let ok = match (param, ty) {
                 (_, Ty::Error) => false,
-                (Param::Num, Ty::Num | Ty::Cell)
-                | (Param::NumOrCells, Ty::Num | Ty::Cell | Ty::Cells) => true,
+                (Param::Num, Ty::Num | Ty::Cell) | (Param::NumOrCells, Ty::Num | Ty::Cell | Ty::Cells) => true,
                 (Param::Cells, Ty::Cell | Ty::Cells) => true,
                 (Param::Cell, Ty::Cell) => matches!(e, Ex::Cells(_) | Ex::CellVar(..)),
                 (Param::Places, Ty::Num) => true,
@@ -865,21 +607,13 @@ impl<'t> Resolver<'t> {
                 }
                 (Param::Cell, Ty::Cells) => {
                     let message = format!("{} 的参数必须是一个单元格，这里是多个", name.node);
-                    self.type_err(
-                        a.span,
-                        message,
-                        "要逐个检查请用 for each cell x in 表三[…] { check not blank(x) }",
-                    );
+                    self.type_err(a.span, message, "要逐个检查请用 for each cell x in 表三[…] { check not blank(x) }");
                     false
                 }
                 (Param::Cell | Param::Cells, _) => {
                     let one = if param == Param::Cell { "一个" } else { "" };
                     let message = format!("{} 的参数必须是{one}单元格", name.node);
-                    self.type_err(
-                        a.span,
-                        message,
-                        format!("例如 {}(表三[（七）总计, 自然人])", def.names[0]),
-                    );
+                    self.type_err(a.span, message, format!("例如 {}(表三[（七）总计, 自然人])", def.names[0]));
                     false
                 }
                 (Param::NumOrCells, _) => {
@@ -900,15 +634,9 @@ impl<'t> Resolver<'t> {
     /// `round`'s decimal places: an integer literal 0..=10.
     fn places(&mut self, a: &Expr) -> Typed {
         match &a.kind {
-            ExprKind::Num(n) if n.fract().is_zero() && *n <= Decimal::from(10) => {
-                (Ex::Num(*n), Ty::Num)
-            }
+            ExprKind::Num(n) if n.fract().is_zero() && *n <= Decimal::from(10) => (Ex::Num(*n), Ty::Num),
             _ => {
-                self.type_err(
-                    a.span,
-                    "小数位数应是 0 到 10 的整数",
-                    "例如 round(a / b * 100, 1) 保留一位小数",
-                );
+                self.type_err(a.span, "小数位数应是 0 到 10 的整数", "例如 round(a / b * 100, 1) 保留一位小数");
                 (Ex::Error, Ty::Error)
             }
         }
@@ -935,17 +663,9 @@ fn all_cols(def: &TableDef) -> Vec<Key> {
 }
 
 fn row_key(def: &TableDef, r: &crate::template::RowDef) -> Key {
-    Key(
-        r.key.clone(),
-        r.label.clone(),
-        def.row_offset(&r.key).unwrap_or(NO_POS),
-    )
+    Key(r.key.clone(), r.label.clone(), def.row_offset(&r.key).unwrap_or(NO_POS))
 }
 
 fn col_key(def: &TableDef, c: &crate::template::ColDef) -> Key {
-    Key(
-        c.key.clone(),
-        c.label.clone(),
-        def.col_pos(&c.key).unwrap_or(NO_POS),
-    )
+    Key(c.key.clone(), c.label.clone(), def.col_pos(&c.key).unwrap_or(NO_POS))
 }

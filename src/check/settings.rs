@@ -34,13 +34,7 @@ pub fn settings(stmts: &[Stmt], text: &str, errors: &mut Vec<RuleError>) -> Sett
     s
 }
 
-fn walk(
-    stmts: &[Stmt],
-    s: &mut Settings,
-    seen: &mut Vec<(&'static str, Span)>,
-    text: &str,
-    errors: &mut Vec<RuleError>,
-) {
+fn walk(stmts: &[Stmt], s: &mut Settings, seen: &mut Vec<(&'static str, Span)>, text: &str, errors: &mut Vec<RuleError>) {
     for st in stmts {
         let (what, span) = match st {
             Stmt::Severity(v) => {
@@ -80,13 +74,7 @@ fn walk(
         match seen.iter().find(|(w, _)| *w == what) {
             Some((_, first)) => {
                 let line = line_of(text, first.start);
-                errors.push(RuleError::new(
-                    K::Repeated {
-                        what,
-                        first_line: line,
-                    },
-                    span,
-                ));
+                errors.push(RuleError::new(K::Repeated { what, first_line: line }, span));
             }
             None => seen.push((what, span)),
         }
@@ -101,11 +89,7 @@ pub fn line_of(text: &str, offset: usize) -> usize {
 /// `{name}` holes of a message, resolved against the rule's variable names. A hole may
 /// ask for a display format: `{r:%}` (a ratio as a percentage, one decimal), `{x:.2}`
 /// (two decimals).
-pub fn message(
-    msg: &Spanned<String>,
-    slots: &[String],
-    errors: &mut Vec<RuleError>,
-) -> Vec<MsgPart> {
+pub fn message(msg: &Spanned<String>, slots: &[String], errors: &mut Vec<RuleError>) -> Vec<MsgPart> {
     let mut parts = Vec::new();
     let text = &msg.node;
     let mut rest = text.as_str();
@@ -127,12 +111,7 @@ pub fn message(
             None => Some(super::ir::NumFormat::Plain),
             Some(Some(f)) => Some(f),
             Some(None) => {
-                errors.push(RuleError::new(
-                    K::MessageFormat {
-                        hole: hole.to_string(),
-                    },
-                    span,
-                ));
+                errors.push(RuleError::new(K::MessageFormat { hole: hole.to_string() }, span));
                 None
             }
         };
@@ -145,17 +124,10 @@ pub fn message(
             _ => slots.iter().rposition(|s| s == name).map(MsgPart::Slot),
         };
         match (part, format) {
-            (Some(MsgPart::Slot(i)), Some(f)) if f != super::ir::NumFormat::Plain => {
-                parts.push(MsgPart::Formatted(i, f))
-            }
+            (Some(MsgPart::Slot(i)), Some(f)) if f != super::ir::NumFormat::Plain => parts.push(MsgPart::Formatted(i, f)),
             (Some(p), Some(_)) => parts.push(p),
             (Some(_), None) => {}
-            (None, _) => errors.push(RuleError::new(
-                K::MessageName {
-                    name: name.to_string(),
-                },
-                span,
-            )),
+            (None, _) => errors.push(RuleError::new(K::MessageName { name: name.to_string() }, span)),
         }
         offset += open + close + 1;
         rest = &rest[open + close + 1..];
@@ -174,8 +146,5 @@ fn parse_format(f: &str) -> Option<super::ir::NumFormat> {
     if let Some(n) = f.strip_suffix('%').and_then(|d| d.strip_prefix('.')) {
         return n.parse().ok().filter(|n| *n <= 10).map(NumFormat::Percent);
     }
-    f.strip_prefix('.')
-        .and_then(|n| n.parse().ok())
-        .filter(|n| *n <= 10)
-        .map(NumFormat::Places)
+    f.strip_prefix('.').and_then(|n| n.parse().ok()).filter(|n| *n <= 10).map(NumFormat::Places)
 }

@@ -7,11 +7,7 @@ use gouji::report::{self, Form};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(
-    name = "gouji",
-    version,
-    about = "政府信息公开工作年度报告勾稽关系检查"
-)]
+#[command(name = "gouji", version, about = "政府信息公开工作年度报告勾稽关系检查")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -86,22 +82,12 @@ pub fn run() -> ExitCode {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() {
-                ExitCode::from(2)
-            } else {
-                ExitCode::SUCCESS
-            };
+            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
         }
     };
     match cli.command {
         Command::Parse { file, format, form, rules } => parse(&file, format, form, rules.as_deref()),
-        Command::Check {
-            reports,
-            rules,
-            no_default_rules,
-            format,
-            form,
-        } => check(&reports, &rules, no_default_rules, format, form),
+        Command::Check { reports, rules, no_default_rules, format, form } => check(&reports, &rules, no_default_rules, format, form),
         Command::Test { pack, accept } => test(&pack, accept),
     }
 }
@@ -178,13 +164,7 @@ fn load_packs(rules: &[std::path::PathBuf], no_default: bool) -> Result<gouji::C
     })
 }
 
-fn check(
-    reports: &[String],
-    rules: &[std::path::PathBuf],
-    no_default: bool,
-    format: Format,
-    form: Option<Form>,
-) -> ExitCode {
+fn check(reports: &[String], rules: &[std::path::PathBuf], no_default: bool, format: Format, form: Option<Form>) -> ExitCode {
     let checker = match load_packs(rules, no_default) {
         Ok(c) => c,
         Err(code) => return code,
@@ -219,17 +199,10 @@ fn check(
             .collect();
         unreadable |= outcomes.iter().any(|(_, o)| o.is_err());
         error |= gouji::render::check::has_error(&outcomes);
-        for (_, (_, e)) in outcomes
-            .iter()
-            .filter_map(|(p, o)| o.as_ref().ok().map(|x| (p, x)))
-        {
+        for (_, (_, e)) in outcomes.iter().filter_map(|(p, o)| o.as_ref().ok().map(|x| (p, x))) {
             checked += 1;
             if applied.is_empty() {
-                applied = e
-                    .rules
-                    .iter()
-                    .map(|r| (r.id.clone(), false, r.reason.clone().unwrap_or_default()))
-                    .collect();
+                applied = e.rules.iter().map(|r| (r.id.clone(), false, r.reason.clone().unwrap_or_default())).collect();
             }
             for (slot, r) in applied.iter_mut().zip(&e.rules) {
                 slot.1 |= r.outcome != gouji::Outcome::NotApplicable;
@@ -239,9 +212,7 @@ fn check(
             match format {
                 Format::Json => {
                     let sep = if n == 0 && i == 0 { "\n" } else { ",\n" };
-                    let text =
-                        serde_json::to_string_pretty(&gouji::render::check::report_json(path, o))
-                            .unwrap_or_default();
+                    let text = serde_json::to_string_pretty(&gouji::render::check::report_json(path, o)).unwrap_or_default();
                     let _ = write!(out, "{sep}    {}", text.replace('\n', "\n    "));
                 }
                 Format::Human => {
@@ -260,11 +231,7 @@ fn check(
     match format {
         Format::Json => {
             let ids: Vec<&str> = never.iter().map(|(id, ..)| id.as_str()).collect();
-            let _ = writeln!(
-                out,
-                "\n  ],\n  \"rules_never_applied\": {}\n}}",
-                serde_json::to_string(&ids).unwrap_or_default()
-            );
+            let _ = writeln!(out, "\n  ],\n  \"rules_never_applied\": {}\n}}", serde_json::to_string(&ids).unwrap_or_default());
         }
         // One report: its own outcomes already say it; a batch names what never ran.
         Format::Human if checked > 1 && !never.is_empty() => {
@@ -304,10 +271,7 @@ fn parse(file: &str, format: Format, form: Option<Form>, rules: Option<&std::pat
         }
     };
     match format {
-        Format::Json => println!(
-            "{}",
-            serde_json::to_string_pretty(&gouji::render::parse::json(&report)).unwrap_or_default()
-        ),
+        Format::Json => println!("{}", serde_json::to_string_pretty(&gouji::render::parse::json(&report)).unwrap_or_default()),
         Format::Human => print!("{}", gouji::render::parse::human(&report)),
     }
     ExitCode::SUCCESS

@@ -49,16 +49,8 @@ impl FindingDiagnostic {
             "pdf" | "docx" => format!("{path}（文字版）"),
             _ => path.to_string(),
         };
-        let page = (form == "pdf")
-            .then(|| finding.cells.iter().find_map(|c| c.span))
-            .flatten()
-            .and_then(|s| pdf_page(&text, s.offset));
-        FindingDiagnostic {
-            finding: finding.clone(),
-            report: NamedSource::new(name, text),
-            rule,
-            page,
-        }
+        let page = (form == "pdf").then(|| finding.cells.iter().find_map(|c| c.span)).flatten().and_then(|s| pdf_page(&text, s.offset));
+        FindingDiagnostic { finding: finding.clone(), report: NamedSource::new(name, text), rule, page }
     }
 }
 
@@ -66,11 +58,7 @@ impl FindingDiagnostic {
 fn pdf_page(source: &str, offset: usize) -> Option<u32> {
     let before = source.get(..offset)?;
     let at = before.rfind("—— 第 ")?;
-    before[at + "—— 第 ".len()..]
-        .split(' ')
-        .next()?
-        .parse()
-        .ok()
+    before[at + "—— 第 ".len()..].split(' ').next()?.parse().ok()
 }
 
 impl fmt::Display for FindingDiagnostic {
@@ -104,22 +92,12 @@ impl Diagnostic for FindingDiagnostic {
         let mut lines = Vec::new();
         if let (Some(l), Some(r)) = (f.lhs, f.rhs) {
             let d = f.delta.map_or("?".into(), |d| d.normalize().to_string());
-            lines.push(format!(
-                "左边 = {}，右边 = {}，差 Δ = {}",
-                l.normalize(),
-                r.normalize(),
-                d
-            ));
+            lines.push(format!("左边 = {}，右边 = {}，差 Δ = {}", l.normalize(), r.normalize(), d));
         }
         if let Some(p) = self.page {
             lines.push(format!("位置：PDF 第 {p} 页"));
         }
-        let unseen: Vec<String> = f
-            .cells
-            .iter()
-            .filter(|c| c.span.is_none())
-            .map(|c| c.describe())
-            .collect();
+        let unseen: Vec<String> = f.cells.iter().filter(|c| c.span.is_none()).map(|c| c.describe()).collect();
         if !unseen.is_empty() {
             lines.push(format!("报告中缺少：{}", unseen.join("、")));
         }
@@ -160,9 +138,6 @@ impl Diagnostic for RuleLocation {
         Some(&self.source)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
-            Some("检查的条件".into()),
-            self.span,
-        ))))
+        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(Some("检查的条件".into()), self.span))))
     }
 }

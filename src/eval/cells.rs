@@ -73,10 +73,7 @@ impl<'r> Used<'r> {
     pub fn domain(&self, tpl: &Template) -> Domain {
         self.domain.unwrap_or_else(|| {
             let (table, row, col) = self.keys();
-            tpl.table(table)
-                .and_then(|d| d.col(row, col))
-                .map(|c| c.domain)
-                .unwrap_or_default()
+            tpl.table(table).and_then(|d| d.col(row, col)).map(|c| c.domain).unwrap_or_default()
         })
     }
 
@@ -115,9 +112,7 @@ impl<'r> Used<'r> {
     /// Returns the value and whether a blank was met under `blank finding`.
     pub fn value(&mut self, policy: BlankPolicy, tpl: &Template) -> (Val<'r>, bool) {
         match self.cell {
-            Some(c) if c.state == CellState::Number && !self.doubtful(tpl) => {
-                (c.value.map_or(Val::Absent, Val::Num), false)
-            }
+            Some(c) if c.state == CellState::Number && !self.doubtful(tpl) => (c.value.map_or(Val::Absent, Val::Num), false),
             Some(c) if matches!(c.state, CellState::Blank | CellState::Marker) => match policy {
                 BlankPolicy::Zero => {
                     self.blank_as_zero = true;
@@ -182,29 +177,17 @@ fn side<'r>(sel: &'r Sel, slots: &[Slot<'r>]) -> &'r [Key] {
     match sel {
         Sel::Keys(k) => k,
         Sel::Var(i) => match slots.get(*i) {
-            Some(Slot::Bound(Binding::Col { key_label, .. } | Binding::Row { key_label, .. })) => {
-                std::slice::from_ref(key_label)
-            }
+            Some(Slot::Bound(Binding::Col { key_label, .. } | Binding::Row { key_label, .. })) => std::slice::from_ref(key_label),
             _ => &[],
         },
     }
 }
 
 /// The cells of a set under the current bindings, read from the report.
-pub(super) fn expand<'r>(
-    set: &'r CellSet,
-    slots: &[Slot<'r>],
-    views: &mut Views<'r>,
-    tpl: &'r Template,
-    out: &mut Vec<Used<'r>>,
-) {
+pub(super) fn expand<'r>(set: &'r CellSet, slots: &[Slot<'r>], views: &mut Views<'r>, tpl: &'r Template, out: &mut Vec<Used<'r>>) {
     let (rows, cols) = (side(&set.rows, slots), side(&set.cols, slots));
     // 表二's parts have different columns: there the cell number is looked up by keys.
-    let def = if set.ragged {
-        tpl.tables.get(set.table_ix)
-    } else {
-        None
-    };
+    let def = if set.ragged { tpl.tables.get(set.table_ix) } else { None };
     let view = views.view(set.report, tpl, set.table_ix);
     for rk @ Key(r, _, offset) in rows {
         for ck @ Key(c, _, pos) in cols {
@@ -230,11 +213,7 @@ pub(super) fn expand<'r>(
 }
 
 /// A `for each cell` binding read as a cell.
-pub(super) fn bound<'r>(
-    b: &'r Binding,
-    views: &mut Views<'r>,
-    tpl: &'r Template,
-) -> Option<Used<'r>> {
+pub(super) fn bound<'r>(b: &'r Binding, views: &mut Views<'r>, tpl: &'r Template) -> Option<Used<'r>> {
     let Binding::Cell(a) = b else { return None };
     Some(Used {
         place: Place::Addr(a),

@@ -34,10 +34,7 @@ pub struct Context<'a> {
 impl<'a> Context<'a> {
     /// A context of one report.
     pub fn of(report: &'a Report) -> Self {
-        Context {
-            report,
-            previous: None,
-        }
+        Context { report, previous: None }
     }
 }
 
@@ -126,19 +123,11 @@ pub fn evaluate(rules: &[CompiledRule], cx: Context<'_>) -> Evaluation {
             not_assessable: 0,
             first_na: None,
             not_applicable: None,
-            sources: Sources {
-                rule_file: rule.file.clone(),
-                reports: report_texts.clone(),
-            },
+            sources: Sources { rule_file: rule.file.clone(), reports: report_texts.clone() },
         };
         for (i, table) in rule.op_tables.iter().enumerate() {
             let table = table.as_deref().unwrap_or(&rule.primary_table);
-            let template = report
-                .tables
-                .get(table)
-                .map(|t| t.template.as_str())
-                .or(report.template.as_deref())
-                .unwrap_or("");
+            let template = report.tables.get(table).map(|t| t.template.as_str()).or(report.template.as_deref()).unwrap_or("");
             // A rule whose names do not exist in this table's template does not apply.
             let op = match rule.variant(template).map(|v| (v, &v.ops)) {
                 Some((v, Ok(ops))) => ops.get(i).map(|op| (v, op)),
@@ -147,13 +136,11 @@ pub fn evaluate(rules: &[CompiledRule], cx: Context<'_>) -> Evaluation {
                     None
                 }
                 None if template.is_empty() => {
-                    ctx.not_applicable
-                        .get_or_insert_with(|| "报告的格式无法确定".into());
+                    ctx.not_applicable.get_or_insert_with(|| "报告的格式无法确定".into());
                     None
                 }
                 None => {
-                    ctx.not_applicable
-                        .get_or_insert_with(|| format!("本规则包不含 {template} 年格式"));
+                    ctx.not_applicable.get_or_insert_with(|| format!("本规则包不含 {template} 年格式"));
                     None
                 }
             };
@@ -193,31 +180,15 @@ impl<'r> Ctx<'r> {
                 self.trace.clear();
                 let v = self.eval(ex);
                 if v != Val::Bool(true) {
-                    let text = self
-                        .rule
-                        .file
-                        .as_ref()
-                        .and_then(|f| f.text.get(span.start..span.end))
-                        .unwrap_or("");
-                    let why = if v == Val::Absent {
-                        "适用条件无法评估"
-                    } else {
-                        "适用条件不成立"
-                    };
-                    self.not_applicable
-                        .get_or_insert_with(|| format!("{why}：when {text}"));
+                    let text = self.rule.file.as_ref().and_then(|f| f.text.get(span.start..span.end)).unwrap_or("");
+                    let why = if v == Val::Absent { "适用条件无法评估" } else { "适用条件不成立" };
+                    self.not_applicable.get_or_insert_with(|| format!("{why}：when {text}"));
                 }
                 return v == Val::Bool(true);
             }
             Op::Check { ex, within, span } => self.check(ex, *within, *span),
-            Op::ForEach {
-                slot, items, body, ..
-            } => {
-                if let Some(table) = items
-                    .first()
-                    .map(binding_table)
-                    .filter(|t| !self.report.tables.contains_key(*t))
-                {
+            Op::ForEach { slot, items, body, .. } => {
+                if let Some(table) = items.first().map(binding_table).filter(|t| !self.report.tables.contains_key(*t)) {
                     self.not_assessable_table(table);
                     return true;
                 }
@@ -268,22 +239,14 @@ impl<'r> Ctx<'r> {
         }
     }
 
-    fn finding(
-        &mut self,
-        class: FindingClass,
-        sides: Option<(Decimal, Decimal)>,
-        span: Span,
-    ) -> Finding {
+    fn finding(&mut self, class: FindingClass, sides: Option<(Decimal, Decimal)>, span: Span) -> Finding {
         let mut used: Vec<Used<'r>> = Vec::new();
         for c in self.trace.drain(..) {
             if !used.iter().any(|k| k.same_place(&c)) {
                 used.push(c);
             }
         }
-        let unreadable: Vec<bool> = used
-            .iter()
-            .map(|u| u.cell.and_then(|c| c.value).is_none() || u.doubtful(self.tpl))
-            .collect();
+        let unreadable: Vec<bool> = used.iter().map(|u| u.cell.and_then(|c| c.value).is_none() || u.doubtful(self.tpl)).collect();
         let cells: Vec<FindingCell> = used.into_iter().map(Used::to_finding_cell).collect();
         let binding = self.binding();
         let (lhs, rhs) = (sides.map(|s| s.0), sides.map(|s| s.1));
@@ -294,11 +257,7 @@ impl<'r> Ctx<'r> {
             id: self.finding_id(&keys),
             rule: self.rule.id.clone(),
             title: self.rule.title.clone(),
-            severity: if class == FindingClass::NotAssessable {
-                crate::syntax::ast::Severity::Info
-            } else {
-                self.rule.severity
-            },
+            severity: if class == FindingClass::NotAssessable { crate::syntax::ast::Severity::Info } else { self.rule.severity },
             class,
             message,
             binding,
@@ -322,33 +281,15 @@ impl<'r> Ctx<'r> {
         } else if self.checked > 0 {
             (Outcome::Passed, None)
         } else {
-            (
-                Outcome::NotApplicable,
-                Some(
-                    self.not_applicable
-                        .clone()
-                        .unwrap_or_else(|| "没有可检查的内容".into()),
-                ),
-            )
+            (Outcome::NotApplicable, Some(self.not_applicable.clone().unwrap_or_else(|| "没有可检查的内容".into())))
         };
-        RuleOutcome {
-            id: self.rule.id.clone(),
-            outcome,
-            checked: self.checked,
-            failed: self.failed,
-            not_assessable: self.not_assessable,
-            reason,
-        }
+        RuleOutcome { id: self.rule.id.clone(), outcome, checked: self.checked, failed: self.failed, not_assessable: self.not_assessable, reason }
     }
 
     /// The stable id: rule, report identity (issuer, year) and where (binding keys).
     fn finding_id(&self, at: &[&str]) -> String {
         let year = self.report.year.map(|y| y.to_string()).unwrap_or_default();
-        let mut parts = vec![
-            self.rule.id.as_str(),
-            self.report.issuer.as_deref().unwrap_or(""),
-            &year,
-        ];
+        let mut parts = vec![self.rule.id.as_str(), self.report.issuer.as_deref().unwrap_or(""), &year];
         parts.extend_from_slice(at);
         finding::fingerprint(&parts)
     }
@@ -358,24 +299,13 @@ impl<'r> Ctx<'r> {
             .iter()
             .enumerate()
             .filter_map(|(i, s)| match s {
-                Slot::Bound(b) => Some(BindingOut {
-                    var: self.rule.slot_names[i].clone(),
-                    key: b.key(),
-                    label: b.label(),
-                }),
+                Slot::Bound(b) => Some(BindingOut { var: self.rule.slot_names[i].clone(), key: b.key(), label: b.label() }),
                 _ => None,
             })
             .collect()
     }
 
-    fn message(
-        &self,
-        class: FindingClass,
-        cells: &[FindingCell],
-        unreadable: &[bool],
-        binding: &[BindingOut],
-        sides: Option<(Decimal, Decimal)>,
-    ) -> String {
+    fn message(&self, class: FindingClass, cells: &[FindingCell], unreadable: &[bool], binding: &[BindingOut], sides: Option<(Decimal, Decimal)>) -> String {
         let num = |d: Option<Decimal>| d.map_or("?".to_string(), format::plain);
         let mut text = match &self.rule.message {
             Some(parts) => parts
@@ -385,47 +315,24 @@ impl<'r> Ctx<'r> {
                     MsgPart::Lhs => num(sides.map(|s| s.0)),
                     MsgPart::Rhs => num(sides.map(|s| s.1)),
                     MsgPart::Delta => num(sides.and_then(|s| s.0.checked_sub(s.1))),
-                    MsgPart::Cells => cells
-                        .iter()
-                        .map(FindingCell::name)
-                        .collect::<Vec<_>>()
-                        .join("、"),
+                    MsgPart::Cells => cells.iter().map(FindingCell::name).collect::<Vec<_>>().join("、"),
                     MsgPart::Count => cells.len().to_string(),
                     MsgPart::Slot(i) => self.slot_text(*i, NumFormat::Plain),
                     MsgPart::Formatted(i, f) => self.slot_text(*i, *f),
                 })
                 .collect(),
             None => {
-                let at = binding
-                    .iter()
-                    .map(|b| b.label.clone())
-                    .collect::<Vec<_>>()
-                    .join("、");
-                let at = if at.is_empty() {
-                    String::new()
-                } else {
-                    format!("（{at}）")
-                };
+                let at = binding.iter().map(|b| b.label.clone()).collect::<Vec<_>>().join("、");
+                let at = if at.is_empty() { String::new() } else { format!("（{at}）") };
                 match sides {
-                    Some((a, b)) => format!(
-                        "{}{at}：左边 {}，右边 {}，差 {}",
-                        self.rule.title,
-                        num(Some(a)),
-                        num(Some(b)),
-                        num(a.checked_sub(b))
-                    ),
+                    Some((a, b)) => format!("{}{at}：左边 {}，右边 {}，差 {}", self.rule.title, num(Some(a)), num(Some(b)), num(a.checked_sub(b))),
                     None => format!("{}{at}", self.rule.title),
                 }
             }
         };
         match class {
             FindingClass::NotAssessable => {
-                let mut why: Vec<String> = cells
-                    .iter()
-                    .zip(unreadable)
-                    .filter(|(_, u)| **u)
-                    .map(|(c, _)| c.describe())
-                    .collect();
+                let mut why: Vec<String> = cells.iter().zip(unreadable).filter(|(_, u)| **u).map(|(c, _)| c.describe()).collect();
                 if let Some(w) = self.why {
                     why.push(w.to_string());
                 }
@@ -436,11 +343,7 @@ impl<'r> Ctx<'r> {
                 }
             }
             _ => {
-                let zeros: Vec<String> = cells
-                    .iter()
-                    .filter(|c| c.blank_as_zero)
-                    .map(FindingCell::name)
-                    .collect();
+                let zeros: Vec<String> = cells.iter().filter(|c| c.blank_as_zero).map(FindingCell::name).collect();
                 if !zeros.is_empty() {
                     text.push_str(&format!("（空白按 0 计：{}）", zeros.join("、")));
                 }
@@ -452,10 +355,7 @@ impl<'r> Ctx<'r> {
     fn slot_text(&self, i: usize, f: NumFormat) -> String {
         // A name declared in several loops has several slots: use the one bound now.
         let name = &self.rule.slot_names[i];
-        let i = (0..self.slots.len())
-            .rev()
-            .find(|&j| self.rule.slot_names[j] == *name && !matches!(self.slots[j], Slot::Empty))
-            .unwrap_or(i);
+        let i = (0..self.slots.len()).rev().find(|&j| self.rule.slot_names[j] == *name && !matches!(self.slots[j], Slot::Empty)).unwrap_or(i);
         match self.slots.get(i) {
             Some(Slot::Value(Val::Num(d), ..)) => format::number(*d, f),
             Some(Slot::Value(Val::Bool(b), ..)) => if *b { "是" } else { "否" }.into(),
@@ -475,10 +375,7 @@ impl<'r> Ctx<'r> {
         let mut first = held[0].clone();
         let mut cells: Vec<FindingCell> = Vec::new();
         for c in held.iter().flat_map(|f| f.cells.iter().cloned()) {
-            if !cells
-                .iter()
-                .any(|k| k.table == c.table && k.row == c.row && k.col == c.col)
-            {
+            if !cells.iter().any(|k| k.table == c.table && k.row == c.row && k.col == c.col) {
                 cells.push(c);
             }
         }
@@ -501,8 +398,7 @@ impl<'r> Ctx<'r> {
         }
         self.missing_tables.push(table.to_string());
         let name = table_name(self.tpl, table);
-        self.not_applicable
-            .get_or_insert_with(|| format!("报告中未找到{name}"));
+        self.not_applicable.get_or_insert_with(|| format!("报告中未找到{name}"));
         self.findings.push(Finding {
             id: self.finding_id(&[table]),
             rule: self.rule.id.clone(),
@@ -570,12 +466,7 @@ impl<'r> Ctx<'r> {
                     Val::Num(total)
                 }
             }
-            Ex::Template => self
-                .tpl
-                .id
-                .parse()
-                .map(Val::Num)
-                .unwrap_or(Val::Str(&self.tpl.id)),
+            Ex::Template => self.tpl.id.parse().map(Val::Num).unwrap_or(Val::Str(&self.tpl.id)),
             Ex::Year => self.report.year.map_or(Val::Absent, |y| Val::Num(y.into())),
             Ex::Call(f, args, _) => self.call(*f, args),
             Ex::Neg(x) => match self.eval(x) {
@@ -650,17 +541,12 @@ impl<'r> Ctx<'r> {
             Func::Count => {
                 let start = self.trace.len();
                 match &args[0] {
-                    Ex::Cells(set) => {
-                        cells::expand(set, &self.slots, &mut self.views, self.tpl, &mut self.trace)
-                    }
+                    Ex::Cells(set) => cells::expand(set, &self.slots, &mut self.views, self.tpl, &mut self.trace),
                     ex => {
                         let _ = self.cell_arg(ex);
                     }
                 }
-                let n = self.trace[start..]
-                    .iter()
-                    .filter(|u| u.cell.is_some())
-                    .count();
+                let n = self.trace[start..].iter().filter(|u| u.cell.is_some()).count();
                 Val::Num(Decimal::from(n))
             }
             Func::Abs => match self.eval(&args[0]) {
@@ -670,10 +556,7 @@ impl<'r> Ctx<'r> {
             Func::Round => match (self.eval(&args[0]), &args[1]) {
                 (Val::Num(n), Ex::Num(places)) => {
                     let dp = rust_decimal::prelude::ToPrimitive::to_u32(places).unwrap_or(0);
-                    Val::Num(n.round_dp_with_strategy(
-                        dp,
-                        rust_decimal::RoundingStrategy::MidpointAwayFromZero,
-                    ))
+                    Val::Num(n.round_dp_with_strategy(dp, rust_decimal::RoundingStrategy::MidpointAwayFromZero))
                 }
                 _ => Val::Absent,
             },
@@ -770,6 +653,5 @@ fn binding_table(b: &Binding) -> &str {
 }
 
 fn table_name(tpl: &Template, key: &str) -> String {
-    tpl.table(key)
-        .map_or_else(|| key.to_string(), |d| format!("{}（{}）", d.name, d.title))
+    tpl.table(key).map_or_else(|| key.to_string(), |d| format!("{}（{}）", d.name, d.title))
 }

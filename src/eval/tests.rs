@@ -10,15 +10,10 @@ use std::sync::Arc;
 
 /// A 2021 report whose 表三 has only the given cells (`row`, `col`, raw text).
 fn report(cells: &[(&str, &str, &str)]) -> Report {
-    let mut t3 = Table {
-        template: "2021".into(),
-        rows: BTreeMap::new(),
-        layout: None,
-    };
+    let mut t3 = Table { template: "2021".into(), rows: BTreeMap::new(), layout: None };
     for (row, col, raw) in cells {
         let r = t3.rows.entry(row.to_string()).or_default();
-        r.cells
-            .insert(col.to_string(), cell_from(raw, Span::new(0, raw.len())));
+        r.cells.insert(col.to_string(), cell_from(raw, Span::new(0, raw.len())));
     }
     Report {
         path: "测试".into(),
@@ -39,18 +34,12 @@ fn report(cells: &[(&str, &str, &str)]) -> Report {
 fn run(rules: &str, r: &Report) -> (Vec<FindingClass>, Vec<Outcome>) {
     let pack = Pack::from_text("t.gouji", rules).unwrap_or_else(|e| panic!("{:?}", e.errors));
     let e = pack.evaluate(Context::of(r));
-    (
-        e.findings.iter().map(|f| f.class).collect(),
-        e.rules.iter().map(|o| o.outcome).collect(),
-    )
+    (e.findings.iter().map(|f| f.class).collect(), e.rules.iter().map(|o| o.outcome).collect())
 }
 
 /// `check <expr>` under `blank skip`, where 自然人 of 本年新收 is blank (unknown).
 fn verdict(expr: &str) -> Vec<FindingClass> {
-    let r = report(&[
-        ("new_received", "natural_person", ""),
-        ("new_received", "total", "3"),
-    ]);
+    let r = report(&[("new_received", "natural_person", ""), ("new_received", "total", "3")]);
     run(&format!("rule a \"x\" {{ check {expr} }}"), &r).0
 }
 
@@ -63,31 +52,12 @@ fn and_or_not_are_three_valued() {
     use FindingClass::*;
     let na: Vec<FindingClass> = vec![NotAssessable];
     let fail: Vec<FindingClass> = vec![ReportError];
-    assert_eq!(
-        verdict(&format!("{UNKNOWN} and {FALSE}")),
-        fail,
-        "false and unknown = false"
-    );
+    assert_eq!(verdict(&format!("{UNKNOWN} and {FALSE}")), fail, "false and unknown = false");
     assert_eq!(verdict(&format!("{FALSE} and {UNKNOWN}")), fail);
-    assert_eq!(
-        verdict(&format!("{UNKNOWN} and {TRUE}")),
-        na,
-        "true and unknown = unknown"
-    );
-    assert!(
-        verdict(&format!("{UNKNOWN} or {TRUE}")).is_empty(),
-        "true or unknown = true"
-    );
-    assert_eq!(
-        verdict(&format!("{UNKNOWN} or {FALSE}")),
-        na,
-        "false or unknown = unknown"
-    );
-    assert_eq!(
-        verdict(&format!("not {UNKNOWN}")),
-        na,
-        "not unknown = unknown"
-    );
+    assert_eq!(verdict(&format!("{UNKNOWN} and {TRUE}")), na, "true and unknown = unknown");
+    assert!(verdict(&format!("{UNKNOWN} or {TRUE}")).is_empty(), "true or unknown = true");
+    assert_eq!(verdict(&format!("{UNKNOWN} or {FALSE}")), na, "false or unknown = unknown");
+    assert_eq!(verdict(&format!("not {UNKNOWN}")), na, "not unknown = unknown");
     assert_eq!(verdict(&format!("not {TRUE}")), fail);
     assert!(verdict(&format!("not {FALSE}")).is_empty());
 }
@@ -95,46 +65,23 @@ fn and_or_not_are_three_valued() {
 #[test]
 fn each_blank_policy() {
     use FindingClass::*;
-    let r = report(&[
-        ("new_received", "natural_person", ""),
-        ("new_received", "total", "0"),
-    ]);
-    let rule = |policy: &str| {
-        format!(
-            "rule a \"x\" {{ {policy}\n check 表三[本年新收, 自然人] == 表三[本年新收, 总计] }}"
-        )
-    };
+    let r = report(&[("new_received", "natural_person", ""), ("new_received", "total", "0")]);
+    let rule = |policy: &str| format!("rule a \"x\" {{ {policy}\n check 表三[本年新收, 自然人] == 表三[本年新收, 总计] }}");
     assert_eq!(run(&rule("blank skip"), &r).0, [NotAssessable]);
     assert_eq!(run(&rule(""), &r).0, [NotAssessable], "skip is the default");
-    assert!(
-        run(&rule("blank as zero"), &r).0.is_empty(),
-        "blank counted as 0 equals 0"
-    );
+    assert!(run(&rule("blank as zero"), &r).0.is_empty(), "blank counted as 0 equals 0");
     assert_eq!(run(&rule("blank finding"), &r).0, [ReportError]);
     // A placeholder is treated as a blank; a text is never a number under any policy.
-    let marker = report(&[
-        ("new_received", "natural_person", "/"),
-        ("new_received", "total", "0"),
-    ]);
+    let marker = report(&[("new_received", "natural_person", "/"), ("new_received", "total", "0")]);
     assert!(run(&rule("blank as zero"), &marker).0.is_empty());
-    let text = report(&[
-        ("new_received", "natural_person", "见附件"),
-        ("new_received", "total", "0"),
-    ]);
+    let text = report(&[("new_received", "natural_person", "见附件"), ("new_received", "total", "0")]);
     assert_eq!(run(&rule("blank as zero"), &text).0, [NotAssessable]);
 }
 
 #[test]
 fn a_blank_counted_as_zero_is_said() {
-    let r = report(&[
-        ("new_received", "natural_person", ""),
-        ("new_received", "total", "5"),
-    ]);
-    let pack = Pack::from_text(
-        "t.gouji",
-        "rule a \"x\" { blank as zero\n check 表三[本年新收, 自然人] == 表三[本年新收, 总计] }",
-    )
-    .unwrap();
+    let r = report(&[("new_received", "natural_person", ""), ("new_received", "total", "5")]);
+    let pack = Pack::from_text("t.gouji", "rule a \"x\" { blank as zero\n check 表三[本年新收, 自然人] == 表三[本年新收, 总计] }").unwrap();
     let f = &pack.check(&r)[0];
     assert!(f.cells[0].blank_as_zero);
     assert!(f.message.contains("空白按 0 计"), "{}", f.message);
@@ -142,29 +89,14 @@ fn a_blank_counted_as_zero_is_said() {
 
 #[test]
 fn division_by_zero_is_not_assessable_and_says_why() {
-    let r = report(&[
-        ("new_received", "total", "5"),
-        ("carried_over", "total", "0"),
-    ]);
-    let pack = Pack::from_text(
-        "t.gouji",
-        "rule a \"x\" { check 表三[本年新收, 总计] / 表三[上年结转, 总计] < 1 }",
-    )
-    .unwrap();
+    let r = report(&[("new_received", "total", "5"), ("carried_over", "total", "0")]);
+    let pack = Pack::from_text("t.gouji", "rule a \"x\" { check 表三[本年新收, 总计] / 表三[上年结转, 总计] < 1 }").unwrap();
     let e = pack.evaluate(Context::of(&r));
     assert_eq!(e.findings.len(), 1);
     assert_eq!(e.findings[0].class, FindingClass::NotAssessable);
-    assert!(
-        e.findings[0].message.contains("除数为 0"),
-        "{}",
-        e.findings[0].message
-    );
+    assert!(e.findings[0].message.contains("除数为 0"), "{}", e.findings[0].message);
     assert_eq!(e.rules[0].outcome, Outcome::NotAssessable);
-    assert!(e.rules[0]
-        .reason
-        .as_deref()
-        .unwrap_or("")
-        .contains("除数为 0"));
+    assert!(e.rules[0].reason.as_deref().unwrap_or("").contains("除数为 0"));
 }
 
 #[test]
@@ -183,11 +115,7 @@ rule t4 "b" { for each block b in 表四 { check 表四[b, 总计] >= 0 } }
 "#;
     let pack = Pack::from_text("t.gouji", rules).unwrap();
     let e = pack.evaluate(Context::of(&r));
-    let got: Vec<(&str, Outcome, usize, usize)> = e
-        .rules
-        .iter()
-        .map(|o| (o.id.as_str(), o.outcome, o.checked, o.failed))
-        .collect();
+    let got: Vec<(&str, Outcome, usize, usize)> = e.rules.iter().map(|o| (o.id.as_str(), o.outcome, o.checked, o.failed)).collect();
     use Outcome::*;
     assert_eq!(
         got,
@@ -204,18 +132,12 @@ rule t4 "b" { for each block b in 表四 { check 表四[b, 总计] >= 0 } }
     assert!(reason(3).contains("适用条件不成立"), "{}", reason(3));
     assert!(reason(4).contains("template == 2019"), "{}", reason(4));
     assert!(reason(5).contains("表四"), "{}", reason(5));
-    assert_eq!(
-        super::outcome::summary(&e.rules),
-        "规则 6 条：通过 1，未通过 1，无法评估 1，不适用 3"
-    );
+    assert_eq!(super::outcome::summary(&e.rules), "规则 6 条：通过 1，未通过 1，无法评估 1，不适用 3");
 }
 
 #[test]
 fn messages_print_numbers_for_people() {
-    let r = report(&[
-        ("new_received", "total", "1"),
-        ("carried_over", "total", "7"),
-    ]);
+    let r = report(&[("new_received", "total", "1"), ("carried_over", "total", "7")]);
     let rules = "rule a \"x\" { let r = 表三[本年新收, 总计] / 表三[上年结转, 总计]\n check r > 1\n message \"比例 {r:%}，原值 {r}\" }";
     let f = &Pack::from_text("t.gouji", rules).unwrap().check(&r)[0];
     assert_eq!(f.message, "比例 14.3%，原值 约 0.1429");
@@ -223,10 +145,7 @@ fn messages_print_numbers_for_people() {
 
 #[test]
 fn round_and_count() {
-    let r = report(&[
-        ("new_received", "total", "2"),
-        ("new_received", "natural_person", ""),
-    ]);
+    let r = report(&[("new_received", "total", "2"), ("new_received", "natural_person", "")]);
     let rules = "rule a \"x\" { check round(表三[本年新收, 总计] / 3, 2) == 0.67 }\nrule b \"y\" { check count(表三[本年新收, 自然人 .. 总计]) == 2 }";
     let (f, o) = run(rules, &r);
     assert!(f.is_empty(), "{f:?}");

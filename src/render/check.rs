@@ -44,29 +44,15 @@ pub fn human(path: &str, outcome: &Outcome, color: bool) -> String {
     for f in &skipped {
         let _ = writeln!(out, "  无法评估 [{}] {}", f.rule, f.message);
     }
-    let count = |s: Severity| {
-        findings
-            .iter()
-            .filter(|f| f.severity == s && f.class != FindingClass::NotAssessable)
-            .count()
-    };
-    let _ = writeln!(
-        out,
-        "  小结：错误 {}，警告 {}，无法评估 {}",
-        count(Severity::Error),
-        count(Severity::Warning),
-        skipped.len()
-    );
+    let count = |s: Severity| findings.iter().filter(|f| f.severity == s && f.class != FindingClass::NotAssessable).count();
+    let _ = writeln!(out, "  小结：错误 {}，警告 {}，无法评估 {}", count(Severity::Error), count(Severity::Warning), skipped.len());
     let _ = writeln!(out, "  {}", outcome::summary(&eval.rules));
     out
 }
 
 /// The JSON document for a batch.
 pub fn json(outcomes: &[(String, Outcome)]) -> Value {
-    let reports: Vec<Value> = outcomes
-        .iter()
-        .map(|(path, o)| report_json(path, o))
-        .collect();
+    let reports: Vec<Value> = outcomes.iter().map(|(path, o)| report_json(path, o)).collect();
     json!({ "reports": reports })
 }
 
@@ -99,13 +85,9 @@ pub fn report_json(path: &str, o: &Outcome) -> Value {
 
 /// Any error-severity finding (report error or doubt) among the outcomes.
 pub fn has_error(outcomes: &[(String, Outcome)]) -> bool {
-    outcomes.iter().any(|(_, o)| {
-        o.as_ref().is_ok_and(|(_, e)| {
-            e.findings
-                .iter()
-                .any(|f| f.severity == Severity::Error && f.class != FindingClass::NotAssessable)
-        })
-    })
+    outcomes
+        .iter()
+        .any(|(_, o)| o.as_ref().is_ok_and(|(_, e)| e.findings.iter().any(|f| f.severity == Severity::Error && f.class != FindingClass::NotAssessable)))
 }
 
 /// Rules that applied to no report of a batch (every outcome `not_applicable`), with the
@@ -118,13 +100,7 @@ pub fn never_applied(outcomes: &[&Evaluation]) -> Vec<(String, String)> {
         .rules
         .iter()
         .enumerate()
-        .filter(|(i, _)| {
-            outcomes.iter().all(|e| {
-                e.rules
-                    .get(*i)
-                    .is_some_and(|r| r.outcome == outcome::Outcome::NotApplicable)
-            })
-        })
+        .filter(|(i, _)| outcomes.iter().all(|e| e.rules.get(*i).is_some_and(|r| r.outcome == outcome::Outcome::NotApplicable)))
         .map(|(_, r)| (r.id.clone(), r.reason.clone().unwrap_or_default()))
         .collect()
 }

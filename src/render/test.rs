@@ -15,11 +15,7 @@ use std::fmt::Write;
 /// `gouji test`'s report: failed cases pointed at the rule file, then each report case.
 pub fn human(pack: &Pack, result: &PackTest, color: bool) -> String {
     let mut out = String::new();
-    let failed: Vec<_> = result
-        .cases
-        .iter()
-        .filter(|c| c.failure.is_some())
-        .collect();
+    let failed: Vec<_> = result.cases.iter().filter(|c| c.failure.is_some()).collect();
     for c in &failed {
         let Some((name, text)) = pack.source(c.span.source) else {
             continue;
@@ -35,12 +31,7 @@ pub fn human(pack: &Pack, result: &PackTest, color: bool) -> String {
         out.push_str(&render(&d, color));
         out.push('\n');
     }
-    let _ = writeln!(
-        out,
-        "规则用例：{} 个通过，{} 个未通过",
-        result.cases.len() - failed.len(),
-        failed.len()
-    );
+    let _ = writeln!(out, "规则用例：{} 个通过，{} 个未通过", result.cases.len() - failed.len(), failed.len());
     for rc in &result.reports {
         let name = rc.path.display().to_string();
         let (_, findings) = match &rc.outcome {
@@ -56,20 +47,9 @@ pub fn human(pack: &Pack, result: &PackTest, color: bool) -> String {
         }
         let d = &rc.diff;
         if rc.missing {
-            let _ = writeln!(
-                out,
-                "✗ {name}：没有快照 {}（用 --accept 生成），当前 {} 条结果",
-                rc.snapshot.display(),
-                findings.len()
-            );
+            let _ = writeln!(out, "✗ {name}：没有快照 {}（用 --accept 生成），当前 {} 条结果", rc.snapshot.display(), findings.len());
         } else if d.blocks_differ() {
-            let _ = writeln!(
-                out,
-                "✗ {name}：新增 {}，消失 {}，变化 {}",
-                d.added.len(),
-                d.removed.len(),
-                d.changed.len()
-            );
+            let _ = writeln!(out, "✗ {name}：新增 {}，消失 {}，变化 {}", d.added.len(), d.removed.len(), d.changed.len());
         } else {
             let _ = writeln!(out, "✗ {name}：每条结果都与快照相同，但快照整体不一致");
         }
@@ -94,12 +74,7 @@ pub fn human(pack: &Pack, result: &PackTest, color: bool) -> String {
         }
     }
     let bad = result.reports.iter().filter(|r| !r.ok()).count();
-    let _ = writeln!(
-        out,
-        "报告用例：{} 个一致，{} 个有差异",
-        result.reports.len() - bad,
-        bad
-    );
+    let _ = writeln!(out, "报告用例：{} 个一致，{} 个有差异", result.reports.len() - bad, bad);
     match result.accept {
         Accept::No => {}
         Accept::Written(n) => {
@@ -120,38 +95,20 @@ fn explain(out: &mut String, d: &Diff) {
     match &d.header {
         None => {}
         Some(HeaderProblem::Missing) => {
-            let _ = writeln!(
-                out,
-                "  快照缺少文件头（应为四行：---、source: …、expression: \"报告文件名\"、---）"
-            );
+            let _ = writeln!(out, "  快照缺少文件头（应为四行：---、source: …、expression: \"报告文件名\"、---）");
         }
-        Some(HeaderProblem::Line {
-            line,
-            expected,
-            found: Some(found),
-        }) => {
+        Some(HeaderProblem::Line { line, expected, found: Some(found) }) => {
             let _ = writeln!(out, "  快照文件头第 {line} 行应为 {expected}，实为 {found}");
         }
-        Some(HeaderProblem::Line {
-            line,
-            expected,
-            found: None,
-        }) => {
-            let _ = writeln!(
-                out,
-                "  快照文件头第 {line} 行应为 {expected}，但文件到此结束"
-            );
+        Some(HeaderProblem::Line { line, expected, found: None }) => {
+            let _ = writeln!(out, "  快照文件头第 {line} 行应为 {expected}，但文件到此结束");
         }
     }
     if d.reordered {
         let _ = writeln!(out, "  结果顺序不同：快照中的结果排列次序与当前不一致");
     }
     if !d.stray.is_empty() {
-        let what = if d.stray_at_end {
-            "快照末尾有多余内容"
-        } else {
-            "快照中有不属于任何一条结果的内容"
-        };
+        let what = if d.stray_at_end { "快照末尾有多余内容" } else { "快照中有不属于任何一条结果的内容" };
         let _ = writeln!(out, "  {what}（{} 处）", d.stray.len());
         if d.text.is_empty() {
             for l in d.stray.iter().flat_map(|s| s.lines()).take(5) {
@@ -176,10 +133,6 @@ fn push_diff(out: &mut String, heading: &str, lines: &[String]) {
         let _ = writeln!(out, "    {l}");
     }
     if lines.len() > MAX_DIFF_LINES {
-        let _ = writeln!(
-            out,
-            "    …（另有 {} 行未显示）",
-            lines.len() - MAX_DIFF_LINES
-        );
+        let _ = writeln!(out, "    …（另有 {} 行未显示）", lines.len() - MAX_DIFF_LINES);
     }
 }

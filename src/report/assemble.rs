@@ -22,22 +22,14 @@ const MIN_SCORE: u32 = 50;
 const MAX_TABLE_ROWS: usize = 1000;
 
 /// Assemble a raw document with the templates of `set`.
-pub fn assemble(
-    path: &str,
-    form: &str,
-    mut doc: RawDocument,
-    set: &TemplateSet,
-) -> Result<Report, ImportError> {
+pub fn assemble(path: &str, form: &str, mut doc: RawDocument, set: &TemplateSet) -> Result<Report, ImportError> {
     let meta = meta::read(&doc);
     let default: &Template = set.for_year(meta.year);
     let mut diagnostics = std::mem::take(&mut doc.diagnostics);
     let (sections, rows_by_section, dropped) = split_sections(&doc, default);
     diagnostics.extend(missing_sections(default, &sections));
     if dropped > 0 {
-        let msg = format!(
-            "表格行过多：年度报告的三张表约有 60 行，本文件有 {} 行，只读取前 {MAX_TABLE_ROWS} 行",
-            dropped + MAX_TABLE_ROWS
-        );
+        let msg = format!("表格行过多：年度报告的三张表约有 60 行，本文件有 {} 行，只读取前 {MAX_TABLE_ROWS} 行", dropped + MAX_TABLE_ROWS);
         diagnostics.push(diag("import.too_many_rows", Level::Warning, msg, None));
     }
     let mut tables = BTreeMap::new();
@@ -57,16 +49,10 @@ pub fn assemble(
     if sections.is_empty() && tables.is_empty() {
         return Err(ImportError::NotAReport { path: path.into() });
     }
-    let template = default
-        .template_from
-        .iter()
-        .find_map(|k| tables.get(k).map(|t: &Table| t.template.clone()));
+    let template = default.template_from.iter().find_map(|k| tables.get(k).map(|t: &Table| t.template.clone()));
     if let (Some(t2), Some(t3)) = (tables.get("t2"), tables.get("t3")) {
         if t2.template != t3.template {
-            let msg = format!(
-                "混合格式：表二按 {} 年格式，表三按 {} 年格式，按原样导入",
-                t2.template, t3.template
-            );
+            let msg = format!("混合格式：表二按 {} 年格式，表三按 {} 年格式，按原样导入", t2.template, t3.template);
             diagnostics.push(diag("import.mixed_template", Level::Info, msg, None));
         }
     }
@@ -107,12 +93,7 @@ fn missing_table(def: &TableDef, sections: &[Section]) -> ImportDiagnostic {
             diag("import.missing_table", Level::Warning, msg, Some(s.span))
         }
         None if sections.is_empty() => diag("import.missing_table", Level::Info, name, None),
-        None => diag(
-            "import.missing_table",
-            Level::Warning,
-            format!("{name}：报告中没有该表所在的部分"),
-            None,
-        ),
+        None => diag("import.missing_table", Level::Warning, format!("{name}：报告中没有该表所在的部分"), None),
     }
 }
 
@@ -126,10 +107,7 @@ fn missing_sections(tpl: &Template, sections: &[Section]) -> Vec<ImportDiagnosti
         .iter()
         .filter(|d| !sections.iter().any(|s| s.number == d.number))
         .map(|d| {
-            let ord = CN_ORDINALS
-                .get(usize::from(d.number).wrapping_sub(1))
-                .copied()
-                .unwrap_or("");
+            let ord = CN_ORDINALS.get(usize::from(d.number).wrapping_sub(1)).copied().unwrap_or("");
             let msg = format!("未找到第{ord}部分“{ord}、{}”", d.title);
             diag("import.missing_section", Level::Warning, msg, Some(at))
         })
@@ -137,22 +115,14 @@ fn missing_sections(tpl: &Template, sections: &[Section]) -> Vec<ImportDiagnosti
 }
 
 fn diag(code: &'static str, level: Level, message: String, span: Option<Span>) -> ImportDiagnostic {
-    ImportDiagnostic {
-        code,
-        level,
-        message,
-        span,
-    }
+    ImportDiagnostic { code, level, message, span }
 }
 
 /// Section headings found, and the rows under each section number (0 = before any).
 /// Headings are whole lines; a document with fewer than two such headings (a scraped page
 /// with the whole report on one line) is searched for headings inside its lines.
 /// Table rows beyond the first `MAX_TABLE_ROWS` are not read (see `MAX_TABLE_ROWS`).
-fn split_sections<'d>(
-    doc: &'d RawDocument,
-    tpl: &Template,
-) -> (Vec<Section>, BTreeMap<u8, Vec<&'d RawRow>>, usize) {
+fn split_sections<'d>(doc: &'d RawDocument, tpl: &Template) -> (Vec<Section>, BTreeMap<u8, Vec<&'d RawRow>>, usize) {
     let mut heads = headings(doc, tpl, false);
     if heads.len() < 2 {
         let inline = headings(doc, tpl, true);
@@ -181,18 +151,11 @@ fn split_sections<'d>(
         .iter()
         .enumerate()
         .map(|(i, (_, n, f))| {
-            let stop = heads
-                .get(i + 1)
-                .map_or(end, |(_, _, next)| next.span.offset);
+            let stop = heads.get(i + 1).map_or(end, |(_, _, next)| next.span.offset);
             let body = doc.source[f.span.offset..stop].trim_end();
             let next = heads.get(i + 1).map(|(b, _, f)| (*b, f));
             let text = section_text(doc, heads[i].0, next, f);
-            Section {
-                number: *n,
-                title: f.text.clone(),
-                text,
-                span: Span::new(f.span.offset, body.len()),
-            }
+            Section { number: *n, title: f.text.clone(), text, span: Span::new(f.span.offset, body.len()) }
         })
         .collect();
     (sections, rows, dropped)
@@ -228,12 +191,7 @@ const CN_ORDINALS: [&str; 10] = template::SECTION_ORDINALS;
 
 /// Headings printed inside a line (`…联系。一、总体情况2021年，…`): `{一..六}、{title}` for
 /// sections after `current`, earliest first. Only for text that is its own source slice.
-fn inline_headings(
-    doc: &RawDocument,
-    f: &Frag,
-    tpl: &Template,
-    mut current: u8,
-) -> Vec<(u8, Frag)> {
+fn inline_headings(doc: &RawDocument, f: &Frag, tpl: &Template, mut current: u8) -> Vec<(u8, Frag)> {
     let mut found = Vec::new();
     if doc.source.get(f.span.offset..f.span.end()) != Some(f.text.as_str()) {
         return found;
@@ -243,26 +201,17 @@ fn inline_headings(
         let hit = tpl
             .sections
             .iter()
-            .filter(|s| {
-                s.number > current && (1..=CN_ORDINALS.len()).contains(&usize::from(s.number))
-            })
+            .filter(|s| s.number > current && (1..=CN_ORDINALS.len()).contains(&usize::from(s.number)))
             .flat_map(|s| {
                 let ord = CN_ORDINALS[usize::from(s.number) - 1];
-                std::iter::once(&s.title)
-                    .chain(&s.aliases)
-                    .filter_map(move |t| {
-                        let needle = format!("{ord}、{t}");
-                        f.text[from..]
-                            .find(&needle)
-                            .map(|at| (from + at, s.number, needle.len()))
-                    })
+                std::iter::once(&s.title).chain(&s.aliases).filter_map(move |t| {
+                    let needle = format!("{ord}、{t}");
+                    f.text[from..].find(&needle).map(|at| (from + at, s.number, needle.len()))
+                })
             })
             .min_by_key(|(at, _, len)| (*at, std::cmp::Reverse(*len)));
         let Some((at, n, len)) = hit else { break };
-        found.push((
-            n,
-            Frag::new(&f.text[at..at + len], Span::new(f.span.offset + at, len)),
-        ));
+        found.push((n, Frag::new(&f.text[at..at + len], Span::new(f.span.offset + at, len))));
         current = n;
         from = at + len;
     }
@@ -271,12 +220,7 @@ fn inline_headings(
 
 /// The prose of a section: its paragraphs (not its table rows, not markup), one a line,
 /// from the end of its heading to the start of the next (headings may sit inside a line).
-fn section_text(
-    doc: &RawDocument,
-    head: usize,
-    next: Option<(usize, &Frag)>,
-    heading: &Frag,
-) -> String {
+fn section_text(doc: &RawDocument, head: usize, next: Option<(usize, &Frag)>, heading: &Frag) -> String {
     let from = heading.span.end();
     let until = next.map_or(usize::MAX, |(_, f)| f.span.offset);
     let last = next.map_or(doc.blocks.len().saturating_sub(1), |(b, _)| b);
@@ -290,11 +234,7 @@ fn section_text(
         }
         // A fragment whose text is its source slice can be cut; others are taken whole.
         let literal = doc.source.get(a..b) == Some(t.text.as_str());
-        let piece = if literal {
-            doc.source.get(lo..hi).unwrap_or("")
-        } else {
-            t.text.as_str()
-        };
+        let piece = if literal { doc.source.get(lo..hi).unwrap_or("") } else { t.text.as_str() };
         let piece = piece.trim();
         if !piece.is_empty() {
             lines.push(piece);
@@ -305,20 +245,13 @@ fn section_text(
 
 /// The rows of a table: those under its section; when no section that holds a table (in
 /// the default template) was found, the rows of every section that [`guess_table`] gives it.
-fn rows_for<'d>(
-    def: &TableDef,
-    default: &Template,
-    set: &TemplateSet,
-    sections: &[Section],
-    by_section: &BTreeMap<u8, Vec<&'d RawRow>>,
-) -> Vec<&'d RawRow> {
+fn rows_for<'d>(def: &TableDef, default: &Template, set: &TemplateSet, sections: &[Section], by_section: &BTreeMap<u8, Vec<&'d RawRow>>) -> Vec<&'d RawRow> {
     let holding = default.table_sections();
     if sections.iter().any(|s| holding.contains(&s.number)) {
         return by_section.get(&def.section).cloned().unwrap_or_default();
     }
     let all = by_section.values().flatten().copied();
-    all.filter(|r| guess_table(r, set.for_year(None)) == def.key)
-        .collect()
+    all.filter(|r| guess_table(r, set.for_year(None)) == def.key).collect()
 }
 
 /// Which table a row belongs to when the report has no section headings, by the newest
@@ -326,19 +259,12 @@ fn rows_for<'d>(
 /// (the largest that fits: 表四's 15); else the first `label_tables` table with a row of one
 /// of its labels (表三); else `fallback_table` (表二).
 fn guess_table<'t>(row: &RawRow, tpl: &'t Template) -> &'t str {
-    let flat = tpl
-        .tables
-        .iter()
-        .filter(|t| t.flat && t.cell_count() > 0 && row.values.len() >= t.cell_count());
+    let flat = tpl.tables.iter().filter(|t| t.flat && t.cell_count() > 0 && row.values.len() >= t.cell_count());
     if let Some(t) = flat.max_by_key(|t| t.cell_count()) {
         return &t.key;
     }
     for def in tpl.label_tables.iter().filter_map(|k| tpl.table(k)) {
-        if row
-            .labels
-            .iter()
-            .any(|l| def.match_row(&l.text, None).is_some_and(|m| m.score >= 90))
-        {
+        if row.labels.iter().any(|l| def.match_row(&l.text, None).is_some_and(|m| m.score >= 90)) {
             return &def.key;
         }
     }
@@ -347,22 +273,13 @@ fn guess_table<'t>(row: &RawRow, tpl: &'t Template) -> &'t str {
 
 /// Assemble a table under every template; keep the one that explains the rows best,
 /// the year's default on a tie.
-fn best_table(
-    key: &str,
-    rows: &[&RawRow],
-    default: &Template,
-    set: &TemplateSet,
-) -> (Table, Vec<ImportDiagnostic>) {
+fn best_table(key: &str, rows: &[&RawRow], default: &Template, set: &TemplateSet) -> (Table, Vec<ImportDiagnostic>) {
     let mut best: Option<(i64, bool, Table, Vec<ImportDiagnostic>)> = None;
     // Labels in normal form once per row, not once per template and scope.
     let norms: Vec<Vec<String>> = rows
         .iter()
         .map(|r| {
-            let mut v: Vec<String> = r
-                .labels
-                .iter()
-                .map(|f| template::labels::normalize(&f.text))
-                .collect();
+            let mut v: Vec<String> = r.labels.iter().map(|f| template::labels::normalize(&f.text)).collect();
             if v.len() > 1 {
                 v.push(v.concat()); // the joined label, for labels split over cells
             }
@@ -374,11 +291,7 @@ fn best_table(
     let order = std::iter::once(default).chain(set.iter().filter(|t| t.id != default.id));
     for tpl in order {
         let Some(def) = tpl.table(key) else { continue };
-        let (table, diags, score) = if def.flat {
-            flat_table(def, &tpl.id, rows)
-        } else {
-            row_table(def, &tpl.id, rows, &norms)
-        };
+        let (table, diags, score) = if def.flat { flat_table(def, &tpl.id, rows) } else { row_table(def, &tpl.id, rows, &norms) };
         let mut table = table;
         table.layout = set.get(&tpl.id).cloned();
         let is_default = tpl.id == default.id;
@@ -412,25 +325,13 @@ fn row_span(row: &RawRow) -> Option<Span> {
 }
 
 /// A table with a label column: rows matched by label, cells by position.
-fn row_table(
-    def: &TableDef,
-    tpl: &str,
-    rows: &[&RawRow],
-    norms: &[Vec<String>],
-) -> (Table, Vec<ImportDiagnostic>, i64) {
-    let mut table = Table {
-        template: tpl.to_string(),
-        rows: BTreeMap::new(),
-        layout: None,
-    };
+fn row_table(def: &TableDef, tpl: &str, rows: &[&RawRow], norms: &[Vec<String>]) -> (Table, Vec<ImportDiagnostic>, i64) {
+    let mut table = Table { template: tpl.to_string(), rows: BTreeMap::new(), layout: None };
     let mut diags = Vec::new();
     let mut score = 0i64;
     let mut part: Option<usize> = None;
     for (row, norm) in rows.iter().zip(norms) {
-        if let Some(p) = norm[..row.labels.len()]
-            .iter()
-            .find_map(|l| def.match_caption_norm(l))
-        {
+        if let Some(p) = norm[..row.labels.len()].iter().find_map(|l| def.match_caption_norm(l)) {
             part = Some(p);
         }
         let has_value = row.values.iter().any(|v| !v.text.trim().is_empty());
@@ -440,12 +341,7 @@ fn row_table(
             if has_value {
                 let text = label_text(row);
                 let msg = format!("{}中无法识别的行“{}”（{} 年格式）", def.name, text, tpl);
-                diags.push(diag(
-                    "import.unmatched_row",
-                    Level::Warning,
-                    msg,
-                    row_span(row),
-                ));
+                diags.push(diag("import.unmatched_row", Level::Warning, msg, row_span(row)));
                 score -= 1;
             }
             continue;
@@ -457,24 +353,12 @@ fn row_table(
         }
         part = Some(p);
         if table.rows.contains_key(key) {
-            let msg = format!(
-                "{}的行“{}”重复出现，保留第一次出现的数值",
-                def.name, label.text
-            );
-            diags.push(diag(
-                "import.duplicate_row",
-                Level::Warning,
-                msg,
-                row_span(row),
-            ));
+            let msg = format!("{}的行“{}”重复出现，保留第一次出现的数值", def.name, label.text);
+            diags.push(diag("import.duplicate_row", Level::Warning, msg, row_span(row)));
             score -= 1;
             continue;
         }
-        let mut out = Row {
-            label: label_text(row),
-            label_span: row.labels.iter().map(|f| f.span).reduce(Span::join),
-            cells: BTreeMap::new(),
-        };
+        let mut out = Row { label: label_text(row), label_span: row.labels.iter().map(|f| f.span).reduce(Span::join), cells: BTreeMap::new() };
         if values.len() == cols.len() {
             score += 2;
             for (col, frag) in cols.iter().zip(values) {
@@ -486,49 +370,30 @@ fn row_table(
             }
         } else {
             score -= 1;
-            let msg =
-                format!(
+            let msg = format!(
                 "{}的行“{}”有 {} 个单元格，{} 年格式应有 {} 个：无法确定各数值所在的列（提取存疑）",
-                def.name, out.label, values.len(), tpl, cols.len()
+                def.name,
+                out.label,
+                values.len(),
+                tpl,
+                cols.len()
             );
-            diags.push(diag(
-                "import.cell_count",
-                Level::Warning,
-                msg,
-                row_span(row),
-            ));
+            diags.push(diag("import.cell_count", Level::Warning, msg, row_span(row)));
         }
         table.rows.insert(key.to_string(), out);
     }
     let order: Vec<&str> = def.rows().map(|(_, r)| r.key.as_str()).collect();
-    let last_found = order
-        .iter()
-        .rposition(|k| table.rows.contains_key(*k))
-        .unwrap_or(0);
-    let missing: Vec<(usize, &str)> = def
-        .rows()
-        .enumerate()
-        .filter(|(_, (_, r))| !table.rows.contains_key(&r.key))
-        .map(|(i, (_, r))| (i, r.label.as_str()))
-        .collect();
+    let last_found = order.iter().rposition(|k| table.rows.contains_key(*k)).unwrap_or(0);
+    let missing: Vec<(usize, &str)> =
+        def.rows().enumerate().filter(|(_, (_, r))| !table.rows.contains_key(&r.key)).map(|(i, (_, r))| (i, r.label.as_str())).collect();
     if !missing.is_empty() {
         // Only holes count against a template: rows missing after the last one found are a
         // truncated table, which says nothing about its template.
         score -= missing.iter().filter(|(i, _)| *i < last_found).count() as i64;
         // Point at where the table stops: that is where the missing rows were expected.
-        let span = rows
-            .iter()
-            .rev()
-            .find_map(|r| row_span(r))
-            .map(|s| Span::new(s.end(), 0));
+        let span = rows.iter().rev().find_map(|r| row_span(r)).map(|s| Span::new(s.end(), 0));
         let labels: Vec<&str> = missing.iter().map(|(_, l)| *l).collect();
-        let msg = format!(
-            "{}缺少 {} 行（{} 年格式）：{}",
-            def.name,
-            labels.len(),
-            tpl,
-            labels.join("；")
-        );
+        let msg = format!("{}缺少 {} 行（{} 年格式）：{}", def.name, labels.len(), tpl, labels.join("；"));
         diags.push(diag("import.missing_row", Level::Warning, msg, span));
     }
     (table, diags, score)
@@ -536,22 +401,12 @@ fn row_table(
 
 /// All label fragments of a row, joined as printed.
 fn label_text(row: &RawRow) -> String {
-    row.labels
-        .iter()
-        .map(|f| f.text.as_str())
-        .collect::<Vec<_>>()
-        .join(" ")
+    row.labels.iter().map(|f| f.text.as_str()).collect::<Vec<_>>().join(" ")
 }
 
 /// The template leaf row a found row is: each label fragment (leaf label last) and the
 /// joined label are tried; a match inside the current part wins over one elsewhere.
-fn match_leaf<'t, 'r>(
-    def: &'t TableDef,
-    row: &'r RawRow,
-    norm: &[String],
-    part: Option<usize>,
-    loose: bool,
-) -> Option<(usize, &'t str, &'r Frag, u32)> {
+fn match_leaf<'t, 'r>(def: &'t TableDef, row: &'r RawRow, norm: &[String], part: Option<usize>, loose: bool) -> Option<(usize, &'t str, &'r Frag, u32)> {
     let mut best: Option<(usize, &str, usize, u32)> = None;
     for scope in [part, None] {
         for (i, text) in norm.iter().enumerate() {
@@ -576,45 +431,23 @@ fn match_leaf<'t, 'r>(
 
 /// A table whose rows all come in one source row (表四: 3 blocks × 5 values).
 fn flat_table(def: &TableDef, tpl: &str, rows: &[&RawRow]) -> (Table, Vec<ImportDiagnostic>, i64) {
-    let mut table = Table {
-        template: tpl.to_string(),
-        rows: BTreeMap::new(),
-        layout: None,
-    };
+    let mut table = Table { template: tpl.to_string(), rows: BTreeMap::new(), layout: None };
     let want: usize = def.parts.iter().map(|p| p.rows.len() * p.cols.len()).sum();
     let data = rows.iter().find(|r| trimmed(&r.values, want).len() == want);
     let Some(data) = data else {
-        let Some(r) = rows
-            .iter()
-            .filter(|r| !r.values.is_empty())
-            .max_by_key(|r| r.values.len())
-        else {
+        let Some(r) = rows.iter().filter(|r| !r.values.is_empty()).max_by_key(|r| r.values.len()) else {
             return (table, Vec::new(), -(want as i64));
         };
-        let msg = format!(
-            "{}的数据行有 {} 个单元格，应有 {} 个：无法确定各数值所在的列（提取存疑）",
-            def.name,
-            r.values.len(),
-            want
-        );
-        return (
-            table,
-            vec![diag("import.cell_count", Level::Warning, msg, row_span(r))],
-            -1,
-        );
+        let msg = format!("{}的数据行有 {} 个单元格，应有 {} 个：无法确定各数值所在的列（提取存疑）", def.name, r.values.len(), want);
+        return (table, vec![diag("import.cell_count", Level::Warning, msg, row_span(r))], -1);
     };
     let mut values = data.values.iter();
     for part in &def.parts {
         for row in &part.rows {
-            let mut out = Row {
-                label: row.label.clone(),
-                label_span: None,
-                cells: BTreeMap::new(),
-            };
+            let mut out = Row { label: row.label.clone(), label_span: None, cells: BTreeMap::new() };
             for col in &part.cols {
                 let frag = values.next().expect("counted above");
-                out.cells
-                    .insert(col.key.clone(), cell_from(&frag.text, frag.span));
+                out.cells.insert(col.key.clone(), cell_from(&frag.text, frag.span));
             }
             table.rows.insert(row.key.clone(), out);
         }

@@ -72,16 +72,9 @@ fn published(texts: &[&str]) -> Option<String> {
 
 /// The first date in a text: `2021-01-29`, `2021/1/29` or `2021年1月29日`.
 fn date(text: &str) -> Option<String> {
-    let nums: Vec<u32> = text
-        .split(|c: char| !c.is_ascii_digit())
-        .filter(|s| !s.is_empty())
-        .take(3)
-        .filter_map(|s| s.parse().ok())
-        .collect();
+    let nums: Vec<u32> = text.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty()).take(3).filter_map(|s| s.parse().ok()).collect();
     match nums[..] {
-        [y, m, d] if (2000..2100).contains(&y) && (1..=12).contains(&m) && (1..=31).contains(&d) => {
-            Some(format!("{y:04}-{m:02}-{d:02}"))
-        }
+        [y, m, d] if (2000..2100).contains(&y) && (1..=12).contains(&m) && (1..=31).contains(&d) => Some(format!("{y:04}-{m:02}-{d:02}")),
         _ => None,
     }
 }

@@ -27,12 +27,7 @@ pub fn read(path: &str, bytes: &[u8], form: Option<Form>) -> Result<Report, Impo
 }
 
 /// Read a report from bytes with the templates of `set` (a pack's tables included).
-pub fn read_with(
-    path: &str,
-    bytes: &[u8],
-    form: Option<Form>,
-    set: &TemplateSet,
-) -> Result<Report, ImportError> {
+pub fn read_with(path: &str, bytes: &[u8], form: Option<Form>, set: &TemplateSet) -> Result<Report, ImportError> {
     let (form, doc) = import::read(path, bytes, form)?;
     assemble::assemble(path, form.name(), doc, set)
 }
@@ -43,20 +38,13 @@ pub fn read_file(path: &str, form: Option<Form>) -> Result<Report, ImportError> 
 }
 
 /// Read a report file from disk with the templates of `set`.
-pub fn read_file_with(
-    path: &str,
-    form: Option<Form>,
-    set: &TemplateSet,
-) -> Result<Report, ImportError> {
+pub fn read_file_with(path: &str, form: Option<Form>, set: &TemplateSet) -> Result<Report, ImportError> {
     let why = |e: std::io::Error| match e.kind() {
         std::io::ErrorKind::NotFound => "文件不存在".to_string(),
         std::io::ErrorKind::PermissionDenied => "没有读取权限".to_string(),
         std::io::ErrorKind::IsADirectory => "这是一个目录".to_string(),
         _ => e.to_string(),
     };
-    let bytes = std::fs::read(path).map_err(|e| ImportError::Io {
-        path: path.into(),
-        why: why(e),
-    })?;
+    let bytes = std::fs::read(path).map_err(|e| ImportError::Io { path: path.into(), why: why(e) })?;
     read_with(path, &bytes, form, set)
 }

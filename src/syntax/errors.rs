@@ -34,14 +34,7 @@ pub enum SyntaxErrorKind {
 impl SyntaxError {
     /// A literal with more digits than an exact decimal holds.
     pub(super) fn number_range(span: Span, text: &str) -> Self {
-        SyntaxError {
-            span,
-            expected: Vec::new(),
-            found: text.to_string(),
-            help: None,
-            opened: None,
-            kind: SyntaxErrorKind::NumberRange,
-        }
+        SyntaxError { span, expected: Vec::new(), found: text.to_string(), help: None, opened: None, kind: SyntaxErrorKind::NumberRange }
     }
 }
 
@@ -53,28 +46,14 @@ pub(super) fn from_pest(source: SourceId, text: &str, e: pest::error::Error<Rule
     };
     // At the end of the file, point just after the last token: a span past the final
     // newline lies on no line, and the diagnostic would show no label.
-    let pos = if text[pos..].trim().is_empty() {
-        pos.min(text.trim_end().len())
-    } else {
-        pos
-    };
-    let found: String = text[pos..]
-        .chars()
-        .take_while(|c| !c.is_whitespace())
-        .take(12)
-        .collect();
-    let len = found.len().max(
-        usize::from(pos < text.len()).min(text[pos..].chars().next().map_or(0, char::len_utf8)),
-    );
+    let pos = if text[pos..].trim().is_empty() { pos.min(text.trim_end().len()) } else { pos };
+    let found: String = text[pos..].chars().take_while(|c| !c.is_whitespace()).take(12).collect();
+    let len = found.len().max(usize::from(pos < text.len()).min(text[pos..].chars().next().map_or(0, char::len_utf8)));
     let positives = match &e.variant {
         pest::error::ErrorVariant::ParsingError { positives, .. } => positives.clone(),
         pest::error::ErrorVariant::CustomError { .. } => Vec::new(),
     };
-    let mut expected: Vec<String> = positives
-        .iter()
-        .filter_map(|r| describe(*r))
-        .map(str::to_string)
-        .collect();
+    let mut expected: Vec<String> = positives.iter().filter_map(|r| describe(*r)).map(str::to_string).collect();
     expected.sort();
     expected.dedup();
     let open = open_brace(text, pos).filter(|_| positives.contains(&Rule::rbrace));
@@ -85,14 +64,7 @@ pub(super) fn from_pest(source: SourceId, text: &str, e: pest::error::Error<Rule
         .map(|at| unclosed_help(text, at))
         .or_else(|| found.chars().next().and_then(sign_help))
         .or_else(|| did_you_mean(&keyword_like(&found, &pool(&positives))));
-    SyntaxError {
-        span: Span::new(source, pos, pos + len),
-        expected,
-        found,
-        help,
-        opened,
-        kind: SyntaxErrorKind::Unexpected,
-    }
+    SyntaxError { span: Span::new(source, pos, pos + len), expected, found, help, opened, kind: SyntaxErrorKind::Unexpected }
 }
 
 /// Tokens and rules in the words a rule author knows.
@@ -102,9 +74,7 @@ fn describe(r: Rule) -> Option<&'static str> {
         Rule::include | Rule::kw_include => "include",
         Rule::rule | Rule::kw_rule => "rule",
         Rule::rule_id => "规则编号（如 t3.balance）",
-        Rule::string | Rule::string_inner | Rule::string_inner_cn | Rule::label_string => {
-            "带引号的文字"
-        }
+        Rule::string | Rule::string_inner | Rule::string_inner_cn | Rule::label_string => "带引号的文字",
         Rule::ident => "名称",
         Rule::number | Rule::signed_number => "数字",
         Rule::lbrace => "“{”",
@@ -134,29 +104,9 @@ fn describe(r: Rule) -> Option<&'static str> {
         | Rule::check
         | Rule::for_each
         | Rule::case => "语句（severity、blank、when、let、check、for each、message、case）",
-        Rule::case_template | Rule::given | Rule::others | Rule::expect => {
-            "template、given、others 或 expect"
-        }
-        Rule::expr
-        | Rule::primary
-        | Rule::paren
-        | Rule::call
-        | Rule::cell_ref
-        | Rule::key_path
-        | Rule::neg
-        | Rule::not => "表达式",
-        Rule::add
-        | Rule::sub
-        | Rule::mul
-        | Rule::div
-        | Rule::eq
-        | Rule::ne
-        | Rule::le
-        | Rule::ge
-        | Rule::lt
-        | Rule::gt
-        | Rule::and
-        | Rule::or => "运算符",
+        Rule::case_template | Rule::given | Rule::others | Rule::expect => "template、given、others 或 expect",
+        Rule::expr | Rule::primary | Rule::paren | Rule::call | Rule::cell_ref | Rule::key_path | Rule::neg | Rule::not => "表达式",
+        Rule::add | Rule::sub | Rule::mul | Rule::div | Rule::eq | Rule::ne | Rule::le | Rule::ge | Rule::lt | Rule::gt | Rule::and | Rule::or => "运算符",
         Rule::selector | Rule::label => "行或列的名称",
         Rule::range_op | Rule::list_op => "“..” 或 “|”",
         Rule::kw_within => "within",
@@ -222,23 +172,13 @@ pub fn keyword_like(found: &str, pool: &[&str]) -> Vec<String> {
     if word.len() < 3 || pool.contains(&word) {
         return Vec::new();
     }
-    let scored: Vec<(usize, &str)> = pool
-        .iter()
-        .map(|k| (strsim::osa_distance(k, word), *k))
-        .filter(|(d, k)| *d <= 2 && *d < k.len())
-        .collect();
+    let scored: Vec<(usize, &str)> = pool.iter().map(|k| (strsim::osa_distance(k, word), *k)).filter(|(d, k)| *d <= 2 && *d < k.len()).collect();
     let best = scored.iter().map(|s| s.0).min().unwrap_or(0);
-    scored
-        .into_iter()
-        .filter(|s| s.0 == best)
-        .map(|s| s.1.to_string())
-        .collect()
+    scored.into_iter().filter(|s| s.0 == best).map(|s| s.1.to_string()).collect()
 }
 
 fn first_word(found: &str) -> &str {
-    let end = found
-        .find(|c: char| !c.is_ascii_alphabetic())
-        .unwrap_or(found.len());
+    let end = found.find(|c: char| !c.is_ascii_alphabetic()).unwrap_or(found.len());
     &found[..end]
 }
 
@@ -246,13 +186,7 @@ fn did_you_mean(words: &[String]) -> Option<String> {
     match words {
         [] => None,
         [one] => Some(format!("您是否指“{one}”？")),
-        many => Some(format!(
-            "您是否指：{}？",
-            many.iter()
-                .map(|s| format!("“{s}”"))
-                .collect::<Vec<_>>()
-                .join("、")
-        )),
+        many => Some(format!("您是否指：{}？", many.iter().map(|s| format!("“{s}”")).collect::<Vec<_>>().join("、"))),
     }
 }
 
@@ -279,10 +213,7 @@ fn sign_help(c: char) -> Option<String> {
         '！' => ("全角感叹号", '!'),
         '｜' => ("全角竖线", '|'),
         '＂' => ("全角引号", '"'),
-        '０'..='９' => (
-            "全角数字",
-            char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or('0'),
-        ),
+        '０'..='９' => ("全角数字", char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or('0')),
         _ => return None,
     };
     Some(format!("请把{name}“{c}”改为半角“{ascii}”"))
@@ -340,35 +271,14 @@ mod tests {
 
     #[test]
     fn did_you_mean_in_every_keyword_place() {
-        assert_eq!(
-            help("rulle t3.x \"t\" { check 1 == 1 }"),
-            "您是否指“rule”？"
-        );
-        assert_eq!(
-            help("rule t3.x \"t\" { severity eror\n check 1 == 1 }"),
-            "您是否指“error”？"
-        );
-        assert_eq!(
-            help("rule t3.x \"t\" { blank as zeor\n check 1 == 1 }"),
-            "您是否指“zero”？"
-        );
-        assert_eq!(
-            help("rule t3.x \"t\" { for each colum c in 表三 { check 1 == 1 } }"),
-            "您是否指“col”？"
-        );
-        assert_eq!(
-            help("rule t3.x \"t\" { check 1 == 1\n case \"c\" { expect pas } }"),
-            "您是否指“pass”？"
-        );
-        assert_eq!(
-            help("rule t3.x \"t\" { check 1 == 1\n case \"c\" { givn 表三[a, b] = 1 } }"),
-            "您是否指“given”？"
-        );
+        assert_eq!(help("rulle t3.x \"t\" { check 1 == 1 }"), "您是否指“rule”？");
+        assert_eq!(help("rule t3.x \"t\" { severity eror\n check 1 == 1 }"), "您是否指“error”？");
+        assert_eq!(help("rule t3.x \"t\" { blank as zeor\n check 1 == 1 }"), "您是否指“zero”？");
+        assert_eq!(help("rule t3.x \"t\" { for each colum c in 表三 { check 1 == 1 } }"), "您是否指“col”？");
+        assert_eq!(help("rule t3.x \"t\" { check 1 == 1\n case \"c\" { expect pas } }"), "您是否指“pass”？");
+        assert_eq!(help("rule t3.x \"t\" { check 1 == 1\n case \"c\" { givn 表三[a, b] = 1 } }"), "您是否指“given”？");
         assert_eq!(help("rule t3.x \"t\" { chek 1 == 1 }"), "您是否指“check”？");
-        assert_eq!(
-            help("rule t3.x \"t\" { check 1 == 1 withn 2 }"),
-            "您是否指“within”？"
-        );
+        assert_eq!(help("rule t3.x \"t\" { check 1 == 1 withn 2 }"), "您是否指“within”？");
     }
 
     #[test]
@@ -377,31 +287,15 @@ mod tests {
         let e = parse(SourceId(0), src).unwrap_err();
         assert_eq!(e.opened, Some(11));
         assert!(e.help.unwrap().starts_with("第 1 行的“{”"));
-        let e = parse(
-            SourceId(0),
-            "rule a \"t\" {\n  for each col c in 表三 {\n    check 1 == 1\n  }\n",
-        )
-        .unwrap_err();
+        let e = parse(SourceId(0), "rule a \"t\" {\n  for each col c in 表三 {\n    check 1 == 1\n  }\n").unwrap_err();
         assert!(e.help.unwrap().starts_with("第 1 行的“{”"));
     }
 
     #[test]
     fn signs_without_a_place_say_what_to_type() {
-        assert_eq!(
-            help("rule a \"t\" { severity：error }"),
-            "此处不需要冒号“：”，请删除"
-        );
-        assert_eq!(
-            help("rule a \"t\" { severity error；\n check 1 == 1 }"),
-            "语句之间不需要分号“；”，换行即可，请删除"
-        );
-        assert_eq!(
-            help("rule a \"t\" { check 1 ＝ 1 }"),
-            "请把全角等号“＝”改为半角“=”"
-        );
-        assert_eq!(
-            help("rule a \"t\" { message ‘x’ }"),
-            "文字请用双引号括起：\"…\" 或 “…”"
-        );
+        assert_eq!(help("rule a \"t\" { severity：error }"), "此处不需要冒号“：”，请删除");
+        assert_eq!(help("rule a \"t\" { severity error；\n check 1 == 1 }"), "语句之间不需要分号“；”，换行即可，请删除");
+        assert_eq!(help("rule a \"t\" { check 1 ＝ 1 }"), "请把全角等号“＝”改为半角“=”");
+        assert_eq!(help("rule a \"t\" { message ‘x’ }"), "文字请用双引号括起：\"…\" 或 “…”");
     }
 }

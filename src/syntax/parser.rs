@@ -29,7 +29,11 @@ pub fn parse(source: SourceId, text: &str) -> Result<File, SyntaxError> {
         return Err(match GoujiParser::parse(Rule::file, &text[..at]) {
             Err(e) => {
                 let e = from_pest(source, text, e);
-                if text[e.span.start.min(at)..at].trim().is_empty() { deep } else { e }
+                if text[e.span.start.min(at)..at].trim().is_empty() {
+                    deep
+                } else {
+                    e
+                }
             }
             Ok(_) => deep,
         });
@@ -201,11 +205,8 @@ impl Builder {
                 };
                 let var = self.spanned(&it.next().expect("grammar: var"));
                 let d = it.nth(1).expect("grammar: domain");
-                let domain = if d.as_rule() == Rule::ident {
-                    CellRef { table: self.spanned(&d), row: None, col: None, span: self.span(&d) }
-                } else {
-                    self.cell_ref(d)
-                };
+                let domain =
+                    if d.as_rule() == Rule::ident { CellRef { table: self.spanned(&d), row: None, col: None, span: self.span(&d) } } else { self.cell_ref(d) };
                 Stmt::ForEach(ForEach { quant: Spanned::new(quant, self.span(&q)), var, domain, body: self.stmts(it), span })
             }
             Rule::case => Stmt::Case(self.case(it, span)),
@@ -225,11 +226,7 @@ impl Builder {
                 Rule::others => case.others_zero = inner.next().is_some_and(|z| z.as_rule() == Rule::zero),
                 Rule::given => {
                     let target = inner.next().expect("grammar: given cell");
-                    let cell = if target.as_rule() == Rule::key_path {
-                        self.key_as_ref(&target)
-                    } else {
-                        self.cell_ref(target)
-                    };
+                    let cell = if target.as_rule() == Rule::key_path { self.key_as_ref(&target) } else { self.cell_ref(target) };
                     let v = inner.nth(1).expect("grammar: given value");
                     let raw = if v.as_rule() == Rule::string {
                         self.string(v)

@@ -19,11 +19,7 @@ impl File {
     }
 
     fn print(&self, source: Option<&str>) -> String {
-        let mut p = Printer {
-            source,
-            out: String::new(),
-            depth: 0,
-        };
+        let mut p = Printer { source, out: String::new(), depth: 0 };
         for inc in &self.includes {
             p.leaf(format_args!("include {:?}", inc.node), inc.span);
         }
@@ -49,11 +45,7 @@ impl Printer<'_> {
         let _ = write!(self.out, "{:1$}{head}", "", self.depth * 2);
         if let Some(src) = self.source {
             let text = src.get(span.start..span.end).unwrap_or("<范围外>");
-            let mut shown: String = text
-                .chars()
-                .take(SLICE)
-                .collect::<String>()
-                .replace('\n', "⏎");
+            let mut shown: String = text.chars().take(SLICE).collect::<String>().replace('\n', "⏎");
             if text.chars().count() > SLICE {
                 shown.push('…');
             }
@@ -114,14 +106,12 @@ impl Printer<'_> {
                     p.leaf(format_args!("within {}", w.node), w.span);
                 }
             }),
-            Stmt::ForEach(f) => {
-                self.node(format_args!("for each {:?}", f.quant.node), f.span, |p| {
-                    p.leaf(format_args!("quant {:?}", f.quant.node), f.quant.span);
-                    p.name("var", &f.var);
-                    p.node("in", f.domain.span, |p| p.cell_ref(&f.domain));
-                    p.stmts(&f.body);
-                })
-            }
+            Stmt::ForEach(f) => self.node(format_args!("for each {:?}", f.quant.node), f.span, |p| {
+                p.leaf(format_args!("quant {:?}", f.quant.node), f.quant.span);
+                p.name("var", &f.var);
+                p.node("in", f.domain.span, |p| p.cell_ref(&f.domain));
+                p.stmts(&f.body);
+            }),
             Stmt::Case(c) => self.case(c),
         }
     }
@@ -132,10 +122,7 @@ impl Printer<'_> {
             if let Some(t) = &c.template {
                 p.name("template", t);
             }
-            p.fact(format_args!(
-                "others {}",
-                if c.others_zero { "zero" } else { "blank" }
-            ));
+            p.fact(format_args!("others {}", if c.others_zero { "zero" } else { "blank" }));
             for g in &c.given {
                 p.fact("given");
                 p.depth += 1;
@@ -189,14 +176,12 @@ impl Printer<'_> {
                 }
             }),
             ExprKind::Cell(c) => self.node("cell", e.span, |p| p.cell_ref(c)),
-            ExprKind::Call(name, args) => {
-                self.node(format_args!("call {:?}", name.node), e.span, |p| {
-                    p.name("function", name);
-                    for a in args {
-                        p.expr(a);
-                    }
-                })
-            }
+            ExprKind::Call(name, args) => self.node(format_args!("call {:?}", name.node), e.span, |p| {
+                p.name("function", name);
+                for a in args {
+                    p.expr(a);
+                }
+            }),
             ExprKind::Neg(x) => self.node("neg", e.span, |p| p.expr(x)),
             ExprKind::Not(x) => self.node("not", e.span, |p| p.expr(x)),
             ExprKind::Binary(op, l, r) => self.node(format_args!("binary {op:?}"), e.span, |p| {

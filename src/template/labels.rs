@@ -63,11 +63,7 @@ pub fn strip_ordinal(norm: &str) -> &str {
         }
         return s;
     }
-    let ord_len: usize = s
-        .chars()
-        .take_while(|c| is_ordinal_digit(*c))
-        .map(char::len_utf8)
-        .sum();
+    let ord_len: usize = s.chars().take_while(|c| is_ordinal_digit(*c)).map(char::len_utf8).sum();
     if ord_len > 0 && s[ord_len..].starts_with('.') {
         return &s[ord_len + 1..];
     }
@@ -139,7 +135,9 @@ mod tests {
 
     #[test]
     fn fast_path_agrees_with_nfkc() {
-        for label in ["（一）予以公开", "１、重复申请", "三 、本 年 度办\n理 结果", "第二十条第（一）项", "本年收费金额（单位：万元）", "ｱｲ２Ｂ", "“三安全一稳定”"] {
+        for label in
+            ["（一）予以公开", "１、重复申请", "三 、本 年 度办\n理 结果", "第二十条第（一）项", "本年收费金额（单位：万元）", "ｱｲ２Ｂ", "“三安全一稳定”"]
+        {
             let slow: String = {
                 let mut out = String::new();
                 label.nfkc().for_each(|c| push_normal(&mut out, c));

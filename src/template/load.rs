@@ -184,12 +184,7 @@ fn full_template(cx: &mut Cx, f: FileDef, known: &[Arc<Template>]) -> Option<Tem
         for k in list.get_ref() {
             if !tables.iter().any(|t| t.key == *k.get_ref()) {
                 let help = format!("本模板的表格：{}", table_keys(&tables));
-                cx.err(
-                    "gouji::template::unknown_table",
-                    k.span(),
-                    format!("{field} 中的表格“{}”在本模板中不存在", k.get_ref()),
-                    Some(help),
-                );
+                cx.err("gouji::template::unknown_table", k.span(), format!("{field} 中的表格“{}”在本模板中不存在", k.get_ref()), Some(help));
             }
         }
         Some(list.into_inner().into_iter().map(Spanned::into_inner).collect())
@@ -200,19 +195,13 @@ fn full_template(cx: &mut Cx, f: FileDef, known: &[Arc<Template>]) -> Option<Tem
         Some(k) => {
             if !tables.iter().any(|t| t.key == *k.get_ref()) {
                 let help = format!("本模板的表格：{}", table_keys(&tables));
-                cx.err(
-                    "gouji::template::unknown_table",
-                    k.span(),
-                    format!("fallback_table 的表格“{}”在本模板中不存在", k.get_ref()),
-                    Some(help),
-                );
+                cx.err("gouji::template::unknown_table", k.span(), format!("fallback_table 的表格“{}”在本模板中不存在", k.get_ref()), Some(help));
             }
             k.into_inner()
         }
         None => tables.iter().find(|t| !t.flat).map(|t| t.key.clone()).unwrap_or_default(),
     };
-    let label_tables =
-        listed.unwrap_or_else(|| tables.iter().filter(|t| !t.flat && t.key != fallback_table).map(|t| t.key.clone()).collect());
+    let label_tables = listed.unwrap_or_else(|| tables.iter().filter(|t| !t.flat && t.key != fallback_table).map(|t| t.key.clone()).collect());
     let mut t = Template {
         id: id.into_inner(),
         name: name.into_inner(),
@@ -265,8 +254,7 @@ fn extension(cx: &mut Cx, f: FileDef, templates: &mut [Arc<Template>]) {
     }
     // Each mistake once, naming every extended template it concerns.
     let before = cx.errors.len();
-    let those =
-        |pred: &dyn Fn(&Template) -> bool| -> Vec<&Template> { targets.iter().map(|&i| &*templates[i]).filter(|t| pred(t)).collect() };
+    let those = |pred: &dyn Fn(&Template) -> bool| -> Vec<&Template> { targets.iter().map(|&i| &*templates[i]).filter(|t| pred(t)).collect() };
     let ids = |ts: &[&Template]| quoted(ts.iter().map(|t| t.id.as_str()));
     for (s, span) in sections.iter().zip(&section_spans) {
         let had = those(&|t| t.sections.iter().any(|x| x.number == s.number));
@@ -281,12 +269,7 @@ fn extension(cx: &mut Cx, f: FileDef, templates: &mut [Arc<Template>]) {
         if let Some(first) = had.first() {
             let other = first.table(&t.key).map_or("", |x| x.name.as_str());
             let help = "扩展文件只能新增表格：请换一个键（如 t5、t6）".to_string();
-            cx.err(
-                "gouji::template::already_defined",
-                key_span.clone(),
-                format!("模板{}已有键为“{}”的表格（{other}）", ids(&had), t.key),
-                Some(help),
-            );
+            cx.err("gouji::template::already_defined", key_span.clone(), format!("模板{}已有键为“{}”的表格（{other}）", ids(&had), t.key), Some(help));
         }
         let lacking = those(&|x| !x.sections.iter().chain(&sections).any(|s| s.number == t.section));
         if let Some(first) = lacking.first() {
@@ -391,12 +374,7 @@ fn table(cx: &mut Cx, t: TableFile) -> Loaded {
         let Some(g) = &r.group else { continue };
         if !t.groups.iter().any(|d| d.key.get_ref() == g.get_ref()) {
             let help = format!("{name}的分组：{}（在 [[tables.groups]] 中定义）", group_keys());
-            cx.err(
-                "gouji::template::dangling_group",
-                g.span(),
-                format!("{name}的行“{}”所属的分组“{}”未定义", r.key.get_ref(), g.get_ref()),
-                Some(help),
-            );
+            cx.err("gouji::template::dangling_group", g.span(), format!("{name}的行“{}”所属的分组“{}”未定义", r.key.get_ref(), g.get_ref()), Some(help));
         }
     }
     let def = TableDef {
@@ -409,13 +387,7 @@ fn table(cx: &mut Cx, t: TableFile) -> Loaded {
         groups: t
             .groups
             .into_iter()
-            .map(|g| GroupDef {
-                key: g.key.into_inner(),
-                label: g.label,
-                aliases: g.aliases,
-                parent: g.parent.map(Spanned::into_inner),
-                norms: Vec::new(),
-            })
+            .map(|g| GroupDef { key: g.key.into_inner(), label: g.label, aliases: g.aliases, parent: g.parent.map(Spanned::into_inner), norms: Vec::new() })
             .collect(),
         exact: HashMap::new(),
         cores: HashMap::new(),
@@ -449,14 +421,7 @@ fn part(cx: &mut Cx, table: &str, n: usize, p: &PartFile) -> PartDef {
                     Domain::Count
                 }
             };
-            ColDef {
-                key: c.key.get_ref().clone(),
-                label: c.label.clone(),
-                aliases: c.aliases.clone(),
-                domain,
-                unit: c.unit.clone(),
-                norms: Vec::new(),
-            }
+            ColDef { key: c.key.get_ref().clone(), label: c.label.clone(), aliases: c.aliases.clone(), domain, unit: c.unit.clone(), norms: Vec::new() }
         })
         .collect();
     let rows = p
@@ -483,12 +448,7 @@ fn groups(cx: &mut Cx, table: &str, groups: &[GroupFile]) {
         let p = g.parent.as_ref().map(|p| (p, index.get(p.get_ref().as_str()).copied()));
         if let Some((p, None)) = p {
             let help = format!("{table}的分组：{}", quoted(groups.iter().map(|g| g.key.get_ref().as_str())));
-            cx.err(
-                "gouji::template::dangling_parent",
-                p.span(),
-                format!("{table}的分组“{}”的上级分组“{}”未定义", g.key.get_ref(), p.get_ref()),
-                Some(help),
-            );
+            cx.err("gouji::template::dangling_parent", p.span(), format!("{table}的分组“{}”的上级分组“{}”未定义", g.key.get_ref(), p.get_ref()), Some(help));
         }
         parent.push(p.and_then(|(_, i)| i));
     }
@@ -508,8 +468,7 @@ fn groups(cx: &mut Cx, table: &str, groups: &[GroupFile]) {
                     let from = path.iter().position(|&x| x == j).unwrap_or(0);
                     let ring = &path[from..];
                     let first = ring.iter().enumerate().min_by_key(|(_, g)| **g).map_or(0, |(k, _)| k);
-                    let mut names: Vec<&str> =
-                        ring[first..].iter().chain(&ring[..first]).map(|&g| groups[g].key.get_ref().as_str()).collect();
+                    let mut names: Vec<&str> = ring[first..].iter().chain(&ring[..first]).map(|&g| groups[g].key.get_ref().as_str()).collect();
                     names.push(names[0]);
                     let g = &groups[ring[first]];
                     let span = g.parent.as_ref().map_or(g.key.span(), Spanned::span);

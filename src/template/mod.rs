@@ -164,15 +164,11 @@ pub struct Match<'t> {
 }
 
 fn norms_of(label: &str, aliases: &[String]) -> Vec<String> {
-    std::iter::once(label)
-        .chain(aliases.iter().map(String::as_str))
-        .map(labels::normalize)
-        .collect()
+    std::iter::once(label).chain(aliases.iter().map(String::as_str)).map(labels::normalize).collect()
 }
 
 /// Section ordinals as printed in headings: 一 … 十 (section numbers 1–10).
-pub const SECTION_ORDINALS: [&str; 10] =
-    ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"];
+pub const SECTION_ORDINALS: [&str; 10] = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"];
 
 impl Template {
     /// Parse and validate one full template file on its own (no extensions, no set).
@@ -188,36 +184,17 @@ impl Template {
     /// Precompute label normal forms, table indexes and heading starts (after any change).
     fn finish(&mut self) {
         self.sections.sort_by_key(|s| s.number);
-        self.sections
-            .iter_mut()
-            .for_each(|s| s.norms = norms_of(&s.title, &s.aliases));
+        self.sections.iter_mut().for_each(|s| s.norms = norms_of(&s.title, &s.aliases));
         for table in &mut self.tables {
             for part in &mut table.parts {
-                part.cols
-                    .iter_mut()
-                    .for_each(|c| c.norms = norms_of(&c.label, &c.aliases));
-                part.rows
-                    .iter_mut()
-                    .for_each(|r| r.norms = norms_of(&r.label, &r.aliases));
+                part.cols.iter_mut().for_each(|c| c.norms = norms_of(&c.label, &c.aliases));
+                part.rows.iter_mut().for_each(|r| r.norms = norms_of(&r.label, &r.aliases));
             }
-            table
-                .groups
-                .iter_mut()
-                .for_each(|g| g.norms = norms_of(&g.label, &g.aliases));
+            table.groups.iter_mut().for_each(|g| g.norms = norms_of(&g.label, &g.aliases));
             table.index();
         }
-        let max = self
-            .sections
-            .iter()
-            .map(|s| usize::from(s.number))
-            .max()
-            .unwrap_or(0)
-            .min(SECTION_ORDINALS.len());
-        self.heading_starts = SECTION_ORDINALS[..max]
-            .iter()
-            .filter_map(|o| o.chars().next())
-            .chain(['(', '（'])
-            .collect();
+        let max = self.sections.iter().map(|s| usize::from(s.number)).max().unwrap_or(0).min(SECTION_ORDINALS.len());
+        self.heading_starts = SECTION_ORDINALS[..max].iter().filter_map(|o| o.chars().next()).chain(['(', '（']).collect();
     }
 
     /// Section numbers that hold a table, in order.
@@ -250,11 +227,7 @@ impl TableDef {
         }
         self.exact = exact;
         self.cores = cores;
-        self.caption_norms = self
-            .parts
-            .iter()
-            .map(|p| p.caption.as_deref().map(labels::normalize))
-            .collect();
+        self.caption_norms = self.parts.iter().map(|p| p.caption.as_deref().map(labels::normalize)).collect();
         let mut at = 0;
         self.row_offsets = self
             .parts
@@ -276,18 +249,13 @@ impl TableDef {
 
     /// Start of a row's cells in the dense numbering.
     pub fn row_offset(&self, row: &str) -> Option<usize> {
-        self.rows()
-            .position(|(_, r)| r.key == row)
-            .map(|i| self.row_offsets[i])
+        self.rows().position(|(_, r)| r.key == row).map(|i| self.row_offsets[i])
     }
 
     /// A column's position within its part, when it is the same in every part that has it
     /// (always, but for 表二's parts); `None` when it varies.
     pub fn col_pos(&self, col: &str) -> Option<usize> {
-        let mut pos = self
-            .parts
-            .iter()
-            .filter_map(|p| p.cols.iter().position(|c| c.key == col));
+        let mut pos = self.parts.iter().filter_map(|p| p.cols.iter().position(|c| c.key == col));
         let first = pos.next()?;
         pos.all(|p| p == first).then_some(first)
     }
@@ -301,17 +269,12 @@ impl TableDef {
 
     /// Each row with its offset, in order.
     pub fn rows_with_offsets(&self) -> impl Iterator<Item = (usize, &RowDef, usize)> {
-        self.rows()
-            .zip(&self.row_offsets)
-            .map(|((p, r), o)| (p, r, *o))
+        self.rows().zip(&self.row_offsets).map(|((p, r), o)| (p, r, *o))
     }
 
     /// Every row with the index of its part.
     pub fn rows(&self) -> impl Iterator<Item = (usize, &RowDef)> {
-        self.parts
-            .iter()
-            .enumerate()
-            .flat_map(|(i, p)| p.rows.iter().map(move |r| (i, r)))
+        self.parts.iter().enumerate().flat_map(|(i, p)| p.rows.iter().map(move |r| (i, r)))
     }
 
     pub fn row(&self, key: &str) -> Option<(usize, &RowDef)> {
@@ -370,12 +333,7 @@ impl TableDef {
     /// [`TableDef::match_row`] for a label already in normal form. Without `loose`, only
     /// matches of score 90 or more (same label, or same label without its ordinal), found
     /// by hash lookup; `loose` adds truncations and typos.
-    pub fn match_row_norm(
-        &self,
-        norm: &str,
-        part: Option<usize>,
-        loose: bool,
-    ) -> Option<Match<'_>> {
+    pub fn match_row_norm(&self, norm: &str, part: Option<usize>, loose: bool) -> Option<Match<'_>> {
         // Score 100, then 90: no other candidate can score between them, so the first
         // index that hits holds the best matches.
         let core = labels::strip_ordinal(norm);
@@ -384,24 +342,16 @@ impl TableDef {
             if key.is_empty() {
                 continue;
             }
-            if let Some(top) = index
-                .get(key)
-                .and_then(|hits| self.top_of(hits, part, score))
-            {
+            if let Some(top) = index.get(key).and_then(|hits| self.top_of(hits, part, score)) {
                 return Some(top);
             }
         }
         if !loose {
             return None;
         }
-        let rows = self
-            .rows()
-            .filter(|(p, _)| part.is_none_or(|want| want == *p))
-            .flat_map(|(p, r)| r.norms.iter().map(move |l| (Target::Row(p, r), l.as_str())));
-        let groups = self
-            .groups
-            .iter()
-            .flat_map(|g| g.norms.iter().map(move |l| (Target::Group(g), l.as_str())));
+        let rows =
+            self.rows().filter(|(p, _)| part.is_none_or(|want| want == *p)).flat_map(|(p, r)| r.norms.iter().map(move |l| (Target::Row(p, r), l.as_str())));
+        let groups = self.groups.iter().flat_map(|g| g.norms.iter().map(move |l| (Target::Group(g), l.as_str())));
         best(norm, rows.chain(groups))
     }
 
@@ -421,13 +371,7 @@ impl TableDef {
             };
             match &mut top {
                 Some(m) => m.ambiguous |= m.target.key() != target.key(),
-                None => {
-                    top = Some(Match {
-                        target,
-                        score,
-                        ambiguous: false,
-                    })
-                }
+                None => top = Some(Match { target, score, ambiguous: false }),
             }
         }
         top
@@ -435,28 +379,18 @@ impl TableDef {
 
     /// [`TableDef::match_caption`] for a label already in normal form.
     pub fn match_caption_norm(&self, norm: &str) -> Option<usize> {
-        self.caption_norms
-            .iter()
-            .position(|c| c.as_deref() == Some(norm))
+        self.caption_norms.iter().position(|c| c.as_deref() == Some(norm))
     }
 }
 
 /// The best-scoring candidate. Exact scores (≥ 70) are tried first: when one hits, no
 /// fuzzy score (≤ 60) can win or tie, so the similarity is computed only when none does.
-fn best<'t>(
-    norm: &str,
-    candidates: impl Iterator<Item = (Target<'t>, &'t str)>,
-) -> Option<Match<'t>> {
+fn best<'t>(norm: &str, candidates: impl Iterator<Item = (Target<'t>, &'t str)>) -> Option<Match<'t>> {
     let candidates: Vec<(Target<'t>, &'t str)> = candidates.collect();
-    best_by(norm, &candidates, labels::score_exact)
-        .or_else(|| best_by(norm, &candidates, labels::score))
+    best_by(norm, &candidates, labels::score_exact).or_else(|| best_by(norm, &candidates, labels::score))
 }
 
-fn best_by<'t>(
-    norm: &str,
-    candidates: &[(Target<'t>, &'t str)],
-    score: fn(&str, &str) -> u32,
-) -> Option<Match<'t>> {
+fn best_by<'t>(norm: &str, candidates: &[(Target<'t>, &'t str)], score: fn(&str, &str) -> u32) -> Option<Match<'t>> {
     let mut top: Option<Match<'t>> = None;
     for &(target, label) in candidates {
         let s = score(norm, label);
@@ -466,13 +400,7 @@ fn best_by<'t>(
         match &mut top {
             Some(m) if s < m.score => {}
             Some(m) if s == m.score => m.ambiguous |= m.target.key() != target.key(),
-            _ => {
-                top = Some(Match {
-                    target,
-                    score: s,
-                    ambiguous: false,
-                })
-            }
+            _ => top = Some(Match { target, score: s, ambiguous: false }),
         }
     }
     top
@@ -486,11 +414,7 @@ impl Template {
     /// The section number whose heading this line is (`三、收到和处理…情况`), if any.
     pub fn match_section(&self, line: &str) -> Option<u8> {
         // Headings carry their ordinal and are short; a long line is prose.
-        if line.len() > 160
-            || !line
-                .trim_start()
-                .starts_with(self.heading_starts.as_slice())
-        {
+        if line.len() > 160 || !line.trim_start().starts_with(self.heading_starts.as_slice()) {
             return None;
         }
         let norm = labels::normalize(line);
@@ -498,10 +422,7 @@ impl Template {
         if core.len() == norm.len() {
             return None;
         }
-        self.sections
-            .iter()
-            .find(|s| s.norms.iter().any(|t| t == core))
-            .map(|s| s.number)
+        self.sections.iter().find(|s| s.norms.iter().any(|t| t == core)).map(|s| s.number)
     }
 }
 
@@ -552,20 +473,14 @@ mod tests {
         assert_eq!(m.target.key(), "denied_law_forbidden");
         let m = t3.match_row("(七)总计", None).unwrap();
         assert_eq!((m.target.key(), m.score), ("total_processed", 100));
-        assert_eq!(
-            t3.match_row("（三）不予公开", None).unwrap().target.key(),
-            "denied"
-        );
+        assert_eq!(t3.match_row("（三）不予公开", None).unwrap().target.key(), "denied");
     }
 
     #[test]
     fn sections_need_their_ordinal() {
         let t = for_year(Some(2020));
         assert_eq!(t.id, "2019");
-        assert_eq!(
-            t.match_section("三、收到和处理政府信息公开申请情况"),
-            Some(3)
-        );
+        assert_eq!(t.match_section("三、收到和处理政府信息公开申请情况"), Some(3));
         assert_eq!(t.match_section("收到和处理政府信息公开申请情况"), None);
         assert_eq!(t.match_section("三、本年度办理结果"), None);
     }

@@ -34,22 +34,8 @@ pub fn run(rule: &CompiledRule) -> Vec<CaseResult> {
             Some(t) => match rule.variants.iter().find(|v| v.template.id == t.node) {
                 Some(v) => vec![&*v.template],
                 None => {
-                    let known: Vec<&str> = rule
-                        .variants
-                        .iter()
-                        .map(|v| v.template.id.as_str())
-                        .collect();
-                    out.push(result(
-                        rule,
-                        case,
-                        t,
-                        Some(format!(
-                            "未知的模板“{}”（本规则包的格式：{}）",
-                            t.node,
-                            known.join("、")
-                        )),
-                        t.span,
-                    ));
+                    let known: Vec<&str> = rule.variants.iter().map(|v| v.template.id.as_str()).collect();
+                    out.push(result(rule, case, t, Some(format!("未知的模板“{}”（本规则包的格式：{}）", t.node, known.join("、"))), t.span));
                     continue;
                 }
             },
@@ -62,20 +48,8 @@ pub fn run(rule: &CompiledRule) -> Vec<CaseResult> {
     out
 }
 
-fn result(
-    rule: &CompiledRule,
-    case: &Case,
-    tpl: &str,
-    failure: Option<String>,
-    span: Span,
-) -> CaseResult {
-    CaseResult {
-        rule: rule.id.clone(),
-        case: case.name.node.clone(),
-        template: tpl.to_string(),
-        failure,
-        span,
-    }
+fn result(rule: &CompiledRule, case: &Case, tpl: &str, failure: Option<String>, span: Span) -> CaseResult {
+    CaseResult { rule: rule.id.clone(), case: case.name.node.clone(), template: tpl.to_string(), failure, span }
 }
 
 fn run_one(rule: &CompiledRule, case: &Case, tpl: &Template) -> CaseResult {
@@ -85,23 +59,12 @@ fn run_one(rule: &CompiledRule, case: &Case, tpl: &Template) -> CaseResult {
     };
     let findings = eval::evaluate(std::slice::from_ref(rule), eval::Context::of(&report)).findings;
     for expect in &case.expect {
-        if let Some(why) = unmet(
-            expect.outcome.node,
-            expect.at.as_ref(),
-            &case.expect,
-            &findings,
-        ) {
+        if let Some(why) = unmet(expect.outcome.node, expect.at.as_ref(), &case.expect, &findings) {
             return result(rule, case, &tpl.id, Some(why), expect.span);
         }
     }
     if case.expect.is_empty() {
-        return result(
-            rule,
-            case,
-            &tpl.id,
-            Some("用例没有 expect 语句".into()),
-            case.name.span,
-        );
+        return result(rule, case, &tpl.id, Some("用例没有 expect 语句".into()), case.name.span);
     }
     result(rule, case, &tpl.id, None, case.span)
 }
@@ -111,20 +74,11 @@ fn build_report(case: &Case, tpl: &Template) -> Result<Report, (String, Span)> {
     let filler = if case.others_zero { "0" } else { "" };
     let mut tables = BTreeMap::new();
     for def in &tpl.tables {
-        let mut table = Table {
-            template: tpl.id.clone(),
-            rows: BTreeMap::new(),
-            layout: None,
-        };
+        let mut table = Table { template: tpl.id.clone(), rows: BTreeMap::new(), layout: None };
         for (_, r) in def.rows() {
-            let mut row = Row {
-                label: r.label.clone(),
-                label_span: None,
-                cells: BTreeMap::new(),
-            };
+            let mut row = Row { label: r.label.clone(), label_span: None, cells: BTreeMap::new() };
             for c in def.cols_of(&r.key) {
-                row.cells
-                    .insert(c.key.clone(), cell_from(filler, RSpan::new(0, 0)));
+                row.cells.insert(c.key.clone(), cell_from(filler, RSpan::new(0, 0)));
             }
             table.rows.insert(r.key.clone(), row);
         }
@@ -138,11 +92,7 @@ fn build_report(case: &Case, tpl: &Template) -> Result<Report, (String, Span)> {
         let at = source.len() + line.len();
         let _ = writeln!(source, "{line}{}", g.raw.node);
         let cell = cell_from(&g.raw.node, RSpan::new(at, g.raw.node.len()));
-        if let Some(slot) = tables
-            .get_mut(&t)
-            .and_then(|tb: &mut Table| tb.rows.get_mut(&r))
-            .and_then(|row| row.cells.get_mut(&c))
-        {
+        if let Some(slot) = tables.get_mut(&t).and_then(|tb: &mut Table| tb.rows.get_mut(&r)).and_then(|row| row.cells.get_mut(&c)) {
             *slot = cell;
         }
     }
@@ -163,11 +113,8 @@ fn build_report(case: &Case, tpl: &Template) -> Result<Report, (String, Span)> {
 
 /// A given's cell reference → (table, row, column) keys of the template.
 fn given_cell(r: &CellRef, tpl: &Template) -> Result<(String, String, String), (String, Span)> {
-    let def = tpl
-        .tables
-        .iter()
-        .find(|t| t.key == r.table.node || t.name == r.table.node)
-        .ok_or_else(|| (format!("未知的表格“{}”", r.table.node), r.table.span))?;
+    let def =
+        tpl.tables.iter().find(|t| t.key == r.table.node || t.name == r.table.node).ok_or_else(|| (format!("未知的表格“{}”", r.table.node), r.table.span))?;
     let one = |s: &Option<Selector>| match s {
         Some(Selector::One(n)) => Ok(n.clone()),
         _ => Err(("given 需要写出一个单元格：表三[行, 列]".to_string(), r.span)),
@@ -175,33 +122,17 @@ fn given_cell(r: &CellRef, tpl: &Template) -> Result<(String, String, String), (
     let (rn, cn) = (one(&r.row)?, one(&r.col)?);
     let row = match names::row(def, &rn) {
         Resolved::One(RowName::Row(row)) => row.key.clone(),
-        Resolved::One(RowName::Group(g)) => {
-            return Err((format!("“{}”是分组，请写出其中的一行", g.label), rn.span))
-        }
-        Resolved::Ambiguous(c) => {
-            return Err((format!("“{}”有歧义：{}", rn.node, c.join("、")), rn.span))
-        }
-        Resolved::Unknown(_) => {
-            return Err((
-                format!("{} 年格式的{}中没有“{}”这一行", tpl.id, def.name, rn.node),
-                rn.span,
-            ))
-        }
+        Resolved::One(RowName::Group(g)) => return Err((format!("“{}”是分组，请写出其中的一行", g.label), rn.span)),
+        Resolved::Ambiguous(c) => return Err((format!("“{}”有歧义：{}", rn.node, c.join("、")), rn.span)),
+        Resolved::Unknown(_) => return Err((format!("{} 年格式的{}中没有“{}”这一行", tpl.id, def.name, rn.node), rn.span)),
     };
     let col = match names::col(def, &cn) {
         Resolved::One(c) => c.key.clone(),
-        Resolved::Ambiguous(c) => {
-            return Err((format!("“{}”有歧义：{}", cn.node, c.join("、")), cn.span))
-        }
-        Resolved::Unknown(_) => {
-            return Err((format!("{}中没有“{}”这一列", def.name, cn.node), cn.span))
-        }
+        Resolved::Ambiguous(c) => return Err((format!("“{}”有歧义：{}", cn.node, c.join("、")), cn.span)),
+        Resolved::Unknown(_) => return Err((format!("{}中没有“{}”这一列", def.name, cn.node), cn.span)),
     };
     if def.col(&row, &col).is_none() {
-        return Err((
-            format!("{}的“{}”行没有“{}”列", def.name, rn.node, cn.node),
-            r.span,
-        ));
+        return Err((format!("{}的“{}”行没有“{}”列", def.name, rn.node, cn.node), r.span));
     }
     Ok((def.key.clone(), row, col))
 }
@@ -209,25 +140,16 @@ fn given_cell(r: &CellRef, tpl: &Template) -> Result<(String, String, String), (
 /// Where a finding arose, in words: its binding, or (for `report once`) its cells.
 fn places(f: &Finding) -> Vec<(String, String)> {
     if f.binding.is_empty() {
-        f.cells
-            .iter()
-            .map(|c| (format!("{}.{}", c.row, c.col), c.name()))
-            .collect()
+        f.cells.iter().map(|c| (format!("{}.{}", c.row, c.col), c.name())).collect()
     } else {
-        f.binding
-            .iter()
-            .map(|b| (b.key.clone(), b.label.clone()))
-            .collect()
+        f.binding.iter().map(|b| (b.key.clone(), b.label.clone())).collect()
     }
 }
 
 fn matches_place(sel: &str, (key, label): &(String, String)) -> bool {
     let n = labels::normalize(sel);
     let l = labels::normalize(label);
-    key == sel
-        || l == n
-        || labels::strip_ordinal(&l) == labels::strip_ordinal(&n)
-        || (n.chars().count() >= 2 && l.contains(&n))
+    key == sel || l == n || labels::strip_ordinal(&l) == labels::strip_ordinal(&n) || (n.chars().count() >= 2 && l.contains(&n))
 }
 
 fn sel_names(sel: &Selector) -> Vec<String> {
@@ -239,71 +161,30 @@ fn sel_names(sel: &Selector) -> Vec<String> {
 }
 
 /// Why an expectation does not hold, or `None`.
-fn unmet(
-    outcome: Outcome,
-    at: Option<&Selector>,
-    all: &[crate::syntax::ast::Expect],
-    findings: &[Finding],
-) -> Option<String> {
-    let fails: Vec<&Finding> = findings
-        .iter()
-        .filter(|f| f.class != FindingClass::NotAssessable)
-        .collect();
-    let skips: Vec<&Finding> = findings
-        .iter()
-        .filter(|f| f.class == FindingClass::NotAssessable)
-        .collect();
-    let show = |fs: &[&Finding]| {
-        fs.iter()
-            .map(|f| f.message.clone())
-            .collect::<Vec<_>>()
-            .join("；")
-    };
+fn unmet(outcome: Outcome, at: Option<&Selector>, all: &[crate::syntax::ast::Expect], findings: &[Finding]) -> Option<String> {
+    let fails: Vec<&Finding> = findings.iter().filter(|f| f.class != FindingClass::NotAssessable).collect();
+    let skips: Vec<&Finding> = findings.iter().filter(|f| f.class == FindingClass::NotAssessable).collect();
+    let show = |fs: &[&Finding]| fs.iter().map(|f| f.message.clone()).collect::<Vec<_>>().join("；");
     match outcome {
         Outcome::Pass if !fails.is_empty() => Some(format!("预期通过，实际失败：{}", show(&fails))),
-        Outcome::Pass if !skips.is_empty() => {
-            Some(format!("预期通过，实际无法评估：{}", show(&skips)))
-        }
-        Outcome::Skip if !fails.is_empty() => {
-            Some(format!("预期无法评估，实际失败：{}", show(&fails)))
-        }
+        Outcome::Pass if !skips.is_empty() => Some(format!("预期通过，实际无法评估：{}", show(&skips))),
+        Outcome::Skip if !fails.is_empty() => Some(format!("预期无法评估，实际失败：{}", show(&fails))),
         Outcome::Skip if skips.is_empty() => Some("预期无法评估，实际通过".into()),
         Outcome::Fail if fails.is_empty() => {
-            let extra = if skips.is_empty() {
-                String::new()
-            } else {
-                format!("（无法评估：{}）", show(&skips))
-            };
+            let extra = if skips.is_empty() { String::new() } else { format!("（无法评估：{}）", show(&skips)) };
             Some(format!("预期失败，实际通过{extra}"))
         }
         Outcome::Fail => {
             let at = at?;
             for name in sel_names(at) {
-                if !fails
-                    .iter()
-                    .any(|f| places(f).iter().any(|p| matches_place(&name, p)))
-                {
-                    let got: Vec<String> =
-                        fails.iter().flat_map(|f| places(f)).map(|p| p.1).collect();
-                    return Some(format!(
-                        "预期在“{name}”失败，实际失败位置：{}",
-                        got.join("、")
-                    ));
+                if !fails.iter().any(|f| places(f).iter().any(|p| matches_place(&name, p))) {
+                    let got: Vec<String> = fails.iter().flat_map(|f| places(f)).map(|p| p.1).collect();
+                    return Some(format!("预期在“{name}”失败，实际失败位置：{}", got.join("、")));
                 }
             }
             // Failures nowhere named by any `expect fail at` are unexpected too.
-            let named: Vec<String> = all
-                .iter()
-                .filter(|e| e.outcome.node == Outcome::Fail)
-                .filter_map(|e| e.at.as_ref())
-                .flat_map(sel_names)
-                .collect();
-            let extra: Vec<String> = fails
-                .iter()
-                .flat_map(|f| places(f))
-                .filter(|p| !named.iter().any(|n| matches_place(n, p)))
-                .map(|p| p.1)
-                .collect();
+            let named: Vec<String> = all.iter().filter(|e| e.outcome.node == Outcome::Fail).filter_map(|e| e.at.as_ref()).flat_map(sel_names).collect();
+            let extra: Vec<String> = fails.iter().flat_map(|f| places(f)).filter(|p| !named.iter().any(|n| matches_place(n, p))).map(|p| p.1).collect();
             (!extra.is_empty()).then(|| format!("还在预期之外的位置失败：{}", extra.join("、")))
         }
         _ => None,

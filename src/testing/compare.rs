@@ -52,11 +52,7 @@ pub fn compare(case_name: &str, file: &str, new_blocks: &[String]) -> Diff {
     if snap.header.is_none() && snap.body == expected_body {
         return Diff::default();
     }
-    let mut d = Diff {
-        differs: true,
-        header: snap.header.clone(),
-        ..Diff::default()
-    };
+    let mut d = Diff { differs: true, header: snap.header.clone(), ..Diff::default() };
     let parts = snapshot::parts(snap.body);
     let old: Vec<(&str, &str)> = parts
         .iter()
@@ -80,16 +76,9 @@ pub fn compare(case_name: &str, file: &str, new_blocks: &[String]) -> Diff {
     }
     // Laid out as `--accept` writes it, only in another order: the key lines say it all.
     let old_texts: Vec<String> = old.iter().map(|(_, t)| t.to_string()).collect();
-    if d.reordered
-        && d.header.is_none()
-        && d.stray.is_empty()
-        && snap.body == snapshot::body_text(&old_texts)
-    {
+    if d.reordered && d.header.is_none() && d.stray.is_empty() && snap.body == snapshot::body_text(&old_texts) {
         let old_keys: String = old.iter().map(|(k, _)| format!("{k}\n")).collect();
-        let new_keys: String = new_blocks
-            .iter()
-            .map(|b| format!("{}\n", b.lines().next().unwrap_or("")))
-            .collect();
+        let new_keys: String = new_blocks.iter().map(|b| format!("{}\n", b.lines().next().unwrap_or(""))).collect();
         d.order = line_diff(&old_keys, &new_keys, 1, false);
         return d;
     }
@@ -128,12 +117,7 @@ fn match_blocks(old: &[(&str, &str)], new: &[String], d: &mut Diff) {
             None => d.added.push(i),
         }
     }
-    d.removed = old
-        .iter()
-        .zip(&taken)
-        .filter(|(_, t)| !**t)
-        .map(|((_, b), _)| b.to_string())
-        .collect();
+    d.removed = old.iter().zip(&taken).filter(|(_, t)| !**t).map(|((_, b), _)| b.to_string()).collect();
     let order: Vec<usize> = pair.iter().flatten().copied().collect();
     d.reordered = order.windows(2).any(|w| w[0] > w[1]);
 }
@@ -149,12 +133,7 @@ fn same(old: &str, new: &str) -> bool {
 pub fn line_diff(old: &str, new: &str, context: usize, headers: bool) -> Vec<String> {
     let diff = TextDiff::from_lines(old, new);
     let mut out = Vec::new();
-    for (n, hunk) in diff
-        .unified_diff()
-        .context_radius(context)
-        .iter_hunks()
-        .enumerate()
-    {
+    for (n, hunk) in diff.unified_diff().context_radius(context).iter_hunks().enumerate() {
         if headers {
             out.push(hunk.header().to_string());
         } else if n > 0 && context > 0 {
@@ -166,10 +145,7 @@ pub fn line_diff(old: &str, new: &str, context: usize, headers: bool) -> Vec<Str
                 ChangeTag::Insert => "+",
                 ChangeTag::Equal => " ",
             };
-            out.push(format!(
-                "{sign} {}",
-                change.to_string_lossy().trim_end_matches('\n')
-            ));
+            out.push(format!("{sign} {}", change.to_string_lossy().trim_end_matches('\n')));
             if change.missing_newline() {
                 out.push("  （上一行末尾没有换行）".into());
             }
@@ -203,10 +179,7 @@ mod tests {
     fn a_reordered_snapshot_differs_as_a_whole() {
         let d = compare("a.txt", &file(&[B, A]), &blocks(&[A, B]));
         assert!(d.differs && d.reordered && !d.blocks_differ() && d.text.is_empty());
-        assert_eq!(
-            d.order,
-            vec!["+ [r] c=自然人", "  [r] c=总计", "- [r] c=自然人"]
-        );
+        assert_eq!(d.order, vec!["+ [r] c=自然人", "  [r] c=总计", "- [r] c=自然人"]);
         // Reordered and also laid out differently: the whole file is shown.
         let loose = file(&[B, A]).replace("\n\n", "\n\n\n");
         let d = compare("a.txt", &loose, &blocks(&[A, B]));

@@ -76,73 +76,28 @@ pub fn run(pack: &Pack, accept: bool) -> std::io::Result<PackTest> {
         (true, true) => Accept::Written(written),
         (true, false) => Accept::Refused,
     };
-    Ok(PackTest {
-        cases,
-        reports,
-        accept,
-    })
+    Ok(PackTest { cases, reports, accept })
 }
 
 /// Check one case report against its snapshot; with `write`, replace a differing snapshot.
-fn report_case(
-    pack: &Pack,
-    path: PathBuf,
-    write: bool,
-) -> std::io::Result<(ReportCase, bool)> {
+fn report_case(pack: &Pack, path: PathBuf, write: bool) -> std::io::Result<(ReportCase, bool)> {
     let snap = snapshot::snapshot_path(&path);
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     // Read with the pack's own templates (a table the pack brings is read too).
     let outcome = report::read_file_with(&path.to_string_lossy(), None, &pack.templates).map(|r| {
         let f = pack.check(&r);
         (r, f)
     });
     // A snapshot that is not UTF-8 is read lossily: it then differs, it is not "missing".
-    let old = std::fs::read(&snap)
-        .ok()
-        .map(|b| String::from_utf8_lossy(&b).into_owned());
+    let old = std::fs::read(&snap).ok().map(|b| String::from_utf8_lossy(&b).into_owned());
     let (missing, diff) = match (&outcome, &old) {
-        (Ok((_, f)), Some(text)) => (
-            false,
-            compare::compare(
-                &name,
-                text,
-                &f.iter().map(snapshot::block).collect::<Vec<_>>(),
-            ),
-        ),
-        (Ok((_, f)), None) => (
-            true,
-            Diff {
-                differs: true,
-                added: (0..f.len()).collect(),
-                ..Default::default()
-            },
-        ),
+        (Ok((_, f)), Some(text)) => (false, compare::compare(&name, text, &f.iter().map(snapshot::block).collect::<Vec<_>>())),
+        (Ok((_, f)), None) => (true, Diff { differs: true, added: (0..f.len()).collect(), ..Default::default() }),
         (Err(_), _) => (old.is_none(), Diff::default()),
     };
     if let (true, Ok((_, f))) = (write && (missing || !diff.is_empty()), &outcome) {
         std::fs::write(&snap, snapshot::to_snap(&name, &snapshot::findings_text(f)))?;
-        return Ok((
-            ReportCase {
-                path,
-                snapshot: snap,
-                outcome,
-                missing: false,
-                diff: Diff::default(),
-            },
-            true,
-        ));
+        return Ok((ReportCase { path, snapshot: snap, outcome, missing: false, diff: Diff::default() }, true));
     }
-    Ok((
-        ReportCase {
-            path,
-            snapshot: snap,
-            outcome,
-            missing,
-            diff,
-        },
-        false,
-    ))
+    Ok((ReportCase { path, snapshot: snap, outcome, missing, diff }, false))
 }

@@ -17,12 +17,7 @@ pub fn case_files(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.is_file())
-        .filter(|p| {
-            !matches!(
-                p.extension().and_then(|e| e.to_str()),
-                Some("snap" | "new" | "md" | "toml")
-            )
-        })
+        .filter(|p| !matches!(p.extension().and_then(|e| e.to_str()), Some("snap" | "new" | "md" | "toml")))
         .collect();
     files.sort();
     files
@@ -49,11 +44,7 @@ pub fn body_text(blocks: &[String]) -> String {
 /// One finding: key line, class, message, sides, cells.
 pub fn block(f: &Finding) -> String {
     let mut out = String::new();
-    let binding: Vec<String> = f
-        .binding
-        .iter()
-        .map(|b| format!("{}={}", b.var, b.label))
-        .collect();
+    let binding: Vec<String> = f.binding.iter().map(|b| format!("{}={}", b.var, b.label)).collect();
     let key = format!("[{}] {}", f.rule, binding.join(" "));
     let _ = writeln!(out, "{}", key.trim_end());
     let sev = match f.severity {
@@ -69,13 +60,7 @@ pub fn block(f: &Finding) -> String {
     let _ = writeln!(out, "  {sev} · {class}");
     let _ = writeln!(out, "  {}", f.message);
     if let (Some(l), Some(r), Some(d)) = (f.lhs, f.rhs, f.delta) {
-        let _ = writeln!(
-            out,
-            "  左边 {} · 右边 {} · 差 {}",
-            l.normalize(),
-            r.normalize(),
-            d.normalize()
-        );
+        let _ = writeln!(out, "  左边 {} · 右边 {} · 差 {}", l.normalize(), r.normalize(), d.normalize());
     }
     for c in &f.cells {
         let v = match (&c.raw, c.state) {
@@ -83,11 +68,7 @@ pub fn block(f: &Finding) -> String {
             (Some(_), Some(crate::report::CellState::Blank)) => "（空白）".into(),
             (Some(raw), _) => raw.clone(),
         };
-        let zero = if c.blank_as_zero {
-            "（按 0 计）"
-        } else {
-            ""
-        };
+        let zero = if c.blank_as_zero { "（按 0 计）" } else { "" };
         let _ = writeln!(out, "  {}.{}.{} = {v}{zero}", c.table, c.row, c.col);
     }
     out
@@ -95,11 +76,7 @@ pub fn block(f: &Finding) -> String {
 
 /// Wrap text in insta's snapshot format.
 pub fn to_snap(case_name: &str, text: &str) -> String {
-    format!(
-        "---\nsource: gouji test\n{}\n---\n{}",
-        expression_line(case_name),
-        text
-    )
+    format!("---\nsource: gouji test\n{}\n---\n{}", expression_line(case_name), text)
 }
 
 /// The header line naming the case report.
@@ -113,11 +90,7 @@ pub enum HeaderProblem {
     /// The file does not start with `---`.
     Missing,
     /// Line `line` of the file (1-based) should be `expected`; `found` is what is there.
-    Line {
-        line: usize,
-        expected: String,
-        found: Option<String>,
-    },
+    Line { line: usize, expected: String, found: Option<String> },
 }
 
 /// A snapshot file: whether its header is right, and the text after it.
@@ -133,10 +106,7 @@ pub struct SnapFile<'a> {
 /// own); the expression must name this case.
 pub fn read_snap<'a>(file: &'a str, case_name: &str) -> SnapFile<'a> {
     let Some(rest) = file.strip_prefix("---\n") else {
-        return SnapFile {
-            header: Some(HeaderProblem::Missing),
-            body: file,
-        };
+        return SnapFile { header: Some(HeaderProblem::Missing), body: file };
     };
     // Header lines run to the closing `---`, or to the first line that is not `key: value`.
     let (mut fields, mut pos, mut closed) = (Vec::new(), 0, false);
@@ -154,13 +124,7 @@ pub fn read_snap<'a>(file: &'a str, case_name: &str) -> SnapFile<'a> {
         pos += line.len();
     }
     let at = |line: usize| file.lines().nth(line - 1).map(str::to_string);
-    let problem = |line: usize, expected: String| {
-        Some(HeaderProblem::Line {
-            line,
-            expected,
-            found: at(line),
-        })
-    };
+    let problem = |line: usize, expected: String| Some(HeaderProblem::Line { line, expected, found: at(line) });
     let expression = expression_line(case_name);
     let header = if !fields.first().is_some_and(|l| l.starts_with("source: ")) {
         problem(2, "source: …".into())
@@ -171,17 +135,12 @@ pub fn read_snap<'a>(file: &'a str, case_name: &str) -> SnapFile<'a> {
     } else {
         None
     };
-    SnapFile {
-        header,
-        body: &rest[pos..],
-    }
+    SnapFile { header, body: &rest[pos..] }
 }
 
 /// `key: value` with a lower-case key, as in insta's header.
 fn is_field(line: &str) -> bool {
-    line.split_once(": ").is_some_and(|(k, _)| {
-        !k.is_empty() && k.chars().all(|c| c.is_ascii_lowercase() || c == '_')
-    })
+    line.split_once(": ").is_some_and(|(k, _)| !k.is_empty() && k.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
 }
 
 /// A part of a snapshot body, between blank lines.
@@ -203,10 +162,7 @@ pub fn parts(body: &str) -> Vec<Part> {
         .filter(|b| !b.is_empty())
         .map(|b| {
             if b.starts_with('[') {
-                Part::Block {
-                    key: b.lines().next().unwrap_or("").to_string(),
-                    text: format!("{b}\n"),
-                }
+                Part::Block { key: b.lines().next().unwrap_or("").to_string(), text: format!("{b}\n") }
             } else if b == empty.trim_end() {
                 Part::NoFindings
             } else {
@@ -224,25 +180,13 @@ mod tests {
     fn snap_format_round_trips() {
         let t = "[r] c=自然人\n  error · 报告错误\n";
         let file = to_snap("a.txt", t);
-        assert_eq!(
-            read_snap(&file, "a.txt"),
-            SnapFile {
-                header: None,
-                body: t
-            }
-        );
+        assert_eq!(read_snap(&file, "a.txt"), SnapFile { header: None, body: t });
     }
 
     #[test]
     fn any_source_is_accepted() {
         let file = "---\nsource: tests/official_pack.rs\nexpression: \"a.txt\"\n---\nx\n";
-        assert_eq!(
-            read_snap(file, "a.txt"),
-            SnapFile {
-                header: None,
-                body: "x\n"
-            }
-        );
+        assert_eq!(read_snap(file, "a.txt"), SnapFile { header: None, body: "x\n" });
     }
 
     #[test]
@@ -256,51 +200,21 @@ mod tests {
     fn an_altered_header_names_the_line() {
         let file = to_snap("b.txt", "x\n");
         let s = read_snap(&file, "a.txt");
-        let want = HeaderProblem::Line {
-            line: 3,
-            expected: "expression: \"a.txt\"".into(),
-            found: Some("expression: \"b.txt\"".into()),
-        };
+        let want = HeaderProblem::Line { line: 3, expected: "expression: \"a.txt\"".into(), found: Some("expression: \"b.txt\"".into()) };
         assert_eq!(s.header, Some(want));
         assert_eq!(s.body, "x\n");
-        let unclosed = read_snap(
-            "---\nsource: gouji test\nexpression: \"a.txt\"\n[r]\n",
-            "a.txt",
-        );
-        assert_eq!(
-            unclosed.header,
-            Some(HeaderProblem::Line {
-                line: 4,
-                expected: "---".into(),
-                found: Some("[r]".into())
-            })
-        );
+        let unclosed = read_snap("---\nsource: gouji test\nexpression: \"a.txt\"\n[r]\n", "a.txt");
+        assert_eq!(unclosed.header, Some(HeaderProblem::Line { line: 4, expected: "---".into(), found: Some("[r]".into()) }));
         assert_eq!(unclosed.body, "[r]\n");
-        let extra = read_snap(
-            "---\nsource: x\nexpression: \"a.txt\"\nassertion_line: 3\n---\n",
-            "a.txt",
-        );
-        assert_eq!(
-            extra.header,
-            Some(HeaderProblem::Line {
-                line: 4,
-                expected: "---".into(),
-                found: Some("assertion_line: 3".into())
-            })
-        );
+        let extra = read_snap("---\nsource: x\nexpression: \"a.txt\"\nassertion_line: 3\n---\n", "a.txt");
+        assert_eq!(extra.header, Some(HeaderProblem::Line { line: 4, expected: "---".into(), found: Some("assertion_line: 3".into()) }));
     }
 
     #[test]
     fn parts_keep_stray_text() {
         let p = parts("[a] x\n  1\n\n[b]\n  2\n\nnote\n");
         assert_eq!(p.len(), 3);
-        assert_eq!(
-            p[1],
-            Part::Block {
-                key: "[b]".into(),
-                text: "[b]\n  2\n".into()
-            }
-        );
+        assert_eq!(p[1], Part::Block { key: "[b]".into(), text: "[b]\n  2\n".into() });
         assert_eq!(p[2], Part::Stray("note\n".into()));
         assert_eq!(parts(&body_text(&[])), vec![Part::NoFindings]);
     }

@@ -7,9 +7,7 @@ use std::path::PathBuf;
 /// `#[ignore]`d; run with `-- --ignored` they fail loudly when the corpus is missing,
 /// never pass empty.
 pub fn corpus_dir() -> PathBuf {
-    let dir = std::env::var_os("GOUJI_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus-raw"));
+    let dir = std::env::var_os("GOUJI_CORPUS").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus-raw"));
     assert!(
         dir.join("README.md").is_file(),
         "corpus not found at {} — corpus tests need ../shared/corpus-raw beside the clone (or GOUJI_CORPUS)",

@@ -24,7 +24,11 @@ pub fn text(x: f64, y: f64, size: f64, text: &str) -> Text {
 
 /// Half-width characters are 500 units wide, everything else 1000.
 pub fn em(c: char) -> f64 {
-    if c.is_ascii() { 0.5 } else { 1.0 }
+    if c.is_ascii() {
+        0.5
+    } else {
+        1.0
+    }
 }
 
 /// Width of a string in points.

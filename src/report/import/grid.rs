@@ -104,11 +104,7 @@ fn place(rows: Vec<Vec<Slot>>) -> Vec<Vec<Placed>> {
 /// The leftmost grid column where a row with a number has its first value.
 fn first_value_col(rows: &[Vec<Placed>]) -> usize {
     let has_number = |row: &Vec<Placed>| row.iter().any(|c| c.kind == Kind::Value && classify(c.frag.text.trim()).0 == CellState::Number);
-    rows.iter()
-        .filter(|row| has_number(row))
-        .filter_map(|row| row.iter().find(|c| c.kind == Kind::Value).map(|c| c.col))
-        .min()
-        .unwrap_or(0)
+    rows.iter().filter(|row| has_number(row)).filter_map(|row| row.iter().find(|c| c.kind == Kind::Value).map(|c| c.col)).min().unwrap_or(0)
 }
 
 /// Split one placed row into labels and values.
@@ -147,11 +143,7 @@ pub fn join_lines<'a>(lines: impl Iterator<Item = &'a str>) -> String {
 pub fn rows(slots: Vec<Vec<Slot>>) -> Vec<RawRow> {
     let placed = place(slots);
     let value_col = first_value_col(&placed);
-    placed
-        .into_iter()
-        .map(|row| raw_row(row, value_col))
-        .filter(|r| !r.labels.is_empty() || !r.values.is_empty())
-        .collect()
+    placed.into_iter().map(|row| raw_row(row, value_col)).filter(|r| !r.labels.is_empty() || !r.values.is_empty()).collect()
 }
 
 #[cfg(test)]
@@ -191,10 +183,7 @@ mod tests {
 
     #[test]
     fn covered_slots_keep_columns() {
-        let rows = rows(vec![
-            vec![cell("a", 1, 1), cell("1", 1, 1)],
-            vec![Slot::Covered { colspan: 1 }, cell("", 1, 1)],
-        ]);
+        let rows = rows(vec![vec![cell("a", 1, 1), cell("1", 1, 1)], vec![Slot::Covered { colspan: 1 }, cell("", 1, 1)]]);
         assert_eq!(texts(&rows[1].values), [""]);
     }
 

@@ -24,10 +24,53 @@ const SKIP: &[&str] = &["script", "style", "noscript", "template", "xmp", "ifram
 
 /// Elements that end a paragraph (in a cell: that start a new line of the label).
 const BLOCK: &[&str] = &[
-    "p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "tr", "td", "th", "caption",
-    "table", "thead", "tbody", "tfoot", "section", "article", "header", "footer", "nav", "aside", "main", "blockquote",
-    "pre", "form", "center", "address", "figure", "figcaption", "title", "hr", "body", "head", "html", "option", "fieldset",
-    "legend", "details", "summary",
+    "p",
+    "div",
+    "br",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "tr",
+    "td",
+    "th",
+    "caption",
+    "table",
+    "thead",
+    "tbody",
+    "tfoot",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "nav",
+    "aside",
+    "main",
+    "blockquote",
+    "pre",
+    "form",
+    "center",
+    "address",
+    "figure",
+    "figcaption",
+    "title",
+    "hr",
+    "body",
+    "head",
+    "html",
+    "option",
+    "fieldset",
+    "legend",
+    "details",
+    "summary",
 ];
 
 /// Deeper nesting than this is refused: html5ever's scope checks are quadratic in depth.
@@ -198,16 +241,7 @@ struct Walker<'s> {
 
 impl<'s> Walker<'s> {
     fn new(raw: RawText<'s>, layout: HashSet<ego_tree::NodeId>) -> Self {
-        Walker {
-            raw,
-            layout,
-            skip: None,
-            table: None,
-            para: Pieces::default(),
-            blocks: Vec::new(),
-            unlocated: Vec::new(),
-            inexact_numbers: Vec::new(),
-        }
+        Walker { raw, layout, skip: None, table: None, para: Pieces::default(), blocks: Vec::new(), unlocated: Vec::new(), inexact_numbers: Vec::new() }
     }
 
     fn open(&mut self, id: ego_tree::NodeId, node: &Node) {
@@ -337,10 +371,7 @@ impl<'s> Walker<'s> {
             diagnostics.push(ImportDiagnostic { code: "import.html_position", level: Level::Warning, message: msg, span });
         }
         if let Some(first) = self.inexact_numbers.first() {
-            let msg = format!(
-                "有 {} 个数字单元格由多段标记拼成（或含字符实体），其位置覆盖整段源码，不是逐字相同",
-                self.inexact_numbers.len()
-            );
+            let msg = format!("有 {} 个数字单元格由多段标记拼成（或含字符实体），其位置覆盖整段源码，不是逐字相同", self.inexact_numbers.len());
             diagnostics.push(ImportDiagnostic { code: "import.html_split_number", level: Level::Info, message: msg, span: Some(*first) });
         }
         (self.blocks, diagnostics)

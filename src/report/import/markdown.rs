@@ -41,10 +41,7 @@ pub fn read(source: String) -> RawDocument {
             }
             continue;
         }
-        let row = cells
-            .into_iter()
-            .map(|(text, span)| Slot::Cell { frag: Frag::new(label_text(text), span), colspan: 1, rowspan: 1 })
-            .collect();
+        let row = cells.into_iter().map(|(text, span)| Slot::Cell { frag: Frag::new(label_text(text), span), colspan: 1, rowspan: 1 }).collect();
         table.push(row);
     }
     flush(&mut table, &mut blocks);

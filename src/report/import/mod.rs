@@ -160,7 +160,11 @@ pub fn detect(bytes: &[u8], text: Option<&str>) -> Form {
             return Form::Pipe;
         }
     }
-    if piped >= 10 { Form::Pipe } else { Form::Text }
+    if piped >= 10 {
+        Form::Pipe
+    } else {
+        Form::Text
+    }
 }
 
 /// `<td`, `<table` or `<html` in any case, without lowering the whole text.

@@ -16,8 +16,8 @@ const RCDATA: &[&str] = &["title", "textarea"];
 
 /// Elements with no end tag or an optional one: they do not deepen the nesting estimate.
 const FLAT: &[&str] = &[
-    "p", "li", "td", "th", "tr", "option", "optgroup", "dt", "dd", "tbody", "thead", "tfoot", "colgroup", "caption", "html",
-    "head", "body", "br", "img", "meta", "link", "input", "hr", "col", "area", "base", "embed", "param", "source", "track", "wbr",
+    "p", "li", "td", "th", "tr", "option", "optgroup", "dt", "dd", "tbody", "thead", "tfoot", "colgroup", "caption", "html", "head", "body", "br", "img",
+    "meta", "link", "input", "hr", "col", "area", "base", "embed", "param", "source", "track", "wbr",
 ];
 
 /// Named references decoded even without `;` (the legacy ones a report may use).

@@ -68,7 +68,11 @@ pub struct Layout {
 /// Wide (CJK, full-width) characters advance about 1 em, others about half.
 fn nominal_advance(text: &str) -> f64 {
     let wide = text.chars().next().is_some_and(|c| UnicodeWidthStr::width(c.encode_utf8(&mut [0; 4]) as &str) > 1);
-    if wide { 1.0 } else { 0.6 }
+    if wide {
+        1.0
+    } else {
+        0.6
+    }
 }
 
 fn advance(g: &Glyph) -> f64 {
@@ -91,14 +95,17 @@ fn page_lines(page: &Page, mut glyphs: Vec<&Glyph>) -> Vec<Line> {
             _ => groups.push(vec![g]),
         }
     }
-    let mut lines: Vec<Line> = groups.into_iter().filter_map(|mut group| {
-        group.sort_by(|a, b| a.x.total_cmp(&b.x));
-        dedup_overprint(&mut group);
-        let y0 = group.iter().map(|g| g.y).fold(f64::INFINITY, f64::min);
-        let y1 = group.iter().map(|g| g.y).fold(f64::NEG_INFINITY, f64::max);
-        let words = words(&group);
-        (!words.is_empty()).then_some(Line { page: page.number, y0, y1, words, furniture: false })
-    }).collect();
+    let mut lines: Vec<Line> = groups
+        .into_iter()
+        .filter_map(|mut group| {
+            group.sort_by(|a, b| a.x.total_cmp(&b.x));
+            dedup_overprint(&mut group);
+            let y0 = group.iter().map(|g| g.y).fold(f64::INFINITY, f64::min);
+            let y1 = group.iter().map(|g| g.y).fold(f64::NEG_INFINITY, f64::max);
+            let words = words(&group);
+            (!words.is_empty()).then_some(Line { page: page.number, y0, y1, words, furniture: false })
+        })
+        .collect();
     for line in &mut lines {
         line.furniture = is_furniture(line, page);
     }

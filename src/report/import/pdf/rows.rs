@@ -80,7 +80,11 @@ fn kind(line: &Line) -> Kind {
     let split = words.len() - words.iter().rev().take_while(|w| is_value(w)).count();
     let has_number = words[split..].iter().any(|w| classify(&w.text).0 == CellState::Number);
     let apart = split == 0 || split == words.len() || words[split].x0 - words[split - 1].x1 >= VALUE_GAP * words[split - 1].size;
-    if has_number && apart { Kind::Data(split) } else { Kind::Label(None) }
+    if has_number && apart {
+        Kind::Data(split)
+    } else {
+        Kind::Label(None)
+    }
 }
 
 /// Give each label-only line to the nearest data line it may belong to.
@@ -226,10 +230,12 @@ fn values(source: &str, words: &[Word], cols: &Columns, labels: &[Frag], diags: 
             }
         }
     }
-    (0..slots.len()).map(|k| match slots[k] {
-        Some(w) => Frag::new(w.text.clone(), w.span),
-        None => Frag::new("", Span::new(blank_offset(source, &slots, k), 0)),
-    }).collect()
+    (0..slots.len())
+        .map(|k| match slots[k] {
+            Some(w) => Frag::new(w.text.clone(), w.span),
+            None => Frag::new("", Span::new(blank_offset(source, &slots, k), 0)),
+        })
+        .collect()
 }
 
 /// Where a blank cell sits: in the space after the previous number, else before the next.
@@ -239,5 +245,9 @@ fn blank_offset(source: &str, slots: &[Option<&Word>], k: usize) -> usize {
         return if source.as_bytes().get(end) == Some(&b' ') { end + 1 } else { end };
     }
     let next = slots[k..].iter().flatten().next().map_or(0, |w| w.span.offset);
-    if next > 0 && source.as_bytes().get(next - 1) == Some(&b' ') { next - 1 } else { next }
+    if next > 0 && source.as_bytes().get(next - 1) == Some(&b' ') {
+        next - 1
+    } else {
+        next
+    }
 }
