@@ -307,3 +307,17 @@ fn a_rule_for_one_template_warns_at_load_and_still_runs() {
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert!(stderr(&o).contains("此规则只适用于 2021 年格式"), "{}", stderr(&o));
 }
+
+#[test]
+fn the_readme_example_shows_a_real_finding() {
+    // README's first command: the bundled example carries 洪泽区 2023's real 表四 error
+    // (行政复议 10 + 1 + 0 + 0 with 总计 0; 复议后起诉 5 with 总计 0).
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).expect("README");
+    assert!(readme.contains("cargo run --release -- check examples/example-2023.txt"), "README's main command changed");
+    let o = gouji(&["check", "examples/example-2023.txt"]);
+    assert_eq!(code(&o), 1, "{}", stdout(&o));
+    let out = stdout(&o);
+    assert!(out.contains("× [t4.block_total] 行政复议：总计 0，而结果维持、结果纠正、其他结果、尚未审结之和为 11，差 -11"), "{out}");
+    assert!(out.contains("× [t4.block_total] 复议后起诉：总计 0"), "{out}");
+    assert!(out.contains("规则 7 条：通过 6，未通过 1，无法评估 0，不适用 0"), "{out}");
+}
