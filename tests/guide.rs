@@ -1,7 +1,7 @@
 //! Runs every example of the rule authors' guide (`docs/规则编写指南.md`), so it cannot go
 //! stale:
 //! - ```` ```gouji ```` blocks compile and their cases hold; with `file=PATH` the block is
-//!   also exactly that file of the repo;
+//!   also exactly that file of the repo (a file of a pack directory is loaded with its pack);
 //! - ```` ```gouji error=CODE ```` blocks fail with that code (`gouji::test::case_failed`:
 //!   they compile and one of their cases fails);
 //! - ```` ```console ```` blocks run each `$ gouji …` command from the repo root: every other
@@ -60,7 +60,9 @@ fn guide_rule_examples_compile_and_their_cases_hold() {
             let real = std::fs::read_to_string(root().join(file)).expect("file named by the guide");
             assert_eq!(real, b.body, "guide line {}: block differs from {file}", b.line);
         }
-        let path = temp_rule_file(&b.body, n);
+        // A file of a pack directory is loaded with its pack (which may bring templates).
+        let pack_dir = attr(&b.info, "file").map(|f| root().join(f)).and_then(|f| f.parent().map(Path::to_path_buf)).filter(|d| d.join("pack.toml").is_file());
+        let path = pack_dir.unwrap_or_else(|| temp_rule_file(&b.body, n));
         let loaded = gouji::Pack::load(&path);
         match attr(&b.info, "error") {
             Some("gouji::test::case_failed") => {
