@@ -115,11 +115,17 @@ impl Diagnostic for FindingDiagnostic {
         });
         Some(Box::new(labels.collect::<Vec<_>>().into_iter()))
     }
+}
 
-    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
-        let rule = self.rule.as_ref()?;
-        Some(Box::new(std::iter::once(rule as &dyn Diagnostic)))
+/// A finding as text: the finding in its report, then where its rule is written. (Not
+/// as miette's "related" diagnostic, which would print an English severity word.)
+pub fn render_finding(f: &Finding, color: bool) -> String {
+    let d = FindingDiagnostic::of(f);
+    let mut out = super::render(&d, color);
+    if let Some(rule) = &d.rule {
+        out.push_str(&super::render(rule, color));
     }
+    out
 }
 
 impl fmt::Display for RuleLocation {

@@ -1,7 +1,7 @@
 //! `gouji check` output: findings as miette diagnostics inside the report source, or as
 //! JSON (stable, documented in the README).
 
-use crate::diagnostics::{findings::FindingDiagnostic, render};
+use crate::diagnostics::findings::render_finding;
 use crate::eval::{outcome, Evaluation, FindingClass};
 use crate::report::{ImportError, Report};
 use crate::syntax::ast::Severity;
@@ -38,7 +38,7 @@ pub fn human(path: &str, outcome: &Outcome, color: bool) -> String {
             skipped.push(f);
             continue;
         }
-        out.push_str(&render(&FindingDiagnostic::of(f), color));
+        out.push_str(&render_finding(f, color));
         out.push('\n');
     }
     for f in &skipped {

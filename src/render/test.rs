@@ -4,7 +4,6 @@
 //! when no finding differs, a line diff of the whole file.
 
 use crate::diagnostics::cases::CaseFailure;
-use crate::diagnostics::findings::FindingDiagnostic;
 use crate::diagnostics::render;
 use crate::pack::Pack;
 use crate::testing::snapshot::HeaderProblem;
@@ -57,7 +56,7 @@ pub fn human(pack: &Pack, result: &PackTest, color: bool) -> String {
         for &i in &d.added {
             let f = &findings[i];
             let _ = writeln!(out, "  + 新增 [{}]", f.rule);
-            out.push_str(&render(&FindingDiagnostic::of(f), color));
+            out.push_str(&crate::diagnostics::findings::render_finding(f, color));
         }
         for old in &d.removed {
             let _ = writeln!(out, "  - 消失");
