@@ -91,8 +91,9 @@ impl Diagnostic for FindingDiagnostic {
         let f = &self.finding;
         let mut lines = Vec::new();
         if let (Some(l), Some(r)) = (f.lhs, f.rhs) {
-            let d = f.delta.map_or("?".into(), |d| d.normalize().to_string());
-            lines.push(format!("左边 = {}，右边 = {}，差 Δ = {}", l.normalize(), r.normalize(), d));
+            use crate::eval::format::plain;
+            let d = f.delta.map_or("?".into(), plain);
+            lines.push(format!("左边 = {}，右边 = {}，差 Δ = {}", plain(l), plain(r), d));
         }
         if let Some(p) = self.page {
             lines.push(format!("位置：PDF 第 {p} 页"));

@@ -6,7 +6,7 @@
 
 mod cells;
 pub mod finding;
-mod format;
+pub(crate) mod format;
 pub mod outcome;
 #[cfg(test)]
 mod tests;

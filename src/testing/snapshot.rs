@@ -60,7 +60,8 @@ pub fn block(f: &Finding) -> String {
     let _ = writeln!(out, "  {sev} · {class}");
     let _ = writeln!(out, "  {}", f.message);
     if let (Some(l), Some(r), Some(d)) = (f.lhs, f.rhs, f.delta) {
-        let _ = writeln!(out, "  左边 {} · 右边 {} · 差 {}", l.normalize(), r.normalize(), d.normalize());
+        use crate::eval::format::plain;
+        let _ = writeln!(out, "  左边 {} · 右边 {} · 差 {}", plain(l), plain(r), plain(d));
     }
     for c in &f.cells {
         let v = match (&c.raw, c.state) {
