@@ -251,3 +251,18 @@ fn accept_writes_nothing_while_a_rule_level_case_fails() {
     assert!(text.contains("已写入 1 个快照"), "{text}");
     assert_eq!(gouji_test(&pack, &[]).0, Some(0));
 }
+
+#[test]
+fn windows_line_endings_are_the_same_snapshot() {
+    // A checkout with autocrlf turns every `\n` into `\r\n`: still the same snapshot.
+    let pack = official_copy("crlf");
+    for entry in std::fs::read_dir(pack.join("cases")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "snap") {
+            edit(&path, |s| s.replace('\n', "\r\n"));
+        }
+    }
+    let (code, text) = gouji_test(&pack, &[]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("报告用例：12 个一致，0 个有差异"), "{text}");
+}

@@ -121,3 +121,12 @@ fn the_function_table_comes_from_the_registry_and_the_guide_shows_it() {
     let guide = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/规则编写指南.md")).expect("guide");
     assert!(guide.contains(table.trim()), "the guide's function table differs from gouji::function_table():\n{table}");
 }
+
+#[test]
+fn a_case_on_a_template_the_rule_does_not_run_on_fails() {
+    let src = "rule a \"x\" { when template == 2021\n check 表三[本年新收, 总计] >= 表三[上年结转, 总计]\n case \"2019\" { template 2019\n others zero\n given 表三[上年结转, 总计] = 5\n expect pass } }";
+    let p = pack(src).unwrap_or_else(|e| panic!("{:?}", e.errors));
+    let r = gouji::testing::run(&p, false).unwrap();
+    let why = r.cases[0].failure.clone().expect("the case must not pass");
+    assert!(why.contains("规则在 2019 年格式上不适用"), "{why}");
+}

@@ -77,6 +77,8 @@ pub enum MsgPart {
     Count,
     /// A variable shown in a display format (`{r:%}`, `{x:.2}`).
     Formatted(usize, NumFormat),
+    /// `{lhs}`, `{rhs}` or `{delta}` in a display format.
+    FormattedSide(Box<MsgPart>, NumFormat),
 }
 
 /// How a number is shown in a message.
@@ -264,6 +266,8 @@ pub enum Ex {
     CellVar(usize, Span),
     Cells(CellSet),
     Template,
+    /// `template == id`, decided per template variant.
+    TemplateIs(String),
     Year,
     Call(Func, Vec<Ex>, Span),
     Neg(Box<Ex>),

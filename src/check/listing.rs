@@ -84,6 +84,7 @@ fn ex_text(r: &CompiledRule, ex: &Ex) -> String {
         Ex::CellVar(i, _) => format!("cell(${i}:{})", r.slot_names[*i]),
         Ex::Cells(set) => format!("{}#{}[{}; {}]", set.table, set.table_ix, sel_text(r, &set.rows), sel_text(r, &set.cols)),
         Ex::Template => "template".into(),
+        Ex::TemplateIs(id) => format!("template == {id}"),
         Ex::Year => "year".into(),
         Ex::Call(f, args, _) => format!("{f:?}({})", args.iter().map(|a| ex_text(r, a)).collect::<Vec<_>>().join(", ")),
         Ex::Neg(x) => format!("-({})", ex_text(r, x)),

@@ -96,6 +96,7 @@ fn compile_rule(rule: &ast::Rule, text: &str, templates: &[Arc<Template>], out: 
             continue;
         }
         let mut r = resolve::Resolver::new(tpl);
+        r.template_ids = templates.iter().map(|t| t.id.clone()).collect();
         let ops = r.block(&rule.body);
         raw.push((tpl.clone(), Some((r, ops))));
     }

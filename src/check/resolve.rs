@@ -44,6 +44,10 @@ pub struct Resolver<'t> {
     scopes: Vec<Vec<(String, usize, VarKind)>>,
     /// Names by slot, in declaration order (same across templates).
     pub slots: Vec<String>,
+    /// Per slot: the table a loop variable ranges over.
+    slot_tables: Vec<Option<String>>,
+    /// The ids of the pack's templates (what `template` may be compared with).
+    pub template_ids: Vec<String>,
     pub errors: Vec<RuleError>,
     /// Every label resolved, for the comparison across templates.
     pub names: Vec<NameUse>,
@@ -63,6 +67,8 @@ impl<'t> Resolver<'t> {
             tpl,
             scopes: vec![Vec::new()],
             slots: Vec::new(),
+            slot_tables: Vec::new(),
+            template_ids: vec![tpl.id.clone()],
             errors: Vec::new(),
             names: Vec::new(),
             first_table: None,
@@ -82,6 +88,7 @@ impl<'t> Resolver<'t> {
     fn declare(&mut self, name: &str, kind: VarKind) -> usize {
         let slot = self.slots.len();
         self.slots.push(name.to_string());
+        self.slot_tables.push(None);
         self.scopes.last_mut().expect("scope").push((name.to_string(), slot, kind));
         slot
     }
@@ -118,8 +125,16 @@ impl<'t> Resolver<'t> {
                         Ty::Error
                     }
                     Ty::Cell => Ty::Num,
+                    Ty::Template => {
+                        self.template_misuse(e.span);
+                        Ty::Error
+                    }
                     ty => ty,
                 };
+                if ["template", "格式", "year", "年度"].contains(&name.node.as_str()) {
+                    let message = format!("“{}”是内置的名称（报告的格式或年度），不能用 let 重新定义", name.node);
+                    self.type_err(name.span, message, "请换一个名称");
+                }
                 let slot = self.declare(name, VarKind::Value(ty));
                 ops.push(Op::Let(slot, ex));
             }
@@ -144,6 +159,9 @@ impl<'t> Resolver<'t> {
                     Quant::Cell => VarKind::Cell,
                 };
                 let slot = self.declare(&fe.var, kind);
+                // The table the variable ranges over: it indexes that table only.
+                self.slot_tables[slot] =
+                    self.tpl.tables.iter().find(|t| t.key == fe.domain.table.node || t.name == fe.domain.table.node).map(|t| t.key.clone());
                 let body = self.block(&fe.body);
                 self.scopes.pop();
                 ops.push(Op::ForEach { slot, quant: fe.quant.node, items, body });
@@ -217,7 +235,7 @@ impl<'t> Resolver<'t> {
         match sel {
             Selector::One(name) => {
                 if let Some((slot, kind)) = self.lookup(name) {
-                    return self.var_sel(slot, kind, VarKind::Row, name);
+                    return self.var_sel(def, slot, kind, VarKind::Row, name);
                 }
                 Some(Sel::Keys(self.rows_named(def, name)?))
             }
@@ -254,7 +272,7 @@ impl<'t> Resolver<'t> {
         match sel {
             Selector::One(name) => {
                 if let Some((slot, kind)) = self.lookup(name) {
-                    return self.var_sel(slot, kind, VarKind::Col, name);
+                    return self.var_sel(def, slot, kind, VarKind::Col, name);
                 }
                 Some(Sel::Keys(vec![self.col_named(def, name)?]))
             }
@@ -295,8 +313,16 @@ impl<'t> Resolver<'t> {
         None
     }
 
-    fn var_sel(&mut self, slot: usize, kind: VarKind, want: VarKind, name: &Spanned<String>) -> Option<Sel> {
+    fn var_sel(&mut self, def: &TableDef, slot: usize, kind: VarKind, want: VarKind, name: &Spanned<String>) -> Option<Sel> {
         if kind == want {
+            // A column of 表三 is no column of 表四: a loop variable indexes its own table.
+            if let Some(own) = self.slot_tables.get(slot).cloned().flatten().filter(|t| *t != def.key) {
+                let own_name = self.tpl.table(&own).map_or(own.clone(), |t| t.name.clone());
+                let what = if want == VarKind::Row { "行" } else { "列" };
+                let message = format!("“{}”是{own_name}的{what}，不能用于{}", name.node, def.name);
+                self.type_err(name.span, message, format!("循环变量只能用于它所遍历的表：for each … in {}", def.name));
+                return None;
+            }
             return Some(Sel::Var(slot));
         }
         let what = if want == VarKind::Row { "行" } else { "列" };
@@ -323,6 +349,25 @@ impl<'t> Resolver<'t> {
         };
         let many = count(&rows) * count(&cols) > 1;
         let ragged = def.parts.windows(2).any(|w| w[0].cols.iter().map(|c| &c.key).ne(w[1].cols.iter().map(|c| &c.key)));
+        for (sel, what) in [(&rows, "行"), (&cols, "列")] {
+            if let Sel::Keys(k) = sel {
+                if let Some(dup) = k.iter().enumerate().find(|(i, a)| k[..*i].iter().any(|b| b.0 == a.0)).map(|(_, a)| a) {
+                    let message = format!("同一{what}“{}”被引用了两次，会重复计算", dup.1);
+                    self.type_err(r.span, message, "分组已包含其下各行；列表与范围中每行、每列只写一次");
+                    return None;
+                }
+            }
+        }
+        // 表二's parts have other columns: a row and a column both named must meet.
+        if let (true, Some(_), Some(_), Sel::Keys(rk), Sel::Keys(ck)) = (ragged, &r.row, &r.col, &rows, &cols) {
+            if let Some((row, col)) = rk.iter().flat_map(|r| ck.iter().map(move |c| (r, c))).find(|(r, c)| def.cell_ix(&r.0, &c.0).is_none()) {
+                let part = def.row(&row.0).and_then(|(p, _)| def.parts[p].caption.clone()).unwrap_or_default();
+                let message = format!("{}的“{}”（{part}）没有“{}”列", def.name, row.1, col.1);
+                let cols: Vec<&str> = def.cols_of(&row.0).iter().map(|c| c.label.as_str()).collect();
+                self.type_err(r.span, message, format!("这一部分的列：{}", cols.join("、")));
+                return None;
+            }
+        }
         Some((CellSet { report: Which::This, table: def.key.clone(), table_ix, ragged, rows, cols, span: r.span }, many))
     }
 
@@ -475,11 +520,41 @@ impl<'t> Resolver<'t> {
                 self.type_err(span, "这里是一个条件（真或假），不能当作数值计算", "条件只能用 and、or、not 组合；要计数请比较后分别检查");
                 Ex::Error
             }
-            Ty::Text | Ty::Template => {
+            Ty::Text => {
                 self.type_err(span, "文字不能参与计算", "计算只用于数值和单元格");
                 Ex::Error
             }
+            Ty::Template => {
+                self.template_misuse(span);
+                Ex::Error
+            }
         }
+    }
+
+    fn template_misuse(&mut self, span: Span) {
+        let ids = self.template_ids.join("、");
+        self.type_err(span, "template 只能与格式编号比较是否相同", format!("例如 when template == 2021（本规则包的格式：{ids}）"));
+    }
+
+    /// `template == 2021` / `template != "2019"`: the other side a literal id of a template
+    /// of the pack, the operator `==` or `!=`.
+    fn template_is(&mut self, op: BinOp, other: &Expr, span: Span) -> Typed {
+        let id = match &other.kind {
+            ExprKind::Num(n) => Some(n.normalize().to_string()),
+            ExprKind::Str(s) => Some(s.clone()),
+            _ => None,
+        };
+        let (Some(id), true) = (id, matches!(op, BinOp::Eq | BinOp::Ne)) else {
+            self.template_misuse(span);
+            return (Ex::Error, Ty::Error);
+        };
+        if !self.template_ids.contains(&id) {
+            let ids = self.template_ids.join("、");
+            self.type_err(other.span, format!("没有“{id}”这种格式"), format!("本规则包的格式：{ids}"));
+            return (Ex::Error, Ty::Error);
+        }
+        let is = Ex::TemplateIs(id);
+        (if op == BinOp::Eq { is } else { Ex::Not(Box::new(is)) }, Ty::Bool)
     }
 
     fn expr(&mut self, e: &Expr) -> Typed {
@@ -515,15 +590,18 @@ impl<'t> Resolver<'t> {
             }
             _ if op.is_comparison() => {
                 let ((a, ta), (b, tb)) = (self.expr(l), self.expr(r));
+                if ta == Ty::Template || tb == Ty::Template {
+                    return self.template_is(op, if ta == Ty::Template { r } else { l }, span);
+                }
                 if ta == Ty::Error || tb == Ty::Error {
                     (Ex::Error, Ex::Error, Ty::Error)
                 } else if ta == Ty::Bool || tb == Ty::Bool {
                     self.type_err(span, "不能比较两个条件", "组合条件请用 and、or、not");
                     (Ex::Error, Ex::Error, Ty::Error)
                 } else if ta == Ty::Text || tb == Ty::Text {
-                    let texty = |t: Ty| matches!(t, Ty::Text | Ty::Template);
+                    let texty = |t: Ty| t == Ty::Text;
                     if !texty(ta) || !texty(tb) {
-                        self.type_err(span, "文字只能与文字比较", "例如 template == \"2021\"");
+                        self.type_err(span, "文字只能与文字比较", "数值与数值比较，文字与文字比较");
                         (Ex::Error, Ex::Error, Ty::Error)
                     } else if !matches!(op, BinOp::Eq | BinOp::Ne) {
                         self.type_err(span, "文字只能比较是否相等（== 或 !=）", "大小比较只用于数值");
@@ -532,9 +610,7 @@ impl<'t> Resolver<'t> {
                         (a, b, Ty::Bool)
                     }
                 } else {
-                    // Numbers, cells, and the template id (a year-like number).
-                    let a = if ta == Ty::Template { a } else { self.as_number(a, ta, l.span) };
-                    let b = if tb == Ty::Template { b } else { self.as_number(b, tb, r.span) };
+                    let (a, b) = (self.as_number(a, ta, l.span), self.as_number(b, tb, r.span));
                     (a, b, Ty::Bool)
                 }
             }

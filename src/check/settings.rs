@@ -125,6 +125,13 @@ pub fn message(msg: &Spanned<String>, slots: &[String], errors: &mut Vec<RuleErr
         };
         match (part, format) {
             (Some(MsgPart::Slot(i)), Some(f)) if f != super::ir::NumFormat::Plain => parts.push(MsgPart::Formatted(i, f)),
+            (Some(p @ (MsgPart::Lhs | MsgPart::Rhs | MsgPart::Delta)), Some(f)) if f != super::ir::NumFormat::Plain => {
+                parts.push(MsgPart::FormattedSide(Box::new(p), f))
+            }
+            // Cells and counts are not numbers to format.
+            (Some(MsgPart::Cells | MsgPart::Count), Some(f)) if f != super::ir::NumFormat::Plain => {
+                errors.push(RuleError::new(K::MessageFormat { hole: hole.to_string() }, span))
+            }
             (Some(p), Some(_)) => parts.push(p),
             (Some(_), None) => {}
             (None, _) => errors.push(RuleError::new(K::MessageName { name: name.to_string() }, span)),

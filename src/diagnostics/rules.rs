@@ -192,7 +192,7 @@ impl RuleError {
             )),
             Ambiguous { candidates, .. } => Some(format!("请写出更完整的名称，候选：{}", candidates.join("、"))),
             Type { help, .. } | Template { help, .. } => help.clone(),
-            MessageName { .. } => Some("消息中可以使用 let 定义的名称、for each 的变量，以及 {lhs}、{rhs}、{delta}、{cells}".into()),
+            MessageName { .. } => Some("消息中可以使用 let 定义的名称、for each 的变量，以及 {lhs}、{rhs}、{delta}、{cells}、{count}".into()),
             NoCheck { .. } => Some("规则至少要有一条 check 语句，例如 check 表三[（七）总计, 总计] >= 0".into()),
             Syntax { help, .. } => help.clone(),
             NumberRange { .. } => Some("数字最多 28 位有效数字（整数部分不超过 79228162514264337593543950335），小数最多 28 位".into()),

@@ -278,6 +278,10 @@ impl<'r> Ctx<'r> {
             (Outcome::Failed, None)
         } else if self.not_assessable > 0 {
             (Outcome::NotAssessable, self.first_na.clone())
+        } else if self.checked > 0 && !self.missing_tables.is_empty() {
+            // Checked where the tables are, not where one is missing: not fully assessed.
+            let why = self.not_applicable.clone().unwrap_or_default();
+            (Outcome::NotAssessable, Some(format!("部分无法评估：{why}")))
         } else if self.checked > 0 {
             (Outcome::Passed, None)
         } else {
@@ -312,6 +316,14 @@ impl<'r> Ctx<'r> {
                 .iter()
                 .map(|p| match p {
                     MsgPart::Text(t) => t.clone(),
+                    MsgPart::FormattedSide(side, f) => {
+                        let v = match **side {
+                            MsgPart::Lhs => sides.map(|s| s.0),
+                            MsgPart::Rhs => sides.map(|s| s.1),
+                            _ => sides.and_then(|s| s.0.checked_sub(s.1)),
+                        };
+                        v.map_or("?".to_string(), |d| format::number(d, *f))
+                    }
                     MsgPart::Lhs => num(sides.map(|s| s.0)),
                     MsgPart::Rhs => num(sides.map(|s| s.1)),
                     MsgPart::Delta => num(sides.and_then(|s| s.0.checked_sub(s.1))),
@@ -467,6 +479,7 @@ impl<'r> Ctx<'r> {
                 }
             }
             Ex::Template => self.tpl.id.parse().map(Val::Num).unwrap_or(Val::Str(&self.tpl.id)),
+            Ex::TemplateIs(id) => Val::Bool(self.tpl.id == *id),
             Ex::Year => self.report.year.map_or(Val::Absent, |y| Val::Num(y.into())),
             Ex::Call(f, args, _) => self.call(*f, args),
             Ex::Neg(x) => match self.eval(x) {
@@ -602,9 +615,11 @@ fn compare<'r>(op: BinOp, a: &Val<'r>, b: &Val<'r>, tol: Decimal) -> Val<'r> {
             Val::Bool(match op {
                 BinOp::Eq => d.abs() <= tol,
                 BinOp::Ne => d.abs() > tol,
-                BinOp::Lt => d < -tol,
+                // A tolerance widens equality (`==` holds within it, `!=` beyond it) and
+                // loosens an order: `a < b within t` holds when a < b + t.
+                BinOp::Lt => d < tol,
                 BinOp::Le => d <= tol,
-                BinOp::Gt => d > tol,
+                BinOp::Gt => d > -tol,
                 BinOp::Ge => d >= -tol,
                 _ => false,
             })

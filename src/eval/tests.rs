@@ -201,3 +201,41 @@ fn a_finding_can_cite_cells_of_two_reports() {
     assert_eq!(e.findings[0].class, FindingClass::NotAssessable);
     assert!(e.findings[0].message.contains("没有上年的报告"), "{}", e.findings[0].message);
 }
+
+#[test]
+fn a_tolerance_always_loosens() {
+    let r = report(&[("new_received", "total", "5")]);
+    let holds = |cmp: &str| run(&format!("rule a \"x\" {{ check 表三[本年新收, 总计] {cmp} }}"), &r).0.is_empty();
+    // Without a tolerance, and with one: never stricter.
+    for (cmp, plain, loose) in [
+        ("< 5", false, true),
+        ("> 5", false, true),
+        ("< 6", true, true),
+        ("<= 4", false, true),
+        (">= 6", false, true),
+        ("== 6", false, true),
+        ("!= 6", true, false),
+    ] {
+        assert_eq!(holds(cmp), plain, "{cmp}");
+        assert_eq!(holds(&format!("{cmp} within 1")), loose, "{cmp} within 1");
+    }
+}
+
+#[test]
+fn template_is_compared_with_an_id_number_or_text() {
+    let r = report(&[("new_received", "total", "5")]);
+    let rules = "rule a \"x\" { when template == \"2021\"\n check 1 == 2 }\nrule b \"y\" { when template != 2021\n check 1 == 2 }";
+    let (f, o) = run(rules, &r);
+    assert_eq!(f, [FindingClass::ReportError], "rule a applies to the 2021 report");
+    assert_eq!(o, [Outcome::Failed, Outcome::NotApplicable]);
+}
+
+#[test]
+fn both_sides_take_a_display_format_too() {
+    let r = report(&[("new_received", "total", "1"), ("carried_over", "total", "7")]);
+    let rules = "rule a \"x\" { check 表三[本年新收, 总计] / 表三[上年结转, 总计] > 0.5\n message \"比例 {lhs:%}，应超过 {rhs:%}，差 {delta:.2}\" }";
+    let f = &Pack::from_text("t.gouji", rules).unwrap().check(&r)[0];
+    assert_eq!(f.message, "比例 14.3%，应超过 50.0%，差 -0.36");
+    let bad = Pack::from_text("t.gouji", "rule a \"x\" { check 1 == 1\n message \"{count:%}\" }").expect_err("a count is no number to format");
+    assert_eq!(bad.errors[0].code(), "gouji::check::message_format");
+}

@@ -271,6 +271,12 @@ fn extension(cx: &mut Cx, f: FileDef, templates: &mut [Arc<Template>]) {
             let help = "扩展文件只能新增表格：请换一个键（如 t5、t6）".to_string();
             cx.err("gouji::template::already_defined", key_span.clone(), format!("模板{}已有键为“{}”的表格（{other}）", ids(&had), t.key), Some(help));
         }
+        let named = those(&|x| x.tables.iter().any(|o| o.name == t.name && o.key != t.key));
+        if let Some(first) = named.first() {
+            let other = first.tables.iter().find(|o| o.name == t.name).map_or("", |o| o.key.as_str());
+            let help = "规则按表名引用表格：请换一个表名（如 表五）".to_string();
+            cx.err("gouji::template::already_defined", key_span.clone(), format!("模板{}已有名为“{}”的表格（{other}）", ids(&named), t.name), Some(help));
+        }
         let lacking = those(&|x| !x.sections.iter().chain(&sections).any(|s| s.number == t.section));
         if let Some(first) = lacking.first() {
             let nums: Vec<String> = first.sections.iter().chain(&sections).map(|s| s.number.to_string()).collect();
@@ -333,10 +339,44 @@ struct Loaded {
 /// Tables of a file, each checked on its own.
 fn tables(cx: &mut Cx, files: Vec<TableFile>) -> Vec<Loaded> {
     cx.dups(files.iter().map(|t| &t.key), &|k| format!("表格键“{k}”"));
+    // Rules name a table by its `name`: two tables of one name leave one unreachable.
+    for (i, t) in files.iter().enumerate() {
+        if !t.name.is_empty() && files[..i].iter().any(|o| o.name == t.name) {
+            let help = Some("规则按表名引用表格（表三[…]），表名必须各不相同".to_string());
+            cx.err(DUP, t.key.span(), format!("表名“{}”重复", t.name), help);
+        }
+    }
     files.into_iter().map(|t| table(cx, t)).collect()
 }
 
+/// Keys and printed labels are what rules and importers match: none may be empty.
+fn nonempty(cx: &mut Cx, span: Range<usize>, what: &str, text: &str) {
+    if text.trim().is_empty() {
+        cx.err("gouji::template::empty", span, format!("{what}为空"), Some("键、表名和印刷的名称都必须写出".into()));
+    }
+}
+
+/// Two rows (or columns) printed alike cannot be told apart in a report.
+fn same_labels<'a>(cx: &mut Cx, items: impl IntoIterator<Item = (&'a Spanned<String>, &'a str)>, what: &str) {
+    let mut seen: Vec<(String, &str)> = Vec::new();
+    for (key, label) in items {
+        let norm = super::labels::normalize(label);
+        if norm.is_empty() {
+            continue;
+        }
+        match seen.iter().find(|(n, _)| *n == norm) {
+            Some((_, other)) => {
+                let help = Some(format!("与“{other}”的名称相同；报告中无法区分，请写出印刷时的完整名称"));
+                cx.err(DUP, key.span(), format!("{what}“{label}”重复"), help);
+            }
+            None => seen.push((norm, key.get_ref())),
+        }
+    }
+}
+
 fn table(cx: &mut Cx, t: TableFile) -> Loaded {
+    nonempty(cx, t.key.span(), "表格键", t.key.get_ref());
+    nonempty(cx, t.key.span(), &format!("表格“{}”的表名（name）", t.key.get_ref()), &t.name);
     let name = if t.name.is_empty() { t.key.get_ref().clone() } else { t.name.clone() };
     if t.parts.is_empty() {
         let help = "至少写一个 [[tables.parts]]，含 cols（列）和 rows（行）".to_string();
@@ -361,6 +401,13 @@ fn table(cx: &mut Cx, t: TableFile) -> Loaded {
     }
     let rows: Vec<&Spanned<String>> = t.parts.iter().flat_map(|p| p.rows.get_ref().iter().map(|r| &r.key)).collect();
     cx.dups(rows.iter().copied(), &|k| format!("{name}中行键“{k}”"));
+    if !t.flat {
+        let labels = t.parts.iter().flat_map(|p| p.rows.get_ref().iter().map(|r| (&r.key, r.label.as_str())));
+        same_labels(cx, labels.chain(t.groups.iter().map(|g| (&g.key, g.label.as_str()))), &format!("{name}中行的名称"));
+    }
+    for g in &t.groups {
+        nonempty(cx, g.key.span(), &format!("{name}的分组“{}”的名称（label）", g.key.get_ref()), &g.label);
+    }
     cx.dups(t.groups.iter().map(|g| &g.key), &|k| format!("{name}中分组键“{k}”"));
     for g in &t.groups {
         if rows.iter().any(|r| r.get_ref() == g.key.get_ref()) {
@@ -406,6 +453,15 @@ fn part(cx: &mut Cx, table: &str, n: usize, p: &PartFile) -> PartDef {
         cx.err("gouji::template::empty", p.rows.span(), format!("{table}第 {n} 部分没有行"), Some("rows 至少要有一行".into()));
     }
     cx.dups(p.cols.get_ref().iter().map(|c| &c.key), &|k| format!("{table}第 {n} 部分中列键“{k}”"));
+    same_labels(cx, p.cols.get_ref().iter().map(|c| (&c.key, c.label.as_str())), &format!("{table}第 {n} 部分中列的名称"));
+    for c in p.cols.get_ref() {
+        nonempty(cx, c.key.span(), &format!("{table}的列键"), c.key.get_ref());
+        nonempty(cx, c.key.span(), &format!("{table}的列“{}”的名称（label）", c.key.get_ref()), &c.label);
+    }
+    for r in p.rows.get_ref() {
+        nonempty(cx, r.key.span(), &format!("{table}的行键"), r.key.get_ref());
+        nonempty(cx, r.key.span(), &format!("{table}的行“{}”的名称（label）", r.key.get_ref()), &r.label);
+    }
     let cols = p
         .cols
         .get_ref()

@@ -89,7 +89,8 @@ fn report_case(pack: &Pack, path: PathBuf, write: bool) -> std::io::Result<(Repo
         (r, f)
     });
     // A snapshot that is not UTF-8 is read lossily: it then differs, it is not "missing".
-    let old = std::fs::read(&snap).ok().map(|b| String::from_utf8_lossy(&b).into_owned());
+    // Windows line endings (a checkout with autocrlf) are the same snapshot.
+    let old = std::fs::read(&snap).ok().map(|b| String::from_utf8_lossy(&b).replace("\r\n", "\n"));
     let (missing, diff) = match (&outcome, &old) {
         (Ok((_, f)), Some(text)) => (false, compare::compare(&name, text, &f.iter().map(snapshot::block).collect::<Vec<_>>())),
         (Ok((_, f)), None) => (true, Diff { differs: true, added: (0..f.len()).collect(), ..Default::default() }),
