@@ -34,9 +34,11 @@ const PAIRS: &[(&str, &str)] = &[
     ("check 表三[本年新收, c] >= 0\nmessage \"{c}列\"", "check 表三[本年新收, c] >= 0\nmessage “{c}列”"),
 ];
 
-/// `body` in a `for each col c in 表三` of a rule, then `tail`.
+/// `body` in a `for each col c in 表三` of a rule, then `tail`; a `message` line of the
+/// body goes after the loop (it is the rule's setting).
 fn in_rule(body: &str, tail: &str) -> String {
-    format!("rule t3.w \"全角\" {{\n    for each col c in 表三 {{\n        {body}\n    }}\n    {tail}\n}}\n")
+    let (body, message) = body.split_once("\nmessage ").map_or((body, String::new()), |(b, m)| (b, format!("message {m}")));
+    format!("rule t3.w \"全角\" {{\n    for each col c in 表三 {{\n        {body}\n    }}\n    {message}\n    {tail}\n}}\n")
 }
 
 #[test]

@@ -179,6 +179,21 @@ fn compile_rule(rule: &ast::Rule, text: &str, templates: &[Arc<Template>], out: 
     let first_ok = ok.first().and_then(|a| a.result.as_ref());
     let slots = first_ok.map(|r| r.slots.clone()).unwrap_or_default();
     let message = s.message.as_ref().map(|m| settings::message(m, &slots, &mut other));
+    // `report once` merges every failure: a value of one of them would be a pick.
+    if let (true, Some(parts), Some(m)) = (s.once, &message, &s.message) {
+        use ir::MsgPart as P;
+        if parts.iter().any(|p| !matches!(p, P::Text(_) | P::Cells | P::Count)) {
+            let message = "report once 把所有失败合并为一条，消息里只能用 {cells} 和 {count}".to_string();
+            other.push(RuleError::new(K::Type { message, help: Some("各处的数值、变量和左右两边请去掉 report once 后分别报告".into()) }, m.span));
+        }
+    }
+    let ids: Vec<&str> = templates.iter().map(|t| t.id.as_str()).collect();
+    for c in &s.cases {
+        if let Some(t) = c.template.as_ref().filter(|t| !ids.contains(&t.node.as_str())) {
+            let message = format!("用例“{}”的格式“{}”不在本规则包中（{}）", c.name.node, t.node, ids.join("、"));
+            other.push(RuleError::new(K::Case { message }, t.span));
+        }
+    }
     out.errors.append(&mut other);
     if out.errors.len() > before || ok.is_empty() {
         return None;

@@ -30,12 +30,47 @@ pub fn settings(stmts: &[Stmt], text: &str, errors: &mut Vec<RuleError>) -> Sett
         has_check: false,
     };
     let mut seen: Vec<(&'static str, Span)> = Vec::new();
-    walk(stmts, &mut s, &mut seen, text, errors);
+    walk(stmts, &mut s, &mut seen, text, errors, 0);
+    for c in &s.cases {
+        case_mistakes(c, errors);
+    }
     s
 }
 
-fn walk(stmts: &[Stmt], s: &mut Settings, seen: &mut Vec<(&'static str, Span)>, text: &str, errors: &mut Vec<RuleError>) {
+/// Mistakes a case can show without running: the same cell given twice (the last would
+/// win unseen), and expectations that contradict each other.
+fn case_mistakes(c: &ast::Case, errors: &mut Vec<RuleError>) {
+    let written = |g: &ast::Given| {
+        let sel = |s: &Option<ast::Selector>| match s {
+            Some(ast::Selector::One(n)) => crate::template::labels::normalize(n),
+            _ => String::new(),
+        };
+        (g.cell.table.node.clone(), sel(&g.cell.row), sel(&g.cell.col))
+    };
+    for (i, g) in c.given.iter().enumerate() {
+        if c.given[..i].iter().any(|o| written(o) == written(g)) {
+            let message = format!("用例“{}”两次给出同一个单元格", c.name.node);
+            errors.push(RuleError::new(K::Case { message }, g.cell.span));
+        }
+    }
+    let has = |o: ast::Outcome| c.expect.iter().any(|e| e.outcome.node == o);
+    let kinds = [ast::Outcome::Pass, ast::Outcome::Fail, ast::Outcome::Skip].into_iter().filter(|o| has(*o)).count();
+    if kinds > 1 {
+        let message = format!("用例“{}”的预期互相矛盾（pass、fail、skip 只能选一种）", c.name.node);
+        errors.push(RuleError::new(K::Case { message }, c.expect.last().map_or(c.name.span, |e| e.span)));
+    }
+}
+
+fn walk(stmts: &[Stmt], s: &mut Settings, seen: &mut Vec<(&'static str, Span)>, text: &str, errors: &mut Vec<RuleError>, depth: usize) {
     for st in stmts {
+        // Settings and cases are the rule's, not a loop's: written inside one they look
+        // as if they applied to it alone.
+        let inner = |what: &str, span: Span, errors: &mut Vec<RuleError>| {
+            if depth > 0 {
+                let message = format!("{what} 是整条规则的设置，应写在规则的最外层，不能写在 for each 里");
+                errors.push(RuleError::new(K::Type { message, help: Some("把它移到 for each 的大括号之外".into()) }, span));
+            }
+        };
         let (what, span) = match st {
             Stmt::Severity(v) => {
                 s.severity = v.node;
@@ -58,6 +93,7 @@ fn walk(stmts: &[Stmt], s: &mut Settings, seen: &mut Vec<(&'static str, Span)>, 
                 ("message", m.span)
             }
             Stmt::Case(c) => {
+                inner("case", c.name.span, errors);
                 s.cases.push(c.clone());
                 continue;
             }
@@ -66,11 +102,12 @@ fn walk(stmts: &[Stmt], s: &mut Settings, seen: &mut Vec<(&'static str, Span)>, 
                 continue;
             }
             Stmt::ForEach(fe) => {
-                walk(&fe.body, s, seen, text, errors);
+                walk(&fe.body, s, seen, text, errors, depth + 1);
                 continue;
             }
             _ => continue,
         };
+        inner(what, span, errors);
         match seen.iter().find(|(w, _)| *w == what) {
             Some((_, first)) => {
                 let line = line_of(text, first.start);
