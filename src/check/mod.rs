@@ -194,6 +194,13 @@ fn compile_rule(rule: &ast::Rule, text: &str, templates: &[Arc<Template>], out: 
             other.push(RuleError::new(K::Case { message }, t.span));
         }
     }
+    // Guards on the template alone decide, per template, whether the rule can run at
+    // all (`when template == 2019 and template == 2021` never does).
+    if other.is_empty() && !ok.is_empty() && ok.iter().all(|a| a.result.as_ref().is_some_and(|r| never_runs(&r.ops, &a.template.id))) {
+        let span = first_guard(&rule.body).unwrap_or(rule.id.span);
+        let ids: Vec<&str> = ok.iter().map(|a| a.template.id.as_str()).collect();
+        other.push(RuleError::new(K::NeverApplies { why: format!("适用条件在 {} 年格式中都不成立", ids.join("、")) }, span));
+    }
     out.errors.append(&mut other);
     if out.errors.len() > before || ok.is_empty() {
         return None;
@@ -258,6 +265,50 @@ fn ambiguity_across(raw: &[Raw<'_>], spans: &[crate::syntax::Span]) -> Vec<RuleE
         }
     }
     out
+}
+
+/// The leading guards of a body, decided on the template alone, end it before anything
+/// runs.
+fn never_runs(ops: &[ir::Op], id: &str) -> bool {
+    for op in ops {
+        match op {
+            ir::Op::When(ex, _) => match static_truth(ex, id) {
+                Some(false) => return true,
+                Some(true) => continue,
+                None => return false,
+            },
+            _ => return false,
+        }
+    }
+    false
+}
+
+/// The value of a condition that depends on the template only; `None` when it reads more.
+fn static_truth(ex: &ir::Ex, id: &str) -> Option<bool> {
+    use ir::Ex;
+    match ex {
+        Ex::TemplateIs(t) => Some(t == id),
+        Ex::Not(x) => static_truth(x, id).map(|b| !b),
+        Ex::Bin(ast::BinOp::And, a, b) => match (static_truth(a, id), static_truth(b, id)) {
+            (Some(false), _) | (_, Some(false)) => Some(false),
+            (Some(true), Some(true)) => Some(true),
+            _ => None,
+        },
+        Ex::Bin(ast::BinOp::Or, a, b) => match (static_truth(a, id), static_truth(b, id)) {
+            (Some(true), _) | (_, Some(true)) => Some(true),
+            (Some(false), Some(false)) => Some(false),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Where the rule's first `when` is written.
+fn first_guard(body: &[Stmt]) -> Option<crate::syntax::Span> {
+    body.iter().find_map(|s| match s {
+        Stmt::When(e) => Some(e.span),
+        _ => None,
+    })
 }
 
 /// The name an unknown-name error is about.
