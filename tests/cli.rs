@@ -179,3 +179,46 @@ fn huge_file_finishes_without_panic() {
     assert!(codes.contains(&"import.too_many_rows"), "{codes:?}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Words of clap's own English that must never reach a user.
+const ENGLISH: &[&str] =
+    &["Usage", "Options", "Commands", "Arguments", "Print help", "error:", "For more information", "possible values", "default:", "[OPTIONS]", "<REPORTS>"];
+
+fn all_output(o: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+}
+
+#[test]
+fn help_is_in_chinese() {
+    for args in [&["--help"][..], &["check", "--help"], &["test", "--help"], &["parse", "--help"], &["help"], &["help", "check"]] {
+        let o = gouji(args);
+        let text = all_output(&o);
+        for word in ENGLISH {
+            assert!(!text.contains(word), "{args:?}: “{word}” in\n{text}");
+        }
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {text}");
+        assert!(text.contains("用法："), "{args:?}: {text}");
+    }
+    assert!(all_output(&gouji(&["check", "--help"])).contains("--format <格式>       输出格式：human（默认，供人阅读）或 json"));
+}
+
+#[test]
+fn command_line_mistakes_are_said_in_chinese_and_exit_2() {
+    let cases: &[(&[&str], &str)] = &[
+        (&[], "缺少命令：check、test 或 parse"),
+        (&["check"], "缺少参数：<报告>"),
+        (&["frob"], "未知的命令“frob”"),
+        (&["check", "x.txt", "--bogus"], "未知的选项“--bogus”"),
+        (&["check", "x.txt", "--format", "xml"], "的值“xml”无效，可用：human、json"),
+        (&["parse", "x.txt", "--form", "zzz"], "未知的来源形式“zzz”"),
+    ];
+    for (args, want) in cases {
+        let o = gouji(args);
+        let text = all_output(&o);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {text}");
+        assert!(text.contains(want), "{args:?}: wanted “{want}” in\n{text}");
+        for word in ENGLISH {
+            assert!(!text.contains(word), "{args:?}: “{word}” in\n{text}");
+        }
+    }
+}

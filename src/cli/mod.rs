@@ -1,72 +1,13 @@
 //! The command line: a thin user of the library. Exit codes: 0 ok, 1 error finding,
 //! 2 could not run.
 
-use clap::{Parser, Subcommand, ValueEnum};
+mod args;
+
+use args::{Cli, Command, Format};
+use clap::Parser;
 use gouji::render::check::Outcome;
 use gouji::report::{self, Form};
 use std::process::ExitCode;
-
-#[derive(Parser)]
-#[command(name = "gouji", version, about = "政府信息公开工作年度报告勾稽关系检查")]
-struct Cli {
-    #[command(subcommand)]
-    command: Command,
-}
-
-#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
-enum Format {
-    Human,
-    Json,
-}
-
-#[derive(Subcommand)]
-enum Command {
-    /// 用规则包检查报告的勾稽关系（默认运行内置官方规则包）
-    Check {
-        /// 报告文件（可多个）
-        #[arg(required = true)]
-        reports: Vec<String>,
-        /// 追加规则包（目录或 .gouji 文件），可多次使用
-        #[arg(long = "rules")]
-        rules: Vec<std::path::PathBuf>,
-        /// 不运行内置官方规则包，只运行 --rules 指定的
-        #[arg(long)]
-        no_default_rules: bool,
-        #[arg(long, value_enum, default_value = "human")]
-        format: Format,
-        /// 指定来源形式（默认按内容识别）：pipe、html、docx、pdf、markdown、text
-        #[arg(long, value_parser = parse_form)]
-        form: Option<Form>,
-    },
-    /// 运行规则包的用例：规则内的 case 与 cases/ 下的报告快照
-    Test {
-        /// 规则包目录
-        pack: std::path::PathBuf,
-        /// 把当前结果写为新的快照
-        #[arg(long)]
-        accept: bool,
-    },
-    /// 读取报告，输出规范模型（表格与单元格）
-    Parse {
-        /// 报告文件
-        file: String,
-        #[arg(long, value_enum, default_value = "human")]
-        format: Format,
-        /// 指定来源形式（默认按内容识别）：pipe、html、docx、pdf、markdown、text
-        #[arg(long, value_parser = parse_form)]
-        form: Option<Form>,
-        /// 按规则包自带的模板读取（如部门自有的表五）：规则包目录
-        #[arg(long = "rules")]
-        rules: Option<std::path::PathBuf>,
-    },
-}
-
-fn parse_form(s: &str) -> Result<Form, String> {
-    Form::from_name(s).ok_or_else(|| {
-        let all: Vec<&str> = Form::ALL.iter().map(|f| f.name()).collect();
-        format!("未知的来源形式“{s}”，可用：{}", all.join("、"))
-    })
-}
 
 /// Run the CLI; errors are printed as miette diagnostics.
 pub fn run() -> ExitCode {
@@ -78,11 +19,22 @@ pub fn run() -> ExitCode {
             default_hook(info);
         }
     }));
-    let cli = match Cli::try_parse() {
+    // `gouji help [命令]` as `gouji [命令] --help` (clap's own help command speaks English).
+    let mut argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if argv.get(1).is_some_and(|a| a == "help" || a == "帮助") {
+        argv.remove(1);
+        argv.push("--help".into());
+    }
+    let cli = match Cli::try_parse_from(argv) {
         Ok(c) => c,
+        Err(e) if e.use_stderr() => {
+            eprint!("{}", args::error_text(&e));
+            return ExitCode::from(2);
+        }
         Err(e) => {
+            // The help or the version, which are ours and in Chinese.
             let _ = e.print();
-            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+            return ExitCode::SUCCESS;
         }
     };
     match cli.command {

@@ -1,0 +1,123 @@
+//! The command line's words, all in Chinese: clap's own headings, usage lines, help and
+//! version flags are replaced (clap has no Chinese of its own).
+
+use clap::{ArgAction, Parser, Subcommand, ValueEnum};
+use gouji::report::Form;
+use std::path::PathBuf;
+
+/// The help page of every command: no English headings.
+pub const HELP: &str = "{about-with-newline}\n用法：{usage}\n\n{all-args}{after-help}";
+
+#[derive(Parser)]
+#[command(
+    name = "gouji",
+    version,
+    about = "政府信息公开工作年度报告勾稽关系检查",
+    help_template = HELP,
+    override_usage = "gouji <命令> [选项]",
+    subcommand_help_heading = "命令",
+    subcommand_value_name = "命令",
+    disable_help_flag = true,
+    disable_version_flag = true,
+    disable_help_subcommand = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    /// 显示帮助
+    #[arg(short = 'h', long = "help", action = ArgAction::Help, global = true, help_heading = "选项")]
+    help: Option<bool>,
+    /// 显示版本
+    #[arg(short = 'V', long = "version", action = ArgAction::Version, help_heading = "选项")]
+    version: Option<bool>,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// 用规则包检查报告的勾稽关系（默认运行内置官方规则包）
+    #[command(help_template = HELP, override_usage = "gouji check 报告… [--rules 规则包]… [--no-default-rules] [--format human|json] [--form 形式]")]
+    Check {
+        /// 报告文件（可多个）
+        #[arg(required = true, value_name = "报告", help_heading = "参数")]
+        reports: Vec<String>,
+        /// 追加规则包（目录或 .gouji 文件），可多次使用
+        #[arg(long = "rules", value_name = "规则包", help_heading = "选项")]
+        rules: Vec<PathBuf>,
+        /// 不运行内置官方规则包，只运行 --rules 指定的
+        #[arg(long, help_heading = "选项")]
+        no_default_rules: bool,
+        /// 输出格式：human（默认，供人阅读）或 json
+        #[arg(long, value_enum, default_value = "human", value_name = "格式", hide_default_value = true, hide_possible_values = true, help_heading = "选项")]
+        format: Format,
+        /// 指定来源形式（默认按内容识别）：pipe、html、docx、pdf、markdown、text
+        #[arg(long, value_parser = parse_form, value_name = "形式", help_heading = "选项")]
+        form: Option<Form>,
+    },
+    /// 运行规则包的用例：规则内的 case 与 cases/ 下的报告快照
+    #[command(help_template = HELP, override_usage = "gouji test 规则包 [--accept]")]
+    Test {
+        /// 规则包目录
+        #[arg(value_name = "规则包", help_heading = "参数")]
+        pack: PathBuf,
+        /// 把当前结果写为新的快照（有规则用例未通过时不写）
+        #[arg(long, help_heading = "选项")]
+        accept: bool,
+    },
+    /// 读取报告，输出规范模型（表格与单元格）
+    #[command(help_template = HELP, override_usage = "gouji parse 报告 [--format human|json] [--form 形式] [--rules 规则包]")]
+    Parse {
+        /// 报告文件
+        #[arg(value_name = "报告", help_heading = "参数")]
+        file: String,
+        /// 输出格式：human（默认，供人阅读）或 json
+        #[arg(long, value_enum, default_value = "human", value_name = "格式", hide_default_value = true, hide_possible_values = true, help_heading = "选项")]
+        format: Format,
+        /// 指定来源形式（默认按内容识别）：pipe、html、docx、pdf、markdown、text
+        #[arg(long, value_parser = parse_form, value_name = "形式", help_heading = "选项")]
+        form: Option<Form>,
+        /// 按规则包自带的模板读取（如部门自有的表五）：规则包目录
+        #[arg(long = "rules", value_name = "规则包", help_heading = "选项")]
+        rules: Option<PathBuf>,
+    },
+}
+
+fn parse_form(s: &str) -> Result<Form, String> {
+    Form::from_name(s).ok_or_else(|| {
+        let all: Vec<&str> = Form::ALL.iter().map(|f| f.name()).collect();
+        format!("未知的来源形式“{s}”，可用：{}", all.join("、"))
+    })
+}
+
+/// A command-line mistake in Chinese: clap's error kinds, its words left out.
+pub fn error_text(e: &clap::Error) -> String {
+    use clap::error::{ContextKind as C, ErrorKind as E};
+    let ctx = |k: C| e.get(k).map(|v| v.to_string()).unwrap_or_default();
+    let list = |k: C| match e.get(k) {
+        Some(clap::error::ContextValue::Strings(v)) => v.join("、"),
+        Some(v) => v.to_string(),
+        None => String::new(),
+    };
+    let what = match e.kind() {
+        E::MissingRequiredArgument => format!("缺少参数：{}", list(C::InvalidArg)),
+        E::MissingSubcommand | E::DisplayHelpOnMissingArgumentOrSubcommand => "缺少命令：check、test 或 parse".to_string(),
+        E::InvalidSubcommand => format!("未知的命令“{}”，可用：check、test、parse", ctx(C::InvalidSubcommand)),
+        E::UnknownArgument => format!("未知的选项“{}”", ctx(C::InvalidArg)),
+        E::InvalidValue => format!("{} 的值“{}”无效，可用：{}", ctx(C::InvalidArg), ctx(C::InvalidValue), list(C::ValidValue)),
+        E::ValueValidation => {
+            let why = std::error::Error::source(e).map(|s| s.to_string()).unwrap_or_default();
+            format!("{} 的值“{}”无效：{why}", ctx(C::InvalidArg), ctx(C::InvalidValue))
+        }
+        E::ArgumentConflict => format!("选项 {} 不能同时使用", ctx(C::InvalidArg)),
+        E::TooManyValues | E::WrongNumberOfValues | E::TooFewValues => format!("{} 的值个数不对", ctx(C::InvalidArg)),
+        E::NoEquals => format!("{} 的用法不对", ctx(C::InvalidArg)),
+        _ => "命令行参数有误".to_string(),
+    };
+    // Placeholders like `<报告>` and `--format <格式>` read fine; say where to look.
+    format!("错误：{what}\n用 gouji --help 或 gouji <命令> --help 查看用法\n")
+}
