@@ -77,6 +77,8 @@ struct Resolved {
     names: Vec<NameUse>,
     name_errors: Vec<RuleError>,
     slots: Vec<String>,
+    /// Per slot: a `let` value (not a loop variable).
+    values: Vec<bool>,
     first_table: Option<String>,
     op_tables: Vec<Option<String>>,
 }
@@ -139,7 +141,7 @@ fn compile_rule(rule: &ast::Rule, text: &str, templates: &[Arc<Template>], out: 
                 }
             }
         }
-        let result = Resolved { ops, names: r.names, name_errors, slots: r.slots, first_table: r.first_table, op_tables: r.op_tables };
+        let result = Resolved { ops, names: r.names, name_errors, slots: r.slots, values: r.value_slots, first_table: r.first_table, op_tables: r.op_tables };
         attempts.push(Attempt { template: tpl, result: Some(result) });
     }
     // A type error of some templates only says which (（六）其他处理 is one row in 2019,
@@ -179,6 +181,15 @@ fn compile_rule(rule: &ast::Rule, text: &str, templates: &[Arc<Template>], out: 
     let first_ok = ok.first().and_then(|a| a.result.as_ref());
     let slots = first_ok.map(|r| r.slots.clone()).unwrap_or_default();
     let message = s.message.as_ref().map(|m| settings::message(m, &slots, &mut other));
+    // A display format is for numbers: a loop variable shows a label.
+    if let (Some(parts), Some(m), Some(r)) = (&message, &s.message, first_ok) {
+        if let Some(ir::MsgPart::Formatted(i, _)) =
+            parts.iter().find(|p| matches!(p, ir::MsgPart::Formatted(i, _) if !r.values.get(*i).copied().unwrap_or(true)))
+        {
+            let hole = format!("{}:…", r.slots.get(*i).map_or("", String::as_str));
+            other.push(RuleError::new(K::MessageFormat { hole }, m.span));
+        }
+    }
     // `report once` merges every failure: a value of one of them would be a pick.
     if let (true, Some(parts), Some(m)) = (s.once, &message, &s.message) {
         use ir::MsgPart as P;

@@ -46,6 +46,8 @@ pub struct Resolver<'t> {
     pub slots: Vec<String>,
     /// Per slot: the table a loop variable ranges over.
     slot_tables: Vec<Option<String>>,
+    /// Per slot: a `let` value (a loop variable holds a row, column or cell).
+    pub value_slots: Vec<bool>,
     /// The ids of the pack's templates (what `template` may be compared with).
     pub template_ids: Vec<String>,
     pub errors: Vec<RuleError>,
@@ -68,6 +70,7 @@ impl<'t> Resolver<'t> {
             scopes: vec![Vec::new()],
             slots: Vec::new(),
             slot_tables: Vec::new(),
+            value_slots: Vec::new(),
             template_ids: vec![tpl.id.clone()],
             errors: Vec::new(),
             names: Vec::new(),
@@ -89,6 +92,7 @@ impl<'t> Resolver<'t> {
         let slot = self.slots.len();
         self.slots.push(name.to_string());
         self.slot_tables.push(None);
+        self.value_slots.push(matches!(kind, VarKind::Value(_)));
         self.scopes.last_mut().expect("scope").push((name.to_string(), slot, kind));
         slot
     }

@@ -650,8 +650,10 @@ fn binary<'r>(op: BinOp, a: &Val<'r>, b: &Val<'r>) -> Val<'r> {
             (Val::Num(x), Val::Num(y)) => match op {
                 BinOp::Add => x.checked_add(*y).map_or(Val::Absent, Val::Num),
                 BinOp::Sub => x.checked_sub(*y).map_or(Val::Absent, Val::Num),
-                BinOp::Mul => x.checked_mul(*y).map_or(Val::Absent, Val::Num),
-                _ => x.checked_div(*y).map_or(Val::Absent, Val::Num),
+                // A product or quotient of non-zero numbers that comes out 0 has lost
+                // everything to the 28-digit precision: no number rather than a wrong 0.
+                BinOp::Mul => x.checked_mul(*y).filter(|r| !r.is_zero() || x.is_zero() || y.is_zero()).map_or(Val::Absent, Val::Num),
+                _ => x.checked_div(*y).filter(|r| !r.is_zero() || x.is_zero()).map_or(Val::Absent, Val::Num),
             },
             _ => Val::Absent,
         },

@@ -239,3 +239,14 @@ fn both_sides_take_a_display_format_too() {
     let bad = Pack::from_text("t.gouji", "rule a \"x\" { check 1 == 1\n message \"{count:%}\" }").expect_err("a count is no number to format");
     assert_eq!(bad.errors[0].code(), "gouji::check::message_format");
 }
+
+#[test]
+fn precision_lost_is_no_number_not_zero() {
+    let r = report(&[("new_received", "total", "5")]);
+    let (f, _) = run("rule a \"x\" { check 0.0000000000000000000000000001 / 3 >= 0 }", &r);
+    assert_eq!(f, [FindingClass::NotAssessable], "1e-28 / 3 is not 0");
+    let (f, _) = run("rule a \"x\" { check 0.00000000000001 * 0.00000000000001 * 0.01 >= 0 }", &r);
+    assert_eq!(f, [FindingClass::NotAssessable]);
+    let (f, _) = run("rule a \"x\" { check 0 / 3 == 0 and 0 * 5 == 0 }", &r);
+    assert!(f.is_empty(), "a true zero stays zero");
+}
