@@ -1,6 +1,6 @@
 //! PDF text layer (DOMAIN.md 5.4). pdf-extract shows every glyph with its position
-//! ([`glyphs`]); glyphs become lines and words and a text rendering, page by page
-//! ([`layout`]); lines become paragraphs and table rows with their columns ([`rows`]).
+//! (`glyphs`); glyphs become lines and words and a text rendering, page by page
+//! (`layout`); lines become paragraphs and table rows with their columns (`rows`).
 //!
 //! A PDF without a usable text layer — no glyphs, glyphs no font can map to Unicode, or
 //! text without a single Chinese character (fonts without ToUnicode give mojibake) — is
