@@ -36,6 +36,8 @@ impl TemplateError {
             "unknown_table" => "未知表格",
             "duplicate_template" | "duplicate_year" | "already_defined" => "已存在",
             "empty" => "为空",
+            "empty_group" => "没有行",
+            "bad_key" => "不合法的键",
             "flat_cols" => "列数不一致",
             _ => "此处",
         }

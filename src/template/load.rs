@@ -271,6 +271,26 @@ fn extension(cx: &mut Cx, f: FileDef, templates: &mut [Arc<Template>]) {
             let help = "扩展文件只能新增表格：请换一个键（如 t5、t6）".to_string();
             cx.err("gouji::template::already_defined", key_span.clone(), format!("模板{}已有键为“{}”的表格（{other}）", ids(&had), t.key), Some(help));
         }
+        if t.flat {
+            let help = "单行表（flat）是官方表四的排法，按数值个数放置，会抢走其他表的行；部门自有的表请按行列书写".to_string();
+            cx.err("gouji::template::kind", key_span.clone(), format!("扩展文件中的{}不能是单行表（flat）", t.name), Some(help));
+        }
+        // A row printed like a row of the extended templates' tables would take that row
+        // from its own table wherever a report has no section headings.
+        for r in t.rows().map(|(_, r)| r).filter(|_| had.is_empty()) {
+            let norm = super::labels::normalize(&r.label);
+            let clash =
+                those(&|x| x.tables.iter().any(|o| o.rows().any(|(_, or)| or.norms.contains(&norm)) || o.groups.iter().any(|g| g.norms.contains(&norm))));
+            if let Some(first) = clash.first() {
+                let table = first
+                    .tables
+                    .iter()
+                    .find(|o| o.rows().any(|(_, or)| or.norms.contains(&norm)) || o.groups.iter().any(|g| g.norms.contains(&norm)))
+                    .map_or("", |o| o.name.as_str());
+                let help = "请写出这张表印刷时的完整名称，与官方表格的行名区分开".to_string();
+                cx.err(DUP, key_span.clone(), format!("{}的行“{}”与模板{}的{table}中的行同名", t.name, r.label, ids(&clash)), Some(help));
+            }
+        }
         let named = those(&|x| x.tables.iter().any(|o| o.name == t.name && o.key != t.key));
         if let Some(first) = named.first() {
             let other = first.tables.iter().find(|o| o.name == t.name).map_or("", |o| o.key.as_str());
@@ -349,6 +369,16 @@ fn tables(cx: &mut Cx, files: Vec<TableFile>) -> Vec<Loaded> {
     files.into_iter().map(|t| table(cx, t)).collect()
 }
 
+/// Canonical keys (DOMAIN.md): lower-case ASCII letters, digits and `_`, a letter first.
+fn key_ok(cx: &mut Cx, key: &Spanned<String>, what: &str) {
+    let k = key.get_ref();
+    let ok = k.chars().next().is_some_and(|c| c.is_ascii_lowercase()) && k.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    if !ok && !k.trim().is_empty() {
+        let help = Some("键是规范键：小写英文字母、数字和下划线，以字母开头（如 t5、hotline_calls）".to_string());
+        cx.err("gouji::template::bad_key", key.span(), format!("{what}“{k}”不是合法的键"), help);
+    }
+}
+
 /// Keys and printed labels are what rules and importers match: none may be empty.
 fn nonempty(cx: &mut Cx, span: Range<usize>, what: &str, text: &str) {
     if text.trim().is_empty() {
@@ -376,6 +406,14 @@ fn same_labels<'a>(cx: &mut Cx, items: impl IntoIterator<Item = (&'a Spanned<Str
 
 fn table(cx: &mut Cx, t: TableFile) -> Loaded {
     nonempty(cx, t.key.span(), "表格键", t.key.get_ref());
+    key_ok(cx, &t.key, "表格键");
+    for r in t.parts.iter().flat_map(|p| p.rows.get_ref()) {
+        key_ok(cx, &r.key, "行键");
+    }
+    for c in t.parts.iter().flat_map(|p| p.cols.get_ref()) {
+        key_ok(cx, &c.key, "列键");
+    }
+
     nonempty(cx, t.key.span(), &format!("表格“{}”的表名（name）", t.key.get_ref()), &t.name);
     let name = if t.name.is_empty() { t.key.get_ref().clone() } else { t.name.clone() };
     if t.parts.is_empty() {
@@ -415,7 +453,29 @@ fn table(cx: &mut Cx, t: TableFile) -> Loaded {
             cx.err(DUP, g.key.span(), format!("{name}中分组键“{}”与某行的键相同", g.key.get_ref()), help);
         }
     }
+    let before = cx.errors.len();
     groups(cx, &name, &t.groups);
+    // Groups in a cycle are reported as such, not also as empty.
+    let cycle = cx.errors[before..].iter().any(|e| e.code == "gouji::template::cycle");
+    // A group stands for its leaves (nested groups' leaves too): one with none sums
+    // nothing. Each row marks its group and the groups above it, each group once, so a
+    // cycle or a long chain costs linear time.
+    let index: HashMap<&str, usize> = t.groups.iter().enumerate().map(|(i, g)| (g.key.get_ref().as_str(), i)).collect();
+    let mut reached = vec![false; t.groups.len()];
+    for r in t.parts.iter().flat_map(|p| p.rows.get_ref()) {
+        let mut at = r.group.as_ref().and_then(|g| index.get(g.get_ref().as_str()).copied());
+        while let Some(i) = at.filter(|&i| !reached[i]) {
+            reached[i] = true;
+            at = t.groups[i].parent.as_ref().and_then(|p| index.get(p.get_ref().as_str()).copied());
+        }
+    }
+    for (g, reached) in t.groups.iter().zip(&reached) {
+        key_ok(cx, &g.key, "分组键");
+        if !reached && !cycle {
+            let help = Some("在行上写 group = \"…\" 把行归入分组，或删去这个分组".to_string());
+            cx.err("gouji::template::empty_group", g.key.span(), format!("分组“{}”下没有任何行", g.label), help);
+        }
+    }
     let group_keys = || quoted(t.groups.iter().map(|g| g.key.get_ref().as_str()));
     for r in t.parts.iter().flat_map(|p| p.rows.get_ref()) {
         let Some(g) = &r.group else { continue };
