@@ -9,10 +9,11 @@
 //! }
 //! ```
 
+use crate::diagnostics::rules::{RuleError, RuleErrorKind, RuleErrors};
 use crate::eval::{Context, Evaluation, Finding};
 use crate::pack::Pack;
 use crate::report::{self, Form, ImportError, Report};
-use crate::template::{TemplateErrors, TemplateSet};
+use crate::template::TemplateSet;
 use std::sync::Arc;
 
 /// A set of compiled packs, and the templates reports are read with (the embedded ones
@@ -33,18 +34,51 @@ impl Checker {
     }
 
     /// The given packs (the official one is not added). Packs that bring templates have
-    /// them combined; two packs defining the same table is an error.
-    pub fn new(packs: Vec<Pack>) -> Result<Checker, TemplateErrors> {
+    /// them combined; two packs defining the same table, or a rule id, is an error (a
+    /// finding's rule and stable id would no longer say which rule it is).
+    pub fn new(packs: Vec<Pack>) -> Result<Checker, RuleErrors> {
+        for (i, pack) in packs.iter().enumerate() {
+            let dups: Vec<RuleError> = pack
+                .rules
+                .iter()
+                .filter(|r| packs[..i].iter().any(|p| p.rules.iter().any(|o| o.id == r.id)))
+                .map(|r| RuleError::new(RuleErrorKind::DuplicateRule { id: r.id.clone() }, r.id_span))
+                .collect();
+            if !dups.is_empty() {
+                return Err(RuleErrors { errors: dups, sources: pack.sources.clone() });
+            }
+        }
         let own: Vec<&Pack> = packs.iter().filter(|p| !p.template_files.is_empty()).collect();
         let templates = match own.as_slice() {
             [] => Arc::new(TemplateSet::builtin().clone()),
             [one] => one.templates.clone(),
             many => {
                 let files: Vec<(String, String)> = many.iter().flat_map(|p| p.template_files.iter().cloned()).collect();
-                Arc::new(TemplateSet::builtin().extended(&files)?)
+                match TemplateSet::builtin().extended(&files) {
+                    Ok(set) => Arc::new(set),
+                    Err(te) => {
+                        let (errors, sources) = crate::pack::template_errors(te, 0);
+                        return Err(RuleErrors { errors, sources });
+                    }
+                }
             }
         };
         Ok(Checker { packs, templates })
+    }
+
+    /// Template ids the checker reads that a pack's rules do not cover (a pack bringing a
+    /// new year leaves the others' rules unrun on it): (pack name, ids).
+    pub fn uncovered(&self) -> Vec<(String, Vec<String>)> {
+        self.packs
+            .iter()
+            .filter_map(|p| {
+                let covered: Vec<&str> = p.rules.first().map(|r| r.variants.iter().map(|v| v.template.id.as_str()).collect()).unwrap_or_default();
+                // Only years a pack brought: a pack written for 2021 alone says so itself.
+                let builtin: Vec<&str> = TemplateSet::builtin().ids().collect();
+                let missing: Vec<String> = self.templates.ids().filter(|id| !covered.contains(id) && !builtin.contains(id)).map(str::to_string).collect();
+                (!missing.is_empty() && !p.rules.is_empty()).then(|| (p.manifest.name.clone(), missing))
+            })
+            .collect()
     }
 
     /// The templates reports are read with.

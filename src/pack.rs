@@ -28,6 +28,7 @@ const MAX_FILES: usize = 512;
 
 /// A pack's `pack.toml`.
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Manifest {
     /// The pack's name.
     pub name: String,
@@ -158,6 +159,16 @@ impl Pack {
 
     /// Load a pack directory (with `pack.toml`) or a single rule file.
     pub fn load(path: &Path) -> Result<Pack, RuleErrors> {
+        let refuse = |why: &str| RuleErrors {
+            errors: vec![RuleError::new(K::PackPath { path: path.display().to_string(), why: why.to_string() }, Span::default())],
+            sources: vec![(path.display().to_string(), Arc::from(""))],
+        };
+        if !path.exists() {
+            return Err(refuse("不存在"));
+        }
+        if path.is_file() && path.extension().is_none_or(|e| e != "gouji") {
+            return Err(refuse("既不是规则文件（.gouji），也不是规则包目录（含 pack.toml）"));
+        }
         if path.is_dir() {
             return Pack::load_from(&Disk(path.to_path_buf()), &path.display().to_string(), Some(path.to_path_buf()));
         }
@@ -176,10 +187,17 @@ impl Pack {
     }
 
     fn load_from(files: &dyn Files, shown: &str, dir: Option<PathBuf>) -> Result<Pack, RuleErrors> {
-        let manifest = files.read("pack.toml").and_then(|t| toml::from_str::<Manifest>(&t).map_err(|e| e.to_string()));
-        let manifest = manifest.map_err(|why| RuleErrors {
-            errors: vec![RuleError::new(K::Manifest { why: format!("{shown}/pack.toml：{why}") }, Span::default())],
-            sources: vec![(format!("{shown}/pack.toml"), Arc::from(""))],
+        let name = format!("{shown}/pack.toml");
+        let text = files.read("pack.toml").map_err(|why| RuleErrors {
+            errors: vec![RuleError::new(K::Manifest { why: format!("{name}：{why}") }, Span::default())],
+            sources: vec![(name.clone(), Arc::from(""))],
+        })?;
+        let manifest = toml::from_str::<Manifest>(&text).map_err(|e| {
+            let at = e.span().unwrap_or(0..0);
+            RuleErrors {
+                errors: vec![RuleError::new(K::Manifest { why: manifest_why(&e) }, Span::new(SourceId(0), at.start, at.end))],
+                sources: vec![(name.clone(), Arc::from(text.as_str()))],
+            }
         })?;
         Pack::compile(files, manifest, shown, dir, true)
     }
@@ -326,7 +344,7 @@ fn pack_templates(files: &dyn Files, shown: &str, is_dir: bool) -> Result<WithFi
 }
 
 /// Template mistakes as rule-load errors, each in its own source (after `first` rule files).
-fn template_errors(te: TemplateErrors, first: usize) -> (Vec<RuleError>, Vec<(String, Arc<str>)>) {
+pub(crate) fn template_errors(te: TemplateErrors, first: usize) -> (Vec<RuleError>, Vec<(String, Arc<str>)>) {
     let mut sources: Vec<(String, Arc<str>)> = Vec::new();
     let mut errors = Vec::new();
     for e in te.errors {
@@ -343,4 +361,19 @@ fn template_errors(te: TemplateErrors, first: usize) -> (Vec<RuleError>, Vec<(St
         errors.push(RuleError::new(K::Template { code: e.code, message: e.message, help: e.help, label }, span));
     }
     (errors, sources)
+}
+
+/// A `pack.toml` mistake in Chinese (the TOML crate's own words are English).
+fn manifest_why(e: &toml::de::Error) -> String {
+    let msg = e.message();
+    let quoted = |prefix: &str| msg.split_once(prefix).and_then(|(_, rest)| rest.split('`').next()).map(str::to_string);
+    if let Some(f) = quoted("unknown field `") {
+        format!("未知的字段“{f}”（可用：name、version、description、templates、entry）")
+    } else if let Some(f) = quoted("missing field `") {
+        format!("缺少字段“{f}”")
+    } else if msg.contains("invalid type") {
+        "字段的类型不对（名称、版本、说明、入口是带引号的文字，templates 是文字的列表）".to_string()
+    } else {
+        "TOML 语法错误".to_string()
+    }
 }

@@ -211,6 +211,8 @@ fn command_line_mistakes_are_said_in_chinese_and_exit_2() {
         (&["check", "x.txt", "--bogus"], "未知的选项“--bogus”"),
         (&["check", "x.txt", "--format", "xml"], "的值“xml”无效，可用：human、json"),
         (&["parse", "x.txt", "--form", "zzz"], "未知的来源形式“zzz”"),
+        (&["parse", "a.txt", "b.txt"], "多余的参数“b.txt”"),
+        (&["check", "x.txt", "--format"], "--format <格式> 缺少值"),
     ];
     for (args, want) in cases {
         let o = gouji(args);

@@ -321,3 +321,57 @@ fn the_readme_example_shows_a_real_finding() {
     assert!(out.contains("× [t4.block_total] 复议后起诉：总计 0"), "{out}");
     assert!(out.contains("规则 7 条：通过 6，未通过 1，无法评估 0，不适用 0"), "{out}");
 }
+
+// ---------------------------------------------------------------- packs given wrongly
+
+#[test]
+fn the_same_rule_id_in_two_packs_is_refused() {
+    // The official pack given again: every finding would be doubled under one "stable" id.
+    let o = gouji(&["check", &fixture("2021_consistent.txt"), "--rules", "rules/official"]);
+    assert_eq!(code(&o), 2, "{}", stdout(&o));
+    assert!(stderr(&o).contains("规则编号“t3.balance”重复"), "{}", stderr(&o));
+}
+
+#[test]
+fn a_pack_path_that_is_no_pack_is_said_plainly() {
+    let o = gouji(&["check", &fixture("2021_consistent.txt"), "--rules", "no/such/pack"]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("规则包“no/such/pack”不存在"), "{}", stderr(&o));
+    let o = gouji(&["test", &fixture("2021_consistent.txt")]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("既不是规则文件（.gouji），也不是规则包目录"), "{}", stderr(&o));
+}
+
+#[test]
+fn a_misspelled_manifest_field_is_pointed_at() {
+    let dir = scratch("manifest");
+    std::fs::write(dir.join("pack.toml"), "name = \"x\"\ntempaltes = [\"2021\"]\n").expect("manifest");
+    std::fs::write(dir.join("main.gouji"), "rule x.a \"a\" { check 1 == 1 }\n").expect("rules");
+    let o = gouji(&["check", &fixture("2021_consistent.txt"), "--rules", dir.to_str().expect("path")]);
+    assert_eq!(code(&o), 2);
+    let err = stderr(&o);
+    assert!(err.contains("未知的字段“tempaltes”"), "{err}");
+    assert!(err.contains("2 │ tempaltes"), "pointed at its line: {err}");
+}
+
+#[test]
+fn a_rule_that_did_not_run_says_why_in_human_output() {
+    let dir = scratch("why_na");
+    let rules = dir.join("r.gouji");
+    std::fs::write(&rules, "rule x.only2019 \"只查 2019\" {\n    when template == 2019\n    check 表三[本年新收, 总计] >= 0\n}\n").expect("rules");
+    let out = stdout(&gouji(&["check", &fixture("2021_consistent.txt"), "--rules", rules.to_str().expect("path")]));
+    assert!(out.contains("不适用 [x.only2019] 适用条件不成立：when template == 2019"), "{out}");
+}
+
+#[test]
+fn a_pack_bringing_a_new_year_warns_that_other_packs_do_not_cover_it() {
+    let dir = scratch("year2030");
+    std::fs::create_dir_all(dir.join("templates")).expect("dir");
+    std::fs::write(dir.join("pack.toml"), "name = \"y\"\n").expect("manifest");
+    std::fs::write(dir.join("main.gouji"), "rule y.a \"a\" { check 1 == 1 }\n").expect("rules");
+    let t2021 = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/2021.toml")).expect("template");
+    let t2030 = t2021.replacen("id = \"2021\"", "id = \"2030\"", 1).replacen("first_year = 2021", "first_year = 2030", 1);
+    std::fs::write(dir.join("templates/y2030.toml"), t2030).expect("template");
+    let o = gouji(&["check", &fixture("2021_consistent.txt"), "--rules", dir.to_str().expect("path")]);
+    assert!(stderr(&o).contains("提示：规则包 official 不含 2030 年格式"), "{}", stderr(&o));
+}

@@ -266,3 +266,11 @@ fn windows_line_endings_are_the_same_snapshot() {
     assert_eq!(code, Some(0), "{text}");
     assert!(text.contains("报告用例：12 个一致，0 个有差异"), "{text}");
 }
+
+#[test]
+fn a_byte_order_mark_is_the_same_snapshot() {
+    let pack = official_copy("bom");
+    edit(&snap(&pack, BALANCE), |s| format!("\u{feff}{s}"));
+    let (code, text) = gouji_test(&pack, &[]);
+    assert_eq!(code, Some(0), "{text}");
+}

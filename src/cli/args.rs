@@ -81,9 +81,9 @@ pub enum Command {
         /// 指定来源形式（默认按内容识别）：pipe、html、docx、pdf、markdown、text
         #[arg(long, value_parser = parse_form, value_name = "形式", help_heading = "选项")]
         form: Option<Form>,
-        /// 按规则包自带的模板读取（如部门自有的表五）：规则包目录
+        /// 按规则包自带的模板读取（如部门自有的表五）：规则包目录，可多次使用
         #[arg(long = "rules", value_name = "规则包", help_heading = "选项")]
-        rules: Option<PathBuf>,
+        rules: Vec<PathBuf>,
     },
 }
 
@@ -107,13 +107,15 @@ pub fn error_text(e: &clap::Error) -> String {
         E::MissingRequiredArgument => format!("缺少参数：{}", list(C::InvalidArg)),
         E::MissingSubcommand | E::DisplayHelpOnMissingArgumentOrSubcommand => "缺少命令：check、test 或 parse".to_string(),
         E::InvalidSubcommand => format!("未知的命令“{}”，可用：check、test、parse", ctx(C::InvalidSubcommand)),
+        E::UnknownArgument if !ctx(C::InvalidArg).starts_with('-') => format!("多余的参数“{}”", ctx(C::InvalidArg)),
         E::UnknownArgument => format!("未知的选项“{}”", ctx(C::InvalidArg)),
+        E::InvalidValue if ctx(C::InvalidValue).is_empty() => format!("{} 缺少值，可用：{}", ctx(C::InvalidArg), list(C::ValidValue)),
         E::InvalidValue => format!("{} 的值“{}”无效，可用：{}", ctx(C::InvalidArg), ctx(C::InvalidValue), list(C::ValidValue)),
         E::ValueValidation => {
             let why = std::error::Error::source(e).map(|s| s.to_string()).unwrap_or_default();
             format!("{} 的值“{}”无效：{why}", ctx(C::InvalidArg), ctx(C::InvalidValue))
         }
-        E::ArgumentConflict => format!("选项 {} 不能同时使用", ctx(C::InvalidArg)),
+        E::ArgumentConflict => format!("选项 {} 重复或与其他选项冲突", ctx(C::InvalidArg)),
         E::TooManyValues | E::WrongNumberOfValues | E::TooFewValues => format!("{} 的值个数不对", ctx(C::InvalidArg)),
         E::NoEquals => format!("{} 的用法不对", ctx(C::InvalidArg)),
         _ => "命令行参数有误".to_string(),

@@ -6,7 +6,7 @@ mod args;
 use args::{Cli, Command, Format};
 use clap::Parser;
 use gouji::render::check::Outcome;
-use gouji::report::{self, Form};
+use gouji::report::Form;
 use std::process::ExitCode;
 
 /// Run the CLI; errors are printed as miette diagnostics.
@@ -38,7 +38,7 @@ pub fn run() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Parse { file, format, form, rules } => parse(&file, format, form, rules.as_deref()),
+        Command::Parse { file, format, form, rules } => parse(&file, format, form, &rules),
         Command::Check { reports, rules, no_default_rules, format, form } => check(&reports, &rules, no_default_rules, format, form),
         Command::Test { pack, accept } => test(&pack, accept),
     }
@@ -79,7 +79,9 @@ fn color() -> bool {
 }
 
 /// Load the packs to run; rule-file mistakes are printed, pointed, and end the run.
-fn load_packs(rules: &[std::path::PathBuf], no_default: bool) -> Result<gouji::Checker, ExitCode> {
+/// `for_rules`: the packs are run (so some must be given); else only their templates
+/// are wanted (`gouji parse`).
+fn load_packs(rules: &[std::path::PathBuf], no_default: bool, for_rules: bool) -> Result<gouji::Checker, ExitCode> {
     let mut packs = Vec::new();
     if !no_default {
         packs.push(gouji::Pack::official().clone());
@@ -104,20 +106,24 @@ fn load_packs(rules: &[std::path::PathBuf], no_default: bool) -> Result<gouji::C
     if failed {
         return Err(ExitCode::from(2));
     }
-    if packs.is_empty() {
-        eprintln!("没有可运行的规则：使用了 --no-default-rules 但没有给出 --rules");
+    if packs.is_empty() && for_rules {
+        eprintln!("错误：没有可运行的规则：使用了 --no-default-rules 但没有给出 --rules");
         return Err(ExitCode::from(2));
     }
-    gouji::Checker::new(packs).map_err(|errs| {
+    let checker = gouji::Checker::new(packs).map_err(|errs| {
         for d in errs.diagnostics() {
             eprintln!("{}", gouji::diagnostics::render(&d, color()));
         }
         ExitCode::from(2)
-    })
+    })?;
+    for (pack, ids) in checker.uncovered().into_iter().filter(|_| for_rules) {
+        eprintln!("提示：规则包 {pack} 不含 {} 年格式，该格式的报告不运行它的规则", ids.join("、"));
+    }
+    Ok(checker)
 }
 
 fn check(reports: &[String], rules: &[std::path::PathBuf], no_default: bool, format: Format, form: Option<Form>) -> ExitCode {
-    let checker = match load_packs(rules, no_default) {
+    let checker = match load_packs(rules, no_default, true) {
         Ok(c) => c,
         Err(code) => return code,
     };
@@ -204,18 +210,13 @@ fn check(reports: &[String], rules: &[std::path::PathBuf], no_default: bool, for
     }
 }
 
-fn parse(file: &str, format: Format, form: Option<Form>, rules: Option<&std::path::Path>) -> ExitCode {
-    let set = match rules.map(gouji::Pack::load) {
-        None => std::sync::Arc::new(gouji::TemplateSet::builtin().clone()),
-        Some(Ok(p)) => p.templates.clone(),
-        Some(Err(errs)) => {
-            for d in errs.diagnostics() {
-                eprintln!("{}", gouji::diagnostics::render(&d, color()));
-            }
-            return ExitCode::from(2);
-        }
+fn parse(file: &str, format: Format, form: Option<Form>, rules: &[std::path::PathBuf]) -> ExitCode {
+    // The packs' templates, combined as `check` combines them.
+    let checker = match load_packs(rules, true, false) {
+        Ok(c) => c,
+        Err(code) => return code,
     };
-    let report = match report::read_file_with(file, form, &set) {
+    let report = match checker.read_file(file, form) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("{}", e.one_line());

@@ -51,6 +51,8 @@ pub enum RuleErrorKind {
     Include { path: String, why: String },
     /// The pack manifest is missing or malformed.
     Manifest { why: String },
+    /// `--rules PATH` that is no pack: missing, or a file that is no rule file.
+    PackPath { path: String, why: String },
     /// A rule-level case that names something wrong (template, expected outcome).
     Case { message: String },
     /// A mistake in one of the pack's template files (pointed at its TOML line).
@@ -103,6 +105,7 @@ impl RuleError {
             NoCheck { .. } => "gouji::check::no_check",
             Include { .. } => "gouji::pack::include",
             Manifest { .. } => "gouji::pack::manifest",
+            PackPath { .. } => "gouji::pack::path",
             Case { .. } => "gouji::check::case",
             Template { code, .. } => code,
         }
@@ -133,6 +136,7 @@ impl RuleError {
             NoCheck { id } => format!("规则“{id}”没有任何 check 语句"),
             Include { path, why } => format!("无法包含“{path}”：{why}"),
             Manifest { why } => format!("规则包清单有误：{why}"),
+            PackPath { path, why } => format!("规则包“{path}”{why}"),
             Case { message } => message.clone(),
             Template { message, .. } => message.clone(),
         }
@@ -161,7 +165,7 @@ impl RuleError {
             DuplicateRule { .. } => "重复的编号".into(),
             NoCheck { .. } => "没有 check".into(),
             Include { .. } => "无法包含".into(),
-            Manifest { .. } | Case { .. } => "此处".into(),
+            Manifest { .. } | Case { .. } | PackPath { .. } => "此处".into(),
             Template { label, .. } => label.to_string(),
         }
     }

@@ -44,6 +44,10 @@ pub fn human(path: &str, outcome: &Outcome, color: bool) -> String {
     for f in &skipped {
         let _ = writeln!(out, "  无法评估 [{}] {}", f.rule, f.message);
     }
+    // Rules that did not run and said nothing: why, so "不适用 1" names its rule.
+    for r in eval.rules.iter().filter(|r| r.outcome == outcome::Outcome::NotApplicable && !findings.iter().any(|f| f.rule == r.id)) {
+        let _ = writeln!(out, "  不适用 [{}] {}", r.id, r.reason.as_deref().unwrap_or(""));
+    }
     let count = |s: Severity| findings.iter().filter(|f| f.severity == s && f.class != FindingClass::NotAssessable).count();
     let _ = writeln!(out, "  小结：错误 {}，警告 {}，无法评估 {}", count(Severity::Error), count(Severity::Warning), skipped.len());
     let _ = writeln!(out, "  {}", outcome::summary(&eval.rules));
@@ -75,6 +79,7 @@ pub fn report_json(path: &str, o: &Outcome) -> Value {
             "issuer": null,
             "year": null,
             "template": null,
+            "form": null,
             "findings": [],
             "rules": [],
             "diagnostics": [],

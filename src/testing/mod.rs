@@ -89,8 +89,9 @@ fn report_case(pack: &Pack, path: PathBuf, write: bool) -> std::io::Result<(Repo
         (r, f)
     });
     // A snapshot that is not UTF-8 is read lossily: it then differs, it is not "missing".
-    // Windows line endings (a checkout with autocrlf) are the same snapshot.
-    let old = std::fs::read(&snap).ok().map(|b| String::from_utf8_lossy(&b).replace("\r\n", "\n"));
+    // Windows line endings (a checkout with autocrlf) and a byte-order mark (an editor
+    // on Windows) leave it the same snapshot.
+    let old = std::fs::read(&snap).ok().map(|b| String::from_utf8_lossy(&b).trim_start_matches('\u{feff}').replace("\r\n", "\n"));
     let (missing, diff) = match (&outcome, &old) {
         (Ok((_, f)), Some(text)) => (false, compare::compare(&name, text, &f.iter().map(snapshot::block).collect::<Vec<_>>())),
         (Ok((_, f)), None) => (true, Diff { differs: true, added: (0..f.len()).collect(), ..Default::default() }),
