@@ -226,3 +226,27 @@ fn headingless_rows_go_by_the_layout_fields() {
     assert_eq!(report.tables["t4"].rows["review"].cells.len(), 5, "the 15-value row is 表四");
     assert!(report.tables["t3"].rows.contains_key("granted") && report.tables["t2"].rows.contains_key("regulations"));
 }
+
+/// A pack's table printed inside an official table's section (表五 in 二、 after 表二):
+/// each table keeps its own rows, and neither reports the other's as unmatched.
+#[test]
+fn two_tables_in_one_section_keep_their_own_rows() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/templates");
+    let ext = std::fs::read_to_string(dir.join("dept.toml")).unwrap();
+    // 表五 in section 2 instead of a section 7 of its own.
+    let ext = ext.replace("[[sections]]\nnumber = 7\ntitle = \"部门自有统计\"\n", "").replace("section = 7", "section = 2");
+    let set = TemplateSet::builtin().extended(&[("pack/templates/dept.toml".into(), ext)]).unwrap_or_else(|e| panic!("{}", e.render(false)));
+    let report = std::fs::read_to_string(dir.join("dept_2021.txt")).unwrap();
+    let (before, t5) = report.split_once("七、部门自有统计\n").expect("the fixture's 表五 section");
+    let t5 = t5.split_once("某某市某某区人民政府办公室").map_or(t5, |(t, _)| t);
+    let moved = before.replacen("三、收到和处理政府信息公开申请情况", &format!("{t5}三、收到和处理政府信息公开申请情况"), 1);
+    assert_ne!(moved, before, "the fixture's section 三 heading moved");
+    let r = gouji::read_with("shared_section.txt", moved.as_bytes(), None, &set).expect("report");
+    let raw = |t: &str, row: &str, col: &str| r.cell(t, row, col).map(|c| c.raw.clone()).unwrap_or_else(|| panic!("{t}.{row}.{col} missing"));
+    assert_eq!([raw("t5", "consult_policy", "phone"), raw("t5", "consult_policy", "web"), raw("t5", "consult_policy", "total")], ["12", "30", "42"]);
+    assert_eq!(raw("t5", "complaints", "total"), "7");
+    assert!(r.tables["t2"].rows.contains_key("regulations"), "表二 keeps its rows");
+    assert!(!r.tables["t2"].rows.contains_key("consult_policy"));
+    let unmatched: Vec<&str> = r.diagnostics.iter().filter(|d| d.code == "import.unmatched_row").map(|d| d.message.as_str()).collect();
+    assert!(unmatched.is_empty(), "{unmatched:#?}");
+}

@@ -248,7 +248,15 @@ fn section_text(doc: &RawDocument, head: usize, next: Option<(usize, &Frag)>, he
 fn rows_for<'d>(def: &TableDef, default: &Template, set: &TemplateSet, sections: &[Section], by_section: &BTreeMap<u8, Vec<&'d RawRow>>) -> Vec<&'d RawRow> {
     let holding = default.table_sections();
     if sections.iter().any(|s| holding.contains(&s.number)) {
-        return by_section.get(&def.section).cloned().unwrap_or_default();
+        let rows = by_section.get(&def.section).cloned().unwrap_or_default();
+        // A section may hold two tables (a pack's own beside an official one): a row the
+        // other table names exactly is that table's, not an unmatched row of this one.
+        let others: Vec<&TableDef> = default.tables.iter().filter(|t| t.key != def.key && t.section == def.section && !t.flat).collect();
+        if others.is_empty() || def.flat {
+            return rows;
+        }
+        let names = |t: &TableDef, r: &RawRow| r.labels.iter().any(|l| t.match_row(&l.text, None).is_some_and(|m| m.score >= 90));
+        return rows.into_iter().filter(|r| names(def, r) || !others.iter().any(|o| names(o, r))).collect();
     }
     let all = by_section.values().flatten().copied();
     all.filter(|r| guess_table(r, set.for_year(None)) == def.key).collect()
