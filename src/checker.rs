@@ -50,7 +50,7 @@ impl Checker {
         }
         let own: Vec<&Pack> = packs.iter().filter(|p| !p.template_files.is_empty()).collect();
         let templates = match own.as_slice() {
-            [] => Arc::new(TemplateSet::builtin().clone()),
+            [] => crate::pack::builtin_set().clone(),
             [one] => one.templates.clone(),
             many => {
                 let files: Vec<(String, String)> = many.iter().flat_map(|p| p.template_files.iter().cloned()).collect();

@@ -140,7 +140,7 @@ const OFFICIAL: &[(&str, &str)] = &[
 ];
 
 /// The embedded templates as one shared set.
-fn builtin_set() -> &'static Arc<TemplateSet> {
+pub(crate) fn builtin_set() -> &'static Arc<TemplateSet> {
     static T: OnceLock<Arc<TemplateSet>> = OnceLock::new();
     T.get_or_init(|| Arc::new(TemplateSet::builtin().clone()))
 }

@@ -5,15 +5,12 @@
 
 mod common;
 
+use common::gouji;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 const F: &str = "tests/fixtures/check";
-
-fn gouji(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gouji")).args(args).current_dir(env!("CARGO_MANIFEST_DIR")).env("NO_COLOR", "1").output().expect("run gouji")
-}
 
 fn code(o: &Output) -> i32 {
     o.status.code().expect("exit code")

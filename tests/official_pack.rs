@@ -2,6 +2,9 @@
 //! `rules/official/cases/` gives the findings stored beside it — through insta, reading
 //! the same `.snap` files `gouji test rules/official` reads.
 
+mod common;
+
+use common::copy_dir;
 use std::path::{Path, PathBuf};
 
 fn pack_dir() -> PathBuf {
@@ -81,17 +84,4 @@ fn a_changed_rule_shows_as_a_diff() {
     let again = gouji::testing::run(&pack, false).unwrap();
     assert!(again.reports.iter().any(|r| !r.ok()));
     let _ = std::fs::remove_dir_all(&tmp);
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.path().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
-    }
 }

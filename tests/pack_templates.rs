@@ -3,12 +3,11 @@
 //! `gouji check`, `gouji parse` and `gouji test` — no Rust involved. A mistake in the
 //! pack's template file stops the pack, pointed at its line.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn gouji(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gouji")).args(args).current_dir(env!("CARGO_MANIFEST_DIR")).env("NO_COLOR", "1").output().expect("run gouji")
-}
+use common::gouji;
+use std::path::{Path, PathBuf};
+use std::process::Output;
 
 fn out(o: &Output) -> String {
     format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))

@@ -48,6 +48,7 @@ fn name_only(e: &RuleError) -> bool {
 pub fn compile(files: &[(SourceId, ast::File)], texts: &[&str], templates: &[Arc<Template>]) -> Compiled {
     let mut out = Compiled::default();
     let mut seen: Vec<&str> = Vec::new();
+    let ids: Vec<String> = templates.iter().map(|t| t.id.clone()).collect();
     for rule in files.iter().flat_map(|(_, f)| &f.rules) {
         if seen.contains(&rule.id.node.as_str()) {
             out.errors.push(RuleError::new(K::DuplicateRule { id: rule.id.node.clone() }, rule.id.span));
@@ -55,7 +56,7 @@ pub fn compile(files: &[(SourceId, ast::File)], texts: &[&str], templates: &[Arc
         }
         seen.push(&rule.id.node);
         let text = texts.get(rule.span.source.0 as usize).copied().unwrap_or("");
-        if let Some(r) = compile_rule(rule, text, templates, &mut out) {
+        if let Some(r) = compile_rule(rule, text, templates, &ids, &mut out) {
             out.rules.push(r);
         }
     }
@@ -83,7 +84,7 @@ struct Resolved {
     op_tables: Vec<Option<String>>,
 }
 
-fn compile_rule(rule: &ast::Rule, text: &str, templates: &[Arc<Template>], out: &mut Compiled) -> Option<CompiledRule> {
+fn compile_rule(rule: &ast::Rule, text: &str, templates: &[Arc<Template>], ids: &[String], out: &mut Compiled) -> Option<CompiledRule> {
     let before = out.errors.len();
     let s = settings::settings(&rule.body, text, &mut out.errors);
     if !s.has_check {
@@ -97,8 +98,7 @@ fn compile_rule(rule: &ast::Rule, text: &str, templates: &[Arc<Template>], out: 
             raw.push((tpl.clone(), None));
             continue;
         }
-        let mut r = resolve::Resolver::new(tpl);
-        r.template_ids = templates.iter().map(|t| t.id.clone()).collect();
+        let mut r = resolve::Resolver::new(tpl, ids);
         let ops = r.block(&rule.body);
         raw.push((tpl.clone(), Some((r, ops))));
     }
@@ -157,7 +157,6 @@ fn compile_rule(rule: &ast::Rule, text: &str, templates: &[Arc<Template>], out: 
     let tried: Vec<&Attempt> = attempts.iter().filter(|a| a.result.is_some()).collect();
     let ok: Vec<&Attempt> = tried.iter().copied().filter(|a| a.result.as_ref().is_some_and(|r| r.name_errors.is_empty())).collect();
     if let (Some(g), true) = (&guard, tried.is_empty()) {
-        let ids: Vec<&str> = templates.iter().map(|t| t.id.as_str()).collect();
         out.errors.push(RuleError::new(K::NeverApplies { why: format!("条件 {} 在 {} 年格式中都不成立", g.text, ids.join("、")) }, g.span));
     } else if ok.is_empty() {
         // The newest template with the fewest errors speaks (templates go oldest first).
@@ -198,9 +197,8 @@ fn compile_rule(rule: &ast::Rule, text: &str, templates: &[Arc<Template>], out: 
             other.push(RuleError::new(K::Type { message, help: Some("各处的数值、变量和左右两边请去掉 report once 后分别报告".into()) }, m.span));
         }
     }
-    let ids: Vec<&str> = templates.iter().map(|t| t.id.as_str()).collect();
     for c in &s.cases {
-        if let Some(t) = c.template.as_ref().filter(|t| !ids.contains(&t.node.as_str())) {
+        if let Some(t) = c.template.as_ref().filter(|t| !ids.contains(&t.node)) {
             let message = format!("用例“{}”的格式“{}”不在本规则包中（{}）", c.name.node, t.node, ids.join("、"));
             other.push(RuleError::new(K::Case { message }, t.span));
         }
@@ -373,15 +371,10 @@ fn template_guard(body: &[Stmt]) -> Option<Guard> {
                     return None;
                 };
                 let is_tpl = |x: &ast::Expr| matches!(&x.kind, ExprKind::Name(n) if n == "template" || n == "格式");
-                let lit = |x: &ast::Expr| match &x.kind {
-                    ExprKind::Num(n) => Some(n.normalize().to_string()),
-                    ExprKind::Str(s) => Some(s.clone()),
-                    _ => None,
-                };
                 let id = if is_tpl(l) {
-                    lit(r)
+                    resolve::template_literal(r)
                 } else if is_tpl(r) {
-                    lit(l)
+                    resolve::template_literal(l)
                 } else {
                     None
                 }?;

@@ -18,7 +18,9 @@ pub enum RowName<'t> {
 /// The outcome of resolving a name.
 #[derive(Debug)]
 pub enum Resolved<T> {
-    One(T),
+    /// The target, and whether it was named exactly (by its key or a whole printed label)
+    /// rather than by a short form.
+    One(T, bool),
     /// Printed labels of the candidates.
     Ambiguous(Vec<String>),
     /// Did-you-mean suggestions.
@@ -39,12 +41,12 @@ fn resolve<'a, T: Copy>(name: &str, cands: &[Candidate<'a, T>]) -> Resolved<T> {
     let tiers: [Tier<'_, 'a, T>; 4] = [&|c| c.key == name, &|c| c.norms.contains(&norm), &|c| c.norms.iter().any(|n| strip_ordinal(n) == core), &|c| {
         char_len(core) >= 2 && c.norms.iter().any(|n| n.contains(core))
     }];
-    for tier in tiers {
+    for (i, tier) in tiers.into_iter().enumerate() {
         let mut hits: Vec<&Candidate<T>> = cands.iter().filter(|c| tier(c)).collect();
         hits.dedup_by_key(|c| c.key);
         match hits.len() {
             0 => continue,
-            1 => return Resolved::One(hits[0].target),
+            1 => return Resolved::One(hits[0].target, i < 2),
             _ => return Resolved::Ambiguous(hits.iter().map(|c| c.printed.to_string()).collect()),
         }
     }
@@ -91,12 +93,12 @@ mod tests {
 
     #[test]
     fn short_forms_and_keys() {
-        assert!(matches!(row(t3(), "本年新收"), Resolved::One(RowName::Row(r)) if r.key == "new_received"));
-        assert!(matches!(row(t3(), "new_received"), Resolved::One(RowName::Row(r)) if r.key == "new_received"));
-        assert!(matches!(row(t3(), "(七)总计"), Resolved::One(RowName::Row(r)) if r.key == "total_processed"));
-        assert!(matches!(row(t3(), "（三）不予公开"), Resolved::One(RowName::Group(g)) if g.key == "denied"));
-        assert!(matches!(col(t3(), "自然人"), Resolved::One(c) if c.key == "natural_person"));
-        assert!(matches!(col(t3(), "其他"), Resolved::One(c) if c.key == "other_org"));
+        assert!(matches!(row(t3(), "本年新收"), Resolved::One(RowName::Row(r), _) if r.key == "new_received"));
+        assert!(matches!(row(t3(), "new_received"), Resolved::One(RowName::Row(r), _) if r.key == "new_received"));
+        assert!(matches!(row(t3(), "(七)总计"), Resolved::One(RowName::Row(r), _) if r.key == "total_processed"));
+        assert!(matches!(row(t3(), "（三）不予公开"), Resolved::One(RowName::Group(g), _) if g.key == "denied"));
+        assert!(matches!(col(t3(), "自然人"), Resolved::One(c, _) if c.key == "natural_person"));
+        assert!(matches!(col(t3(), "其他"), Resolved::One(c, _) if c.key == "other_org"));
     }
 
     #[test]

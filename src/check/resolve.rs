@@ -35,10 +35,6 @@ pub struct NameUse {
     pub exact: bool,
 }
 
-fn exact(name: &str, key: &str, norms: &[String]) -> bool {
-    name == key || norms.contains(&crate::template::labels::normalize(name))
-}
-
 pub struct Resolver<'t> {
     tpl: &'t Template,
     scopes: Vec<Vec<(String, usize, VarKind)>>,
@@ -49,7 +45,7 @@ pub struct Resolver<'t> {
     /// Per slot: a `let` value (a loop variable holds a row, column or cell).
     pub value_slots: Vec<bool>,
     /// The ids of the pack's templates (what `template` may be compared with).
-    pub template_ids: Vec<String>,
+    template_ids: &'t [String],
     pub errors: Vec<RuleError>,
     /// Every label resolved, for the comparison across templates.
     pub names: Vec<NameUse>,
@@ -64,14 +60,15 @@ pub struct Resolver<'t> {
 type Typed = (Ex, Ty);
 
 impl<'t> Resolver<'t> {
-    pub fn new(tpl: &'t Template) -> Self {
+    /// A resolver for `tpl`, one template of a pack whose templates are `template_ids`.
+    pub fn new(tpl: &'t Template, template_ids: &'t [String]) -> Self {
         Resolver {
             tpl,
             scopes: vec![Vec::new()],
             slots: Vec::new(),
             slot_tables: Vec::new(),
             value_slots: Vec::new(),
-            template_ids: vec![tpl.id.clone()],
+            template_ids,
             errors: Vec::new(),
             names: Vec::new(),
             first_table: None,
@@ -155,7 +152,7 @@ impl<'t> Resolver<'t> {
                 ops.push(Op::Check { ex, within: within.as_ref().map(|w| w.node), span: *span });
             }
             Stmt::ForEach(fe) => {
-                let items = self.domain(fe.quant.clone(), &fe.domain);
+                let (table, items) = self.domain(fe.quant.clone(), &fe.domain);
                 self.scopes.push(Vec::new());
                 let kind = match fe.quant.node {
                     Quant::Col => VarKind::Col,
@@ -164,8 +161,7 @@ impl<'t> Resolver<'t> {
                 };
                 let slot = self.declare(&fe.var, kind);
                 // The table the variable ranges over: it indexes that table only.
-                self.slot_tables[slot] =
-                    self.tpl.tables.iter().find(|t| t.key == fe.domain.table.node || t.name == fe.domain.table.node).map(|t| t.key.clone());
+                self.slot_tables[slot] = table;
                 let body = self.block(&fe.body);
                 self.scopes.pop();
                 ops.push(Op::ForEach { slot, quant: fe.quant.node, items, body });
@@ -195,13 +191,11 @@ impl<'t> Resolver<'t> {
     /// Rows named by one selector item: a row, or a group's leaves.
     fn rows_named(&mut self, def: &'t TableDef, name: &Spanned<String>) -> Option<Vec<Key>> {
         match names::row(def, name) {
-            Resolved::One(RowName::Row(r)) => {
-                let exact = exact(name, &r.key, &r.norms);
+            Resolved::One(RowName::Row(r), exact) => {
                 self.names.push(NameUse { span: name.span, written: name.node.clone(), key: r.key.clone(), printed: r.label.clone(), exact });
                 Some(vec![row_key(def, r)])
             }
-            Resolved::One(RowName::Group(g)) => {
-                let exact = exact(name, &g.key, &g.norms);
+            Resolved::One(RowName::Group(g), exact) => {
                 self.names.push(NameUse { span: name.span, written: name.node.clone(), key: g.key.clone(), printed: g.label.clone(), exact });
                 Some(def.leaves(&g.key).iter().map(|r| row_key(def, r)).collect())
             }
@@ -218,8 +212,7 @@ impl<'t> Resolver<'t> {
 
     fn col_named(&mut self, def: &'t TableDef, name: &Spanned<String>) -> Option<Key> {
         match names::col(def, name) {
-            Resolved::One(c) => {
-                let exact = exact(name, &c.key, &c.norms);
+            Resolved::One(c, exact) => {
                 self.names.push(NameUse { span: name.span, written: name.node.clone(), key: c.key.clone(), printed: c.label.clone(), exact });
                 Some(col_key(def, c))
             }
@@ -375,13 +368,18 @@ impl<'t> Resolver<'t> {
         Some((CellSet { report: Which::This, table: def.key.clone(), table_ix, ragged, rows, cols, span: r.span }, many))
     }
 
-    /// The items a quantifier ranges over: a table (all its columns, rows, blocks or
-    /// cells) or, for `col` / `row` / `block`, one selector naming columns or rows; `cell`
-    /// may narrow both sides.
-    fn domain(&mut self, quant: Spanned<Quant>, d: &CellRef) -> Vec<Binding> {
+    /// A quantifier's table (its variable indexes that table only) and the items it
+    /// ranges over.
+    fn domain(&mut self, quant: Spanned<Quant>, d: &CellRef) -> (Option<String>, Vec<Binding>) {
         let Some((table_ix, def)) = self.table(&d.table) else {
-            return Vec::new();
+            return (None, Vec::new());
         };
+        (Some(def.key.clone()), self.items(quant, d, table_ix, def))
+    }
+
+    /// The items: a table (all its columns, rows, blocks or cells) or, for `col` / `row` /
+    /// `block`, one selector naming columns or rows; `cell` may narrow both sides.
+    fn items(&mut self, quant: Spanned<Quant>, d: &CellRef, table_ix: usize, def: &'t TableDef) -> Vec<Binding> {
         let keys = |s: Option<Sel>| match s {
             Some(Sel::Keys(k)) => Some(k),
             _ => None,
@@ -543,11 +541,7 @@ impl<'t> Resolver<'t> {
     /// `template == 2021` / `template != "2019"`: the other side a literal id of a template
     /// of the pack, the operator `==` or `!=`.
     fn template_is(&mut self, op: BinOp, other: &Expr, span: Span) -> Typed {
-        let id = match &other.kind {
-            ExprKind::Num(n) => Some(n.normalize().to_string()),
-            ExprKind::Str(s) => Some(s.clone()),
-            _ => None,
-        };
+        let id = template_literal(other);
         let (Some(id), true) = (id, matches!(op, BinOp::Eq | BinOp::Ne)) else {
             self.template_misuse(span);
             return (Ex::Error, Ty::Error);
@@ -720,6 +714,15 @@ impl<'t> Resolver<'t> {
                 (Ex::Error, Ty::Error)
             }
         }
+    }
+}
+
+/// A template id written as a literal: `2021` or `"2021"`.
+pub fn template_literal(e: &Expr) -> Option<String> {
+    match &e.kind {
+        ExprKind::Num(n) => Some(n.normalize().to_string()),
+        ExprKind::Str(s) => Some(s.clone()),
+        _ => None,
     }
 }
 

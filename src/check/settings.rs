@@ -3,6 +3,7 @@
 //! at it, naming the line of the first (a silent "last one wins" hides mistakes).
 
 use super::ir::MsgPart;
+use crate::diagnostics::line_of;
 use crate::diagnostics::rules::{RuleError, RuleErrorKind as K};
 use crate::syntax::ast::{self, Stmt};
 use crate::syntax::{Span, Spanned};
@@ -116,11 +117,6 @@ fn walk(stmts: &[Stmt], s: &mut Settings, seen: &mut Vec<(&'static str, Span)>, 
             None => seen.push((what, span)),
         }
     }
-}
-
-/// 1-based line number of a byte offset.
-pub fn line_of(text: &str, offset: usize) -> usize {
-    text.get(..offset).map_or(0, |t| t.matches('\n').count()) + 1
 }
 
 /// `{name}` holes of a message, resolved against the rule's variable names. A hole may

@@ -135,10 +135,7 @@ fn check(reports: &[String], rules: &[std::path::PathBuf], no_default: bool, for
     let chunk_len = 4 * rayon::current_num_threads().max(1);
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let (mut unreadable, mut error) = (false, false);
-    // Per rule (in output order): its id, whether it applied to some report, and the first
-    // reason it did not.
-    let mut applied: Vec<(String, bool, String)> = Vec::new();
-    let mut checked = 0usize;
+    let mut applied = gouji::render::check::Applied::default();
     if format == Format::Json {
         let _ = write!(out, "{{\n  \"reports\": [");
     }
@@ -157,14 +154,8 @@ fn check(reports: &[String], rules: &[std::path::PathBuf], no_default: bool, for
             .collect();
         unreadable |= outcomes.iter().any(|(_, o)| o.is_err());
         error |= gouji::render::check::has_error(&outcomes);
-        for (_, (_, e)) in outcomes.iter().filter_map(|(p, o)| o.as_ref().ok().map(|x| (p, x))) {
-            checked += 1;
-            if applied.is_empty() {
-                applied = e.rules.iter().map(|r| (r.id.clone(), false, r.reason.clone().unwrap_or_default())).collect();
-            }
-            for (slot, r) in applied.iter_mut().zip(&e.rules) {
-                slot.1 |= r.outcome != gouji::Outcome::NotApplicable;
-            }
+        for (_, e) in outcomes.iter().filter_map(|(_, o)| o.as_ref().ok()) {
+            applied.add(e);
         }
         for (i, (path, o)) in outcomes.iter().enumerate() {
             match format {
@@ -185,16 +176,17 @@ fn check(reports: &[String], rules: &[std::path::PathBuf], no_default: bool, for
             }
         }
     }
-    let never: Vec<&(String, bool, String)> = applied.iter().filter(|(_, a, _)| !a).collect();
+    let never = applied.never();
+    let checked = applied.reports();
     match format {
         Format::Json => {
-            let ids: Vec<&str> = never.iter().map(|(id, ..)| id.as_str()).collect();
+            let ids: Vec<&str> = never.iter().map(|(id, _)| *id).collect();
             let _ = writeln!(out, "\n  ],\n  \"rules_never_applied\": {}\n}}", serde_json::to_string(&ids).unwrap_or_default());
         }
         // One report: its own outcomes already say it; a batch names what never ran.
         Format::Human if checked > 1 && !never.is_empty() => {
             let _ = writeln!(out, "以下规则在这 {checked} 份报告中都不适用：");
-            for (id, _, why) in never {
+            for (id, why) in never {
                 let _ = writeln!(out, "  {id}：{why}");
             }
         }

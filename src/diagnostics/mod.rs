@@ -7,6 +7,11 @@ pub mod rules;
 
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme};
 
+/// 1-based line number of a byte offset (rule files, template files, reports alike).
+pub fn line_of(text: &str, offset: usize) -> usize {
+    text.get(..offset).map_or(0, |t| t.matches('\n').count()) + 1
+}
+
 /// Render a diagnostic as text: unicode, no colour unless `color`, width 100.
 pub fn render(diag: &dyn Diagnostic, color: bool) -> String {
     let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };

@@ -90,7 +90,9 @@ struct Ctx<'r> {
     not_assessable: usize,
     first_na: Option<String>,
     not_applicable: Option<String>,
-    sources: Sources,
+    /// The texts a finding cites (the report checked, the previous year's); copied into
+    /// a finding only when one is made.
+    reports: &'r [ReportText],
 }
 
 /// Evaluate compiled rules in a context, in rule order.
@@ -123,7 +125,7 @@ pub fn evaluate(rules: &[CompiledRule], cx: Context<'_>) -> Evaluation {
             not_assessable: 0,
             first_na: None,
             not_applicable: None,
-            sources: Sources { rule_file: rule.file.clone(), reports: report_texts.clone() },
+            reports: &report_texts,
         };
         for (i, table) in rule.op_tables.iter().enumerate() {
             let table = table.as_deref().unwrap_or(&rule.primary_table);
@@ -268,8 +270,13 @@ impl<'r> Ctx<'r> {
             pack: 0,
             rule_span: self.rule.span,
             check_span: span,
-            sources: self.sources.clone(),
+            sources: self.sources(),
         }
+    }
+
+    /// What a finding of this rule cites.
+    fn sources(&self) -> Sources {
+        Sources { rule_file: self.rule.file.clone(), reports: self.reports.to_vec() }
     }
 
     /// The rule's outcome on this report, from its counts.
@@ -426,7 +433,7 @@ impl<'r> Ctx<'r> {
             pack: 0,
             rule_span: self.rule.span,
             check_span: self.rule.id_span,
-            sources: self.sources.clone(),
+            sources: self.sources(),
         });
     }
 

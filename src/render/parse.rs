@@ -60,16 +60,11 @@ pub fn human(report: &Report) -> String {
     if !report.diagnostics.is_empty() {
         let _ = writeln!(out, "\n导入提示：");
         for d in &report.diagnostics {
-            let at = d.span.map(|sp| format!("（第 {} 行）", line_of(&report.source, sp.offset))).unwrap_or_default();
+            let at = d.span.map(|sp| format!("（第 {} 行）", crate::diagnostics::line_of(&report.source, sp.offset))).unwrap_or_default();
             let _ = writeln!(out, "  [{}] {}{at}", d.code, d.message);
         }
     }
     out
-}
-
-/// 1-based line number of a byte offset.
-pub fn line_of(source: &str, offset: usize) -> usize {
-    source.get(..offset).map_or(0, |s| s.matches('\n').count()) + 1
 }
 
 /// Blank shows as `·`, a cell missing from the source as `?`.

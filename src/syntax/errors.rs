@@ -220,7 +220,7 @@ fn sign_help(c: char) -> Option<String> {
 }
 
 fn unclosed_help(text: &str, at: usize) -> String {
-    let line = text[..at].matches('\n').count() + 1;
+    let line = crate::diagnostics::line_of(text, at);
     format!("第 {line} 行的“{{”没有对应的“}}”，请补上“}}”")
 }
 

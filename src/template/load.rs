@@ -24,7 +24,7 @@ impl Cx<'_> {
     }
 
     fn line(&self, offset: usize) -> usize {
-        1 + self.text.get(..offset).map_or(0, |t| t.matches('\n').count())
+        crate::diagnostics::line_of(self.text, offset)
     }
 
     /// Second and later occurrences of a key, pointed at, with the line of the first.

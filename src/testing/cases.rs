@@ -127,13 +127,13 @@ fn given_cell(r: &CellRef, tpl: &Template) -> Result<(String, String, String), (
     };
     let (rn, cn) = (one(&r.row)?, one(&r.col)?);
     let row = match names::row(def, &rn) {
-        Resolved::One(RowName::Row(row)) => row.key.clone(),
-        Resolved::One(RowName::Group(g)) => return Err((format!("“{}”是分组，请写出其中的一行", g.label), rn.span)),
+        Resolved::One(RowName::Row(row), _) => row.key.clone(),
+        Resolved::One(RowName::Group(g), _) => return Err((format!("“{}”是分组，请写出其中的一行", g.label), rn.span)),
         Resolved::Ambiguous(c) => return Err((format!("“{}”有歧义：{}", rn.node, c.join("、")), rn.span)),
         Resolved::Unknown(_) => return Err((format!("{} 年格式的{}中没有“{}”这一行", tpl.id, def.name, rn.node), rn.span)),
     };
     let col = match names::col(def, &cn) {
-        Resolved::One(c) => c.key.clone(),
+        Resolved::One(c, _) => c.key.clone(),
         Resolved::Ambiguous(c) => return Err((format!("“{}”有歧义：{}", cn.node, c.join("、")), cn.span)),
         Resolved::Unknown(_) => return Err((format!("{}中没有“{}”这一列", def.name, cn.node), cn.span)),
     };

@@ -73,3 +73,24 @@ pub fn assert_spans_show_raw(r: &Report) -> usize {
     }
     n
 }
+
+// ---------------------------------------------------------------- the binary and folders
+
+/// Run the `gouji` binary from the crate root, without colour.
+pub fn gouji(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_gouji")).args(args).current_dir(env!("CARGO_MANIFEST_DIR")).env("NO_COLOR", "1").output().expect("run gouji")
+}
+
+/// Copy a folder tree (a pack, to change a copy of it).
+pub fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.path().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
+}
