@@ -263,7 +263,7 @@ fn ambiguity_across(raw: &[Raw<'_>], spans: &[crate::syntax::Span]) -> Vec<RuleE
             if let Some(n) = r.names.iter().find(|n| n.span == *span) {
                 resolved_somewhere = true;
                 written = n.written.clone();
-                per.push(format!("{} 年格式为“{}”（{}）", tpl.id, n.printed, n.key));
+                per.push(meant(&tpl.id, n));
             } else if let Some(K::Ambiguous { name, candidates }) = r.errors.iter().find(|e| e.span == *span).map(|e| &e.kind) {
                 written = name.clone();
                 per.push(format!("{} 年格式可指 {}", tpl.id, candidates.join("、")));
@@ -274,6 +274,11 @@ fn ambiguity_across(raw: &[Raw<'_>], spans: &[crate::syntax::Span]) -> Vec<RuleE
         }
     }
     out
+}
+
+/// What a name means in one template, for an error listing the templates.
+fn meant(id: &str, n: &NameUse) -> String {
+    format!("{id} 年格式为“{}”（{}）", n.printed, n.key)
 }
 
 /// The leading guards of a body, decided on the template alone, end it before anything
@@ -343,7 +348,7 @@ fn meaning_across(ok: &[&Attempt], errors: &mut Vec<RuleError>) {
         if per.iter().all(|(_, m)| m.key == n.key) || errors.iter().any(|e| e.span == n.span) {
             continue;
         }
-        let per_template = per.iter().map(|(id, m)| format!("{id} 年格式为“{}”（{}）", m.printed, m.key)).collect();
+        let per_template = per.iter().map(|(id, m)| meant(id, m)).collect();
         errors.push(RuleError::new(K::TemplateMeaning { name: n.written.clone(), per_template }, n.span));
     }
 }

@@ -12,6 +12,15 @@ pub fn line_of(text: &str, offset: usize) -> usize {
     text.get(..offset).map_or(0, |t| t.matches('\n').count()) + 1
 }
 
+/// “您是否指 …？” for suggestions, or nothing when there are none.
+pub fn did_you_mean(words: &[String]) -> Option<String> {
+    match words {
+        [] => None,
+        [one] => Some(format!("您是否指“{one}”？")),
+        many => Some(format!("您是否指：{}？", many.iter().map(|s| format!("“{s}”")).collect::<Vec<_>>().join("、"))),
+    }
+}
+
 /// Render a diagnostic as text: unicode, no colour unless `color`, width 100.
 pub fn render(diag: &dyn Diagnostic, color: bool) -> String {
     let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };

@@ -172,12 +172,8 @@ impl RuleError {
 
     /// A sentence of help, with did-you-mean.
     pub fn help(&self) -> Option<String> {
+        use super::did_you_mean;
         use RuleErrorKind::*;
-        let did_you_mean = |s: &[String]| match s {
-            [] => None,
-            [one] => Some(format!("您是否指“{one}”？")),
-            many => Some(format!("您是否指：{}？", many.iter().map(|s| format!("“{s}”")).collect::<Vec<_>>().join("、"))),
-        };
         match &self.kind {
             UnknownTable { suggestions, known, .. } => did_you_mean(suggestions).or(Some(format!("可用的表格：{known}"))),
             UnknownRow { suggestions, .. } | UnknownCol { suggestions, .. } | UnknownName { suggestions, .. } => did_you_mean(suggestions),

@@ -5,6 +5,7 @@
 
 use super::parser::Rule;
 use super::span::{SourceId, Span};
+use crate::diagnostics::did_you_mean;
 
 /// A rule file that does not follow the grammar, or a literal that cannot be represented.
 #[derive(Debug, Clone, PartialEq)]
@@ -180,14 +181,6 @@ pub fn keyword_like(found: &str, pool: &[&str]) -> Vec<String> {
 fn first_word(found: &str) -> &str {
     let end = found.find(|c: char| !c.is_ascii_alphabetic()).unwrap_or(found.len());
     &found[..end]
-}
-
-fn did_you_mean(words: &[String]) -> Option<String> {
-    match words {
-        [] => None,
-        [one] => Some(format!("您是否指“{one}”？")),
-        many => Some(format!("您是否指：{}？", many.iter().map(|s| format!("“{s}”")).collect::<Vec<_>>().join("、"))),
-    }
 }
 
 /// Help for a sign an input method produces where the grammar has no place for it. The
