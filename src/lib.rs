@@ -29,6 +29,7 @@
 
 mod checker;
 pub mod diagnostics;
+pub mod limits;
 mod pack;
 pub mod render;
 pub mod report;
@@ -46,6 +47,7 @@ pub mod testing;
 
 pub use checker::Checker;
 pub use eval::{BindingOut, Context, Evaluation, Finding, FindingCell, FindingClass, Outcome, ReportText, RuleOutcome, Sources};
+pub use limits::Limits;
 pub use pack::{Manifest, Pack};
 pub use report::{read, read_file, read_file_with, read_with, Form, ImportError, Report};
 pub use template::{TemplateErrors, TemplateSet};

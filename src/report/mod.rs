@@ -39,12 +39,7 @@ pub fn read_file(path: &str, form: Option<Form>) -> Result<Report, ImportError> 
 
 /// Read a report file from disk with the templates of `set`.
 pub fn read_file_with(path: &str, form: Option<Form>, set: &TemplateSet) -> Result<Report, ImportError> {
-    let why = |e: std::io::Error| match e.kind() {
-        std::io::ErrorKind::NotFound => "文件不存在".to_string(),
-        std::io::ErrorKind::PermissionDenied => "没有读取权限".to_string(),
-        std::io::ErrorKind::IsADirectory => "这是一个目录".to_string(),
-        _ => e.to_string(),
-    };
-    let bytes = std::fs::read(path).map_err(|e| ImportError::Io { path: path.into(), why: why(e) })?;
+    let limit = crate::limits::Limits::default().report_bytes;
+    let bytes = crate::limits::read_bounded(std::path::Path::new(path), limit, None).map_err(|e| ImportError::Io { path: path.into(), why: e.to_string() })?;
     read_with(path, &bytes, form, set)
 }
