@@ -117,6 +117,10 @@ pub enum ImportError {
     #[error("{path}: 无法读取 {form} 文件：{why}")]
     #[diagnostic(code(gouji::import::corrupt))]
     Corrupt { path: String, form: Form, why: String },
+    /// A bug: the importer panicked on this file. The batch goes on with the next report.
+    #[error("{path}: 内部错误，导入时程序异常终止（{why}）")]
+    #[diagnostic(code(gouji::import::internal), help("这是 gouji 的缺陷，请附上该文件报告问题"))]
+    Internal { path: String, why: String },
     /// The file could not be read from disk.
     #[error("{path}: 无法读取文件：{why}")]
     #[diagnostic(code(gouji::import::io))]

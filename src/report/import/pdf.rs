@@ -41,7 +41,7 @@ pub fn panic_is_caught() -> bool {
 }
 
 /// `catch_unwind` with the thread marked as guarded.
-fn caught<T>(f: impl FnOnce() -> T) -> std::thread::Result<T> {
+pub(crate) fn caught<T>(f: impl FnOnce() -> T) -> std::thread::Result<T> {
     let before = GUARDED.with(|g| g.replace(true));
     let out = catch_unwind(AssertUnwindSafe(f));
     GUARDED.with(|g| g.set(before));
