@@ -22,3 +22,20 @@ fn malformed_thousands_separators_are_text() {
     }
     assert_eq!(classify("12,345,678.5").1.map(|v| v.to_string()).as_deref(), Some("12345678.5"));
 }
+
+/// A UTF-8 BOM must not shift spans: every cell's span holds its raw text in the file.
+#[test]
+fn bom_file_spans_hold_their_raw_text() {
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    for name in ["pipe/2021_district_gov.txt", "html/mouxian_2023.html"] {
+        let mut bytes = b"\xEF\xBB\xBF".to_vec();
+        bytes.extend_from_slice(&std::fs::read(fixtures.join(name)).unwrap());
+        let report = gouji::read(name, &bytes, None).expect("reads");
+        let cells: Vec<_> =
+            report.tables.values().flat_map(|t| t.rows.values()).flat_map(|r| r.cells.values()).filter(|c| c.state == CellState::Number).collect();
+        assert!(!cells.is_empty(), "{name}");
+        for cell in cells {
+            assert_eq!(&bytes[cell.span.offset..cell.span.end()], cell.raw.as_bytes(), "{name}");
+        }
+    }
+}
