@@ -104,8 +104,9 @@ impl Checker {
     /// Findings and per-rule outcomes of every pack in a context.
     pub fn evaluate(&self, cx: Context<'_>) -> Evaluation {
         let mut out = Evaluation::default();
+        let mut left = self.packs.first().map_or(0, |p| p.limits.findings_per_report);
         for (i, pack) in self.packs.iter().enumerate() {
-            let mut e = pack.evaluate(cx);
+            let mut e = crate::eval::evaluate(&pack.rules, cx, &pack.limits, &mut left);
             e.findings.iter_mut().for_each(|f| f.pack = i);
             out.findings.append(&mut e.findings);
             out.rules.append(&mut e.rules);

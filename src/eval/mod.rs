@@ -12,6 +12,7 @@ pub mod outcome;
 mod tests;
 
 use crate::check::ir::*;
+use crate::limits::Limits;
 use crate::report::model::{CellState, Report};
 use crate::syntax::ast::{BinOp, Class};
 use crate::syntax::Span;
@@ -93,10 +94,20 @@ struct Ctx<'r> {
     /// The texts a finding cites (the report checked, the previous year's); copied into
     /// a finding only when one is made.
     reports: &'r [ReportText],
+    /// Findings the rule may still make (its own budget, or what the report has left).
+    budget: usize,
+    per_rule: usize,
+    /// Longest rendered message, in bytes.
+    rendered: usize,
+    /// The budget ran out: the rule stops here.
+    stopped: bool,
 }
 
-/// Evaluate compiled rules in a context, in rule order.
-pub fn evaluate(rules: &[CompiledRule], cx: Context<'_>) -> Evaluation {
+/// Evaluate compiled rules in a context, in rule order, within `limits`; `left` is how
+/// many findings the report may still take (shared by the packs of one checker). A rule
+/// that reaches `limits.findings_per_rule` stops with one notice; when `left` runs out,
+/// one notice says so and the remaining rules are not run.
+pub fn evaluate(rules: &[CompiledRule], cx: Context<'_>, limits: &Limits, left: &mut usize) -> Evaluation {
     let report = cx.report;
     let mut out = Evaluation::default();
     // The texts findings point into: the report checked, then the previous year's.
@@ -104,10 +115,22 @@ pub fn evaluate(rules: &[CompiledRule], cx: Context<'_>) -> Evaluation {
     let report_texts: Vec<ReportText> = std::iter::once(report).chain(cx.previous).map(text_of).collect();
     // Built once per report, passed from rule to rule.
     let mut views = cells::Views::new(report, cx.previous);
-    for rule in rules {
+    for (n, rule) in rules.iter().enumerate() {
         let Some(first) = rule.variants.first() else {
             continue;
         };
+        if *left == 0 {
+            let reason = format!("本报告的发现已达上限 {} 条，此规则未检查（上限是 gouji::Limits 的 findings_per_report）", limits.findings_per_report);
+            out.rules.push(RuleOutcome {
+                id: rule.id.clone(),
+                outcome: Outcome::NotAssessable,
+                checked: 0,
+                failed: 0,
+                not_assessable: 0,
+                reason: Some(reason),
+            });
+            continue;
+        }
         let mut ctx = Ctx {
             report,
             views: std::mem::replace(&mut views, cells::Views::new(report, cx.previous)),
@@ -126,6 +149,10 @@ pub fn evaluate(rules: &[CompiledRule], cx: Context<'_>) -> Evaluation {
             first_na: None,
             not_applicable: None,
             reports: &report_texts,
+            budget: limits.findings_per_rule.min(*left),
+            per_rule: limits.findings_per_rule,
+            rendered: limits.message_rendered_bytes,
+            stopped: false,
         };
         for (i, table) in rule.op_tables.iter().enumerate() {
             let table = table.as_deref().unwrap_or(&rule.primary_table);
@@ -153,7 +180,11 @@ pub fn evaluate(rules: &[CompiledRule], cx: Context<'_>) -> Evaluation {
             }
         }
         ctx.flush_once();
+        if ctx.stopped {
+            ctx.budget_notice(rules.len() - n - 1, limits.findings_per_report);
+        }
         out.rules.push(ctx.outcome());
+        *left = left.saturating_sub(ctx.findings.len());
         out.findings.append(&mut ctx.findings);
         views = ctx.views;
     }
@@ -169,8 +200,11 @@ impl<'r> Ctx<'r> {
         }
     }
 
-    /// Run one op; false when a guard ends the enclosing block.
+    /// Run one op; false when a guard ends the enclosing block (or the budget the rule).
     fn op(&mut self, op: &'r Op) -> bool {
+        if self.stopped {
+            return false;
+        }
         match op {
             Op::Let(slot, ex) => {
                 self.trace.clear();
@@ -197,6 +231,9 @@ impl<'r> Ctx<'r> {
                 for item in items {
                     self.slots[*slot] = Slot::Bound(item);
                     self.block(body);
+                    if self.stopped {
+                        break;
+                    }
                 }
                 self.slots[*slot] = Slot::Empty;
             }
@@ -227,6 +264,16 @@ impl<'r> Ctx<'r> {
             Val::Bool(false) => FindingClass::ReportError,
             _ => FindingClass::NotAssessable,
         };
+        if self.findings.len() + self.held.len() >= self.budget {
+            // Counted, not made: the rule stops at its budget with one notice.
+            if class == FindingClass::NotAssessable {
+                self.not_assessable += 1;
+            } else {
+                self.failed += 1;
+            }
+            self.stopped = true;
+            return;
+        }
         let finding = self.finding(class, sides, span);
         if class == FindingClass::NotAssessable {
             self.not_assessable += 1;
@@ -368,7 +415,40 @@ impl<'r> Ctx<'r> {
                 }
             }
         }
+        if text.len() > self.rendered {
+            let cut = (0..=self.rendered).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
+            text.truncate(cut);
+            text.push('…');
+        }
         text
+    }
+
+    /// The one notice of a rule stopped by a findings budget: which limit, and what was
+    /// left out (the rest of this rule; with the report's budget, the rules after it).
+    fn budget_notice(&mut self, rules_after: usize, per_report: usize) {
+        let shown = self.findings.len();
+        let (limit, field, rest) = if self.budget < self.per_rule {
+            (per_report, "findings_per_report", format!("其余未检查，其后的 {rules_after} 条规则也未检查"))
+        } else {
+            (self.per_rule, "findings_per_rule", "此规则的其余部分未检查".to_string())
+        };
+        self.findings.push(Finding {
+            id: self.finding_id(&["budget"]),
+            rule: self.rule.id.clone(),
+            title: self.rule.title.clone(),
+            severity: crate::syntax::ast::Severity::Info,
+            class: FindingClass::NotAssessable,
+            message: format!("发现过多：{}已列出 {shown} 条，达到上限 {limit} 条，{rest}（上限是 gouji::Limits 的 {field}）", self.rule.title),
+            binding: Vec::new(),
+            cells: Vec::new(),
+            lhs: None,
+            rhs: None,
+            delta: None,
+            pack: 0,
+            rule_span: self.rule.span,
+            check_span: self.rule.id_span,
+            sources: self.sources(),
+        });
     }
 
     fn slot_text(&self, i: usize, f: NumFormat) -> String {

@@ -57,7 +57,8 @@ fn run_one(rule: &CompiledRule, case: &Case, tpl: &Template) -> CaseResult {
         Ok(r) => r,
         Err((why, span)) => return result(rule, case, &tpl.id, Some(why), span),
     };
-    let e = eval::evaluate(std::slice::from_ref(rule), eval::Context::of(&report));
+    let limits = crate::Limits::default();
+    let e = eval::evaluate(std::slice::from_ref(rule), eval::Context::of(&report), &limits, &mut limits.findings_per_report.clone());
     // A rule that did not run proves nothing: no expectation holds on it.
     if let (Some(o), Some(first)) = (e.rules.first().filter(|o| o.outcome == eval::Outcome::NotApplicable), case.expect.first()) {
         let why = format!("规则在 {} 年格式上不适用（{}）", tpl.id, o.reason.clone().unwrap_or_default());
