@@ -401,6 +401,17 @@ impl Pack {
         check::ir_text(&self.rules)
     }
 
+    /// Whether two packs are one: the same folder and entry (by real path), or two packs
+    /// with a manifest under the same name and the same rule files.
+    pub(crate) fn same_pack(&self, other: &Pack) -> bool {
+        let real = |p: &Pack| p.dir.as_ref().and_then(|d| std::fs::canonicalize(d).ok()).map(|d| (d, p.manifest.entry.clone()));
+        if let (Some(a), Some(b)) = (real(self), real(other)) {
+            return a == b;
+        }
+        let texts = |p: &Pack| p.sources.iter().map(|(_, t)| t.clone()).collect::<Vec<_>>();
+        self.manifest.name == other.manifest.name && texts(self) == texts(other)
+    }
+
     /// A rule file's name and text.
     pub fn source(&self, id: SourceId) -> Option<&(String, Arc<str>)> {
         self.sources.get(id.0 as usize)

@@ -61,7 +61,7 @@ pub enum RuleErrorKind {
     /// A pack without a single rule.
     NoRules { pack: String },
     /// The same pack given twice to one checker.
-    PackTwice { pack: String },
+    PackTwice { pack: String, first: String },
     /// A budget of [`crate::Limits`] exceeded at this place.
     Limit { what: RuleLimit, limit: usize },
     /// A mistake in one of the pack's template files (pointed at its TOML line).
@@ -160,7 +160,7 @@ impl RuleError {
             Case { message } => message.clone(),
             Template { message, .. } => message.clone(),
             NoRules { pack } => format!("规则包“{pack}”中没有任何规则"),
-            PackTwice { pack } => format!("规则包“{pack}”给了两次"),
+            PackTwice { pack, first } => format!("规则包“{pack}”给了两次：它与“{first}”是同一个规则包"),
             Limit { what: RuleLimit::Nesting, limit } => format!("括号嵌套超过 {limit} 层"),
             Limit { what, limit } => format!("{}超过 {limit} 个", what.what()),
         }

@@ -103,6 +103,9 @@ struct Ctx<'r> {
     stopped: bool,
 }
 
+/// Why a value is absent when a sum or difference leaves the decimal range.
+const OVERFLOW: &str = "数值超出可计算的范围";
+
 /// Evaluate compiled rules in a context, in rule order, within `limits`; `left` is how
 /// many findings the report may still take (shared by the packs of one checker). A rule
 /// that reaches `limits.findings_per_rule` stops with one notice; when `left` runs out,
@@ -253,7 +256,11 @@ impl<'r> Ctx<'r> {
                     (Val::Num(a), Val::Num(b)) => Some((*a, *b)),
                     _ => None,
                 };
-                (compare(*op, &lv, &rv, within.unwrap_or_default()), sides)
+                let v = compare(*op, &lv, &rv, within.unwrap_or_default());
+                if v == Val::Absent && sides.is_some() {
+                    self.why.get_or_insert(OVERFLOW);
+                }
+                (v, sides)
             }
             _ => (self.eval(ex), None),
         };
@@ -401,6 +408,10 @@ impl<'r> Ctx<'r> {
                 let mut why: Vec<String> = cells.iter().zip(unreadable).filter(|(_, u)| **u).map(|(c, _)| c.describe()).collect();
                 if let Some(w) = self.why {
                     why.push(w.to_string());
+                }
+                if why.is_empty() {
+                    // Every absent value has a cause above; this is the last word, never "（）".
+                    why.push("所需的值无法得出".into());
                 }
                 text = format!("无法评估：{}（{}）", self.rule.title, why.join("，"));
                 if !binding.is_empty() {
@@ -554,7 +565,10 @@ impl<'r> Ctx<'r> {
                     match v {
                         Val::Num(n) => match total.checked_add(n) {
                             Some(t) => total = t,
-                            None => absent = true,
+                            None => {
+                                self.why.get_or_insert(OVERFLOW);
+                                absent = true;
+                            }
                         },
                         _ => absent = true,
                     }
@@ -585,7 +599,14 @@ impl<'r> Ctx<'r> {
                 }
                 let v = binary(*op, &a, &b);
                 if v == Val::Absent && matches!((a, b), (Val::Num(_), Val::Num(_))) {
-                    self.why = Some("数值超出可计算的范围");
+                    // A product or quotient of numbers that came out absent either left the range
+                    // or lost everything to the 28-digit precision.
+                    let tiny = match (op, a, b) {
+                        (BinOp::Mul, Val::Num(x), Val::Num(y)) => x.checked_mul(y).is_some(),
+                        (BinOp::Div, Val::Num(x), Val::Num(y)) => x.checked_div(y).is_some(),
+                        _ => false,
+                    };
+                    self.why = Some(if tiny { "结果小于 28 位小数所能表示的精度" } else { OVERFLOW });
                 }
                 v
             }
@@ -627,7 +648,10 @@ impl<'r> Ctx<'r> {
                     match self.eval(a) {
                         Val::Num(n) => match total.checked_add(n) {
                             Some(t) => total = t,
-                            None => absent = true,
+                            None => {
+                                self.why.get_or_insert(OVERFLOW);
+                                absent = true;
+                            }
                         },
                         _ => absent = true,
                     }

@@ -45,7 +45,14 @@ impl SyntaxError {
 impl SyntaxError {
     /// A budget exceeded at `span`.
     pub(super) fn limit(span: Span, found: String, what: RuleLimit, limit: usize) -> Self {
-        SyntaxError { span, expected: Vec::new(), found, help: None, opened: None, kind: SyntaxErrorKind::Limit(what, u32::try_from(limit).unwrap_or(u32::MAX)) }
+        SyntaxError {
+            span,
+            expected: Vec::new(),
+            found,
+            help: None,
+            opened: None,
+            kind: SyntaxErrorKind::Limit(what, u32::try_from(limit).unwrap_or(u32::MAX)),
+        }
     }
 }
 

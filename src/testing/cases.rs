@@ -4,6 +4,7 @@
 
 use crate::check::ir::CompiledRule;
 use crate::check::names::{self, Resolved, RowName};
+use crate::diagnostics::rules::{RuleError, RuleErrorKind};
 use crate::eval::{self, Finding, FindingClass};
 use crate::report::model::{Report, Row, Span as RSpan, Table};
 use crate::report::value::cell_from;
@@ -43,6 +44,29 @@ pub fn run(rule: &CompiledRule) -> Vec<CaseResult> {
         };
         for tpl in templates {
             out.push(run_one(rule, case, tpl));
+        }
+    }
+    out
+}
+
+/// The mistakes in a rule's cases that no run is needed to see (a given cell that is no
+/// cell of a template the case runs on): load errors, for `check` as for `test`.
+pub(crate) fn case_errors(rule: &CompiledRule) -> Vec<RuleError> {
+    let mut out: Vec<RuleError> = Vec::new();
+    for case in &rule.cases {
+        let templates: Vec<&Template> = match &case.template {
+            Some(t) => rule.variants.iter().filter(|v| v.template.id == t.node).map(|v| &*v.template).collect(),
+            None => rule.applies_to().map(|t| &**t).collect(),
+        };
+        for tpl in templates {
+            for g in &case.given {
+                if let Err((why, span)) = given_cell(&g.cell, tpl) {
+                    if !out.iter().any(|e| e.span == span) {
+                        let message = format!("用例“{}”：{why}", case.name.node);
+                        out.push(RuleError::new(RuleErrorKind::Case { message }, span));
+                    }
+                }
+            }
         }
     }
     out
@@ -177,10 +201,8 @@ fn unmet(outcome: Outcome, at: Option<&Selector>, all: &[crate::syntax::ast::Exp
         Outcome::Pass if !skips.is_empty() => Some(format!("预期通过，实际无法评估：{}", show(&skips))),
         Outcome::Skip if !fails.is_empty() => Some(format!("预期无法评估，实际失败：{}", show(&fails))),
         Outcome::Skip if skips.is_empty() => Some("预期无法评估，实际通过".into()),
-        Outcome::Fail if fails.is_empty() => {
-            let extra = if skips.is_empty() { String::new() } else { format!("（无法评估：{}）", show(&skips)) };
-            Some(format!("预期失败，实际通过{extra}"))
-        }
+        Outcome::Fail if fails.is_empty() && !skips.is_empty() => Some(format!("预期失败，实际无法评估：{}", show(&skips))),
+        Outcome::Fail if fails.is_empty() => Some("预期失败，实际通过".into()),
         Outcome::Fail => {
             let at = at?;
             for name in sel_names(at) {
