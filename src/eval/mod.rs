@@ -118,11 +118,14 @@ pub fn evaluate(rules: &[CompiledRule], cx: Context<'_>, limits: &Limits, left: 
     let report_texts: Vec<ReportText> = std::iter::once(report).chain(cx.previous).map(text_of).collect();
     // Built once per report, passed from rule to rule.
     let mut views = cells::Views::new(report, cx.previous);
+    // The first rule not run for the report's budget, and how many were not.
+    let mut skipped: Option<(&CompiledRule, usize)> = None;
     for (n, rule) in rules.iter().enumerate() {
         let Some(first) = rule.variants.first() else {
             continue;
         };
         if *left == 0 {
+            skipped.get_or_insert((rule, rules.len() - n));
             let reason = format!("本报告的发现已达上限 {} 条，此规则未检查（上限是 gouji::Limits 的 findings_per_report）", limits.findings_per_report);
             out.rules.push(RuleOutcome {
                 id: rule.id.clone(),
@@ -190,6 +193,30 @@ pub fn evaluate(rules: &[CompiledRule], cx: Context<'_>, limits: &Limits, left: 
         *left = left.saturating_sub(ctx.findings.len());
         out.findings.append(&mut ctx.findings);
         views = ctx.views;
+    }
+    if let Some((rule, count)) = skipped {
+        let shown = out.findings.len();
+        let limit = limits.findings_per_report;
+        let year = report.year.map(|y| y.to_string()).unwrap_or_default();
+        out.findings.push(Finding {
+            id: finding::fingerprint(&[rule.id.as_str(), report.issuer.as_deref().unwrap_or(""), &year, "budget"]),
+            rule: rule.id.clone(),
+            title: rule.title.clone(),
+            severity: crate::syntax::ast::Severity::Info,
+            class: FindingClass::NotAssessable,
+            message: format!(
+                "发现过多：本报告已列出 {shown} 条，达到上限 {limit} 条，其后的 {count} 条规则未检查（上限是 gouji::Limits 的 findings_per_report）"
+            ),
+            binding: Vec::new(),
+            cells: Vec::new(),
+            lhs: None,
+            rhs: None,
+            delta: None,
+            pack: 0,
+            rule_span: rule.span,
+            check_span: rule.id_span,
+            sources: Sources { rule_file: rule.file.clone(), reports: report_texts.clone() },
+        });
     }
     out
 }
@@ -438,10 +465,14 @@ impl<'r> Ctx<'r> {
     /// left out (the rest of this rule; with the report's budget, the rules after it).
     fn budget_notice(&mut self, rules_after: usize, per_report: usize) {
         let shown = self.findings.len();
-        let (limit, field, rest) = if self.budget < self.per_rule {
-            (per_report, "findings_per_report", format!("其余未检查，其后的 {rules_after} 条规则也未检查"))
+        let title = &self.rule.title;
+        let message = if self.budget < self.per_rule {
+            format!("发现过多（{title}）：本报告的发现达到上限 {per_report} 条，此规则已列出 {shown} 条，其余部分未检查，其后的 {rules_after} 条规则也未检查（上限是 gouji::Limits 的 findings_per_report）")
         } else {
-            (self.per_rule, "findings_per_rule", "此规则的其余部分未检查".to_string())
+            format!(
+                "发现过多（{title}）：已列出 {shown} 条，达到上限 {} 条，此规则的其余部分未检查（上限是 gouji::Limits 的 findings_per_rule）",
+                self.per_rule
+            )
         };
         self.findings.push(Finding {
             id: self.finding_id(&["budget"]),
@@ -449,7 +480,7 @@ impl<'r> Ctx<'r> {
             title: self.rule.title.clone(),
             severity: crate::syntax::ast::Severity::Info,
             class: FindingClass::NotAssessable,
-            message: format!("发现过多：{}已列出 {shown} 条，达到上限 {limit} 条，{rest}（上限是 gouji::Limits 的 {field}）", self.rule.title),
+            message,
             binding: Vec::new(),
             cells: Vec::new(),
             lhs: None,
