@@ -89,7 +89,7 @@ impl RuleLimit {
             RuleLimit::ExprOps => "一个表达式中的运算符",
             RuleLimit::Files => "规则包的文件",
             RuleLimit::Rules => "规则包的规则",
-            RuleLimit::MessageBytes => "消息的长度（字节）",
+            RuleLimit::MessageBytes => "消息的字节",
             RuleLimit::MessageHoles => "消息中的 {…} 占位",
         }
     }

@@ -204,6 +204,23 @@ fn devices_and_fifos_are_not_read() {
     }
 }
 
+#[cfg(unix)]
+#[test]
+fn case_files_linked_from_outside_are_not_read() {
+    let dir = tmp("case-link");
+    let outside = dir.join("outside.txt");
+    std::fs::write(&outside, "root:x:0:0\n").unwrap();
+    let inner = dir.join("pack");
+    pack(&inner, &[("pack.toml", "name = \"p\"\n"), ("main.gouji", RULE)]);
+    std::fs::create_dir_all(inner.join("cases")).unwrap();
+    std::os::unix::fs::symlink(&outside, inner.join("cases/x.txt")).unwrap();
+    let p = Pack::load(&inner).expect("loads");
+    let t = gouji::testing::run(&p, false).expect("runs");
+    let err = t.reports[0].outcome.as_ref().expect_err("not read").to_string();
+    assert!(err.contains("符号链接") && !err.contains("root:x"), "{err}");
+    assert!(!t.ok());
+}
+
 #[test]
 fn a_diamond_is_read_once_and_a_cycle_is_named() {
     let dir = tmp("diamond");

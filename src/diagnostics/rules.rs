@@ -162,6 +162,7 @@ impl RuleError {
             NoRules { pack } => format!("规则包“{pack}”中没有任何规则"),
             PackTwice { pack, first } => format!("规则包“{pack}”给了两次：它与“{first}”是同一个规则包"),
             Limit { what: RuleLimit::Nesting, limit } => format!("括号嵌套超过 {limit} 层"),
+            Limit { what: RuleLimit::MessageBytes, limit } => format!("消息长度超过 {limit} 字节"),
             Limit { what, limit } => format!("{}超过 {limit} 个", what.what()),
         }
     }
