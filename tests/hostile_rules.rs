@@ -318,6 +318,20 @@ fn a_pack_without_rules_or_given_twice_is_refused() {
 fn case_mistakes_are_load_errors() {
     let rules = "rule x \"t\" {\n check 表三[本年新收, 自然人] >= 0\n case \"c\" {\n given 表三[本年新收, 不存在的列] = 1\n expect pass\n }\n}\n";
     assert_eq!(codes(&fails(rules)), ["gouji::check::case"]);
+    let rules = "rule x \"t\" {\n for each col c in 表三 { check 表三[本年新收, c] >= 0 }\n case \"c\" {\n given 表三[本年新收, 自然人] = -1\n expect fail at 不存在的列\n }\n}\n";
+    let e = fails(rules);
+    assert_eq!(codes(&e), ["gouji::check::case"]);
+    assert!(e.errors[0].message().contains("“不存在的列”不是任何行、列或块的名称"), "{}", e.errors[0].message());
+    // A pack with such a mistake does not check either: `check` exits 2 as `test` does.
+    let dir = tmp("case-mistake");
+    pack(&dir, &[("pack.toml", "name = \"p\"\n"), ("main.gouji", rules)]);
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_gouji"))
+        .args(["check", "examples/example.txt", "--rules"])
+        .arg(&dir)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("gouji runs");
+    assert_eq!(o.status.code(), Some(2));
 }
 
 #[test]

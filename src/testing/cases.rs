@@ -58,7 +58,7 @@ pub(crate) fn case_errors(rule: &CompiledRule) -> Vec<RuleError> {
             Some(t) => rule.variants.iter().filter(|v| v.template.id == t.node).map(|v| &*v.template).collect(),
             None => rule.applies_to().map(|t| &**t).collect(),
         };
-        for tpl in templates {
+        for tpl in &templates {
             for g in &case.given {
                 if let Err((why, span)) = given_cell(&g.cell, tpl) {
                     if !out.iter().any(|e| e.span == span) {
@@ -68,8 +68,46 @@ pub(crate) fn case_errors(rule: &CompiledRule) -> Vec<RuleError> {
                 }
             }
         }
+        // `expect fail at X`: X must name a row, column or block somewhere the case runs.
+        for e in &case.expect {
+            let Some(at) = &e.at else { continue };
+            for name in sel_names(at) {
+                if !templates.is_empty() && !templates.iter().any(|t| names_place(t, &name)) {
+                    let message = format!("用例“{}”：expect fail at 中的“{name}”不是任何行、列或块的名称", case.name.node);
+                    out.push(RuleError::new(RuleErrorKind::Case { message }, at.span()));
+                }
+            }
+        }
     }
     out
+}
+
+/// Whether a name written after `expect fail at` can name a place in a template.
+fn names_place(tpl: &Template, name: &str) -> bool {
+    if name.contains(['.', '·', '[', '［']) {
+        return true; // a cell key or a cell name
+    }
+    let mut labels: Vec<(&str, &str)> = Vec::new();
+    for def in &tpl.tables {
+        labels.push((&def.key, &def.name));
+        for part in &def.parts {
+            labels.extend(
+                part.cols
+                    .iter()
+                    .flat_map(|c| std::iter::once((c.key.as_str(), c.label.as_str())).chain(c.aliases.iter().map(|a| (c.key.as_str(), a.as_str())))),
+            );
+            labels.extend(
+                part.rows
+                    .iter()
+                    .flat_map(|r| std::iter::once((r.key.as_str(), r.label.as_str())).chain(r.aliases.iter().map(|a| (r.key.as_str(), a.as_str())))),
+            );
+            labels.extend(part.caption.as_deref().map(|c| ("", c)));
+        }
+        labels.extend(
+            def.groups.iter().flat_map(|g| std::iter::once((g.key.as_str(), g.label.as_str())).chain(g.aliases.iter().map(|a| (g.key.as_str(), a.as_str())))),
+        );
+    }
+    labels.iter().any(|(k, l)| matches_place(name, &(k.to_string(), l.to_string())))
 }
 
 fn result(rule: &CompiledRule, case: &Case, tpl: &str, failure: Option<String>, span: Span) -> CaseResult {
