@@ -23,10 +23,10 @@ pub struct Limits {
     /// Deepest bracket nesting (`(`, `[`, `{`) in a rule file (default 64).
     pub rule_nesting: usize,
     /// Operators in one expression (of a `check`, `let` or `when`), those inside its
-    /// parentheses and function arguments and prefix `-` / `not` included (default 128; real rules use a handful). At the default the
-    /// deepest expression compiles and runs in a debug build on a 2 MiB thread stack (rayon's
-    /// default worker stack) with room to spare.
-    /// With `rule_nesting` this bounds every recursive pass over an expression.
+    /// parentheses and function arguments and prefix `-` / `not` included (default 128;
+    /// real rules use a handful). With `rule_nesting` this bounds every recursive pass over
+    /// an expression: at the default the deepest one compiles and runs in a debug build on a
+    /// 2 MiB thread stack (rayon's default worker stack) with room to spare (256 did not).
     pub rule_expr_ops: usize,
     /// Files of one pack, includes included (default 512).
     pub rule_files: usize,
@@ -38,11 +38,13 @@ pub struct Limits {
     pub message_holes: usize,
     /// Bytes of one rendered message; a longer one is cut with `…` (default 8 KiB).
     pub message_rendered_bytes: usize,
-    /// Findings of one rule on one report (default 1,000); past it the rule stops there and
-    /// one notice says how many were left out.
+    /// Findings of one rule on one report (default 1,000); at it the rule stops, and one
+    /// notice says how many were listed, that the rest of the rule was not checked, and
+    /// which limit.
     pub findings_per_rule: usize,
-    /// Findings of all packs on one report (default 10,000); past it checking stops and one
-    /// notice says how many were left out.
+    /// Findings of all packs on one report (default 10,000); at it checking stops, one
+    /// notice says how many rules were left unchecked and which limit, and each of them is
+    /// not assessable with that reason.
     pub findings_per_report: usize,
 }
 
