@@ -37,6 +37,15 @@ impl Checker {
     /// them combined; two packs defining the same table, or a rule id, is an error (a
     /// finding's rule and stable id would no longer say which rule it is).
     pub fn new(packs: Vec<Pack>) -> Result<Checker, RuleErrors> {
+        // The same pack twice (the official one given again with --rules, one folder named
+        // twice) would double every finding under one stable id.
+        let shown = |p: &Pack| p.dir.as_ref().map_or_else(|| format!("内置的{}规则包", p.manifest.name), |d| d.display().to_string());
+        for (i, pack) in packs.iter().enumerate() {
+            if let Some(first) = packs[..i].iter().find(|p| p.same_pack(pack)) {
+                let kind = RuleErrorKind::PackTwice { pack: shown(pack), first: shown(first) };
+                return Err(RuleErrors { errors: vec![RuleError::new(kind, Default::default())], sources: vec![(shown(pack), Arc::from(""))] });
+            }
+        }
         for (i, pack) in packs.iter().enumerate() {
             let dups: Vec<RuleError> = pack
                 .rules
@@ -104,8 +113,9 @@ impl Checker {
     /// Findings and per-rule outcomes of every pack in a context.
     pub fn evaluate(&self, cx: Context<'_>) -> Evaluation {
         let mut out = Evaluation::default();
+        let mut left = self.packs.first().map_or(0, |p| p.limits.findings_per_report);
         for (i, pack) in self.packs.iter().enumerate() {
-            let mut e = pack.evaluate(cx);
+            let mut e = crate::eval::evaluate(&pack.rules, cx, &pack.limits, &mut left);
             e.findings.iter_mut().for_each(|f| f.pack = i);
             out.findings.append(&mut e.findings);
             out.rules.append(&mut e.rules);
