@@ -11,9 +11,11 @@
 
 use crate::diagnostics::rules::{RuleError, RuleErrorKind, RuleErrors};
 use crate::eval::{Context, Evaluation, Finding};
+use crate::limits::Limits;
 use crate::pack::Pack;
 use crate::report::{self, Form, ImportError, Report};
 use crate::template::TemplateSet;
+use std::path::Path;
 use std::sync::Arc;
 
 /// A set of compiled packs, and the templates reports are read with (the embedded ones
@@ -98,6 +100,16 @@ impl Checker {
     /// Read a report file with the checker's templates (`form` overrides detection).
     pub fn read_file(&self, path: &str, form: Option<Form>) -> Result<Report, ImportError> {
         report::read_file_with(path, form, &self.templates)
+    }
+
+    /// Read a report file at any path (not only UTF-8 ones) with the checker's templates,
+    /// within `limits` (`raise` names the option that raises the byte limit, for the
+    /// message). The report's `path` is the path shown lossily.
+    pub fn read_path(&self, path: &Path, form: Option<Form>, limits: &Limits, raise: Option<&'static str>) -> Result<Report, ImportError> {
+        let name = path.to_string_lossy();
+        let bytes =
+            crate::limits::read_bounded(path, limits.report_bytes, raise).map_err(|e| ImportError::Io { path: name.to_string(), why: e.to_string() })?;
+        report::read_with(&name, &bytes, form, &self.templates)
     }
 
     /// Read a report from memory with the checker's templates.
