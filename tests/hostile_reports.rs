@@ -2,7 +2,10 @@
 //! crash, a hang or an exhausted machine. Inputs are built here, sized so that a
 //! regression shows as a hang rather than a slow test.
 
-use gouji::report::{CellState, ImportError};
+mod pdf_gen;
+
+use gouji::report::{import, CellState, ImportError};
+use pdf_extract::{Dictionary, Document, Object, ObjectId, Stream};
 
 /// A broken-xref PDF whose one header claims object number 2³²−1: the rebuilt table
 /// must not run to that number (it took 13 s and 5.4 GB).
@@ -38,4 +41,119 @@ fn bom_file_spans_hold_their_raw_text() {
             assert_eq!(&bytes[cell.span.offset..cell.span.end()], cell.raw.as_bytes(), "{name}");
         }
     }
+}
+
+// ---------------------------------------------------------------- PDF (issue 10)
+
+/// The `why` of a `Corrupt` import, or a panic naming what came instead.
+fn corrupt_why(name: &str, bytes: &[u8]) -> String {
+    match gouji::read(name, bytes, None) {
+        Err(ImportError::Corrupt { why, .. }) => why,
+        other => panic!("{name}: expected Corrupt, got {:?}", other.map(|r| r.form)),
+    }
+}
+
+fn name(s: &str) -> Object {
+    Object::Name(s.as_bytes().to_vec())
+}
+
+fn form(content: &str, resources: Option<Object>) -> Stream {
+    let mut d = Dictionary::new();
+    d.set("Type", name("XObject"));
+    d.set("Subtype", name("Form"));
+    d.set("BBox", Object::Array(vec![0.into(), 0.into(), 595.into(), 842.into()]));
+    if let Some(r) = resources {
+        d.set("Resources", r);
+    }
+    Stream::new(d, content.as_bytes().to_vec())
+}
+
+fn xobjects(entries: &[(&str, ObjectId)]) -> Object {
+    let mut x = Dictionary::new();
+    for (n, id) in entries {
+        x.set(*n, Object::Reference(*id));
+    }
+    let mut r = Dictionary::new();
+    r.set("XObject", Object::Dictionary(x));
+    Object::Dictionary(r)
+}
+
+/// A generated one-page text PDF (`pdf_gen`) changed by `edit`, which gets the document,
+/// the page's resources dictionary (to add XObjects to) and appends to the page content
+/// what it returns.
+fn edited_pdf(text: &str, edit: impl FnOnce(&mut Document, &mut Dictionary) -> String) -> Vec<u8> {
+    let bytes = pdf_gen::pdf(&[vec![pdf_gen::text(72.0, 100.0, 12.0, text)]], true);
+    let mut doc = Document::load_mem(&bytes).expect("the generated PDF loads");
+    let page = *doc.get_pages().values().next().expect("one page");
+    let mut resources = doc.get_dictionary(page).unwrap().get(b"Resources").unwrap().as_dict().unwrap().clone();
+    let extra = edit(&mut doc, &mut resources);
+    let contents = doc.get_dictionary(page).unwrap().get(b"Contents").unwrap().as_reference().unwrap();
+    let stream = doc.get_object_mut(contents).unwrap().as_stream_mut().unwrap();
+    let mut content = stream.content.clone();
+    content.extend_from_slice(extra.as_bytes());
+    stream.set_content(content);
+    doc.get_dictionary_mut(page).unwrap().set("Resources", Object::Dictionary(resources));
+    let mut out = Vec::new();
+    doc.save_to(&mut out).unwrap();
+    out
+}
+
+/// A page drawing a chain of `n` forms, each drawing the next; with `cycle`, the last
+/// draws the first.
+fn form_chain(n: usize, cycle: bool) -> Vec<u8> {
+    edited_pdf("表单", |doc, resources| {
+        let ids: Vec<ObjectId> = (0..n).map(|_| doc.new_object_id()).collect();
+        for (i, id) in ids.iter().enumerate() {
+            let next = if i + 1 < n { Some(ids[i + 1]) } else { cycle.then_some(ids[0]) };
+            let f = match next {
+                Some(next) => form("/X Do", Some(xobjects(&[("X", next)]))),
+                None => form("", None),
+            };
+            doc.objects.insert(*id, Object::Stream(f));
+        }
+        let Object::Dictionary(x) = xobjects(&[("X1", ids[0])]) else { unreachable!() };
+        resources.extend(&x);
+        " /X1 Do\n".into()
+    })
+}
+
+/// A form that draws itself overflowed pdf-extract's stack (the process aborted).
+#[test]
+fn pdf_form_drawing_itself_is_refused() {
+    let why = corrupt_why("self.pdf", &form_chain(1, true));
+    assert!(why.contains("自我引用（循环）"), "{why}");
+    let why = corrupt_why("cycle.pdf", &form_chain(5, true));
+    assert!(why.contains("自我引用（循环）"), "{why}");
+}
+
+/// A chain of 10,000 nested forms overflowed the stack too.
+#[test]
+fn pdf_forms_nested_ten_thousand_deep_are_refused() {
+    let why = corrupt_why("chain.pdf", &form_chain(10_000, false));
+    assert!(why.contains("嵌套超过 32 层上限"), "{why}");
+    let why = corrupt_why("chain33.pdf", &form_chain(33, false));
+    assert!(why.contains("嵌套超过 32 层上限"), "{why}");
+}
+
+/// Forms within the depth limit are read, even when they share a resources dictionary
+/// that lists them (drawing is what counts, not listing): the text inside is extracted.
+#[test]
+fn pdf_forms_within_the_limit_are_read() {
+    let chain = import::read("chain32.pdf", &form_chain(32, false), None);
+    assert!(!matches!(chain, Err(ImportError::Corrupt { .. })), "{:?}", chain.err());
+    let bytes = edited_pdf("表单文字", |doc, resources| {
+        let shared = doc.new_object_id();
+        let (outer, inner) = (doc.new_object_id(), doc.new_object_id());
+        let mut r = resources.clone();
+        let Object::Dictionary(x) = xobjects(&[("X1", outer), ("X2", inner)]) else { unreachable!() };
+        r.extend(&x);
+        doc.objects.insert(shared, Object::Dictionary(r));
+        doc.objects.insert(outer, Object::Stream(form("/X2 Do", Some(Object::Reference(shared)))));
+        // CIDs 1..4 are 表单文字 in pdf_gen's font; the inner form inherits the resources.
+        doc.objects.insert(inner, Object::Stream(form("BT /F1 12 Tf 1 0 0 1 72 500 Tm <0001000200030004> Tj ET", None)));
+        resources.extend(&x);
+        " /X1 Do\n".into()
+    });
+    let (_, doc) = import::read("shared.pdf", &bytes, None).expect("reads");
+    assert_eq!(doc.source.matches("表单文字").count(), 2, "{}", doc.source);
 }
