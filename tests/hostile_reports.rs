@@ -6,6 +6,7 @@ mod pdf_gen;
 
 use gouji::report::{import, CellState, ImportError};
 use pdf_extract::{Dictionary, Document, Object, ObjectId, Stream};
+use std::io::Write;
 
 /// A broken-xref PDF whose one header claims object number 2³²−1: the rebuilt table
 /// must not run to that number (it took 13 s and 5.4 GB).
@@ -156,4 +157,65 @@ fn pdf_forms_within_the_limit_are_read() {
     });
     let (_, doc) = import::read("shared.pdf", &bytes, None).expect("reads");
     assert_eq!(doc.source.matches("表单文字").count(), 2, "{}", doc.source);
+}
+
+/// Forms each drawing the next twice: 2^20 draws from 20 objects made pdf-extract parse
+/// the last one a million times.
+#[test]
+fn pdf_forms_drawn_exponentially_often_are_refused() {
+    let bytes = edited_pdf("表单", |doc, resources| {
+        let ids: Vec<ObjectId> = (0..20).map(|_| doc.new_object_id()).collect();
+        for (i, id) in ids.iter().enumerate() {
+            let f = match ids.get(i + 1) {
+                Some(next) => form("/X Do /X Do", Some(xobjects(&[("X", *next)]))),
+                None => form("", None),
+            };
+            doc.objects.insert(*id, Object::Stream(f));
+        }
+        let Object::Dictionary(x) = xobjects(&[("X1", ids[0])]) else { unreachable!() };
+        resources.extend(&x);
+        " /X1 Do\n".into()
+    });
+    let why = corrupt_why("doubling.pdf", &bytes);
+    assert!(why.contains("绘制表单对象超过 100000 次上限"), "{why}");
+}
+
+/// An xref stream whose `/W` asks for 100 GB field buffers (lopdf allocates them).
+#[test]
+fn pdf_absurd_xref_stream_widths_are_refused() {
+    let mut b = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n".to_vec();
+    let at = b.len();
+    b.extend_from_slice(b"3 0 obj\n<< /Type /XRef /Size 4 /W [99999999999 4 1] /Root 1 0 R /Length 12 >>\nstream\n");
+    b.extend_from_slice(&[0; 12]);
+    b.extend_from_slice(format!("\nendstream\nendobj\nstartxref\n{at}\n%%EOF\n").as_bytes());
+    let why = corrupt_why("xref-w.pdf", &b);
+    assert!(why.contains("/W 字段宽度 99999999999 超过 8 字节上限"), "{why}");
+}
+
+fn zlib(data: &[u8]) -> Vec<u8> {
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    z.write_all(data).unwrap();
+    z.finish().unwrap()
+}
+
+/// A page content stream inflating to 100 MiB from ~100 KB (a 1.5 MB one took 4.7 GB),
+/// and one inflating to 256 MiB through two FlateDecode layers from a few KB.
+#[test]
+fn pdf_deflate_bombs_are_refused() {
+    let spaces = vec![b' '; 100 << 20];
+    let once = zlib(&spaces);
+    // 256 MiB inside, compressed twice: only the inner layer is large.
+    let twice = zlib(&zlib(&[spaces.as_slice(), &spaces, &spaces[..56 << 20]].concat()));
+    for (file, data, filters) in [("bomb.pdf", once, vec![name("FlateDecode")]), ("bomb2.pdf", twice, vec![name("FlateDecode"), name("FlateDecode")])] {
+        let bytes = edited_pdf("炸弹", |doc, resources| {
+            let mut d = Dictionary::new();
+            d.set("Filter", Object::Array(filters));
+            let id = doc.add_object(Stream::new(d, data).with_compression(false));
+            resources.set("Dummy", Object::Reference(id));
+            String::new()
+        });
+        assert!(bytes.len() < 1 << 20, "{file}: {}", bytes.len());
+        let why = corrupt_why(file, &bytes);
+        assert!(why.contains("解压后超过 64 MiB 的上限（疑似解压炸弹）"), "{file}: {why}");
+    }
 }

@@ -9,6 +9,7 @@
 
 mod glyphs;
 mod layout;
+mod prescan;
 mod repair;
 mod rows;
 mod xobjects;
@@ -37,6 +38,7 @@ pub fn read(path: &str, bytes: &[u8]) -> Result<RawDocument, ImportError> {
 }
 
 fn read_here(path: &str, bytes: &[u8]) -> Result<RawDocument, ImportError> {
+    prescan::check(bytes).map_err(|why| ImportError::Corrupt { path: path.into(), form: Form::Pdf, why })?;
     let (doc, rebuilt) = load(path, bytes)?;
     guarded(path, || xobjects::check(&doc).map_err(|r| r.why()))?;
     let collected = guarded(path, || {
