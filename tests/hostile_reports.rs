@@ -2,7 +2,11 @@
 //! crash, a hang or an exhausted machine. Inputs are built here, sized so that a
 //! regression shows as a hang rather than a slow test.
 
-use gouji::report::{CellState, ImportError};
+mod pdf_gen;
+
+use gouji::report::{import, CellState, ImportError};
+use pdf_extract::{Dictionary, Document, Object, ObjectId, Stream};
+use std::io::Write;
 
 /// A broken-xref PDF whose one header claims object number 2³²−1: the rebuilt table
 /// must not run to that number (it took 13 s and 5.4 GB).
@@ -37,5 +41,181 @@ fn bom_file_spans_hold_their_raw_text() {
         for cell in cells {
             assert_eq!(&bytes[cell.span.offset..cell.span.end()], cell.raw.as_bytes(), "{name}");
         }
+    }
+}
+
+// ---------------------------------------------------------------- PDF (issue 10)
+
+/// The `why` of a `Corrupt` import, or a panic naming what came instead.
+fn corrupt_why(name: &str, bytes: &[u8]) -> String {
+    match gouji::read(name, bytes, None) {
+        Err(ImportError::Corrupt { why, .. }) => why,
+        other => panic!("{name}: expected Corrupt, got {:?}", other.map(|r| r.form)),
+    }
+}
+
+fn name(s: &str) -> Object {
+    Object::Name(s.as_bytes().to_vec())
+}
+
+fn form(content: &str, resources: Option<Object>) -> Stream {
+    let mut d = Dictionary::new();
+    d.set("Type", name("XObject"));
+    d.set("Subtype", name("Form"));
+    d.set("BBox", Object::Array(vec![0.into(), 0.into(), 595.into(), 842.into()]));
+    if let Some(r) = resources {
+        d.set("Resources", r);
+    }
+    Stream::new(d, content.as_bytes().to_vec())
+}
+
+fn xobjects(entries: &[(&str, ObjectId)]) -> Object {
+    let mut x = Dictionary::new();
+    for (n, id) in entries {
+        x.set(*n, Object::Reference(*id));
+    }
+    let mut r = Dictionary::new();
+    r.set("XObject", Object::Dictionary(x));
+    Object::Dictionary(r)
+}
+
+/// A generated one-page text PDF (`pdf_gen`) changed by `edit`, which gets the document,
+/// the page's resources dictionary (to add XObjects to) and appends to the page content
+/// what it returns.
+fn edited_pdf(text: &str, edit: impl FnOnce(&mut Document, &mut Dictionary) -> String) -> Vec<u8> {
+    let bytes = pdf_gen::pdf(&[vec![pdf_gen::text(72.0, 100.0, 12.0, text)]], true);
+    let mut doc = Document::load_mem(&bytes).expect("the generated PDF loads");
+    let page = *doc.get_pages().values().next().expect("one page");
+    let mut resources = doc.get_dictionary(page).unwrap().get(b"Resources").unwrap().as_dict().unwrap().clone();
+    let extra = edit(&mut doc, &mut resources);
+    let contents = doc.get_dictionary(page).unwrap().get(b"Contents").unwrap().as_reference().unwrap();
+    let stream = doc.get_object_mut(contents).unwrap().as_stream_mut().unwrap();
+    let mut content = stream.content.clone();
+    content.extend_from_slice(extra.as_bytes());
+    stream.set_content(content);
+    doc.get_dictionary_mut(page).unwrap().set("Resources", Object::Dictionary(resources));
+    let mut out = Vec::new();
+    doc.save_to(&mut out).unwrap();
+    out
+}
+
+/// A page drawing a chain of `n` forms, each drawing the next; with `cycle`, the last
+/// draws the first.
+fn form_chain(n: usize, cycle: bool) -> Vec<u8> {
+    edited_pdf("表单", |doc, resources| {
+        let ids: Vec<ObjectId> = (0..n).map(|_| doc.new_object_id()).collect();
+        for (i, id) in ids.iter().enumerate() {
+            let next = if i + 1 < n { Some(ids[i + 1]) } else { cycle.then_some(ids[0]) };
+            let f = match next {
+                Some(next) => form("/X Do", Some(xobjects(&[("X", next)]))),
+                None => form("", None),
+            };
+            doc.objects.insert(*id, Object::Stream(f));
+        }
+        let Object::Dictionary(x) = xobjects(&[("X1", ids[0])]) else { unreachable!() };
+        resources.extend(&x);
+        " /X1 Do\n".into()
+    })
+}
+
+/// A form that draws itself overflowed pdf-extract's stack (the process aborted).
+#[test]
+fn pdf_form_drawing_itself_is_refused() {
+    let why = corrupt_why("self.pdf", &form_chain(1, true));
+    assert!(why.contains("自我引用（循环）"), "{why}");
+    let why = corrupt_why("cycle.pdf", &form_chain(5, true));
+    assert!(why.contains("自我引用（循环）"), "{why}");
+}
+
+/// A chain of 10,000 nested forms overflowed the stack too.
+#[test]
+fn pdf_forms_nested_ten_thousand_deep_are_refused() {
+    let why = corrupt_why("chain.pdf", &form_chain(10_000, false));
+    assert!(why.contains("嵌套超过 32 层上限"), "{why}");
+    let why = corrupt_why("chain33.pdf", &form_chain(33, false));
+    assert!(why.contains("嵌套超过 32 层上限"), "{why}");
+}
+
+/// Forms within the depth limit are read, even when they share a resources dictionary
+/// that lists them (drawing is what counts, not listing): the text inside is extracted.
+#[test]
+fn pdf_forms_within_the_limit_are_read() {
+    let chain = import::read("chain32.pdf", &form_chain(32, false), None);
+    assert!(!matches!(chain, Err(ImportError::Corrupt { .. })), "{:?}", chain.err());
+    let bytes = edited_pdf("表单文字", |doc, resources| {
+        let shared = doc.new_object_id();
+        let (outer, inner) = (doc.new_object_id(), doc.new_object_id());
+        let mut r = resources.clone();
+        let Object::Dictionary(x) = xobjects(&[("X1", outer), ("X2", inner)]) else { unreachable!() };
+        r.extend(&x);
+        doc.objects.insert(shared, Object::Dictionary(r));
+        doc.objects.insert(outer, Object::Stream(form("/X2 Do", Some(Object::Reference(shared)))));
+        // CIDs 1..4 are 表单文字 in pdf_gen's font; the inner form inherits the resources.
+        doc.objects.insert(inner, Object::Stream(form("BT /F1 12 Tf 1 0 0 1 72 500 Tm <0001000200030004> Tj ET", None)));
+        resources.extend(&x);
+        " /X1 Do\n".into()
+    });
+    let (_, doc) = import::read("shared.pdf", &bytes, None).expect("reads");
+    assert_eq!(doc.source.matches("表单文字").count(), 2, "{}", doc.source);
+}
+
+/// Forms each drawing the next twice: 2^20 draws from 20 objects made pdf-extract parse
+/// the last one a million times.
+#[test]
+fn pdf_forms_drawn_exponentially_often_are_refused() {
+    let bytes = edited_pdf("表单", |doc, resources| {
+        let ids: Vec<ObjectId> = (0..20).map(|_| doc.new_object_id()).collect();
+        for (i, id) in ids.iter().enumerate() {
+            let f = match ids.get(i + 1) {
+                Some(next) => form("/X Do /X Do", Some(xobjects(&[("X", *next)]))),
+                None => form("", None),
+            };
+            doc.objects.insert(*id, Object::Stream(f));
+        }
+        let Object::Dictionary(x) = xobjects(&[("X1", ids[0])]) else { unreachable!() };
+        resources.extend(&x);
+        " /X1 Do\n".into()
+    });
+    let why = corrupt_why("doubling.pdf", &bytes);
+    assert!(why.contains("绘制表单对象超过 100000 次上限"), "{why}");
+}
+
+/// An xref stream whose `/W` asks for 100 GB field buffers (lopdf allocates them).
+#[test]
+fn pdf_absurd_xref_stream_widths_are_refused() {
+    let mut b = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n".to_vec();
+    let at = b.len();
+    b.extend_from_slice(b"3 0 obj\n<< /Type /XRef /Size 4 /W [99999999999 4 1] /Root 1 0 R /Length 12 >>\nstream\n");
+    b.extend_from_slice(&[0; 12]);
+    b.extend_from_slice(format!("\nendstream\nendobj\nstartxref\n{at}\n%%EOF\n").as_bytes());
+    let why = corrupt_why("xref-w.pdf", &b);
+    assert!(why.contains("/W 字段宽度 99999999999 超过 8 字节上限"), "{why}");
+}
+
+fn zlib(data: &[u8]) -> Vec<u8> {
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    z.write_all(data).unwrap();
+    z.finish().unwrap()
+}
+
+/// A page content stream inflating to 100 MiB from ~100 KB (a 1.5 MB one took 4.7 GB),
+/// and one inflating to 256 MiB through two FlateDecode layers from a few KB.
+#[test]
+fn pdf_deflate_bombs_are_refused() {
+    let spaces = vec![b' '; 100 << 20];
+    let once = zlib(&spaces);
+    // 256 MiB inside, compressed twice: only the inner layer is large.
+    let twice = zlib(&zlib(&[spaces.as_slice(), &spaces, &spaces[..56 << 20]].concat()));
+    for (file, data, filters) in [("bomb.pdf", once, vec![name("FlateDecode")]), ("bomb2.pdf", twice, vec![name("FlateDecode"), name("FlateDecode")])] {
+        let bytes = edited_pdf("炸弹", |doc, resources| {
+            let mut d = Dictionary::new();
+            d.set("Filter", Object::Array(filters));
+            let id = doc.add_object(Stream::new(d, data).with_compression(false));
+            resources.set("Dummy", Object::Reference(id));
+            String::new()
+        });
+        assert!(bytes.len() < 1 << 20, "{file}: {}", bytes.len());
+        let why = corrupt_why(file, &bytes);
+        assert!(why.contains("解压后超过 64 MiB 的上限（疑似解压炸弹）"), "{file}: {why}");
     }
 }

@@ -9,8 +9,10 @@
 
 mod glyphs;
 mod layout;
+mod prescan;
 mod repair;
 mod rows;
+mod xobjects;
 
 use super::{Form, ImportError, RawDocument};
 use crate::report::model::{ImportDiagnostic, Level};
@@ -18,8 +20,27 @@ use glyphs::Collector;
 use pdf_extract::{Document, Object};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
+/// Stack of the thread a PDF is read on. pdf-extract recurses once per nested form
+/// XObject (bounded by [`xobjects::MAX_DEPTH`] beforehand) and lopdf's parser once per
+/// nested array or dictionary; a stack overflow aborts the process, so they get room to
+/// spare (address space only: untouched pages cost nothing).
+const STACK_BYTES: usize = 256 << 20;
+
 pub fn read(path: &str, bytes: &[u8]) -> Result<RawDocument, ImportError> {
+    std::thread::scope(|scope| {
+        let reader = std::thread::Builder::new().name("gouji-pdf".into()).stack_size(STACK_BYTES).spawn_scoped(scope, || read_here(path, bytes));
+        match reader {
+            Ok(handle) => handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            // No thread to be had (out of memory or threads): read on this one.
+            Err(_) => read_here(path, bytes),
+        }
+    })
+}
+
+fn read_here(path: &str, bytes: &[u8]) -> Result<RawDocument, ImportError> {
+    prescan::check(bytes).map_err(|why| ImportError::Corrupt { path: path.into(), form: Form::Pdf, why })?;
     let (doc, rebuilt) = load(path, bytes)?;
+    guarded(path, || xobjects::check(&doc).map_err(|r| r.why()))?;
     let collected = guarded(path, || {
         let mut out = Collector::default();
         pdf_extract::output_doc(&doc, &mut out).map(|_| out).map_err(|e| e.to_string())
