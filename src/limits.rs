@@ -86,6 +86,16 @@ pub const REPORT_MARKDOWN_CELLS: usize = 1_000;
 /// pages are a few dozen deep). A cheap scan before parsing refuses pages whose tags
 /// suggest more than twice this, since the parser's scope checks cost time per level.
 pub const REPORT_HTML_DEPTH: usize = 512;
+/// Nodes of an HTML page's parsed tree (default 500,000; real pages have tens of
+/// thousands). The parser re-opens every still-active formatting element (`<b>`, `<font>`
+/// …) before new content, so a few KB of misnested tags can build millions of nodes; the
+/// page is parsed in 4 KiB pieces and refused once its tree passes this.
+pub const REPORT_HTML_NODES: usize = 500_000;
+/// Open elements the parser's end-tag searches may step over in one HTML page, as the
+/// scan before parsing counts them (default 4,000,000; a real page needs a few hundred
+/// thousand). Misnested end tags under deep formatting elements cost the parser one step
+/// per open element each; past this the page is refused as too deeply nested.
+pub const REPORT_HTML_END_TAG_STEPS: usize = 4_000_000;
 /// Deepest XML element nesting of a DOCX `word/document.xml` (default 512).
 pub const REPORT_DOCX_DEPTH: usize = 512;
 /// Uncompressed bytes of `word/document.xml` read from a DOCX (default 64 MiB): the

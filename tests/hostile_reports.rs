@@ -48,11 +48,12 @@ fn limit_of(result: Result<gouji::Report, ImportError>) -> (&'static str, u64) {
     }
 }
 
-/// One table of 170,000 rows under a rowspan: the grid budget refuses it (placing it
-/// sorted every active span per row, 25 s).
+/// One table of 140,000 rows under a rowspan of 170,000 (clamped): the grid budget refuses
+/// it (placing it sorted every active span per row; at 170,000 rows, 25 s, the node budget
+/// refuses the page first).
 #[test]
 fn a_huge_rowspan_table_is_over_the_cell_budget() {
-    let html = format!("<table><tr><td rowspan=170000>x</td><td>1</td></tr>{}</table>", "<tr><td>1</td></tr>".repeat(170_000));
+    let html = format!("<table><tr><td rowspan=170000>x</td><td>1</td></tr>{}</table>", "<tr><td>1</td></tr>".repeat(140_000));
     let (what, limit) = limit_of(gouji::read("rowspan.html", html.as_bytes(), None));
     assert!(what.contains("单元格"), "{what}");
     assert_eq!(limit, gouji::limits::REPORT_TABLE_CELLS as u64);
@@ -169,4 +170,24 @@ fn assembler_survives_headings_past_the_end() {
     let doc = RawDocument { source, blocks, diagnostics: Vec::new() };
     let set = gouji::template::TemplateSet::builtin();
     let _ = gouji::report::assemble::assemble("spans.html", "html", doc, set);
+}
+
+/// A few KB of distinct unclosed `<b>`s under a closed `<p>`: the parser re-opens all of
+/// them before every `<div>x</div>`, millions of nodes from 30 KB (hundreds of MB before).
+#[test]
+fn reopened_formatting_elements_are_over_the_node_budget() {
+    let opens: String = (0..500).map(|k| format!("<b id={k}>")).collect();
+    let html = format!("<html><body><p>{opens}</p>{}</body></html>", "<div>x</div>".repeat(4_000));
+    let (what, limit) = limit_of(gouji::read("reopen.html", html.as_bytes(), None));
+    assert!(what.contains("节点"), "{what}");
+    assert_eq!(limit, gouji::limits::REPORT_HTML_NODES as u64);
+}
+
+/// Stray end tags under 1,000 open formatting elements: each costs the parser a search
+/// down the stack (67 s for 1.2 MB before); the scan counts the steps and refuses.
+#[test]
+fn stray_end_tags_under_deep_formatting_are_refused() {
+    let html = format!("<html><body><i><div>{}{}</body></html>", "<b>".repeat(1_000), "</i>".repeat(300_000));
+    let (what, _) = limit_of(gouji::read("stray.html", html.as_bytes(), None));
+    assert!(what.contains("嵌套"), "{what}");
 }

@@ -11,7 +11,7 @@ mod rawpos;
 
 use super::grid::{self, Slot};
 use super::{Block, Frag, ImportError, RawDocument};
-use crate::limits::REPORT_HTML_DEPTH;
+use crate::limits::{REPORT_HTML_DEPTH, REPORT_HTML_NODES};
 use crate::report::model::{CellState, ImportDiagnostic, Level, Span};
 use crate::report::value::{classify, is_space};
 use ego_tree::iter::Edge;
@@ -129,7 +129,12 @@ pub fn read(path: &str, source: String) -> Result<RawDocument, ImportError> {
     if raw.too_deep() {
         return Err(too_deep());
     }
-    let html = Html::parse_document(&source);
+    let html = parse(&source).ok_or_else(|| ImportError::Limit {
+        path: path.into(),
+        form: super::Form::Html,
+        what: "解析后的节点数",
+        limit: REPORT_HTML_NODES as u64,
+    })?;
     if tree_depth(&html) > REPORT_HTML_DEPTH {
         return Err(too_deep());
     }
@@ -146,6 +151,26 @@ pub fn read(path: &str, source: String) -> Result<RawDocument, ImportError> {
     }
     let (blocks, diagnostics) = walker.finish();
     Ok(RawDocument { source, blocks, diagnostics })
+}
+
+/// Parse the page in pieces, `None` once the tree passes [`REPORT_HTML_NODES`] (the tree
+/// can grow far faster than the input, see there). The tokenizer is streaming, so the
+/// pieces parse as the whole would.
+fn parse(source: &str) -> Option<Html> {
+    use html5ever::tendril::TendrilSink;
+    const PIECE: usize = 4 << 10;
+    let mut parser = html5ever::parse_document(scraper::HtmlTreeSink::new(Html::new_document()), Default::default());
+    let mut at = 0;
+    while at < source.len() {
+        let end = super::floor_char_boundary(source, at + PIECE); // > at: a char is at most 4 bytes
+        parser.process(source[at..end].into());
+        at = end;
+        if parser.tokenizer.sink.sink.0.borrow().tree.values().len() > REPORT_HTML_NODES {
+            return None;
+        }
+    }
+    let html = parser.finish();
+    (html.tree.values().len() <= REPORT_HTML_NODES).then_some(html)
 }
 
 /// The deepest element nesting of the parsed tree, walked without recursion.

@@ -4,6 +4,7 @@
 //! for character references (`&nbsp;`, `&#12288;`) and CR LF. A node that cannot be
 //! located within a bounded look-ahead gets no position (the caller reports it).
 
+use crate::limits::REPORT_HTML_END_TAG_STEPS;
 use crate::report::value::is_space;
 
 /// How many text runs past the cursor a node may start (bounds work on odd input).
@@ -121,6 +122,10 @@ const P_SCOPE: &[&str] = &["table", "td", "th", "caption", "html", "button", "ob
 struct Nesting {
     stack: Vec<String>,
     open: std::collections::HashMap<String, usize>,
+    /// Stack positions of special elements, lowest first.
+    specials: Vec<usize>,
+    /// Elements the parser's end-tag searches step over (its cost, see [`REPORT_HTML_END_TAG_STEPS`]).
+    steps: usize,
 }
 
 impl Nesting {
@@ -129,6 +134,9 @@ impl Nesting {
     }
 
     fn push(&mut self, name: String) {
+        if SPECIAL.contains(&name.as_str()) {
+            self.specials.push(self.stack.len());
+        }
         *self.open.entry(name.clone()).or_default() += 1;
         self.stack.push(name);
     }
@@ -137,6 +145,9 @@ impl Nesting {
         if let Some(top) = self.stack.pop() {
             if let Some(n) = self.open.get_mut(&top) {
                 *n -= 1;
+            }
+            if self.specials.last() == Some(&self.stack.len()) {
+                self.specials.pop();
             }
         }
     }
@@ -154,6 +165,7 @@ impl Nesting {
             return;
         }
         let Some(at) = self.stack.iter().rposition(|t| t == name || barrier(t)) else { return };
+        self.steps += self.stack.len() - at;
         if self.stack[at] == name {
             while self.stack.len() > at {
                 self.pop();
@@ -179,6 +191,11 @@ impl Nesting {
     }
 
     fn end(&mut self, name: &str) {
+        if !self.has(name) {
+            // The parser still searches down to the topmost special element.
+            self.steps += self.stack.len() - self.specials.last().map_or(0, |i| i + 1);
+            return;
+        }
         self.close(name, &|t| SPECIAL.contains(&t));
     }
 }
@@ -215,7 +232,8 @@ impl<'s> RawText<'s> {
         RawText { src, runs, cells, too_deep, run: 0, pos: 0 }
     }
 
-    /// Whether the tags suggest element nesting deeper than the scan's `max_depth`.
+    /// Whether the tags suggest element nesting deeper than the scan's `max_depth`, or end
+    /// tags the parser would search for past [`REPORT_HTML_END_TAG_STEPS`] elements.
     pub fn too_deep(&self) -> bool {
         self.too_deep
     }
@@ -351,6 +369,9 @@ fn scan(src: &str, max_depth: usize) -> (Vec<(usize, usize)>, Vec<usize>, bool) 
             let raw_text = RAW_TEXT.contains(&name.as_str()) || RCDATA.contains(&name.as_str());
             if close {
                 nesting.end(&name);
+                if nesting.steps > REPORT_HTML_END_TAG_STEPS {
+                    return (runs, cells, true);
+                }
             } else if !FLAT.contains(&name.as_str()) && !raw_text {
                 nesting.start(name.clone());
                 if nesting.stack.len() > max_depth {
