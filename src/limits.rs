@@ -66,6 +66,42 @@ impl Default for Limits {
     }
 }
 
+// Report: importer budgets against hostile files (issue 10). Documented constants rather
+// than `Limits` fields: the importers are reached through `gouji::read(path, bytes, form)`,
+// which takes no `Limits`; each exceeded one is an `ImportError::Limit` naming it. Real
+// reports stay far below every value (a report table is about 30 × 10 cells).
+
+/// Grid cells of one table, rows × columns with every rowspan and colspan counted
+/// (default 200,000). Bounds the HTML, DOCX and Markdown table grids.
+pub const REPORT_TABLE_CELLS: usize = 200_000;
+/// Largest `colspan` honoured (HTML's own ceiling); a larger one is clamped to it.
+pub const REPORT_COLSPAN: usize = 1_000;
+/// Largest `rowspan` honoured (HTML's own ceiling, 65,534); a larger one is clamped to it,
+/// and every rowspan to the rows the table has.
+pub const REPORT_ROWSPAN: usize = 65_534;
+/// Cells of one Markdown table row (default 1,000); a row with more is refused before its
+/// cells are built.
+pub const REPORT_MARKDOWN_CELLS: usize = 1_000;
+/// Deepest element nesting of an HTML page, measured on the parsed tree (default 512; real
+/// pages are a few dozen deep). A cheap scan before parsing refuses pages whose tags
+/// suggest more than twice this, since the parser's scope checks cost time per level.
+pub const REPORT_HTML_DEPTH: usize = 512;
+/// Nodes of an HTML page's parsed tree (default 500,000; real pages have tens of
+/// thousands). The parser re-opens every still-active formatting element (`<b>`, `<font>`
+/// …) before new content, so a few KB of misnested tags can build millions of nodes; the
+/// page is parsed in 4 KiB pieces and refused once its tree passes this.
+pub const REPORT_HTML_NODES: usize = 500_000;
+/// Open elements the parser's end-tag searches may step over in one HTML page, as the
+/// scan before parsing counts them (default 4,000,000; a real page needs a few hundred
+/// thousand). Misnested end tags under deep formatting elements cost the parser one step
+/// per open element each; past this the page is refused as too deeply nested.
+pub const REPORT_HTML_END_TAG_STEPS: usize = 4_000_000;
+/// Deepest XML element nesting of a DOCX `word/document.xml` (default 512).
+pub const REPORT_DOCX_DEPTH: usize = 512;
+/// Uncompressed bytes of `word/document.xml` read from a DOCX (default 64 MiB): the
+/// declared size is checked before inflating, and the read stops at the limit.
+pub const REPORT_DOCX_XML_BYTES: u64 = 64 << 20;
+
 /// A rule-side budget a pack exceeded (its number is in the error).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RuleLimit {

@@ -219,3 +219,155 @@ fn pdf_deflate_bombs_are_refused() {
         assert!(why.contains("解压后超过 64 MiB 的上限（疑似解压炸弹）"), "{file}: {why}");
     }
 }
+
+/// The budget an import error names, when it is one.
+fn limit_of(result: Result<gouji::Report, ImportError>) -> (&'static str, u64) {
+    match result {
+        Err(ImportError::Limit { what, limit, .. }) => (what, limit),
+        other => panic!("expected ImportError::Limit, got {:?}", other.map(|r| r.path)),
+    }
+}
+
+/// One table of 140,000 rows under a rowspan of 170,000 (clamped): the grid budget refuses
+/// it (placing it sorted every active span per row; at 170,000 rows, 25 s, the node budget
+/// refuses the page first).
+#[test]
+fn a_huge_rowspan_table_is_over_the_cell_budget() {
+    let html = format!("<table><tr><td rowspan=170000>x</td><td>1</td></tr>{}</table>", "<tr><td>1</td></tr>".repeat(140_000));
+    let (what, limit) = limit_of(gouji::read("rowspan.html", html.as_bytes(), None));
+    assert!(what.contains("单元格"), "{what}");
+    assert_eq!(limit, gouji::limits::REPORT_TABLE_CELLS as u64);
+}
+
+/// Many rows each with a large rowspan (a quadratic skip of covered columns before).
+#[test]
+fn many_large_rowspans_are_over_the_cell_budget() {
+    let html = format!("<table>{}</table>", "<tr><td rowspan=65535>x</td><td>1</td></tr>".repeat(20_000));
+    let (what, _) = limit_of(gouji::read("rowspans.html", html.as_bytes(), None));
+    assert!(what.contains("单元格"), "{what}");
+    // Absurd values are clamped, and a small table with them still reads.
+    let small = "<table><tr><td rowspan=99999999 colspan=99999999>（一）予以公开</td><td>5</td></tr><tr><td>1</td></tr></table>";
+    let _ = gouji::read("small.html", small.as_bytes(), None);
+}
+
+/// `<div></span>` repeated: the stray end tags do not close the divs, so the tree is
+/// 300,000 deep (the old tag-count guard saw depth 1; parsing took 100 s).
+#[test]
+fn stray_end_tags_do_not_hide_html_depth() {
+    let html = format!("<html><body>{}</body></html>", "<div></span>".repeat(300_000));
+    let (what, limit) = limit_of(gouji::read("div-span.html", html.as_bytes(), None));
+    assert!(what.contains("嵌套"), "{what}");
+    assert_eq!(limit, gouji::limits::REPORT_HTML_DEPTH as u64);
+}
+
+/// 10,000 nested divs (inside a table cell too) are refused, not a stack overflow.
+#[test]
+fn deep_html_nesting_is_refused() {
+    for html in ["<div>".repeat(10_000) + "x", format!("<table><tr><td>{}x{}</td></tr></table>", "<div>".repeat(10_000), "</div>".repeat(10_000))] {
+        let (what, _) = limit_of(gouji::read("deep.html", html.as_bytes(), Some(gouji::Form::Html)));
+        assert!(what.contains("嵌套"), "{what}");
+    }
+    // Just under the scan's allowance, the parsed tree is measured and refused the same.
+    let html = format!("<html><body>{}</body></html>", "<span>".repeat(gouji::limits::REPORT_HTML_DEPTH + 100));
+    let (what, _) = limit_of(gouji::read("spans.html", html.as_bytes(), Some(gouji::Form::Html)));
+    assert!(what.contains("嵌套"), "{what}");
+}
+
+/// A Markdown row of 1,000,000 pipes is refused before its cells are built.
+#[test]
+fn a_markdown_row_with_a_million_cells_is_refused() {
+    let md = format!("| 项目 | 数量 |\n|---|---|\n{}\n", "|".repeat(1_000_000));
+    let (what, limit) = limit_of(gouji::read("wide.md", md.as_bytes(), Some(gouji::Form::Markdown)));
+    assert!(what.contains("单元格"), "{what}");
+    assert_eq!(limit, gouji::limits::REPORT_MARKDOWN_CELLS as u64);
+}
+
+/// A DOCX with the given `word/document.xml`, stored or deflated.
+fn docx(xml: &[u8], deflate: bool) -> Vec<u8> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let method = if deflate { zip::CompressionMethod::Deflated } else { zip::CompressionMethod::Stored };
+    let options = zip::write::SimpleFileOptions::default().compression_method(method);
+    zip.start_file("word/document.xml", options).unwrap();
+    zip.write_all(xml).unwrap();
+    zip.finish().unwrap().into_inner()
+}
+
+/// A zip bomb: `document.xml` inflating past 64 MiB is refused by its declared size, and
+/// (declared size forged small) by a read that stops at the limit.
+#[test]
+fn a_docx_zip_bomb_is_refused() {
+    let mut xml = b"<w:document><w:body><w:p><w:r><w:t>".to_vec();
+    xml.resize((gouji::limits::REPORT_DOCX_XML_BYTES + 1024) as usize, b'a');
+    let bytes = docx(&xml, true);
+    assert!(bytes.len() < 1 << 20, "compresses well");
+    let (what, limit) = limit_of(gouji::read("bomb.docx", &bytes, None));
+    assert!(what.contains("document.xml"), "{what}");
+    assert_eq!(limit, gouji::limits::REPORT_DOCX_XML_BYTES);
+    // Forge the declared sizes (local header and central directory) to 1 KiB.
+    let mut forged = bytes.clone();
+    let size = ((xml.len() as u64) as u32).to_le_bytes();
+    let mut i = 0;
+    let mut patched = 0;
+    while let Some(p) = forged[i..].windows(4).position(|w| w == size) {
+        forged[i + p..i + p + 4].copy_from_slice(&1024u32.to_le_bytes());
+        i += p + 4;
+        patched += 1;
+    }
+    assert!(patched >= 2, "sizes found");
+    assert!(gouji::read("forged.docx", &forged, None).is_err());
+}
+
+/// `document.xml` nested 10,000 deep is refused (the reader streams, so no overflow either).
+#[test]
+fn deep_docx_xml_is_refused() {
+    let xml = format!("<w:document><w:body>{}{}</w:body></w:document>", "<w:sdt>".repeat(10_000), "</w:sdt>".repeat(10_000));
+    let (what, _) = limit_of(gouji::read("deep.docx", &docx(xml.as_bytes(), true), None));
+    assert!(what.contains("嵌套"), "{what}");
+}
+
+/// The fuzzer's malformed page: `<!-->` (a whole comment to the parser) hid the rest from
+/// the position scan, a heading was placed past the trimmed end, and slicing the section
+/// body panicked (begin > end).
+#[test]
+fn a_comment_the_scan_misread_does_not_panic() {
+    let html = "<!--><table><tr><td>x</td></tr></table>--><p>一、总体情况</p><p>二、主动公开政府信息情况</p><td   ";
+    let report = gouji::read("comment.html", html.as_bytes(), None).expect("reads");
+    assert!(report.sections.iter().all(|s| s.span.end() <= html.len()));
+}
+
+/// Spans that disagree (a heading placed past the end of the text) give an empty section
+/// body, never a panic in the assembler.
+#[test]
+fn assembler_survives_headings_past_the_end() {
+    use gouji::report::import::{Block, Frag, RawDocument};
+    let source = "一、总体情况\n二、主动公开政府信息情况\n   ".to_string();
+    let len = source.len();
+    let blocks = vec![
+        Block::Text(Frag::new("一、总体情况", gouji::report::Span::new(0, 18))),
+        Block::Text(Frag::new("二、主动公开政府信息情况", gouji::report::Span::new(len, 0))),
+    ];
+    let doc = RawDocument { source, blocks, diagnostics: Vec::new() };
+    let set = gouji::template::TemplateSet::builtin();
+    let _ = gouji::report::assemble::assemble("spans.html", "html", doc, set);
+}
+
+/// A few KB of distinct unclosed `<b>`s under a closed `<p>`: the parser re-opens all of
+/// them before every `<div>x</div>`, millions of nodes from 30 KB (hundreds of MB before).
+#[test]
+fn reopened_formatting_elements_are_over_the_node_budget() {
+    let opens: String = (0..500).map(|k| format!("<b id={k}>")).collect();
+    let html = format!("<html><body><p>{opens}</p>{}</body></html>", "<div>x</div>".repeat(4_000));
+    let (what, limit) = limit_of(gouji::read("reopen.html", html.as_bytes(), None));
+    assert!(what.contains("节点"), "{what}");
+    assert_eq!(limit, gouji::limits::REPORT_HTML_NODES as u64);
+}
+
+/// Stray end tags under 1,000 open formatting elements: each costs the parser a search
+/// down the stack (67 s for 1.2 MB before); the scan counts the steps and refuses.
+#[test]
+fn stray_end_tags_under_deep_formatting_are_refused() {
+    let html = format!("<html><body><i><div>{}{}</body></html>", "<b>".repeat(1_000), "</i>".repeat(300_000));
+    let (what, _) = limit_of(gouji::read("stray.html", html.as_bytes(), None));
+    assert!(what.contains("嵌套"), "{what}");
+}

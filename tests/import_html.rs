@@ -130,7 +130,7 @@ fn hostile_inputs_do_not_panic() {
         let _ = gouji::read("hostile.html", input.as_bytes(), Some(gouji::Form::Html));
     }
     let err = gouji::read("deep.html", deep_div.as_bytes(), Some(gouji::Form::Html)).expect_err("too deep");
-    assert!(matches!(err, gouji::ImportError::Corrupt { .. }), "{err}");
+    assert!(matches!(err, gouji::ImportError::Limit { .. }), "{err}");
 }
 
 #[test]

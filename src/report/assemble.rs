@@ -152,7 +152,9 @@ fn split_sections<'d>(doc: &'d RawDocument, tpl: &Template) -> (Vec<Section>, BT
         .enumerate()
         .map(|(i, (_, n, f))| {
             let stop = heads.get(i + 1).map_or(end, |(_, _, next)| next.span.offset);
-            let body = doc.source[f.span.offset..stop].trim_end();
+            // Checked: an importer's spans may disagree (an unlocated heading placed past
+            // the end), and a bad span is an empty body, never a panic.
+            let body = doc.source.get(f.span.offset..stop).unwrap_or("").trim_end();
             let next = heads.get(i + 1).map(|(b, _, f)| (*b, f));
             let text = section_text(doc, heads[i].0, next, f);
             Section { number: *n, title: f.text.clone(), text, span: Span::new(f.span.offset, body.len()) }

@@ -9,14 +9,12 @@
 
 use super::grid::{self, Slot};
 use super::{Block, Form, Frag, ImportError, RawDocument};
+use crate::limits::{REPORT_DOCX_DEPTH, REPORT_DOCX_XML_BYTES as MAX_XML};
 use crate::report::model::Span;
 use crate::report::value::is_space;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 use std::io::{Cursor, Read};
-
-/// Largest `document.xml` read (uncompressed); a zip bomb stops here.
-const MAX_XML: u64 = 64 << 20;
 
 const CELL_SEP: &str = " | ";
 
@@ -24,13 +22,39 @@ pub fn read(path: &str, bytes: &[u8]) -> Result<RawDocument, ImportError> {
     let corrupt = |why: String| ImportError::Corrupt { path: path.into(), form: Form::Docx, why };
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| corrupt(format!("不是有效的 zip 压缩包（{e}）")))?;
     let file = zip.by_name("word/document.xml").map_err(|_| corrupt("压缩包中没有 word/document.xml，不是 Word 文档".into()))?;
+    let too_large = || ImportError::Limit { path: path.into(), form: Form::Docx, what: "word/document.xml 解压后的字节数", limit: MAX_XML };
+    // The declared size first (a zip bomb says what it is), then a read that stops one
+    // byte past the limit (a lying header is caught too).
     if file.size() > MAX_XML {
-        return Err(corrupt(format!("word/document.xml 超过 {} MB", MAX_XML >> 20)));
+        return Err(too_large());
     }
     let mut raw = Vec::new();
-    file.take(MAX_XML).read_to_end(&mut raw).map_err(|e| corrupt(format!("无法解压 word/document.xml（{e}）")))?;
+    file.take(MAX_XML + 1).read_to_end(&mut raw).map_err(|e| corrupt(format!("无法解压 word/document.xml（{e}）")))?;
+    if raw.len() as u64 > MAX_XML {
+        return Err(too_large());
+    }
     let xml = String::from_utf8(raw).map_err(|_| corrupt("word/document.xml 不是 UTF-8 文本".into()))?;
-    parse(&xml).map_err(|e| corrupt(format!("word/document.xml 不是有效的 XML（{e}）")))
+    parse(&xml).map_err(|e| match e {
+        ParseError::Xml(e) => corrupt(format!("word/document.xml 不是有效的 XML（{e}）")),
+        ParseError::Grid(e) => e.error(path, Form::Docx),
+        ParseError::Depth => {
+            ImportError::Limit { path: path.into(), form: Form::Docx, what: "word/document.xml 的元素嵌套层数", limit: REPORT_DOCX_DEPTH as u64 }
+        }
+    })
+}
+
+/// Why `document.xml` could not be rendered.
+enum ParseError {
+    Xml(quick_xml::Error),
+    Grid(grid::TooManyCells),
+    /// Nested deeper than [`REPORT_DOCX_DEPTH`].
+    Depth,
+}
+
+impl From<quick_xml::Error> for ParseError {
+    fn from(e: quick_xml::Error) -> Self {
+        ParseError::Xml(e)
+    }
 }
 
 #[derive(Default)]
@@ -63,16 +87,26 @@ struct Doc {
     fallback: usize,
 }
 
-fn parse(xml: &str) -> Result<RawDocument, quick_xml::Error> {
+fn parse(xml: &str) -> Result<RawDocument, ParseError> {
     let mut reader = Reader::from_str(xml);
     let mut doc = Doc::default();
+    let mut depth = 0usize;
     loop {
         match reader.read_event()? {
-            Event::Start(e) => doc.start(&e, false),
+            Event::Start(e) => {
+                depth += 1;
+                if depth > REPORT_DOCX_DEPTH {
+                    return Err(ParseError::Depth);
+                }
+                doc.start(&e, false);
+            }
             Event::Empty(e) => doc.start(&e, true),
-            Event::End(e) => doc.end(e.local_name().as_ref()),
+            Event::End(e) => {
+                depth = depth.saturating_sub(1);
+                doc.end(e.local_name().as_ref())?;
+            }
             Event::Text(t) if doc.in_text && doc.fallback == 0 => {
-                let text = t.unescape()?;
+                let text = t.unescape().map_err(ParseError::Xml)?;
                 doc.para.get_or_insert_with(String::new).push_str(&text);
             }
             Event::CData(t) if doc.in_text && doc.fallback == 0 => {
@@ -144,13 +178,13 @@ impl Doc {
         }
     }
 
-    fn end(&mut self, name: &[u8]) {
+    fn end(&mut self, name: &[u8]) -> Result<(), ParseError> {
         if name == b"Fallback" {
             self.fallback = self.fallback.saturating_sub(1);
-            return;
+            return Ok(());
         }
         if self.fallback > 0 {
-            return;
+            return Ok(());
         }
         match name {
             b"t" => self.in_text = false,
@@ -159,7 +193,7 @@ impl Doc {
             b"tbl" => {
                 if let Some(mut t) = self.table.take() {
                     end_row(&mut t);
-                    self.render_table(t.rows);
+                    self.render_table(t.rows).map_err(ParseError::Grid)?;
                 }
             }
             b"tc" if self.nested == 0 => {
@@ -176,6 +210,7 @@ impl Doc {
             }
             _ => {}
         }
+        Ok(())
     }
 
     fn cell_mut(&mut self) -> Option<&mut Cell> {
@@ -207,7 +242,7 @@ impl Doc {
     }
 
     /// Each row a line `a | b | c`; continuation cells print empty and stay covered slots.
-    fn render_table(&mut self, rows: Vec<Vec<Cell>>) {
+    fn render_table(&mut self, rows: Vec<Vec<Cell>>) -> Result<(), grid::TooManyCells> {
         let mut slots = Vec::with_capacity(rows.len());
         for row in rows {
             let mut line_slots = Vec::with_capacity(row.len());
@@ -228,7 +263,8 @@ impl Doc {
             self.source.push('\n');
             slots.push(line_slots);
         }
-        self.blocks.extend(grid::rows(slots).into_iter().map(Block::Row));
+        self.blocks.extend(grid::rows(slots)?.into_iter().map(Block::Row));
+        Ok(())
     }
 }
 

@@ -14,8 +14,20 @@ use super::{Frag, RawRow};
 use crate::report::model::CellState;
 use crate::report::value::classify;
 
-/// Largest colspan honoured (the HTML limit); larger spans are clamped.
-const MAX_COLSPAN: usize = 1000;
+use crate::limits::{REPORT_COLSPAN, REPORT_ROWSPAN, REPORT_TABLE_CELLS};
+
+/// A table whose grid (rows × columns, spans included) exceeds [`REPORT_TABLE_CELLS`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TooManyCells;
+
+impl TooManyCells {
+    /// The import error for a file of `form` at `path`.
+    pub fn error(self, path: &str, form: super::Form) -> super::ImportError {
+        super::ImportError::Limit {
+            path: path.into(), form, what: "一个表格的单元格（行数×列数，含合并单元格）", limit: REPORT_TABLE_CELLS as u64
+        }
+    }
+}
 
 /// One position in a source row.
 #[derive(Clone, Debug)]
@@ -50,55 +62,51 @@ fn kind(text: &str) -> Kind {
     }
 }
 
-/// A rowspan still covering rows below its origin: columns `start..end` up to `last_row`.
-struct Active {
-    start: usize,
-    end: usize,
-    last_row: usize,
-}
-
-/// Give every cell its grid column, honouring spans from rows above.
-fn place(rows: Vec<Vec<Slot>>) -> Vec<Vec<Placed>> {
+/// Give every cell its grid column, honouring spans from rows above. Linear in the grid
+/// area: `covered[c]` is the first row column `c` is free again, and the area (each
+/// cell's colspan × rowspan) is counted against [`REPORT_TABLE_CELLS`] before it is walked.
+fn place(rows: Vec<Vec<Slot>>) -> Result<Vec<Vec<Placed>>, TooManyCells> {
     let n = rows.len();
-    let mut active: Vec<Active> = Vec::new();
+    let mut covered: Vec<usize> = Vec::new();
+    let mut area = 0usize;
     let mut out = Vec::with_capacity(n);
     for (r, row) in rows.into_iter().enumerate() {
-        active.retain(|a| a.last_row >= r);
-        let mut taken: Vec<(usize, usize)> = active.iter().map(|a| (a.start, a.end)).collect();
-        taken.sort_unstable();
         let mut col = 0;
-        let mut next = 0;
         let mut placed = Vec::with_capacity(row.len());
         for slot in row {
-            // Skip columns held by rowspans from above.
-            while let Some(&(s, e)) = taken.get(next) {
-                if e <= col {
-                    next += 1;
-                } else if s <= col {
-                    col = e;
-                    next += 1;
-                } else {
-                    break;
-                }
+            // Skip columns held by rowspans from above (each skip is grid area counted).
+            while covered.get(col).is_some_and(|&free| free > r) {
+                col += 1;
             }
-            match slot {
-                Slot::Cell { frag, colspan, rowspan } => {
-                    let span = colspan.clamp(1, MAX_COLSPAN);
+            let (span, down) = match &slot {
+                Slot::Cell { colspan, rowspan, .. } => {
                     let rows_left = n - r;
-                    let down = if rowspan == 0 { rows_left } else { rowspan.min(rows_left) };
-                    if down > 1 {
-                        active.push(Active { start: col, end: col + span, last_row: r + down - 1 });
-                    }
-                    let kind = kind(&frag.text);
-                    placed.push(Placed { col, frag, kind });
-                    col += span;
+                    let down = if *rowspan == 0 { rows_left } else { (*rowspan).min(REPORT_ROWSPAN).min(rows_left) };
+                    ((*colspan).clamp(1, REPORT_COLSPAN), down.max(1))
                 }
-                Slot::Covered { colspan } => col += colspan.clamp(1, MAX_COLSPAN),
+                Slot::Covered { colspan } => ((*colspan).clamp(1, REPORT_COLSPAN), 1),
+            };
+            area = area.saturating_add(span * down);
+            if area > REPORT_TABLE_CELLS {
+                return Err(TooManyCells);
             }
+            if let Slot::Cell { frag, .. } = slot {
+                if down > 1 {
+                    if covered.len() < col + span {
+                        covered.resize(col + span, 0);
+                    }
+                    for free in &mut covered[col..col + span] {
+                        *free = (*free).max(r + down);
+                    }
+                }
+                let kind = kind(&frag.text);
+                placed.push(Placed { col, frag, kind });
+            }
+            col += span;
         }
         out.push(placed);
     }
-    out
+    Ok(out)
 }
 
 /// The leftmost grid column where a row with a number has its first value.
@@ -139,11 +147,12 @@ pub fn join_lines<'a>(lines: impl Iterator<Item = &'a str>) -> String {
     out
 }
 
-/// A table's rows as raw rows; rows with nothing in them are dropped.
-pub fn rows(slots: Vec<Vec<Slot>>) -> Vec<RawRow> {
-    let placed = place(slots);
+/// A table's rows as raw rows; rows with nothing in them are dropped. A grid larger than
+/// [`REPORT_TABLE_CELLS`] is refused.
+pub fn rows(slots: Vec<Vec<Slot>>) -> Result<Vec<RawRow>, TooManyCells> {
+    let placed = place(slots)?;
     let value_col = first_value_col(&placed);
-    placed.into_iter().map(|row| raw_row(row, value_col)).filter(|r| !r.labels.is_empty() || !r.values.is_empty()).collect()
+    Ok(placed.into_iter().map(|row| raw_row(row, value_col)).filter(|r| !r.labels.is_empty() || !r.values.is_empty()).collect())
 }
 
 #[cfg(test)]
@@ -153,6 +162,10 @@ mod tests {
 
     fn cell(text: &str, colspan: usize, rowspan: usize) -> Slot {
         Slot::Cell { frag: Frag::new(text, Span::default()), colspan, rowspan }
+    }
+
+    fn rows(slots: Vec<Vec<Slot>>) -> Vec<RawRow> {
+        super::rows(slots).expect("within budget")
     }
 
     fn texts(frags: &[Frag]) -> Vec<&str> {
@@ -191,5 +204,13 @@ mod tests {
     fn huge_spans_do_not_explode() {
         let rows = rows(vec![vec![cell("x", usize::MAX, usize::MAX), cell("1", 1, 0)]; 3]);
         assert_eq!(rows.len(), 3);
+    }
+
+    #[test]
+    fn the_grid_area_is_budgeted() {
+        let tall = vec![vec![cell("x", 1, 0), cell("1", 1, 1)]; REPORT_TABLE_CELLS / 2 + 1];
+        assert_eq!(super::rows(tall), Err(TooManyCells));
+        let many = vec![vec![cell("x", 1, 2), cell("1", 1, 1)]; 1_000];
+        assert_eq!(super::rows(many).map(|r| r.len()), Ok(1_000));
     }
 }

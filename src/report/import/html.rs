@@ -11,6 +11,7 @@ mod rawpos;
 
 use super::grid::{self, Slot};
 use super::{Block, Frag, ImportError, RawDocument};
+use crate::limits::{REPORT_HTML_DEPTH, REPORT_HTML_NODES};
 use crate::report::model::{CellState, ImportDiagnostic, Level, Span};
 use crate::report::value::{classify, is_space};
 use ego_tree::iter::Edge;
@@ -73,9 +74,6 @@ const BLOCK: &[&str] = &[
     "summary",
 ];
 
-/// Deeper nesting than this is refused: html5ever's scope checks are quadratic in depth.
-const MAX_DEPTH: usize = 10_000;
-
 /// Decode HTML bytes: a BOM, else the `<meta>` charset, else UTF-8 when valid, else
 /// GB18030 (a superset of GBK/GB2312). `None` when nothing decodes cleanly.
 pub fn decode(bytes: &[u8]) -> Option<String> {
@@ -123,12 +121,23 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
 
 /// Read a decoded HTML page.
 pub fn read(path: &str, source: String) -> Result<RawDocument, ImportError> {
-    let raw = RawText::scan(&source);
-    if raw.depth() > MAX_DEPTH {
-        let why = format!("标签嵌套超过 {MAX_DEPTH} 层，不像网页版报告");
-        return Err(ImportError::Corrupt { path: path.into(), form: super::Form::Html, why });
+    let too_deep = || ImportError::Limit { path: path.into(), form: super::Form::Html, what: "标签嵌套层数", limit: REPORT_HTML_DEPTH as u64 };
+    // The parser's scope checks walk its stack of open elements, so a page whose tags
+    // suggest far more than the limit is refused before parsing (the scan over-counts
+    // sloppy markup, hence the allowance); the tree itself is measured after.
+    let raw = RawText::scan(&source, 2 * REPORT_HTML_DEPTH);
+    if raw.too_deep() {
+        return Err(too_deep());
     }
-    let html = Html::parse_document(&source);
+    let html = parse(&source).ok_or_else(|| ImportError::Limit {
+        path: path.into(),
+        form: super::Form::Html,
+        what: "解析后的节点数",
+        limit: REPORT_HTML_NODES as u64,
+    })?;
+    if tree_depth(&html) > REPORT_HTML_DEPTH {
+        return Err(too_deep());
+    }
     let layout = layout_tables(&html);
     let mut walker = Walker::new(raw, layout);
     for edge in html.tree.root().traverse() {
@@ -136,9 +145,48 @@ pub fn read(path: &str, source: String) -> Result<RawDocument, ImportError> {
             Edge::Open(node) => walker.open(node.id(), node.value()),
             Edge::Close(node) => walker.close(node.id(), node.value()),
         }
+        if let Some(e) = walker.over_budget {
+            return Err(e.error(path, super::Form::Html));
+        }
     }
     let (blocks, diagnostics) = walker.finish();
     Ok(RawDocument { source, blocks, diagnostics })
+}
+
+/// Parse the page in pieces, `None` once the tree passes [`REPORT_HTML_NODES`] (the tree
+/// can grow far faster than the input, see there). The tokenizer is streaming, so the
+/// pieces parse as the whole would.
+fn parse(source: &str) -> Option<Html> {
+    use html5ever::tendril::TendrilSink;
+    const PIECE: usize = 4 << 10;
+    let mut parser = html5ever::parse_document(scraper::HtmlTreeSink::new(Html::new_document()), Default::default());
+    let mut at = 0;
+    while at < source.len() {
+        let end = super::floor_char_boundary(source, at + PIECE); // > at: a char is at most 4 bytes
+        parser.process(source[at..end].into());
+        at = end;
+        if parser.tokenizer.sink.sink.0.borrow().tree.values().len() > REPORT_HTML_NODES {
+            return None;
+        }
+    }
+    let html = parser.finish();
+    (html.tree.values().len() <= REPORT_HTML_NODES).then_some(html)
+}
+
+/// The deepest element nesting of the parsed tree, walked without recursion.
+fn tree_depth(html: &Html) -> usize {
+    let (mut depth, mut max) = (0usize, 0usize);
+    for edge in html.tree.root().traverse() {
+        match edge {
+            Edge::Open(n) if n.value().is_element() => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            Edge::Close(n) if n.value().is_element() => depth -= 1,
+            _ => {}
+        }
+    }
+    max
 }
 
 /// Tables that contain another table: page layout, read as flowing text.
@@ -237,11 +285,23 @@ struct Walker<'s> {
     blocks: Vec<Block>,
     unlocated: Vec<Option<Span>>,
     inexact_numbers: Vec<Span>,
+    /// A table past the grid budget: the import stops with an error.
+    over_budget: Option<grid::TooManyCells>,
 }
 
 impl<'s> Walker<'s> {
     fn new(raw: RawText<'s>, layout: HashSet<ego_tree::NodeId>) -> Self {
-        Walker { raw, layout, skip: None, table: None, para: Pieces::default(), blocks: Vec::new(), unlocated: Vec::new(), inexact_numbers: Vec::new() }
+        Walker {
+            raw,
+            layout,
+            skip: None,
+            table: None,
+            para: Pieces::default(),
+            blocks: Vec::new(),
+            unlocated: Vec::new(),
+            inexact_numbers: Vec::new(),
+            over_budget: None,
+        }
     }
 
     fn open(&mut self, id: ego_tree::NodeId, node: &Node) {
@@ -298,7 +358,10 @@ impl<'s> Walker<'s> {
                 let (_, mut table) = self.table.take().expect("matched above");
                 Self::end_row(&mut table, &mut self.unlocated, &mut self.inexact_numbers);
                 self.flush_para();
-                self.blocks.extend(grid::rows(table.rows).into_iter().map(Block::Row));
+                match grid::rows(table.rows) {
+                    Ok(rows) => self.blocks.extend(rows.into_iter().map(Block::Row)),
+                    Err(e) => self.over_budget = Some(e),
+                }
             }
             Some((_, table)) => match name {
                 "td" | "th" => Self::end_cell(table, &mut self.unlocated, &mut self.inexact_numbers),

@@ -10,27 +10,33 @@
 
 use super::grid::{self, Slot};
 use super::text::lines;
-use super::{Block, Frag, RawDocument};
+use super::{Block, Form, Frag, ImportError, RawDocument};
+use crate::limits::REPORT_MARKDOWN_CELLS;
 use crate::report::model::{ImportDiagnostic, Level, Span};
 use crate::report::value::is_space;
 
-pub fn read(source: String) -> RawDocument {
+pub fn read(path: &str, source: String) -> Result<RawDocument, ImportError> {
     let mut blocks = Vec::new();
     let mut table: Vec<Vec<Slot>> = Vec::new();
     let mut generic = 0;
-    let flush = |table: &mut Vec<Vec<Slot>>, blocks: &mut Vec<Block>| {
+    let flush = |table: &mut Vec<Vec<Slot>>, blocks: &mut Vec<Block>| -> Result<(), ImportError> {
         if !table.is_empty() {
-            blocks.extend(grid::rows(std::mem::take(table)).into_iter().map(Block::Row));
+            let rows = grid::rows(std::mem::take(table)).map_err(|e| e.error(path, Form::Markdown))?;
+            blocks.extend(rows.into_iter().map(Block::Row));
         }
+        Ok(())
     };
     for (offset, line) in lines(&source) {
         if !line.starts_with('|') {
-            flush(&mut table, &mut blocks);
+            flush(&mut table, &mut blocks)?;
             let (text, span) = strip_markup(line, offset);
             if !text.is_empty() {
                 blocks.push(Block::Text(Frag::new(text, span)));
             }
             continue;
+        }
+        if line.bytes().filter(|b| *b == b'|').count() > REPORT_MARKDOWN_CELLS + 1 {
+            return Err(ImportError::Limit { path: path.into(), form: Form::Markdown, what: "表格一行的单元格", limit: REPORT_MARKDOWN_CELLS as u64 });
         }
         let cells = cells(line, offset);
         if cells.iter().all(|(t, _)| is_separator(t)) {
@@ -44,13 +50,13 @@ pub fn read(source: String) -> RawDocument {
         let row = cells.into_iter().map(|(text, span)| Slot::Cell { frag: Frag::new(label_text(text), span), colspan: 1, rowspan: 1 }).collect();
         table.push(row);
     }
-    flush(&mut table, &mut blocks);
+    flush(&mut table, &mut blocks)?;
     let mut diagnostics = Vec::new();
     if generic > 0 {
         let message = format!("忽略了 {generic} 行转换工具生成的通用表头（Col1、1、2…）");
         diagnostics.push(ImportDiagnostic { code: "import.generic_header", level: Level::Info, message, span: None });
     }
-    RawDocument { source, blocks, diagnostics }
+    Ok(RawDocument { source, blocks, diagnostics })
 }
 
 /// A header row a converter made up: `Col1 | Col2`, `Column 1`, `0 | 1 | 2`, `1 | 2 | 3`.
@@ -131,7 +137,7 @@ mod tests {
     use super::*;
 
     fn rows(src: &str) -> Vec<super::super::RawRow> {
-        read(src.to_string()).blocks.into_iter().filter_map(|b| if let Block::Row(r) = b { Some(r) } else { None }).collect()
+        read("t.md", src.to_string()).unwrap().blocks.into_iter().filter_map(|b| if let Block::Row(r) = b { Some(r) } else { None }).collect()
     }
 
     #[test]
@@ -154,14 +160,14 @@ mod tests {
 
     #[test]
     fn generic_headers_are_dropped() {
-        let doc = read("| Col1 | Col2 |\n|---|---|\n| 1 | 2 |\n| 0 | 1 |\n| --- | --- |\n| 5 | 6 |\n".to_string());
+        let doc = read("t.md", "| Col1 | Col2 |\n|---|---|\n| 1 | 2 |\n| 0 | 1 |\n| --- | --- |\n| 5 | 6 |\n".to_string()).unwrap();
         let n = doc.blocks.iter().filter(|b| matches!(b, Block::Row(_))).count();
         assert_eq!((n, doc.diagnostics.len()), (2, 1));
     }
 
     #[test]
     fn headings_lose_their_marks() {
-        let doc = read("## **三、收到和处理政府信息公开申请情况**\n".to_string());
+        let doc = read("t.md", "## **三、收到和处理政府信息公开申请情况**\n".to_string()).unwrap();
         let Block::Text(f) = &doc.blocks[0] else { panic!("text expected") };
         assert_eq!(f.text, "三、收到和处理政府信息公开申请情况");
         assert_eq!(&doc.source[f.span.offset..f.span.end()], f.text);

@@ -117,6 +117,10 @@ pub enum ImportError {
     #[error("{path}: 无法读取 {form} 文件：{why}")]
     #[diagnostic(code(gouji::import::corrupt))]
     Corrupt { path: String, form: Form, why: String },
+    /// A budget against hostile files exceeded ([`crate::limits`], report section).
+    #[error("{path}: {form} 文件的{what}超过 {limit} 的上限，不像年度报告")]
+    #[diagnostic(code(gouji::import::limit), help("这是防止恶意或损坏的文件耗尽时间和内存的上限，真实的年度报告远低于此"))]
+    Limit { path: String, form: Form, what: &'static str, limit: u64 },
     /// A bug: the importer panicked on this file. The batch goes on with the next report.
     #[error("{path}: 内部错误，导入时程序异常终止（{why}）")]
     #[diagnostic(code(gouji::import::internal), help("这是 gouji 的缺陷，请附上该文件报告问题"))]
@@ -237,7 +241,7 @@ pub fn read(path: &str, bytes: &[u8], form: Option<Form>) -> Result<(Form, RawDo
             let form = form.unwrap_or_else(|| detect(bytes, Some(&text)));
             let doc = match form {
                 Form::Html => html::read(path, text)?,
-                Form::Markdown => markdown::read(text),
+                Form::Markdown => markdown::read(path, text)?,
                 Form::Pipe => pipe::read(text),
                 _ => text::read(text),
             };

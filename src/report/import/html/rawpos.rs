@@ -4,6 +4,7 @@
 //! for character references (`&nbsp;`, `&#12288;`) and CR LF. A node that cannot be
 //! located within a bounded look-ahead gets no position (the caller reports it).
 
+use crate::limits::REPORT_HTML_END_TAG_STEPS;
 use crate::report::value::is_space;
 
 /// How many text runs past the cursor a node may start (bounds work on odd input).
@@ -14,11 +15,190 @@ const RAW_TEXT: &[&str] = &["script", "style", "xmp", "iframe", "noembed", "nofr
 /// Elements whose content is text (entities decoded) but not markup.
 const RCDATA: &[&str] = &["title", "textarea"];
 
-/// Elements with no end tag or an optional one: they do not deepen the nesting estimate.
+/// Elements with no end tag or an optional one the nesting estimate does not follow: they
+/// do not deepen it (table parts and `p` are followed, see [`Nesting`]).
 const FLAT: &[&str] = &[
-    "p", "li", "td", "th", "tr", "option", "optgroup", "dt", "dd", "tbody", "thead", "tfoot", "colgroup", "caption", "html", "head", "body", "br", "img",
-    "meta", "link", "input", "hr", "col", "area", "base", "embed", "param", "source", "track", "wbr",
+    "li", "option", "optgroup", "dt", "dd", "colgroup", "caption", "html", "head", "body", "br", "img", "meta", "link", "input", "hr", "col", "area", "base",
+    "embed", "param", "source", "track", "wbr",
 ];
+
+/// The parser's "special" elements: an end tag for an element below one of them is ignored.
+const SPECIAL: &[&str] = &[
+    "address",
+    "applet",
+    "area",
+    "article",
+    "aside",
+    "base",
+    "basefont",
+    "bgsound",
+    "blockquote",
+    "body",
+    "br",
+    "button",
+    "caption",
+    "center",
+    "col",
+    "colgroup",
+    "dd",
+    "details",
+    "dir",
+    "div",
+    "dl",
+    "dt",
+    "embed",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "frame",
+    "frameset",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "head",
+    "header",
+    "hgroup",
+    "hr",
+    "html",
+    "iframe",
+    "img",
+    "input",
+    "keygen",
+    "li",
+    "link",
+    "listing",
+    "main",
+    "marquee",
+    "menu",
+    "meta",
+    "nav",
+    "noembed",
+    "noframes",
+    "noscript",
+    "object",
+    "ol",
+    "p",
+    "param",
+    "plaintext",
+    "pre",
+    "script",
+    "search",
+    "section",
+    "select",
+    "source",
+    "style",
+    "summary",
+    "table",
+    "tbody",
+    "td",
+    "template",
+    "textarea",
+    "tfoot",
+    "th",
+    "thead",
+    "title",
+    "tr",
+    "track",
+    "ul",
+    "wbr",
+    "xmp",
+];
+
+/// Where an open `p` stops being closable by a new `<p>` (the parser's button scope).
+const P_SCOPE: &[&str] = &["table", "td", "th", "caption", "html", "button", "object", "marquee", "applet", "template"];
+
+/// A cheap model of the parser's stack of open elements, to estimate the tree's depth
+/// before parsing: end tags pop to their element unless a special element is above it (as
+/// the parser does), table parts close the cell / row they imply, `<p>` closes an open
+/// `p`. It errs towards deeper (misnested formatting end tags are not adopted). Each step
+/// costs at most the stack's height, which the caller bounds; names absent from the stack
+/// cost nothing.
+#[derive(Default)]
+struct Nesting {
+    stack: Vec<String>,
+    open: std::collections::HashMap<String, usize>,
+    /// Stack positions of special elements, lowest first.
+    specials: Vec<usize>,
+    /// Elements the parser's end-tag searches step over (its cost, see [`REPORT_HTML_END_TAG_STEPS`]).
+    steps: usize,
+}
+
+impl Nesting {
+    fn has(&self, name: &str) -> bool {
+        self.open.get(name).is_some_and(|n| *n > 0)
+    }
+
+    fn push(&mut self, name: String) {
+        if SPECIAL.contains(&name.as_str()) {
+            self.specials.push(self.stack.len());
+        }
+        *self.open.entry(name.clone()).or_default() += 1;
+        self.stack.push(name);
+    }
+
+    fn pop(&mut self) {
+        if let Some(top) = self.stack.pop() {
+            if let Some(n) = self.open.get_mut(&top) {
+                *n -= 1;
+            }
+            if self.specials.last() == Some(&self.stack.len()) {
+                self.specials.pop();
+            }
+        }
+    }
+
+    /// Pop until the top is one of `stop` (kept).
+    fn pop_until(&mut self, stop: &[&str]) {
+        while self.stack.last().is_some_and(|t| !stop.contains(&t.as_str())) {
+            self.pop();
+        }
+    }
+
+    /// Pop through the topmost `name`, when no element of `barrier` is above it.
+    fn close(&mut self, name: &str, barrier: &dyn Fn(&str) -> bool) {
+        if !self.has(name) {
+            return;
+        }
+        let Some(at) = self.stack.iter().rposition(|t| t == name || barrier(t)) else { return };
+        self.steps += self.stack.len() - at;
+        if self.stack[at] == name {
+            while self.stack.len() > at {
+                self.pop();
+            }
+        }
+    }
+
+    fn start(&mut self, name: String) {
+        if self.has("table") {
+            match name.as_str() {
+                "td" | "th" => self.pop_until(&["tr", "tbody", "thead", "tfoot", "table"]),
+                "tr" => self.pop_until(&["tbody", "thead", "tfoot", "table"]),
+                "tbody" | "thead" | "tfoot" => self.pop_until(&["table"]),
+                _ => {}
+            }
+        } else if matches!(name.as_str(), "td" | "th" | "tr" | "tbody" | "thead" | "tfoot") {
+            return; // ignored by the parser outside a table
+        }
+        if name == "p" {
+            self.close("p", &|t| P_SCOPE.contains(&t));
+        }
+        self.push(name);
+    }
+
+    fn end(&mut self, name: &str) {
+        if !self.has(name) {
+            // The parser still searches down to the topmost special element.
+            self.steps += self.stack.len() - self.specials.last().map_or(0, |i| i + 1);
+            return;
+        }
+        self.close(name, &|t| SPECIAL.contains(&t));
+    }
+}
 
 /// Named references decoded even without `;` (the legacy ones a report may use).
 const LEGACY: &[&str] = &["nbsp", "amp", "lt", "gt", "quot", "copy", "reg", "middot", "times", "deg", "yen", "sect", "para", "laquo", "raquo"];
@@ -39,20 +219,23 @@ pub struct RawText<'s> {
     runs: Vec<(usize, usize)>,
     /// End offsets of `<td …>` / `<th …>` start tags.
     cells: Vec<usize>,
-    depth: usize,
+    too_deep: bool,
     run: usize,
     pos: usize,
 }
 
 impl<'s> RawText<'s> {
-    pub fn scan(src: &'s str) -> Self {
-        let (runs, cells, depth) = scan(src);
-        RawText { src, runs, cells, depth, run: 0, pos: 0 }
+    /// Scan `src`; the scan stops early when the tags suggest nesting deeper than
+    /// `max_depth` (see [`RawText::too_deep`]).
+    pub fn scan(src: &'s str, max_depth: usize) -> Self {
+        let (runs, cells, too_deep) = scan(src, max_depth);
+        RawText { src, runs, cells, too_deep, run: 0, pos: 0 }
     }
 
-    /// The deepest element nesting the tags suggest (unclosed start tags that need an end).
-    pub fn depth(&self) -> usize {
-        self.depth
+    /// Whether the tags suggest element nesting deeper than the scan's `max_depth`, or end
+    /// tags the parser would search for past [`REPORT_HTML_END_TAG_STEPS`] elements.
+    pub fn too_deep(&self) -> bool {
+        self.too_deep
     }
 
     /// The cursor: the end of the last located text.
@@ -152,14 +335,15 @@ fn reference_text(s: &str) -> Option<&str> {
     Some(if s[end..].starts_with(';') { &s[..end + 1] } else { &s[..end] })
 }
 
-/// Text runs and cell start tags of an HTML source.
-fn scan(src: &str) -> (Vec<(usize, usize)>, Vec<usize>, usize) {
+/// Text runs and cell start tags of an HTML source, and whether the estimated nesting
+/// passed `max_depth` (the scan stops there).
+fn scan(src: &str, max_depth: usize) -> (Vec<(usize, usize)>, Vec<usize>, bool) {
     let bytes = src.as_bytes();
     let mut runs = Vec::new();
     let mut cells = Vec::new();
     let mut text_start = 0;
     let mut i = 0;
-    let (mut depth, mut max_depth) = (0usize, 0usize);
+    let mut nesting = Nesting::default();
     let push = |runs: &mut Vec<(usize, usize)>, a: usize, b: usize| {
         if b > a {
             runs.push((a, b));
@@ -172,7 +356,7 @@ fn scan(src: &str) -> (Vec<(usize, usize)>, Vec<usize>, usize) {
         }
         let next = bytes.get(i + 1).copied().unwrap_or(0);
         let end = if src[i..].starts_with("<!--") {
-            find(src, i + 4, "-->").map_or(bytes.len(), |e| e + 3)
+            comment_end(src, i)
         } else if next == b'!' || next == b'?' || (next == b'/' && !bytes.get(i + 2).is_some_and(u8::is_ascii_alphabetic)) {
             find(src, i + 1, ">").map_or(bytes.len(), |e| e + 1)
         } else if next.is_ascii_alphabetic() || next == b'/' {
@@ -182,9 +366,17 @@ fn scan(src: &str) -> (Vec<(usize, usize)>, Vec<usize>, usize) {
             let name = src[name_start..name_start + name_len].to_ascii_lowercase();
             let tag_end = tag_end(bytes, name_start + name_len);
             push(&mut runs, text_start, i);
-            if !FLAT.contains(&name.as_str()) {
-                depth = if close { depth.saturating_sub(1) } else { depth + 1 };
-                max_depth = max_depth.max(depth);
+            let raw_text = RAW_TEXT.contains(&name.as_str()) || RCDATA.contains(&name.as_str());
+            if close {
+                nesting.end(&name);
+                if nesting.steps > REPORT_HTML_END_TAG_STEPS {
+                    return (runs, cells, true);
+                }
+            } else if !FLAT.contains(&name.as_str()) && !raw_text {
+                nesting.start(name.clone());
+                if nesting.stack.len() > max_depth {
+                    return (runs, cells, true);
+                }
             }
             if close {
                 i = tag_end;
@@ -194,7 +386,7 @@ fn scan(src: &str) -> (Vec<(usize, usize)>, Vec<usize>, usize) {
             if name == "td" || name == "th" {
                 cells.push(tag_end);
             }
-            if RAW_TEXT.contains(&name.as_str()) || RCDATA.contains(&name.as_str()) {
+            if raw_text {
                 let close_at = find_close(src, tag_end, &name);
                 if RCDATA.contains(&name.as_str()) {
                     push(&mut runs, tag_end, close_at);
@@ -215,7 +407,31 @@ fn scan(src: &str) -> (Vec<(usize, usize)>, Vec<usize>, usize) {
         text_start = i;
     }
     push(&mut runs, text_start, bytes.len());
-    (runs, cells, max_depth)
+    (runs, cells, false)
+}
+
+/// The end of a comment starting at `at` (`<!--`), as the parser ends it: `<!-->` and
+/// `<!--->` are whole comments, and `--!>` closes one like `-->`; EOF ends it.
+fn comment_end(src: &str, at: usize) -> usize {
+    let rest = &src[at..];
+    if rest.starts_with("<!-->") {
+        return at + 5;
+    }
+    if rest.starts_with("<!--->") {
+        return at + 6;
+    }
+    let mut from = at + 4;
+    while let Some(dash) = find(src, from, "--") {
+        let after = &src[dash + 2..];
+        if after.starts_with('>') {
+            return dash + 3;
+        }
+        if after.starts_with("!>") {
+            return dash + 4;
+        }
+        from = dash + 1;
+    }
+    src.len()
 }
 
 fn find(src: &str, from: usize, needle: &str) -> Option<usize> {
@@ -264,7 +480,7 @@ mod tests {
     #[test]
     fn references_and_tags_are_skipped() {
         let src = "<p title=\"a>b\">x&nbsp;&amp;<!-- 5 --><b>5</b></p><td>&#12288;</td>";
-        let mut raw = RawText::scan(src);
+        let mut raw = RawText::scan(src, 512);
         let loc = raw.locate("x\u{a0}&").unwrap();
         assert_eq!((&src[loc.start..loc.end], loc.exact), ("x&nbsp;&amp;", false));
         let loc = raw.locate("5").unwrap();
@@ -276,7 +492,7 @@ mod tests {
     #[test]
     fn a_node_matches_whole_runs_only() {
         let src = "<td>57</td><td>5</td>";
-        let mut raw = RawText::scan(src);
+        let mut raw = RawText::scan(src, 512);
         let loc = raw.locate("5").unwrap();
         assert_eq!(loc.start, src.rfind('5').unwrap());
     }
@@ -284,7 +500,19 @@ mod tests {
     #[test]
     fn script_text_is_not_a_run() {
         let src = "<script>var a = '<td>9</td>';</script><p>9</p>";
-        let mut raw = RawText::scan(src);
+        let mut raw = RawText::scan(src, 512);
         assert_eq!(raw.locate("9").unwrap().start, src.rfind('9').unwrap());
+    }
+
+    #[test]
+    fn the_nesting_estimate_follows_the_parser() {
+        let deep = |src: &str, max| RawText::scan(src, max).too_deep();
+        // `</span>` under a `<div>` is ignored, so the divs stay open.
+        assert!(deep(&"<div></span>".repeat(100), 50));
+        // Closed elements, unclosed ones in cells or paragraphs do not add up.
+        assert!(!deep(&"<div><span>x</div>".repeat(100), 5));
+        assert!(!deep(&format!("<table>{}</table>", "<tr><td><font>1<td><b>2</td>".repeat(100)), 5));
+        assert!(!deep(&"<p><span>x</p>".repeat(100), 5));
+        assert!(!deep(&"<p><span>x".repeat(100), 5));
     }
 }
