@@ -11,9 +11,11 @@
 
 use crate::diagnostics::rules::{RuleError, RuleErrorKind, RuleErrors};
 use crate::eval::{Context, Evaluation, Finding};
+use crate::limits::Limits;
 use crate::pack::Pack;
 use crate::report::{self, Form, ImportError, Report};
 use crate::template::TemplateSet;
+use std::path::Path;
 use std::sync::Arc;
 
 /// A set of compiled packs, and the templates reports are read with (the embedded ones
@@ -37,6 +39,15 @@ impl Checker {
     /// them combined; two packs defining the same table, or a rule id, is an error (a
     /// finding's rule and stable id would no longer say which rule it is).
     pub fn new(packs: Vec<Pack>) -> Result<Checker, RuleErrors> {
+        // The same pack twice (the official one given again with --rules, one folder named
+        // twice) would double every finding under one stable id.
+        let shown = |p: &Pack| p.dir.as_ref().map_or_else(|| format!("内置的{}规则包", p.manifest.name), |d| d.display().to_string());
+        for (i, pack) in packs.iter().enumerate() {
+            if let Some(first) = packs[..i].iter().find(|p| p.same_pack(pack)) {
+                let kind = RuleErrorKind::PackTwice { pack: shown(pack), first: shown(first) };
+                return Err(RuleErrors { errors: vec![RuleError::new(kind, Default::default())], sources: vec![(shown(pack), Arc::from(""))] });
+            }
+        }
         for (i, pack) in packs.iter().enumerate() {
             let dups: Vec<RuleError> = pack
                 .rules
@@ -91,6 +102,16 @@ impl Checker {
         report::read_file_with(path, form, &self.templates)
     }
 
+    /// Read a report file at any path (not only UTF-8 ones) with the checker's templates,
+    /// within `limits` (`raise` names the option that raises the byte limit, for the
+    /// message). The report's `path` is the path shown lossily.
+    pub fn read_path(&self, path: &Path, form: Option<Form>, limits: &Limits, raise: Option<&'static str>) -> Result<Report, ImportError> {
+        let name = path.to_string_lossy();
+        let bytes =
+            crate::limits::read_bounded(path, limits.report_bytes, raise).map_err(|e| ImportError::Io { path: name.to_string(), why: e.to_string() })?;
+        report::read_with(&name, &bytes, form, &self.templates)
+    }
+
     /// Read a report from memory with the checker's templates.
     pub fn read(&self, path: &str, bytes: &[u8], form: Option<Form>) -> Result<Report, ImportError> {
         report::read_with(path, bytes, form, &self.templates)
@@ -104,8 +125,9 @@ impl Checker {
     /// Findings and per-rule outcomes of every pack in a context.
     pub fn evaluate(&self, cx: Context<'_>) -> Evaluation {
         let mut out = Evaluation::default();
+        let mut left = self.packs.first().map_or(0, |p| p.limits.findings_per_report);
         for (i, pack) in self.packs.iter().enumerate() {
-            let mut e = pack.evaluate(cx);
+            let mut e = crate::eval::evaluate(&pack.rules, cx, &pack.limits, &mut left);
             e.findings.iter_mut().for_each(|f| f.pack = i);
             out.findings.append(&mut e.findings);
             out.rules.append(&mut e.rules);

@@ -13,13 +13,99 @@ use std::path::Path;
 pub struct Limits {
     /// Bytes read from one report file (default 64 MiB); reading stops at the limit.
     pub report_bytes: u64,
-    /// Bytes read from one rule, template or manifest file of a pack (default 4 MiB).
+    /// Bytes read from one rule, template, manifest, case or snapshot file of a pack
+    /// (default 4 MiB).
     pub rule_file_bytes: u64,
+
+    // Rules: each checked at load (or, for findings, as they are made), so that a hostile
+    // pack is a pointed load error or one notice, never a stack overflow or a full memory.
+    // Real packs stay far below every default.
+    /// Deepest bracket nesting (`(`, `[`, `{`) in a rule file (default 64).
+    pub rule_nesting: usize,
+    /// Operators in one expression (of a `check`, `let` or `when`), those inside its
+    /// parentheses and function arguments and prefix `-` / `not` included (default 128;
+    /// real rules use a handful). With `rule_nesting` this bounds every recursive pass over
+    /// an expression: at the default the deepest one compiles and runs in a debug build on a
+    /// 2 MiB thread stack (rayon's default worker stack) with room to spare (256 did not).
+    pub rule_expr_ops: usize,
+    /// Files of one pack, includes included (default 512).
+    pub rule_files: usize,
+    /// Rules in one pack (default 2,000).
+    pub rules_per_pack: usize,
+    /// Bytes of one message template (default 2 KiB).
+    pub message_bytes: usize,
+    /// `{x}` placeholders in one message template (default 64).
+    pub message_holes: usize,
+    /// Bytes of one rendered message; a longer one is cut with `…` (default 8 KiB).
+    pub message_rendered_bytes: usize,
+    /// Findings of one rule on one report (default 1,000); at it the rule stops, and one
+    /// notice says how many were listed, that the rest of the rule was not checked, and
+    /// which limit.
+    pub findings_per_rule: usize,
+    /// Findings of all packs on one report (default 10,000); at it checking stops, one
+    /// notice says how many rules were left unchecked and which limit, and each of them is
+    /// not assessable with that reason.
+    pub findings_per_report: usize,
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { report_bytes: 64 << 20, rule_file_bytes: 4 << 20 }
+        Limits {
+            report_bytes: 64 << 20,
+            rule_file_bytes: 4 << 20,
+            rule_nesting: 64,
+            rule_expr_ops: 128,
+            rule_files: 512,
+            rules_per_pack: 2_000,
+            message_bytes: 2 << 10,
+            message_holes: 64,
+            message_rendered_bytes: 8 << 10,
+            findings_per_rule: 1_000,
+            findings_per_report: 10_000,
+        }
+    }
+}
+
+/// A rule-side budget a pack exceeded (its number is in the error).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RuleLimit {
+    /// [`Limits::rule_nesting`].
+    Nesting,
+    /// [`Limits::rule_expr_ops`].
+    ExprOps,
+    /// [`Limits::rule_files`].
+    Files,
+    /// [`Limits::rules_per_pack`].
+    Rules,
+    /// [`Limits::message_bytes`].
+    MessageBytes,
+    /// [`Limits::message_holes`].
+    MessageHoles,
+}
+
+impl RuleLimit {
+    /// What exceeded it, in the words shown to the user.
+    pub fn what(self) -> &'static str {
+        match self {
+            RuleLimit::Nesting => "括号嵌套",
+            RuleLimit::ExprOps => "一个表达式中的运算符",
+            RuleLimit::Files => "规则包的文件",
+            RuleLimit::Rules => "规则包的规则",
+            RuleLimit::MessageBytes => "消息的字节",
+            RuleLimit::MessageHoles => "消息中的 {…} 占位",
+        }
+    }
+
+    /// The `Limits` field that holds it.
+    pub fn field(self) -> &'static str {
+        match self {
+            RuleLimit::Nesting => "rule_nesting",
+            RuleLimit::ExprOps => "rule_expr_ops",
+            RuleLimit::Files => "rule_files",
+            RuleLimit::Rules => "rules_per_pack",
+            RuleLimit::MessageBytes => "message_bytes",
+            RuleLimit::MessageHoles => "message_holes",
+        }
     }
 }
 

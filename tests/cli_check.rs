@@ -326,7 +326,7 @@ fn the_same_rule_id_in_two_packs_is_refused() {
     // The official pack given again: every finding would be doubled under one "stable" id.
     let o = gouji(&["check", &fixture("2021_consistent.txt"), "--rules", "rules/official"]);
     assert_eq!(code(&o), 2, "{}", stdout(&o));
-    assert!(stderr(&o).contains("规则编号“t3.balance”重复"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("规则包“rules/official”给了两次：它与“内置的official规则包”是同一个规则包"), "{}", stderr(&o));
 }
 
 #[test]

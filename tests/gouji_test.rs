@@ -39,7 +39,7 @@ fn edit(path: &Path, f: impl FnOnce(&str) -> String) {
 }
 
 fn snap(pack: &Path, case: &str) -> PathBuf {
-    pack.join("cases").join(format!("{case}.snap"))
+    pack.join("cases").join(format!("{case}.txt.snap"))
 }
 
 /// Header (through the closing `---`) and the finding blocks of a snapshot file.
@@ -181,7 +181,7 @@ fn same_key_pack(test: &str) -> PathBuf {
     let (code, text) = gouji_test(&dir, &["--accept"]);
     assert_eq!(code, Some(0), "{text}");
     assert!(text.contains("已写入 1 个快照"), "{text}");
-    let file = std::fs::read_to_string(dir.join("cases/district-2024.snap")).unwrap();
+    let file = std::fs::read_to_string(dir.join("cases/district-2024.txt.snap")).unwrap();
     let (_, blocks) = split(&file);
     assert_eq!(blocks.len(), 2);
     assert!(blocks.iter().all(|b| b.lines().next() == Some("[dup.two]")), "{blocks:?}");

@@ -358,6 +358,7 @@ fn broken_xref_is_rebuilt() {
     assert!(pdf_extract::Document::load_mem(&bytes).is_err(), "lopdf alone should fail here");
     let report = gouji::read("broken-xref.pdf", &bytes, None).expect("imports after rebuilding the xref");
     assert_t4(&report, "2 1 0 0 3 1 0 0 0 1 0 0 0 10 0");
+    assert!(report.diagnostics.iter().any(|d| d.code == "import.pdf_xref_rebuilt"), "the rebuild is said: {:?}", report.diagnostics);
 }
 
 #[test]

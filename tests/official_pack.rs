@@ -45,7 +45,7 @@ fn report_cases_match_their_snapshots() {
     settings.bind(|| {
         for rc in &result.reports {
             let (_, findings) = rc.outcome.as_ref().expect("case report reads");
-            let name = rc.path.file_stem().expect("file name").to_string_lossy().into_owned();
+            let name = rc.path.file_name().expect("file name").to_string_lossy().into_owned();
             insta::assert_snapshot!(name, gouji::testing::snapshot::findings_text(findings));
         }
     });

@@ -103,7 +103,7 @@ fn gouji_test_runs_the_cases_and_the_report_snapshot() {
     assert!(out(&first).contains("规则用例：4 个通过，0 个未通过"), "2 cases × 2 templates: {}", out(&first));
     let accept = gouji(&["test", pack, "--accept"]);
     assert_eq!(accept.status.code(), Some(0), "{}", out(&accept));
-    let snap = std::fs::read_to_string(dir.join("cases/dept-error.snap")).expect("snapshot written");
+    let snap = std::fs::read_to_string(dir.join("cases/dept-error.txt.snap")).expect("snapshot written");
     assert!(snap.contains("[t5.row_total] r=二、投诉"), "{snap}");
     assert!(snap.contains("t5.complaints.total = 8"), "{snap}");
     let again = gouji(&["test", pack]);

@@ -104,6 +104,6 @@ fn oversized_file_is_refused() {
     let path = dir.join("huge.gouji");
     std::fs::write(&path, "#".repeat((4 << 20) + 1)).expect("write");
     let (codes, rendered) = load_failing(&path);
-    assert_eq!(codes, ["gouji::pack::include"], "{rendered}");
-    assert!(rendered.contains("文件过大"), "{rendered}");
+    assert_eq!(codes, ["gouji::pack::entry"], "{rendered}");
+    assert!(rendered.contains("文件超过 4 MiB 的读取上限"), "{rendered}");
 }

@@ -57,6 +57,7 @@ pub fn compile(files: &[(SourceId, ast::File)], texts: &[&str], templates: &[Arc
         seen.push(&rule.id.node);
         let text = texts.get(rule.span.source.0 as usize).copied().unwrap_or("");
         if let Some(r) = compile_rule(rule, text, templates, &ids, &mut out) {
+            out.errors.extend(crate::testing::cases::case_errors(&r));
             out.rules.push(r);
         }
     }

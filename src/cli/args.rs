@@ -41,11 +41,11 @@ pub enum Format {
 #[derive(Subcommand)]
 pub enum Command {
     /// 用规则包检查报告的勾稽关系（默认运行内置官方规则包）
-    #[command(help_template = HELP, override_usage = "gouji check 报告… [--rules 规则包]… [--no-default-rules] [--format human|json] [--form 形式]")]
+    #[command(help_template = HELP, override_usage = "gouji check 报告… [--rules 规则包]… [--no-default-rules] [--format human|json] [--form 形式] [--max-size MiB]")]
     Check {
-        /// 报告文件（可多个）
+        /// 报告文件或目录（可多个；目录读取其中所有文件，含子目录，按名称排序）
         #[arg(required = true, value_name = "报告", help_heading = "参数")]
-        reports: Vec<String>,
+        reports: Vec<PathBuf>,
         /// 追加规则包（目录或 .gouji 文件），可多次使用
         #[arg(long = "rules", value_name = "规则包", help_heading = "选项")]
         rules: Vec<PathBuf>,
@@ -58,6 +58,9 @@ pub enum Command {
         /// 指定来源形式（默认按内容识别）：pipe、html、docx、pdf、markdown、text
         #[arg(long, value_parser = parse_form, value_name = "形式", help_heading = "选项")]
         form: Option<Form>,
+        /// 单份报告的读取上限，单位 MiB（默认 64）
+        #[arg(long = "max-size", value_name = "MiB", value_parser = parse_mib, help_heading = "选项")]
+        max_report_size: Option<u64>,
     },
     /// 运行规则包的用例：规则内的 case 与 cases/ 下的报告快照
     #[command(help_template = HELP, override_usage = "gouji test 规则包 [--accept]")]
@@ -70,11 +73,11 @@ pub enum Command {
         accept: bool,
     },
     /// 读取报告，输出规范模型（表格与单元格）
-    #[command(help_template = HELP, override_usage = "gouji parse 报告 [--format human|json] [--form 形式] [--rules 规则包]")]
+    #[command(help_template = HELP, override_usage = "gouji parse 报告 [--format human|json] [--form 形式] [--rules 规则包] [--max-size MiB]")]
     Parse {
         /// 报告文件
         #[arg(value_name = "报告", help_heading = "参数")]
-        file: String,
+        file: PathBuf,
         /// 输出格式：human（默认，供人阅读）或 json
         #[arg(long, value_enum, default_value = "human", value_name = "格式", hide_default_value = true, hide_possible_values = true, help_heading = "选项")]
         format: Format,
@@ -84,7 +87,21 @@ pub enum Command {
         /// 按规则包自带的模板读取（如部门自有的表五）：规则包目录，可多次使用
         #[arg(long = "rules", value_name = "规则包", help_heading = "选项")]
         rules: Vec<PathBuf>,
+        /// 单份报告的读取上限，单位 MiB（默认 64）
+        #[arg(long = "max-size", value_name = "MiB", value_parser = parse_mib, help_heading = "选项")]
+        max_report_size: Option<u64>,
     },
+}
+
+/// The option that raises the report byte limit, named in the too-large message.
+pub const MAX_REPORT_SIZE: &str = "--max-size";
+
+/// `--max-size 128` → bytes.
+fn parse_mib(s: &str) -> Result<u64, String> {
+    match s.trim().parse::<u64>() {
+        Ok(n) if (1..=1 << 20).contains(&n) => Ok(n << 20),
+        _ => Err("应为 1 到 1048576 之间的整数（MiB）".to_string()),
+    }
 }
 
 fn parse_form(s: &str) -> Result<Form, String> {

@@ -7,6 +7,7 @@ use args::{Cli, Command, Format};
 use clap::Parser;
 use gouji::render::check::Outcome;
 use gouji::report::Form;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// Run the CLI; errors are printed as miette diagnostics.
@@ -37,39 +38,67 @@ pub fn run() -> ExitCode {
             return ExitCode::SUCCESS;
         }
     };
-    match cli.command {
-        Command::Parse { file, format, form, rules } => parse(&file, format, form, &rules),
-        Command::Check { reports, rules, no_default_rules, format, form } => check(&reports, &rules, no_default_rules, format, form),
+    let done = match cli.command {
+        Command::Parse { file, format, form, rules, max_report_size } => parse(&file, format, form, &rules, limits(max_report_size)),
+        Command::Check { reports, rules, no_default_rules, format, form, max_report_size } => {
+            check(&reports, &rules, no_default_rules, format, form, limits(max_report_size))
+        }
         Command::Test { pack, accept } => test(&pack, accept),
+    };
+    match done {
+        Ok(code) => code,
+        // The reader went away (`gouji check dir | head`): end quietly.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::from(2),
+        Err(e) => {
+            // ENOSPC, the usual one, in the user's words; any other as the system says it.
+            let why = if e.raw_os_error() == Some(28) { "磁盘空间已满".to_string() } else { e.to_string() };
+            say(format_args!("无法写出结果：{why}\n"));
+            ExitCode::from(2)
+        }
     }
 }
 
-fn test(path: &std::path::Path, accept: bool) -> ExitCode {
+/// The budgets of a run, with the report byte limit the command line gave.
+fn limits(max_report_size: Option<u64>) -> gouji::Limits {
+    let mut l = gouji::Limits::default();
+    if let Some(n) = max_report_size {
+        l.report_bytes = n;
+    }
+    l
+}
+
+/// Write to stderr; a failure there has nowhere to be told and is ignored (never a panic).
+fn say(text: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let _ = std::io::stderr().lock().write_fmt(text);
+}
+
+macro_rules! sayln {
+    ($($t:tt)*) => { say(format_args!("{}\n", format_args!($($t)*))) };
+}
+
+fn test(path: &Path, accept: bool) -> std::io::Result<ExitCode> {
     let pack = match gouji::Pack::load(path) {
         Ok(p) => p,
         Err(errs) => {
             for d in errs.diagnostics() {
-                eprintln!("{}", gouji::diagnostics::render(&d, color()));
+                sayln!("{}", gouji::diagnostics::render(&d, color()));
             }
-            return ExitCode::from(2);
+            return Ok(ExitCode::from(2));
         }
     };
     let result = match gouji::testing::run(&pack, accept) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("无法写入快照：{e}");
-            return ExitCode::from(2);
+            sayln!("无法写入快照：{e}");
+            return Ok(ExitCode::from(2));
         }
     };
     for d in pack.warning_diagnostics() {
-        eprintln!("{}", gouji::diagnostics::render(&d, color()));
+        sayln!("{}", gouji::diagnostics::render(&d, color()));
     }
-    print!("{}", gouji::render::test::human(&pack, &result, color()));
-    if result.ok() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    }
+    write_all(gouji::render::test::human(&pack, &result, color()).as_bytes())?;
+    Ok(if result.ok() { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
 /// Colour only on a terminal.
@@ -81,7 +110,7 @@ fn color() -> bool {
 /// Load the packs to run; rule-file mistakes are printed, pointed, and end the run.
 /// `for_rules`: the packs are run (so some must be given); else only their templates
 /// are wanted (`gouji parse`).
-fn load_packs(rules: &[std::path::PathBuf], no_default: bool, for_rules: bool) -> Result<gouji::Checker, ExitCode> {
+fn load_packs(rules: &[PathBuf], no_default: bool, for_rules: bool) -> Result<gouji::Checker, ExitCode> {
     let mut packs = Vec::new();
     if !no_default {
         packs.push(gouji::Pack::official().clone());
@@ -91,14 +120,14 @@ fn load_packs(rules: &[std::path::PathBuf], no_default: bool, for_rules: bool) -
         match gouji::Pack::load(path) {
             Ok(p) => {
                 for d in p.warning_diagnostics() {
-                    eprintln!("{}", gouji::diagnostics::render(&d, color()));
+                    sayln!("{}", gouji::diagnostics::render(&d, color()));
                 }
                 packs.push(p)
             }
             Err(errs) => {
                 failed = true;
                 for d in errs.diagnostics() {
-                    eprintln!("{}", gouji::diagnostics::render(&d, color()));
+                    sayln!("{}", gouji::diagnostics::render(&d, color()));
                 }
             }
         }
@@ -107,72 +136,154 @@ fn load_packs(rules: &[std::path::PathBuf], no_default: bool, for_rules: bool) -
         return Err(ExitCode::from(2));
     }
     if packs.is_empty() && for_rules {
-        eprintln!("错误：没有可运行的规则：使用了 --no-default-rules 但没有给出 --rules");
+        sayln!("错误：没有可运行的规则：使用了 --no-default-rules 但没有给出 --rules");
         return Err(ExitCode::from(2));
     }
     let checker = gouji::Checker::new(packs).map_err(|errs| {
         for d in errs.diagnostics() {
-            eprintln!("{}", gouji::diagnostics::render(&d, color()));
+            sayln!("{}", gouji::diagnostics::render(&d, color()));
         }
         ExitCode::from(2)
     })?;
     for (pack, ids) in checker.uncovered().into_iter().filter(|_| for_rules) {
-        eprintln!("提示：规则包 {pack} 不含 {} 年格式，该格式的报告不运行它的规则", ids.join("、"));
+        sayln!("提示：规则包 {pack} 不含 {} 年格式，该格式的报告不运行它的规则", ids.join("、"));
     }
     Ok(checker)
 }
 
-fn check(reports: &[String], rules: &[std::path::PathBuf], no_default: bool, format: Format, form: Option<Form>) -> ExitCode {
+/// Write to stdout, flushed; the error is the caller's to report.
+fn write_all(bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    out.write_all(bytes)?;
+    out.flush()
+}
+
+/// The files to check, in the order given; a folder stands for the files under it (its
+/// subfolders too), by name, hidden ones (`.…`) left out. An unreadable folder is kept
+/// as given, so it is reported like any unreadable report.
+fn expand(args: &[PathBuf]) -> Vec<PathBuf> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> bool {
+        let Ok(rd) = std::fs::read_dir(dir) else { return false };
+        let mut entries: Vec<(std::ffi::OsString, bool)> = rd
+            .filter_map(Result::ok)
+            .filter(|e| !e.file_name().as_encoded_bytes().starts_with(b"."))
+            .map(|e| {
+                // The entry's own type (no extra stat); a symlink is followed.
+                let is_dir = e.file_type().map(|t| t.is_dir() || (t.is_symlink() && e.path().is_dir())).unwrap_or(false);
+                (e.file_name(), is_dir)
+            })
+            .collect();
+        entries.sort_unstable();
+        for (name, is_dir) in entries {
+            let path = dir.join(name);
+            if !is_dir || !walk(&path, out) {
+                out.push(path);
+            }
+        }
+        true
+    }
+    let mut out = Vec::with_capacity(args.len());
+    for a in args {
+        if !(a.is_dir() && walk(a, &mut out)) {
+            out.push(a.clone());
+        }
+    }
+    out
+}
+
+/// One report's part of the output, made on a worker: the text to print (JSON entry or
+/// human text), and what the batch's summary needs.
+struct Done {
+    text: String,
+    unreadable: bool,
+    error: bool,
+    eval: Option<gouji::Evaluation>,
+}
+
+/// Read, check and render one report. A panic anywhere in it (a bug in an importer or
+/// the checker) is caught and becomes an unreadable-report entry naming the file.
+fn one(checker: &gouji::Checker, path: &Path, form: Option<Form>, limits: &gouji::Limits, format: Format, color: bool) -> Done {
+    let name = path.to_string_lossy();
+    let work = || {
+        let o: Outcome = checker.read_path(path, form, limits, Some(args::MAX_REPORT_SIZE)).map(|r| {
+            let e = checker.evaluate(gouji::Context::of(&r));
+            (r, e)
+        });
+        let text = match format {
+            Format::Json => {
+                let text = serde_json::to_string_pretty(&gouji::render::check::report_json(&name, &o)).unwrap_or_default();
+                text.replace('\n', "\n    ")
+            }
+            Format::Human => gouji::render::check::human(&name, &o, color),
+        };
+        let one = [(String::new(), o)];
+        let error = gouji::render::check::has_error(&one);
+        let [(_, o)] = one;
+        (text, error, o)
+    };
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)) {
+        Ok((text, error, o)) => {
+            let unreadable = o.is_err();
+            Done { text, unreadable, error, eval: o.ok().map(|(_, e)| e) }
+        }
+        Err(panic) => {
+            let why = panic.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| panic.downcast_ref::<String>().cloned()).unwrap_or_default();
+            let o: Outcome = Err(gouji::ImportError::Io { path: name.to_string(), why: format!("读取或检查时发生内部错误：{why}") });
+            let text = match format {
+                Format::Json => serde_json::to_string_pretty(&gouji::render::check::report_json(&name, &o)).unwrap_or_default().replace('\n', "\n    "),
+                Format::Human => gouji::render::check::human(&name, &o, color),
+            };
+            Done { text, unreadable: true, error: false, eval: None }
+        }
+    }
+}
+
+fn check(reports: &[PathBuf], rules: &[PathBuf], no_default: bool, format: Format, form: Option<Form>, limits: gouji::Limits) -> std::io::Result<ExitCode> {
     let checker = match load_packs(rules, no_default, true) {
         Ok(c) => c,
-        Err(code) => return code,
+        Err(code) => return Ok(code),
     };
-    // Reports are read and checked in parallel (all cores), a chunk at a time, and written
-    // as each chunk is done: memory stays bounded on batches of thousands, output keeps the
-    // given order, and the JSON document is streamed.
+    // Reports are read, checked and rendered in parallel (all cores), a chunk at a time,
+    // and written in the given order as each chunk is done: memory stays bounded whatever
+    // the batch size, and the JSON document is streamed. Workers have a large stack, so
+    // deep-but-bounded recursion in an importer cannot overflow it.
     use rayon::prelude::*;
     use std::io::Write;
-    let chunk_len = 4 * rayon::current_num_threads().max(1);
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let pool = match rayon::ThreadPoolBuilder::new().stack_size(64 << 20).build() {
+        Ok(p) => p,
+        Err(e) => {
+            sayln!("错误：无法启动工作线程：{e}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let reports = expand(reports);
+    let chunk_len = 64 * pool.current_num_threads().max(1);
+    let color = color();
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     let (mut unreadable, mut error) = (false, false);
     let mut applied = gouji::render::check::Applied::default();
     if format == Format::Json {
-        let _ = write!(out, "{{\n  \"reports\": [");
+        write!(out, "{{\n  \"reports\": [")?;
     }
     for (n, chunk) in reports.chunks(chunk_len).enumerate() {
-        let outcomes: Vec<(String, Outcome)> = chunk
-            .par_iter()
-            .map(|path| {
-                (
-                    path.clone(),
-                    checker.read_file(path, form).map(|r| {
-                        let e = checker.evaluate(gouji::Context::of(&r));
-                        (r, e)
-                    }),
-                )
-            })
-            .collect();
-        unreadable |= outcomes.iter().any(|(_, o)| o.is_err());
-        error |= gouji::render::check::has_error(&outcomes);
-        for (_, e) in outcomes.iter().filter_map(|(_, o)| o.as_ref().ok()) {
-            applied.add(e);
-        }
-        for (i, (path, o)) in outcomes.iter().enumerate() {
+        let done: Vec<Done> = pool.install(|| chunk.par_iter().map(|path| one(&checker, path, form, &limits, format, color)).collect());
+        for (i, d) in done.iter().enumerate() {
+            unreadable |= d.unreadable;
+            error |= d.error;
+            if let Some(e) = &d.eval {
+                applied.add(e);
+            }
             match format {
                 Format::Json => {
                     let sep = if n == 0 && i == 0 { "\n" } else { ",\n" };
-                    let text = serde_json::to_string_pretty(&gouji::render::check::report_json(path, o)).unwrap_or_default();
-                    let _ = write!(out, "{sep}    {}", text.replace('\n', "\n    "));
+                    write!(out, "{sep}    {}", d.text)?;
                 }
-                Format::Human => {
-                    let text = gouji::render::check::human(path, o, color());
-                    if o.is_err() {
-                        let _ = out.flush();
-                        eprint!("{text}");
-                    } else {
-                        let _ = write!(out, "{text}");
-                    }
+                Format::Human if d.unreadable => {
+                    out.flush()?;
+                    say(format_args!("{}", d.text));
                 }
+                Format::Human => out.write_all(d.text.as_bytes())?,
             }
         }
     }
@@ -181,43 +292,44 @@ fn check(reports: &[String], rules: &[std::path::PathBuf], no_default: bool, for
     match format {
         Format::Json => {
             let ids: Vec<&str> = never.iter().map(|(id, _)| *id).collect();
-            let _ = writeln!(out, "\n  ],\n  \"rules_never_applied\": {}\n}}", serde_json::to_string(&ids).unwrap_or_default());
+            writeln!(out, "\n  ],\n  \"rules_never_applied\": {}\n}}", serde_json::to_string(&ids).unwrap_or_default())?;
         }
         // One report: its own outcomes already say it; a batch names what never ran.
         Format::Human if checked > 1 && !never.is_empty() => {
-            let _ = writeln!(out, "以下规则在这 {checked} 份报告中都不适用：");
+            writeln!(out, "以下规则在这 {checked} 份报告中都不适用：")?;
             for (id, why) in never {
-                let _ = writeln!(out, "  {id}：{why}");
+                writeln!(out, "  {id}：{why}")?;
             }
         }
         Format::Human => {}
     }
-    let _ = out.flush();
-    if unreadable {
+    out.flush()?;
+    Ok(if unreadable {
         ExitCode::from(2)
     } else if error {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    }
+    })
 }
 
-fn parse(file: &str, format: Format, form: Option<Form>, rules: &[std::path::PathBuf]) -> ExitCode {
+fn parse(file: &Path, format: Format, form: Option<Form>, rules: &[PathBuf], limits: gouji::Limits) -> std::io::Result<ExitCode> {
     // The packs' templates, combined as `check` combines them.
     let checker = match load_packs(rules, true, false) {
         Ok(c) => c,
-        Err(code) => return code,
+        Err(code) => return Ok(code),
     };
-    let report = match checker.read_file(file, form) {
+    let report = match checker.read_path(file, form, &limits, Some(args::MAX_REPORT_SIZE)) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("{}", e.one_line());
-            return ExitCode::from(2);
+            sayln!("{}", e.one_line());
+            return Ok(ExitCode::from(2));
         }
     };
-    match format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&gouji::render::parse::json(&report)).unwrap_or_default()),
-        Format::Human => print!("{}", gouji::render::parse::human(&report)),
-    }
-    ExitCode::SUCCESS
+    let text = match format {
+        Format::Json => serde_json::to_string_pretty(&gouji::render::parse::json(&report)).unwrap_or_default() + "\n",
+        Format::Human => gouji::render::parse::human(&report),
+    };
+    write_all(text.as_bytes())?;
+    Ok(ExitCode::SUCCESS)
 }

@@ -1,6 +1,7 @@
 //! Rule-file mistakes: one kind per failure class, each pointed at its span in the rule
 //! file, with what was expected or a did-you-mean.
 
+use crate::limits::RuleLimit;
 use crate::syntax::{SourceId, Span, SyntaxError, SyntaxErrorKind};
 use miette::{Diagnostic, LabeledSpan, NamedSource, SourceCode};
 use std::fmt;
@@ -49,12 +50,20 @@ pub enum RuleErrorKind {
     NoCheck { id: String },
     /// An include that cannot be read, or that includes itself.
     Include { path: String, why: String },
+    /// The pack's first rule file (the manifest's `entry`, or the one file given) cannot be read.
+    Entry { path: String, why: String },
     /// The pack manifest is missing or malformed.
     Manifest { why: String },
     /// `--rules PATH` that is no pack: missing, or a file that is no rule file.
     PackPath { path: String, why: String },
     /// A rule-level case that names something wrong (template, expected outcome).
     Case { message: String },
+    /// A pack without a single rule.
+    NoRules { pack: String },
+    /// The same pack given twice to one checker.
+    PackTwice { pack: String, first: String },
+    /// A budget of [`crate::Limits`] exceeded at this place.
+    Limit { what: RuleLimit, limit: usize },
     /// A mistake in one of the pack's template files (pointed at its TOML line).
     Template { code: &'static str, message: String, help: Option<String>, label: &'static str },
 }
@@ -104,10 +113,20 @@ impl RuleError {
             DuplicateRule { .. } => "gouji::check::duplicate_rule",
             NoCheck { .. } => "gouji::check::no_check",
             Include { .. } => "gouji::pack::include",
+            Entry { .. } => "gouji::pack::entry",
             Manifest { .. } => "gouji::pack::manifest",
             PackPath { .. } => "gouji::pack::path",
             Case { .. } => "gouji::check::case",
             Template { code, .. } => code,
+            NoRules { .. } => "gouji::pack::no_rules",
+            PackTwice { .. } => "gouji::pack::twice",
+            Limit { what, .. } => match what {
+                RuleLimit::Nesting => "gouji::limit::nesting",
+                RuleLimit::ExprOps => "gouji::limit::expression",
+                RuleLimit::Files => "gouji::limit::files",
+                RuleLimit::Rules => "gouji::limit::rules",
+                RuleLimit::MessageBytes | RuleLimit::MessageHoles => "gouji::limit::message",
+            },
         }
     }
 
@@ -135,10 +154,16 @@ impl RuleError {
             DuplicateRule { id } => format!("规则编号“{id}”重复"),
             NoCheck { id } => format!("规则“{id}”没有任何 check 语句"),
             Include { path, why } => format!("无法包含“{path}”：{why}"),
+            Entry { path, why } => format!("无法读取规则文件“{path}”：{why}"),
             Manifest { why } => format!("规则包清单有误：{why}"),
             PackPath { path, why } => format!("规则包“{path}”{why}"),
             Case { message } => message.clone(),
             Template { message, .. } => message.clone(),
+            NoRules { pack } => format!("规则包“{pack}”中没有任何规则"),
+            PackTwice { pack, first } => format!("规则包“{pack}”给了两次：它与“{first}”是同一个规则包"),
+            Limit { what: RuleLimit::Nesting, limit } => format!("括号嵌套超过 {limit} 层"),
+            Limit { what: RuleLimit::MessageBytes, limit } => format!("消息长度超过 {limit} 字节"),
+            Limit { what, limit } => format!("{}超过 {limit} 个", what.what()),
         }
     }
 
@@ -165,8 +190,10 @@ impl RuleError {
             DuplicateRule { .. } => "重复的编号".into(),
             NoCheck { .. } => "没有 check".into(),
             Include { .. } => "无法包含".into(),
-            Manifest { .. } | Case { .. } | PackPath { .. } => "此处".into(),
+            Entry { .. } => "入口文件".into(),
+            Manifest { .. } | Case { .. } | PackPath { .. } | NoRules { .. } | PackTwice { .. } => "此处".into(),
             Template { label, .. } => label.to_string(),
+            Limit { limit, .. } => format!("超出上限 {limit}"),
         }
     }
 
@@ -195,6 +222,19 @@ impl RuleError {
             MessageName { .. } => Some("消息中可以使用 let 定义的名称、for each 的变量，以及 {lhs}、{rhs}、{delta}、{cells}、{count}".into()),
             NoCheck { .. } => Some("规则至少要有一条 check 语句，例如 check 表三[（七）总计, 总计] >= 0".into()),
             Syntax { help, .. } => help.clone(),
+            NoRules { .. } => Some("规则包至少要有一条 rule；请检查 pack.toml 的 entry 是否指向写有规则的文件，include 是否齐全".into()),
+            PackTwice { .. } => Some("每个规则包只能给一次：官方规则包已内置，不必再用 --rules 给出；同一目录也不要写两次".into()),
+            Limit { what, .. } => Some(format!(
+                "{}（上限是 gouji::Limits 的 {}）",
+                match what {
+                    RuleLimit::Nesting => "表达式太深：请用几条 let 把它拆开",
+                    RuleLimit::ExprOps => "表达式太长：请用几条 let 把它拆开，或用范围与求和（sum(表三[甲 .. 乙, c])）代替逐项相加",
+                    RuleLimit::Files => "请合并规则文件，或把规则分成几个规则包",
+                    RuleLimit::Rules => "请把规则分成几个规则包",
+                    RuleLimit::MessageBytes | RuleLimit::MessageHoles => "消息是给人读的一句话：请缩短它，只引用最要紧的几个值",
+                },
+                what.field()
+            )),
             NumberRange { .. } => Some("数字最多 28 位有效数字（整数部分不超过 79228162514264337593543950335），小数最多 28 位".into()),
             _ => None,
         }
@@ -205,6 +245,7 @@ impl From<SyntaxError> for RuleError {
     fn from(e: SyntaxError) -> Self {
         let kind = match e.kind {
             SyntaxErrorKind::NumberRange => RuleErrorKind::NumberRange { text: e.found },
+            SyntaxErrorKind::Limit(what, limit) => RuleErrorKind::Limit { what, limit: limit as usize },
             SyntaxErrorKind::Unexpected => RuleErrorKind::Syntax { expected: e.expected, found: e.found, help: e.help },
         };
         let secondary = e.opened.map(|at| (Span::new(e.span.source, at, at + 1), "这个“{”没有闭合".to_string()));

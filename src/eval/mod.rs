@@ -12,6 +12,7 @@ pub mod outcome;
 mod tests;
 
 use crate::check::ir::*;
+use crate::limits::Limits;
 use crate::report::model::{CellState, Report};
 use crate::syntax::ast::{BinOp, Class};
 use crate::syntax::Span;
@@ -93,10 +94,23 @@ struct Ctx<'r> {
     /// The texts a finding cites (the report checked, the previous year's); copied into
     /// a finding only when one is made.
     reports: &'r [ReportText],
+    /// Findings the rule may still make (its own budget, or what the report has left).
+    budget: usize,
+    per_rule: usize,
+    /// Longest rendered message, in bytes.
+    rendered: usize,
+    /// The budget ran out: the rule stops here.
+    stopped: bool,
 }
 
-/// Evaluate compiled rules in a context, in rule order.
-pub fn evaluate(rules: &[CompiledRule], cx: Context<'_>) -> Evaluation {
+/// Why a value is absent when a sum or difference leaves the decimal range.
+const OVERFLOW: &str = "数值超出可计算的范围";
+
+/// Evaluate compiled rules in a context, in rule order, within `limits`; `left` is how
+/// many findings the report may still take (shared by the packs of one checker). A rule
+/// that reaches `limits.findings_per_rule` stops with one notice; when `left` runs out,
+/// one notice says so and the remaining rules are not run.
+pub fn evaluate(rules: &[CompiledRule], cx: Context<'_>, limits: &Limits, left: &mut usize) -> Evaluation {
     let report = cx.report;
     let mut out = Evaluation::default();
     // The texts findings point into: the report checked, then the previous year's.
@@ -104,10 +118,25 @@ pub fn evaluate(rules: &[CompiledRule], cx: Context<'_>) -> Evaluation {
     let report_texts: Vec<ReportText> = std::iter::once(report).chain(cx.previous).map(text_of).collect();
     // Built once per report, passed from rule to rule.
     let mut views = cells::Views::new(report, cx.previous);
-    for rule in rules {
+    // The first rule not run for the report's budget, and how many were not.
+    let mut skipped: Option<(&CompiledRule, usize)> = None;
+    for (n, rule) in rules.iter().enumerate() {
         let Some(first) = rule.variants.first() else {
             continue;
         };
+        if *left == 0 {
+            skipped.get_or_insert((rule, rules.len() - n));
+            let reason = format!("本报告的发现已达上限 {} 条，此规则未检查（上限是 gouji::Limits 的 findings_per_report）", limits.findings_per_report);
+            out.rules.push(RuleOutcome {
+                id: rule.id.clone(),
+                outcome: Outcome::NotAssessable,
+                checked: 0,
+                failed: 0,
+                not_assessable: 0,
+                reason: Some(reason),
+            });
+            continue;
+        }
         let mut ctx = Ctx {
             report,
             views: std::mem::replace(&mut views, cells::Views::new(report, cx.previous)),
@@ -126,6 +155,10 @@ pub fn evaluate(rules: &[CompiledRule], cx: Context<'_>) -> Evaluation {
             first_na: None,
             not_applicable: None,
             reports: &report_texts,
+            budget: limits.findings_per_rule.min(*left),
+            per_rule: limits.findings_per_rule,
+            rendered: limits.message_rendered_bytes,
+            stopped: false,
         };
         for (i, table) in rule.op_tables.iter().enumerate() {
             let table = table.as_deref().unwrap_or(&rule.primary_table);
@@ -153,9 +186,37 @@ pub fn evaluate(rules: &[CompiledRule], cx: Context<'_>) -> Evaluation {
             }
         }
         ctx.flush_once();
+        if ctx.stopped {
+            ctx.budget_notice(rules.len() - n - 1, limits.findings_per_report);
+        }
         out.rules.push(ctx.outcome());
+        *left = left.saturating_sub(ctx.findings.len());
         out.findings.append(&mut ctx.findings);
         views = ctx.views;
+    }
+    if let Some((rule, count)) = skipped {
+        let shown = out.findings.len();
+        let limit = limits.findings_per_report;
+        let year = report.year.map(|y| y.to_string()).unwrap_or_default();
+        out.findings.push(Finding {
+            id: finding::fingerprint(&[rule.id.as_str(), report.issuer.as_deref().unwrap_or(""), &year, "budget"]),
+            rule: rule.id.clone(),
+            title: rule.title.clone(),
+            severity: crate::syntax::ast::Severity::Info,
+            class: FindingClass::NotAssessable,
+            message: format!(
+                "发现过多：本报告已列出 {shown} 条，达到上限 {limit} 条，其后的 {count} 条规则未检查（上限是 gouji::Limits 的 findings_per_report）"
+            ),
+            binding: Vec::new(),
+            cells: Vec::new(),
+            lhs: None,
+            rhs: None,
+            delta: None,
+            pack: 0,
+            rule_span: rule.span,
+            check_span: rule.id_span,
+            sources: Sources { rule_file: rule.file.clone(), reports: report_texts.clone() },
+        });
     }
     out
 }
@@ -169,8 +230,11 @@ impl<'r> Ctx<'r> {
         }
     }
 
-    /// Run one op; false when a guard ends the enclosing block.
+    /// Run one op; false when a guard ends the enclosing block (or the budget the rule).
     fn op(&mut self, op: &'r Op) -> bool {
+        if self.stopped {
+            return false;
+        }
         match op {
             Op::Let(slot, ex) => {
                 self.trace.clear();
@@ -197,6 +261,9 @@ impl<'r> Ctx<'r> {
                 for item in items {
                     self.slots[*slot] = Slot::Bound(item);
                     self.block(body);
+                    if self.stopped {
+                        break;
+                    }
                 }
                 self.slots[*slot] = Slot::Empty;
             }
@@ -216,7 +283,11 @@ impl<'r> Ctx<'r> {
                     (Val::Num(a), Val::Num(b)) => Some((*a, *b)),
                     _ => None,
                 };
-                (compare(*op, &lv, &rv, within.unwrap_or_default()), sides)
+                let v = compare(*op, &lv, &rv, within.unwrap_or_default());
+                if v == Val::Absent && sides.is_some() {
+                    self.why.get_or_insert(OVERFLOW);
+                }
+                (v, sides)
             }
             _ => (self.eval(ex), None),
         };
@@ -227,6 +298,16 @@ impl<'r> Ctx<'r> {
             Val::Bool(false) => FindingClass::ReportError,
             _ => FindingClass::NotAssessable,
         };
+        if self.findings.len() + self.held.len() >= self.budget {
+            // Counted, not made: the rule stops at its budget with one notice.
+            if class == FindingClass::NotAssessable {
+                self.not_assessable += 1;
+            } else {
+                self.failed += 1;
+            }
+            self.stopped = true;
+            return;
+        }
         let finding = self.finding(class, sides, span);
         if class == FindingClass::NotAssessable {
             self.not_assessable += 1;
@@ -355,6 +436,10 @@ impl<'r> Ctx<'r> {
                 if let Some(w) = self.why {
                     why.push(w.to_string());
                 }
+                if why.is_empty() {
+                    // Every absent value has a cause above; this is the last word, never "（）".
+                    why.push("所需的值无法得出".into());
+                }
                 text = format!("无法评估：{}（{}）", self.rule.title, why.join("，"));
                 if !binding.is_empty() {
                     let at: Vec<String> = binding.iter().map(|b| b.label.clone()).collect();
@@ -368,7 +453,44 @@ impl<'r> Ctx<'r> {
                 }
             }
         }
+        if text.len() > self.rendered {
+            let cut = (0..=self.rendered).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
+            text.truncate(cut);
+            text.push('…');
+        }
         text
+    }
+
+    /// The one notice of a rule stopped by a findings budget: which limit, and what was
+    /// left out (the rest of this rule; with the report's budget, the rules after it).
+    fn budget_notice(&mut self, rules_after: usize, per_report: usize) {
+        let shown = self.findings.len();
+        let title = &self.rule.title;
+        let message = if self.budget < self.per_rule {
+            format!("发现过多（{title}）：本报告的发现达到上限 {per_report} 条，此规则已列出 {shown} 条，其余部分未检查，其后的 {rules_after} 条规则也未检查（上限是 gouji::Limits 的 findings_per_report）")
+        } else {
+            format!(
+                "发现过多（{title}）：已列出 {shown} 条，达到上限 {} 条，此规则的其余部分未检查（上限是 gouji::Limits 的 findings_per_rule）",
+                self.per_rule
+            )
+        };
+        self.findings.push(Finding {
+            id: self.finding_id(&["budget"]),
+            rule: self.rule.id.clone(),
+            title: self.rule.title.clone(),
+            severity: crate::syntax::ast::Severity::Info,
+            class: FindingClass::NotAssessable,
+            message,
+            binding: Vec::new(),
+            cells: Vec::new(),
+            lhs: None,
+            rhs: None,
+            delta: None,
+            pack: 0,
+            rule_span: self.rule.span,
+            check_span: self.rule.id_span,
+            sources: self.sources(),
+        });
     }
 
     fn slot_text(&self, i: usize, f: NumFormat) -> String {
@@ -474,7 +596,10 @@ impl<'r> Ctx<'r> {
                     match v {
                         Val::Num(n) => match total.checked_add(n) {
                             Some(t) => total = t,
-                            None => absent = true,
+                            None => {
+                                self.why.get_or_insert(OVERFLOW);
+                                absent = true;
+                            }
                         },
                         _ => absent = true,
                     }
@@ -505,7 +630,14 @@ impl<'r> Ctx<'r> {
                 }
                 let v = binary(*op, &a, &b);
                 if v == Val::Absent && matches!((a, b), (Val::Num(_), Val::Num(_))) {
-                    self.why = Some("数值超出可计算的范围");
+                    // A product or quotient of numbers that came out absent either left the range
+                    // or lost everything to the 28-digit precision.
+                    let tiny = match (op, a, b) {
+                        (BinOp::Mul, Val::Num(x), Val::Num(y)) => x.checked_mul(y).is_some(),
+                        (BinOp::Div, Val::Num(x), Val::Num(y)) => x.checked_div(y).is_some(),
+                        _ => false,
+                    };
+                    self.why = Some(if tiny { "结果小于 28 位小数所能表示的精度" } else { OVERFLOW });
                 }
                 v
             }
@@ -547,7 +679,10 @@ impl<'r> Ctx<'r> {
                     match self.eval(a) {
                         Val::Num(n) => match total.checked_add(n) {
                             Some(t) => total = t,
-                            None => absent = true,
+                            None => {
+                                self.why.get_or_insert(OVERFLOW);
+                                absent = true;
+                            }
                         },
                         _ => absent = true,
                     }

@@ -27,9 +27,17 @@ pub fn read(path: &str, bytes: &[u8], form: Option<Form>) -> Result<Report, Impo
 }
 
 /// Read a report from bytes with the templates of `set` (a pack's tables included).
+/// A panic anywhere in the import is caught and becomes [`ImportError::Internal`], so
+/// one bad file never takes a batch down.
 pub fn read_with(path: &str, bytes: &[u8], form: Option<Form>, set: &TemplateSet) -> Result<Report, ImportError> {
-    let (form, doc) = import::read(path, bytes, form)?;
-    assemble::assemble(path, form.name(), doc, set)
+    let run = || {
+        let (form, doc) = import::read(path, bytes, form)?;
+        assemble::assemble(path, form.name(), doc, set)
+    };
+    import::pdf::caught(run).unwrap_or_else(|panic| {
+        let why = panic.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| panic.downcast_ref::<String>().cloned());
+        Err(ImportError::Internal { path: path.into(), why: why.unwrap_or_default() })
+    })
 }
 
 /// Read a report file from disk with the embedded templates.

@@ -69,8 +69,11 @@ pub fn classify(raw: &str) -> Parts {
     }
 }
 
-/// A leading signed decimal (ASCII or full-width digits, optional thousands commas) and
-/// the text after it. Leading zeros ("007") are not a number a report prints.
+/// A leading signed decimal (ASCII or full-width digits, optional thousands separators) and
+/// the text after it. Leading zeros ("007") are not a number a report prints. A separator
+/// (`,` or `，`) is honoured only between groups of three (`1,234`, `12,345,678.5`); any
+/// other use ("1,2", "1,000,0", "12,", "1,2.5") makes the cell text, an extraction doubt,
+/// never a number with the separator dropped.
 fn leading_number(raw: &str) -> Option<(Decimal, &str)> {
     // Digits accumulate into an integer mantissa and a scale: no string, no allocation.
     let mut mantissa: i128 = 0;
@@ -80,11 +83,16 @@ fn leading_number(raw: &str) -> Option<(Decimal, &str)> {
     let mut negative = false;
     let mut end = 0;
     let mut dot_at: Option<usize> = None;
+    // Integer digits since the last separator, and how many separators were seen.
+    let mut group = 0u32;
+    let mut separators = 0u32;
+    let grouped = |group: u32, separators: u32| separators == 0 || group == 3;
     for (i, orig) in raw.char_indices() {
         let c = match orig {
             '０'..='９' => char::from_u32(orig as u32 - '０' as u32 + '0' as u32).unwrap_or(orig),
             '．' => '.',
             '－' | '−' => '-',
+            '，' => ',',
             c => c,
         };
         match c {
@@ -96,16 +104,33 @@ fn leading_number(raw: &str) -> Option<(Decimal, &str)> {
                 digits += 1;
                 if dot_at.is_some() {
                     scale += 1;
+                } else {
+                    group += 1;
                 }
             }
-            '.' if digits > 0 && dot_at.is_none() => dot_at = Some(i),
-            ',' if digits > 0 && dot_at.is_none() => {}
+            '.' if digits > 0 && dot_at.is_none() => {
+                if !grouped(group, separators) {
+                    return None;
+                }
+                dot_at = Some(i);
+            }
+            ',' if digits > 0 && dot_at.is_none() => {
+                let first_ok = separators > 0 || group <= 3;
+                if !first_ok || !grouped(group, separators) {
+                    return None;
+                }
+                group = 0;
+                separators += 1;
+            }
             _ => break,
         }
         end = i + orig.len_utf8();
     }
     if digits == 0 || (dot_at.is_some() && scale == 0) {
         return None; // no digits, or a trailing dot ("3.")
+    }
+    if dot_at.is_none() && !grouped(group, separators) {
+        return None; // a last group that is not three digits ("1,2", "12,")
     }
     // Leading zeros ("007") are not a number a report prints; "0" and "0.5" are.
     let int_digits = digits - scale;
@@ -152,6 +177,17 @@ mod tests {
         assert_eq!(st("13575394432.52元x").0, CellState::Text);
         assert_eq!(st("007").0, CellState::Text);
         assert_eq!(st("自然人").0, CellState::Text);
+    }
+
+    #[test]
+    fn thousands_separators_only_between_groups_of_three() {
+        for (raw, value) in [("1,234", "1234"), ("1，234", "1234"), ("12,345,678.5", "12345678.5"), ("１,２３４件", "1234"), ("999", "999")] {
+            assert_eq!(st(raw).1.map(|v| v.to_string()).as_deref(), Some(value), "{raw}");
+        }
+        for raw in ["1,2", "1,000,0", "12,", "1,2.5", "1234,567", "1,23", "1,2345", ",123", "1,,234", "1,234,"] {
+            assert_eq!(st(raw).0, CellState::Text, "{raw}");
+            assert!(!is_value_like(raw), "{raw}");
+        }
     }
 
     #[test]

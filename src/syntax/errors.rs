@@ -6,6 +6,7 @@
 use super::parser::Rule;
 use super::span::{SourceId, Span};
 use crate::diagnostics::did_you_mean;
+use crate::limits::RuleLimit;
 
 /// A rule file that does not follow the grammar, or a literal that cannot be represented.
 #[derive(Debug, Clone, PartialEq)]
@@ -30,12 +31,28 @@ pub enum SyntaxErrorKind {
     Unexpected,
     /// A numeric literal that does not fit an exact decimal (`found` is the literal).
     NumberRange,
+    /// A budget of [`crate::Limits`] exceeded here (`found` is the token), with its value.
+    Limit(RuleLimit, u32),
 }
 
 impl SyntaxError {
     /// A literal with more digits than an exact decimal holds.
     pub(super) fn number_range(span: Span, text: &str) -> Self {
         SyntaxError { span, expected: Vec::new(), found: text.to_string(), help: None, opened: None, kind: SyntaxErrorKind::NumberRange }
+    }
+}
+
+impl SyntaxError {
+    /// A budget exceeded at `span`.
+    pub(super) fn limit(span: Span, found: String, what: RuleLimit, limit: usize) -> Self {
+        SyntaxError {
+            span,
+            expected: Vec::new(),
+            found,
+            help: None,
+            opened: None,
+            kind: SyntaxErrorKind::Limit(what, u32::try_from(limit).unwrap_or(u32::MAX)),
+        }
     }
 }
 

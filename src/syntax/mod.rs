@@ -7,5 +7,5 @@ pub mod span;
 mod tree;
 
 pub use errors::{SyntaxError, SyntaxErrorKind};
-pub use parser::parse;
+pub use parser::{parse, parse_with};
 pub use span::{SourceId, Span, Spanned};

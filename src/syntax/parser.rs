@@ -2,8 +2,9 @@
 //! [`SyntaxError`]s pointed at their span, with what was expected in plain words.
 
 use super::ast::*;
-use super::errors::{code_chars, from_pest, SyntaxError, SyntaxErrorKind};
+use super::errors::{code_chars, from_pest, SyntaxError};
 use super::span::{SourceId, Span, Spanned};
+use crate::limits::{Limits, RuleLimit};
 use pest::iterators::{Pair, Pairs};
 use pest::pratt_parser::{Assoc, Op, PrattParser};
 use pest::Parser as _;
@@ -15,14 +16,17 @@ use std::sync::OnceLock;
 #[grammar = "grammar/gouji.pest"]
 struct GoujiParser;
 
-/// Deepest bracket nesting a rule file may have. Real rules nest a few levels; the guard
-/// keeps a hostile file (`((((…))))` ten thousand deep) from exhausting the stack in the
-/// parser or the stages after it.
-pub const MAX_DEPTH: usize = 64;
-
-/// Parse one rule file.
+/// Parse one rule file within the default [`Limits`].
 pub fn parse(source: SourceId, text: &str) -> Result<File, SyntaxError> {
-    if let Some(deep) = too_deep(source, text) {
+    parse_with(source, text, &Limits::default())
+}
+
+/// Parse one rule file. Bracket nesting is bounded before pest sees the file
+/// (`limits.rule_nesting`) and the operators of each expression before its tree is built
+/// (`limits.rule_expr_ops`), so every recursive pass after this one (the tree, the
+/// resolution, the evaluation, dropping the tree) goes at most that deep.
+pub fn parse_with(source: SourceId, text: &str, limits: &Limits) -> Result<File, SyntaxError> {
+    if let Some(deep) = too_deep(source, text, limits.rule_nesting) {
         // An earlier mistake is reported first; the text before the deep bracket nests at
         // most MAX_DEPTH levels, so pest can look at it safely.
         let at = deep.span.start;
@@ -40,7 +44,7 @@ pub fn parse(source: SourceId, text: &str) -> Result<File, SyntaxError> {
     }
     let mut pairs = GoujiParser::parse(Rule::file, text).map_err(|e| from_pest(source, text, e))?;
     let file = pairs.next().expect("grammar: file");
-    let b = Builder { source, bad: RefCell::new(None) };
+    let b = Builder { source, bad: RefCell::new(None), limits: limits.clone() };
     let file = b.file(file);
     match b.bad.into_inner() {
         Some(e) => Err(e),
@@ -48,20 +52,17 @@ pub fn parse(source: SourceId, text: &str) -> Result<File, SyntaxError> {
     }
 }
 
-/// The first bracket nested deeper than [`MAX_DEPTH`], found before pest sees the file.
+/// The first bracket nested deeper than `max`, found before pest sees the file.
 /// Brackets inside strings and comments do not count; an unbalanced closer never goes
 /// below zero.
-fn too_deep(source: SourceId, text: &str) -> Option<SyntaxError> {
+fn too_deep(source: SourceId, text: &str, max: usize) -> Option<SyntaxError> {
     let mut depth = 0usize;
     for (i, c) in code_chars(text) {
         match c {
             '(' | '[' | '{' | '（' | '［' => {
                 depth += 1;
-                if depth > MAX_DEPTH {
-                    let expected = vec![format!("嵌套不超过 {MAX_DEPTH} 层的括号（表达式太深，请拆成几条 let）")];
-                    let span = Span::new(source, i, i + c.len_utf8());
-                    let kind = SyntaxErrorKind::Unexpected;
-                    return Some(SyntaxError { span, expected, found: c.to_string(), help: None, opened: None, kind });
+                if depth > max {
+                    return Some(SyntaxError::limit(Span::new(source, i, i + c.len_utf8()), c.to_string(), RuleLimit::Nesting, max));
                 }
             }
             ')' | ']' | '}' | '）' | '］' => depth = depth.saturating_sub(1),
@@ -92,8 +93,10 @@ fn pratt() -> &'static PrattParser<Rule> {
 
 struct Builder {
     source: SourceId,
-    /// The first literal that does not fit an exact decimal: the file is refused with it.
+    /// The first literal that does not fit an exact decimal, or the first expression over
+    /// its budget: the file is refused with it.
     bad: RefCell<Option<SyntaxError>>,
+    limits: Limits,
 }
 
 impl Builder {
@@ -182,15 +185,15 @@ impl Builder {
                 Stmt::Class(Spanned::new(class, self.span(&c)))
             }
             Rule::report_once => Stmt::ReportOnce(span),
-            Rule::when_stmt => Stmt::When(self.expr(it.next().expect("grammar: when expr"))),
-            Rule::message => Stmt::Message(self.string(it.next().expect("grammar: message"))),
+            Rule::when_stmt => Stmt::When(self.top_expr(it.next().expect("grammar: when expr"))),
+            Rule::message => Stmt::Message(self.message(it.next().expect("grammar: message"))),
             Rule::let_stmt => {
                 let name = self.spanned(&it.next().expect("grammar: let name"));
-                let expr = self.expr(it.nth(1).expect("grammar: let expr"));
+                let expr = self.top_expr(it.nth(1).expect("grammar: let expr"));
                 Stmt::Let(name, expr)
             }
             Rule::check => {
-                let expr = self.expr(it.next().expect("grammar: check expr"));
+                let expr = self.top_expr(it.next().expect("grammar: check expr"));
                 let within = it.nth(1).map(|n| Spanned::new(self.decimal(&n), self.span(&n)));
                 Stmt::Check { expr, within, span }
             }
@@ -309,6 +312,56 @@ impl Builder {
         Spanned::new(text.to_string(), Span::new(self.source, start, start + text.len()))
     }
 
+    /// A message template, its length and holes within budget.
+    fn message(&self, p: Pair<Rule>) -> Spanned<String> {
+        let m = self.string(p);
+        let at = |i: usize| {
+            let len = m.node[i..].chars().next().map_or(0, char::len_utf8);
+            Span::new(self.source, m.span.start + i, m.span.start + i + len)
+        };
+        let over = if m.node.len() > self.limits.message_bytes {
+            let i = (0..=self.limits.message_bytes).rev().find(|&i| m.node.is_char_boundary(i)).unwrap_or(0);
+            Some((at(i), RuleLimit::MessageBytes, self.limits.message_bytes))
+        } else {
+            m.node.match_indices('{').nth(self.limits.message_holes).map(|(i, _)| (at(i), RuleLimit::MessageHoles, self.limits.message_holes))
+        };
+        if let Some((span, what, limit)) = over {
+            let found = m.node[span.start - m.span.start..span.end - m.span.start].to_string();
+            self.bad.borrow_mut().get_or_insert_with(|| SyntaxError::limit(span, found, what, limit));
+        }
+        m
+    }
+
+    /// A statement's expression, its operators counted (flat, without recursion) before
+    /// the Pratt parser builds a tree as deep as they are many.
+    fn top_expr(&self, p: Pair<Rule>) -> Expr {
+        let is_op = |r: Rule| {
+            matches!(
+                r,
+                Rule::add
+                    | Rule::sub
+                    | Rule::mul
+                    | Rule::div
+                    | Rule::eq
+                    | Rule::ne
+                    | Rule::le
+                    | Rule::ge
+                    | Rule::lt
+                    | Rule::gt
+                    | Rule::and
+                    | Rule::or
+                    | Rule::neg
+                    | Rule::not
+            )
+        };
+        if let Some(op) = p.clone().into_inner().flatten().filter(|q| is_op(q.as_rule())).nth(self.limits.rule_expr_ops) {
+            let span = self.span(&op);
+            self.bad.borrow_mut().get_or_insert_with(|| SyntaxError::limit(span, op.as_str().to_string(), RuleLimit::ExprOps, self.limits.rule_expr_ops));
+            return Expr { kind: ExprKind::Num(Decimal::ZERO), span: self.span(&p) };
+        }
+        self.expr(p)
+    }
+
     fn expr(&self, p: Pair<Rule>) -> Expr {
         self.pratt_expr(p.into_inner())
     }
@@ -381,6 +434,7 @@ type Rule_ = super::ast::Rule;
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::syntax::SyntaxErrorKind;
 
     #[test]
     fn parses_a_rule_with_labels_and_keys() {
@@ -427,7 +481,8 @@ rule t3.balance "收支平衡" {
         let deep = format!("rule x \"t\" {{ check {}1{} == 1 }}", "(".repeat(10_000), ")".repeat(10_000));
         let e = parse(SourceId(0), &deep).unwrap_err();
         assert_eq!(e.found, "(");
-        assert_eq!(e.span.start, deep.find('(').unwrap() + MAX_DEPTH - 1);
+        assert_eq!(e.kind, SyntaxErrorKind::Limit(RuleLimit::Nesting, 64));
+        assert_eq!(e.span.start, deep.find('(').unwrap() + 64 - 1);
         let ok = format!("rule x \"t\" {{ check {}1{} == 1 }}", "(".repeat(60), ")".repeat(60));
         assert!(parse(SourceId(0), &ok).is_ok());
         let quoted = format!("rule x \"{}\" {{ check 1 == 1 }} # {}", "(".repeat(100), "[".repeat(100));

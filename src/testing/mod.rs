@@ -65,7 +65,15 @@ pub fn run(pack: &Pack, accept: bool) -> std::io::Result<PackTest> {
     let mut reports = Vec::new();
     let mut written = 0;
     if let Some(dir) = &pack.dir {
+        let root = std::fs::canonicalize(dir).ok();
         for path in snapshot::case_files(&dir.join("cases")) {
+            // A case file is the pack's own: one linked from outside is not read.
+            if std::fs::canonicalize(&path).ok().zip(root.as_ref()).is_none_or(|(real, root)| !real.starts_with(root)) {
+                let why = "它是指向规则包目录之外的符号链接，不读取".to_string();
+                let outcome = Err(report::ImportError::Io { path: path.to_string_lossy().into_owned(), why });
+                reports.push(ReportCase { snapshot: snapshot::snapshot_path(&path), path, outcome, missing: false, diff: Diff::default() });
+                continue;
+            }
             let (rc, wrote) = report_case(pack, path, write)?;
             written += usize::from(wrote);
             reports.push(rc);
@@ -91,7 +99,9 @@ fn report_case(pack: &Pack, path: PathBuf, write: bool) -> std::io::Result<(Repo
     // A snapshot that is not UTF-8 is read lossily: it then differs, it is not "missing".
     // Windows line endings (a checkout with autocrlf) and a byte-order mark (an editor
     // on Windows) leave it the same snapshot.
-    let old = std::fs::read(&snap).ok().map(|b| String::from_utf8_lossy(&b).trim_start_matches('\u{feff}').replace("\r\n", "\n"));
+    let old = crate::limits::read_bounded(&snap, pack.limits.rule_file_bytes, None)
+        .ok()
+        .map(|b| String::from_utf8_lossy(&b).trim_start_matches('\u{feff}').replace("\r\n", "\n"));
     let (missing, diff) = match (&outcome, &old) {
         (Ok((_, f)), Some(text)) => (false, compare::compare(&name, text, &f.iter().map(snapshot::block).collect::<Vec<_>>())),
         (Ok((_, f)), None) => (true, Diff { differs: true, added: (0..f.len()).collect(), ..Default::default() }),

@@ -1,5 +1,6 @@
 //! Report cases of a pack: every report in `PACK/cases/` has its findings stored beside it
-//! in `<name>.snap` — insta's snapshot format (a small header, then the text), so
+//! in `<name>.<ext>.snap` (the case file's name with `.snap` added, so `x.txt` and
+//! `x.html` keep their own) — insta's snapshot format (a small header, then the text), so
 //! `cargo test` (insta) and `gouji test` (no Rust toolchain) read and write the same files.
 //! The text lists one block per finding, first line the key (rule and binding); this module
 //! writes and reads that format, `compare` says how a file differs from the findings now.
@@ -23,9 +24,11 @@ pub fn case_files(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
-/// The snapshot file of a case report.
+/// The snapshot file of a case report: its name with `.snap` added (`x.txt.snap`).
 pub fn snapshot_path(case: &Path) -> PathBuf {
-    case.with_extension("snap")
+    let mut name = case.as_os_str().to_owned();
+    name.push(".snap");
+    PathBuf::from(name)
 }
 
 /// The findings of one report as snapshot text: one block per finding, in output order.

@@ -117,6 +117,10 @@ pub enum ImportError {
     #[error("{path}: 无法读取 {form} 文件：{why}")]
     #[diagnostic(code(gouji::import::corrupt))]
     Corrupt { path: String, form: Form, why: String },
+    /// A bug: the importer panicked on this file. The batch goes on with the next report.
+    #[error("{path}: 内部错误，导入时程序异常终止（{why}）")]
+    #[diagnostic(code(gouji::import::internal), help("这是 gouji 的缺陷，请附上该文件报告问题"))]
+    Internal { path: String, why: String },
     /// The file could not be read from disk.
     #[error("{path}: 无法读取文件：{why}")]
     #[diagnostic(code(gouji::import::io))]
@@ -184,15 +188,29 @@ pub fn floor_char_boundary(s: &str, at: usize) -> usize {
     i
 }
 
-/// Decode text bytes: UTF-8 (BOM stripped), else GB18030 (a superset of GBK/GB2312) when
-/// that decodes cleanly. `None` for bytes that are neither (binary).
+/// The UTF-8 byte order mark.
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// UTF-8 text as it is, a BOM shown as three spaces: every importer trims spaces, and
+/// spans stay byte offsets into the file as read (stripping the BOM put them 3 bytes early).
+fn utf8_text(bytes: &[u8]) -> Option<String> {
+    let (bom, rest) = match bytes.strip_prefix(UTF8_BOM) {
+        Some(rest) => ("   ", rest),
+        None => ("", bytes),
+    };
+    let text = std::str::from_utf8(rest).ok().filter(|s| !s.contains('\0'))?;
+    Some(format!("{bom}{text}"))
+}
+
+/// Decode text bytes: UTF-8 (a BOM kept as spaces), else GB18030 (a superset of
+/// GBK/GB2312) when that decodes cleanly. `None` for bytes that are neither (binary).
 pub fn decode_text(bytes: &[u8]) -> Option<String> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if let Some(s) = utf8_text(bytes) {
+        return Some(s);
+    }
+    let bytes = bytes.strip_prefix(UTF8_BOM).unwrap_or(bytes);
     if bytes.contains(&0) {
         return None;
-    }
-    if let Ok(s) = std::str::from_utf8(bytes) {
-        return Some(s.to_string());
     }
     let (text, _, had_errors) = encoding_rs::GB18030.decode(bytes);
     (!had_errors).then(|| text.into_owned())
@@ -212,11 +230,7 @@ pub fn read(path: &str, bytes: &[u8], form: Option<Form>) -> Result<(Form, RawDo
             // Valid UTF-8 is taken as it is; otherwise an HTML page's declared charset, then
             // GB18030 sniffing.
             let text = match form {
-                Some(Form::Html) | None => std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes))
-                    .ok()
-                    .filter(|s| !s.contains('\0'))
-                    .map(str::to_string)
-                    .or_else(|| html::decode(bytes)),
+                Some(Form::Html) | None => utf8_text(bytes).or_else(|| html::decode(bytes)),
                 _ => decode_text(bytes),
             }
             .ok_or_else(|| ImportError::Binary { path: path.into() })?;

@@ -13,19 +13,24 @@ mod repair;
 mod rows;
 
 use super::{Form, ImportError, RawDocument};
+use crate::report::model::{ImportDiagnostic, Level};
 use glyphs::Collector;
 use pdf_extract::{Document, Object};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 pub fn read(path: &str, bytes: &[u8]) -> Result<RawDocument, ImportError> {
-    let doc = load(path, bytes)?;
+    let (doc, rebuilt) = load(path, bytes)?;
     let collected = guarded(path, || {
         let mut out = Collector::default();
         pdf_extract::output_doc(&doc, &mut out).map(|_| out).map_err(|e| e.to_string())
     })?;
     check_text(path, &doc, &collected)?;
     let layout = layout::lay_out(&collected.pages, &collected.glyphs);
-    let (blocks, diagnostics) = rows::blocks(&layout.source, &layout.lines);
+    let (blocks, mut diagnostics) = rows::blocks(&layout.source, &layout.lines);
+    if rebuilt {
+        let message = "文件的交叉引用表（xref）已损坏，已按文件中的对象重建；文件可能不完整（如下载被截断），读出的内容可能缺页".to_string();
+        diagnostics.insert(0, ImportDiagnostic { code: "import.pdf_xref_rebuilt", level: Level::Warning, message, span: None });
+    }
     Ok(RawDocument { source: layout.source, blocks, diagnostics })
 }
 
@@ -41,7 +46,7 @@ pub fn panic_is_caught() -> bool {
 }
 
 /// `catch_unwind` with the thread marked as guarded.
-fn caught<T>(f: impl FnOnce() -> T) -> std::thread::Result<T> {
+pub(crate) fn caught<T>(f: impl FnOnce() -> T) -> std::thread::Result<T> {
     let before = GUARDED.with(|g| g.replace(true));
     let out = catch_unwind(AssertUnwindSafe(f));
     GUARDED.with(|g| g.set(before));
@@ -61,12 +66,15 @@ fn guarded<T>(path: &str, f: impl FnOnce() -> Result<T, String>) -> Result<T, Im
     }
 }
 
-/// Parse the file; with a broken cross-reference table, parse it again with a rebuilt one.
-fn load(path: &str, bytes: &[u8]) -> Result<Document, ImportError> {
-    let first = guarded(path, || Document::load_mem(bytes).map_err(|e| e.to_string()));
-    let Err(err) = first else { return first };
+/// Parse the file; with a broken cross-reference table, parse it again with a rebuilt one
+/// (`true`: the table was rebuilt, which the report must say).
+fn load(path: &str, bytes: &[u8]) -> Result<(Document, bool), ImportError> {
+    let err = match guarded(path, || Document::load_mem(bytes).map_err(|e| e.to_string())) {
+        Ok(doc) => return Ok((doc, false)),
+        Err(err) => err,
+    };
     let Some(fixed) = repair::rebuild_xref(bytes) else { return Err(err) };
-    guarded(path, || Document::load_mem(&fixed).map_err(|e| e.to_string())).map_err(|_| err)
+    guarded(path, || Document::load_mem(&fixed).map_err(|e| e.to_string())).map(|doc| (doc, true)).map_err(|_| err)
 }
 
 fn is_han(c: char) -> bool {

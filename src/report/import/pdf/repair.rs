@@ -2,18 +2,29 @@
 //! rebuild it): scan the bytes for `N G obj` headers and append a fresh xref section and
 //! trailer, as poppler does when it "tries to reconstruct".
 
+/// Bytes of file per object number a rebuilt table may reach: an object header and its
+/// `endobj` alone take more, so a higher number (`4294967295 0 obj`) is not a real object
+/// of this file, and the table (20 bytes an entry) stays within a few times the file.
+const BYTES_PER_OBJECT: usize = 8;
+
 /// The file with a rebuilt xref appended, or `None` when no objects or no catalog are found.
 pub fn rebuild_xref(bytes: &[u8]) -> Option<Vec<u8>> {
-    let objects = object_offsets(bytes);
-    let max = objects.iter().map(|o| o.0).max()?;
+    let cap = bytes.len() / BYTES_PER_OBJECT + 64;
+    let objects: Vec<_> = object_offsets(bytes).into_iter().filter(|o| (o.0 as usize) <= cap).collect();
+    let max = objects.iter().map(|o| o.0).max()? as usize;
     let root = trailer_root(bytes).or_else(|| catalog(bytes, &objects))?;
+    // The last header of each number wins, as in an incrementally updated file.
+    let mut entries: Vec<Option<(u16, usize)>> = vec![None; max + 1];
+    for &(n, gen, at) in &objects {
+        entries[n as usize] = Some((gen, at));
+    }
     let mut out = bytes.to_vec();
     out.extend_from_slice(b"\n");
     let xref_at = out.len();
     let mut table = format!("xref\n0 {}\n0000000000 65535 f \n", max + 1);
-    for n in 1..=max {
-        match objects.iter().rev().find(|o| o.0 == n) {
-            Some(&(_, gen, at)) => table.push_str(&format!("{at:010} {gen:05} n \n")),
+    for entry in &entries[1..] {
+        match entry {
+            Some((gen, at)) => table.push_str(&format!("{at:010} {gen:05} n \n")),
             None => table.push_str("0000000000 00000 f \n"),
         }
     }
@@ -83,4 +94,17 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
 
 fn rfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).rposition(|w| w == needle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_absurd_object_number_is_not_a_table_entry() {
+        let bytes = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\n4294967295 0 obj\n<< >>\nendobj\n%%EOF\n";
+        let fixed = rebuild_xref(bytes).expect("catalog found");
+        let tail = String::from_utf8_lossy(&fixed[bytes.len()..]).into_owned();
+        assert!(tail.contains("xref\n0 2\n"), "{tail}");
+    }
 }
