@@ -1,0 +1,8 @@
+//! The markdown importer on arbitrary bytes: reading may fail, never panic or hang.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let _ = gouji::read("fuzz.markdown", data, Some(gouji::Form::Markdown));
+});
