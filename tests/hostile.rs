@@ -768,3 +768,27 @@ fn rule_unterminated_message() {
 }
 
 // ---------------------------------------------------------------- a batch
+
+/// An empty folder named like a report is reported, never a silent exit 0; a folder
+/// linking to itself is walked once.
+#[test]
+fn directory_named_like_a_report() {
+    let dir = scratch("dir-report");
+    let fake = dir.join("report.pdf");
+    std::fs::create_dir_all(&fake).unwrap();
+    refused(&check(&fake), "report.pdf", &["目录"]);
+}
+
+#[test]
+fn folder_linking_to_itself_is_walked_once() {
+    let dir = scratch("dir-loop");
+    std::fs::copy(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/example-2023.txt"), dir.join("a.txt")).unwrap();
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(&dir, dir.join("x")).unwrap();
+        std::os::unix::fs::symlink(&dir, dir.join("y")).unwrap();
+    }
+    let run = check(&dir);
+    expect(&run, 1, &["a.txt"]);
+    assert_eq!(run.stdout.matches("━━ ").count(), 1, "one report, read once\n{}", run.show());
+}

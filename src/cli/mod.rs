@@ -160,10 +160,19 @@ fn write_all(bytes: &[u8]) -> std::io::Result<()> {
 }
 
 /// The files to check, in the order given; a folder stands for the files under it (its
-/// subfolders too), by name, hidden ones (`.…`) left out. An unreadable folder is kept
-/// as given, so it is reported like any unreadable report.
+/// subfolders too), by name, hidden ones (`.…`) left out. An unreadable or empty folder is
+/// kept as given, so it is reported like any unreadable report (never a silent exit 0). A
+/// folder reached twice through symlinks is walked once (a link to its parent cannot loop).
 fn expand(args: &[PathBuf]) -> Vec<PathBuf> {
-    fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> bool {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>, seen: &mut std::collections::HashSet<PathBuf>) -> bool {
+        match std::fs::canonicalize(dir) {
+            Ok(real) => {
+                if !seen.insert(real) {
+                    return true;
+                }
+            }
+            Err(_) => return false,
+        }
         let Ok(rd) = std::fs::read_dir(dir) else { return false };
         let mut entries: Vec<(std::ffi::OsString, bool)> = rd
             .filter_map(Result::ok)
@@ -177,15 +186,17 @@ fn expand(args: &[PathBuf]) -> Vec<PathBuf> {
         entries.sort_unstable();
         for (name, is_dir) in entries {
             let path = dir.join(name);
-            if !is_dir || !walk(&path, out) {
+            if !is_dir || !walk(&path, out, seen) {
                 out.push(path);
             }
         }
         true
     }
     let mut out = Vec::with_capacity(args.len());
+    let mut seen = std::collections::HashSet::new();
     for a in args {
-        if !(a.is_dir() && walk(a, &mut out)) {
+        let before = out.len();
+        if !(a.is_dir() && walk(a, &mut out, &mut seen)) || out.len() == before {
             out.push(a.clone());
         }
     }
