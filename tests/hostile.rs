@@ -792,3 +792,39 @@ fn folder_linking_to_itself_is_walked_once() {
     expect(&run, 1, &["a.txt"]);
     assert_eq!(run.stdout.matches("━━ ").count(), 1, "one report, read once\n{}", run.show());
 }
+
+/// Every minimized crash in `tests/hostile/found/` (`<target>-<n>.<ext>`): a report file
+/// is refused or read (exit 0, 1 or 2, never a crash); a rule file or template likewise.
+#[test]
+fn fuzz_finds() {
+    let found = hostile("found");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&found).map(|d| d.map(|e| e.unwrap().path()).collect()).unwrap_or_default();
+    files.sort();
+    let mut bad = Vec::new();
+    for path in &files {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let target = name.split('-').next().unwrap_or("");
+        let run = match target {
+            "rules" => {
+                let dir = scratch(&format!("found-{name}"));
+                let copy = write(&dir, "found.gouji", std::fs::read(path).unwrap());
+                gouji(&[os("check"), os("examples/example.txt"), os("--rules"), copy.as_os_str()])
+            }
+            "templates" => {
+                let dir = scratch(&format!("found-{name}"));
+                std::fs::create_dir_all(dir.join("templates")).unwrap();
+                write(&dir, "pack.toml", "name = \"模板\"\n");
+                write(&dir, "main.gouji", "rule r \"r\" {\n    check 表三[本年新收, 自然人] >= 0\n}\n");
+                write(&dir.join("templates"), "found.toml", std::fs::read(path).unwrap());
+                gouji(&[os("check"), os("tests/fixtures/templates/dept_2021.txt"), os("--rules"), dir.as_os_str()])
+            }
+            "pipe" | "html" | "docx" | "pdf" | "markdown" => gouji(&[os("check"), path.as_os_str(), os("--form"), os(target)]),
+            _ => continue,
+        };
+        let text = run.text();
+        if !matches!(run.code, Some(0..=2)) || text.contains("panicked at") {
+            bad.push(format!("{name}: {}", run.show()));
+        }
+    }
+    assert!(bad.is_empty(), "{} of {} fuzz finds still crash:\n{}", bad.len(), files.len(), bad.join("\n\n"));
+}
