@@ -276,14 +276,20 @@ impl Pack {
         let entry = normalise("", &manifest.entry);
         let mut queue = vec![Pending { path: entry, written: manifest.entry.clone(), from: None, chain: Vec::new() }];
         let mut seen: Vec<String> = Vec::new();
+        // A file that cannot be used: the entry's mistake points into pack.toml when there is
+        // one (Ok: the kind, placed there), an include's at the include.
+        let unusable = |from: Option<Span>, path: String, why: String| match (from, toml.is_some()) {
+            (None, true) => Ok(K::Entry { path, why }),
+            (None, false) => Err(RuleError::new(K::Entry { path, why }, Span::default())),
+            (Some(at), _) => Err(RuleError::new(K::Include { path, why }, at)),
+        };
         while let Some(Pending { path, written, from, chain }) = queue.pop() {
             let key = match path.and_then(|rel| files.resolve(&rel)) {
                 Ok(k) => k,
                 Err(why) => {
-                    match (from, &toml) {
-                        (None, Some(_)) => in_toml.push((K::Entry { path: written, why }, entry_at.clone())),
-                        (None, None) => errors.push(RuleError::new(K::Entry { path: written, why }, Span::default())),
-                        (Some(at), _) => errors.push(RuleError::new(K::Include { path: written, why }, at)),
+                    match unusable(from, written, why) {
+                        Ok(kind) => in_toml.push((kind, entry_at.clone())),
+                        Err(e) => errors.push(e),
                     }
                     continue;
                 }
@@ -304,10 +310,9 @@ impl Pack {
             let text = match files.read(&key, limits) {
                 Ok(t) => t,
                 Err(why) => {
-                    match (from, &toml) {
-                        (None, Some(_)) => in_toml.push((K::Entry { path: written, why }, entry_at.clone())),
-                        (None, None) => errors.push(RuleError::new(K::Entry { path: written, why }, Span::default())),
-                        (Some(at), _) => errors.push(RuleError::new(K::Include { path: written, why }, at)),
+                    match unusable(from, written, why) {
+                        Ok(kind) => in_toml.push((kind, entry_at.clone())),
+                        Err(e) => errors.push(e),
                     }
                     continue;
                 }

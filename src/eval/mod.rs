@@ -198,27 +198,33 @@ pub fn evaluate(rules: &[CompiledRule], cx: Context<'_>, limits: &Limits, left: 
         let shown = out.findings.len();
         let limit = limits.findings_per_report;
         let year = report.year.map(|y| y.to_string()).unwrap_or_default();
-        out.findings.push(Finding {
-            id: finding::fingerprint(&[rule.id.as_str(), report.issuer.as_deref().unwrap_or(""), &year, "budget"]),
-            rule: rule.id.clone(),
-            title: rule.title.clone(),
-            severity: crate::syntax::ast::Severity::Info,
-            class: FindingClass::NotAssessable,
-            message: format!(
-                "发现过多：本报告已列出 {shown} 条，达到上限 {limit} 条，其后的 {count} 条规则未检查（上限是 gouji::Limits 的 findings_per_report）"
-            ),
-            binding: Vec::new(),
-            cells: Vec::new(),
-            lhs: None,
-            rhs: None,
-            delta: None,
-            pack: 0,
-            rule_span: rule.span,
-            check_span: rule.id_span,
-            sources: Sources { rule_file: rule.file.clone(), reports: report_texts.clone() },
-        });
+        let id = finding::fingerprint(&[rule.id.as_str(), report.issuer.as_deref().unwrap_or(""), &year, "budget"]);
+        let message =
+            format!("发现过多：本报告已列出 {shown} 条，达到上限 {limit} 条，其后的 {count} 条规则未检查（上限是 gouji::Limits 的 findings_per_report）");
+        out.findings.push(notice(rule, id, message, Sources { rule_file: rule.file.clone(), reports: report_texts.clone() }));
     }
     out
+}
+
+/// An info finding of a rule that cites no cell: a table absent, a findings budget reached.
+fn notice(rule: &CompiledRule, id: String, message: String, sources: Sources) -> Finding {
+    Finding {
+        id,
+        rule: rule.id.clone(),
+        title: rule.title.clone(),
+        severity: crate::syntax::ast::Severity::Info,
+        class: FindingClass::NotAssessable,
+        message,
+        binding: Vec::new(),
+        cells: Vec::new(),
+        lhs: None,
+        rhs: None,
+        delta: None,
+        pack: 0,
+        rule_span: rule.span,
+        check_span: rule.id_span,
+        sources,
+    }
 }
 
 impl<'r> Ctx<'r> {
@@ -474,23 +480,8 @@ impl<'r> Ctx<'r> {
                 self.per_rule
             )
         };
-        self.findings.push(Finding {
-            id: self.finding_id(&["budget"]),
-            rule: self.rule.id.clone(),
-            title: self.rule.title.clone(),
-            severity: crate::syntax::ast::Severity::Info,
-            class: FindingClass::NotAssessable,
-            message,
-            binding: Vec::new(),
-            cells: Vec::new(),
-            lhs: None,
-            rhs: None,
-            delta: None,
-            pack: 0,
-            rule_span: self.rule.span,
-            check_span: self.rule.id_span,
-            sources: self.sources(),
-        });
+        let notice = notice(self.rule, self.finding_id(&["budget"]), message, self.sources());
+        self.findings.push(notice);
     }
 
     fn slot_text(&self, i: usize, f: NumFormat) -> String {
@@ -540,23 +531,9 @@ impl<'r> Ctx<'r> {
         self.missing_tables.push(table.to_string());
         let name = table_name(self.tpl, table);
         self.not_applicable.get_or_insert_with(|| format!("报告中未找到{name}"));
-        self.findings.push(Finding {
-            id: self.finding_id(&[table]),
-            rule: self.rule.id.clone(),
-            title: self.rule.title.clone(),
-            severity: crate::syntax::ast::Severity::Info,
-            class: FindingClass::NotAssessable,
-            message: format!("无法评估：{}（报告中未找到{name}）", self.rule.title),
-            binding: Vec::new(),
-            cells: Vec::new(),
-            lhs: None,
-            rhs: None,
-            delta: None,
-            pack: 0,
-            rule_span: self.rule.span,
-            check_span: self.rule.id_span,
-            sources: self.sources(),
-        });
+        let message = format!("无法评估：{}（报告中未找到{name}）", self.rule.title);
+        let notice = notice(self.rule, self.finding_id(&[table]), message, self.sources());
+        self.findings.push(notice);
     }
 
     fn eval(&mut self, ex: &'r Ex) -> Val<'r> {
