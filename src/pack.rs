@@ -277,19 +277,19 @@ impl Pack {
         let mut queue = vec![Pending { path: entry, written: manifest.entry.clone(), from: None, chain: Vec::new() }];
         let mut seen: Vec<String> = Vec::new();
         // A file that cannot be used: the entry's mistake points into pack.toml when there is
-        // one (Ok: the kind, placed there), an include's at the include.
+        // one (no span: placed there), an include's at the include.
         let unusable = |from: Option<Span>, path: String, why: String| match (from, toml.is_some()) {
-            (None, true) => Ok(K::Entry { path, why }),
-            (None, false) => Err(RuleError::new(K::Entry { path, why }, Span::default())),
-            (Some(at), _) => Err(RuleError::new(K::Include { path, why }, at)),
+            (None, true) => (K::Entry { path, why }, None),
+            (None, false) => (K::Entry { path, why }, Some(Span::default())),
+            (Some(at), _) => (K::Include { path, why }, Some(at)),
         };
         while let Some(Pending { path, written, from, chain }) = queue.pop() {
             let key = match path.and_then(|rel| files.resolve(&rel)) {
                 Ok(k) => k,
                 Err(why) => {
                     match unusable(from, written, why) {
-                        Ok(kind) => in_toml.push((kind, entry_at.clone())),
-                        Err(e) => errors.push(e),
+                        (kind, None) => in_toml.push((kind, entry_at.clone())),
+                        (kind, Some(at)) => errors.push(RuleError::new(kind, at)),
                     }
                     continue;
                 }
@@ -311,8 +311,8 @@ impl Pack {
                 Ok(t) => t,
                 Err(why) => {
                     match unusable(from, written, why) {
-                        Ok(kind) => in_toml.push((kind, entry_at.clone())),
-                        Err(e) => errors.push(e),
+                        (kind, None) => in_toml.push((kind, entry_at.clone())),
+                        (kind, Some(at)) => errors.push(RuleError::new(kind, at)),
                     }
                     continue;
                 }
