@@ -828,3 +828,142 @@ fn fuzz_finds() {
     }
     assert!(bad.is_empty(), "{} of {} fuzz finds still crash:\n{}", bad.len(), files.len(), bad.join("\n\n"));
 }
+#[test]
+fn number_1e309() {
+    text_not_number("1e309", "1e309");
+}
+
+#[test]
+fn number_29_digit_count() {
+    // Past what exact decimals hold: never wrapped or rounded into another number.
+    let dir = scratch("digits29");
+    let digits = "99999999999999999999999999999";
+    let path = write(&dir, "report.txt", example_with_cell(digits));
+    let cell = new_received_natural_person(&path);
+    assert_eq!(cell["raw"], digits, "{cell}");
+    assert_eq!(cell["state"], "text", "the 29-digit count is text: {cell}");
+    expect(&check(&path), 0, &["[values.text]"]);
+}
+
+#[test]
+fn number_comma_1_000_0() {
+    text_not_number("comma1000", "1,000,0");
+}
+
+#[test]
+fn number_comma_1_2() {
+    text_not_number("comma12", "1,2");
+}
+
+#[test]
+fn number_comma_trailing() {
+    text_not_number("comma-end", "12,");
+}
+
+#[test]
+fn number_double_minus() {
+    text_not_number("minus", "--3");
+}
+
+#[test]
+fn number_trailing_point() {
+    text_not_number("point", "3.");
+}
+
+/// A number-like cell that is not a number: `parse` shows it as text with its raw text,
+/// and `check` still runs (0 or 1), never taking it for a number.
+fn text_not_number(case: &str, value: &str) {
+    let dir = scratch(case);
+    let path = write(&dir, "report.txt", example_with_cell(value));
+    let cell = new_received_natural_person(&path);
+    assert_eq!(cell["raw"], value, "{value}: the cell keeps its raw text: {cell}");
+    assert_eq!(cell["state"], "text", "{value}: the cell is text, not a number: {cell}");
+    // An extraction doubt (a warning, exit 0) and the rules on the cell not assessable.
+    let run = check(&path);
+    expect(&run, 0, &["[values.text]"]);
+    assert!(run.stdout.contains(&format!("= {value}")) && run.stdout.contains("无法评估 3"), "{}", run.show());
+}
+
+#[test]
+fn batch_with_hostile_files_and_one_good() {
+    let dir = scratch("batch");
+    let good = write(&dir, "good.txt", example());
+    let bad = [
+        write(&dir, "empty.txt", ""),
+        write(&dir, "garbage.pdf", b"%PDF-1.4\n\x00\x01\x02garbage"),
+        write(&dir, "deep.html", format!("{}x", "<div>".repeat(10_000))),
+        write(&dir, "cut.docx", &docx("<w:document/>")[..40]),
+        write(
+            &dir,
+            "self.pdf",
+            one_page_pdf(
+                stream("", b"/X Do"),
+                "/XObject << /X 5 0 R >>",
+                vec![stream("/Type /XObject /Subtype /Form /BBox [0 0 1 1] /Resources << /XObject << /X 5 0 R >> >>", b"/X Do")],
+            ),
+        ),
+    ];
+    let dirname = dir.join("a-folder.txt");
+    std::fs::create_dir_all(&dirname).unwrap();
+    let mut args: Vec<&OsStr> = vec![os("check")];
+    args.extend(bad.iter().map(|p| p.as_os_str()));
+    args.push(good.as_os_str());
+    args.push(dirname.as_os_str());
+    let run = gouji(&args);
+    expect(&run, 2, &["错误"]);
+    for name in ["empty.txt", "garbage.pdf", "deep.html", "cut.docx", "self.pdf", "a-folder.txt"] {
+        assert!(run.stderr.contains(name), "{name} is named as bad\n{}", run.show());
+    }
+    assert!(run.stdout.contains("good.txt") && run.stdout.contains("规则 7 条：通过 7"), "the good report is still reported\n{}", run.show());
+}
+
+#[test]
+fn two_tables_three_in_one_report() {
+    let text = example();
+    let from = text.find("三、收到和处理政府信息公开申请情况").unwrap();
+    let to = text.find("四、政府信息公开行政复议").unwrap();
+    // The second copy disagrees (193 → 194): which one counts must not be chosen silently.
+    let second = text[from..to].replacen("一、本年新收政府信息公开申请数量 |\n193 |", "一、本年新收政府信息公开申请数量 |\n194 |", 1);
+    let twice = format!("{}{}{}", &text[..to], second, &text[to..]);
+    let dir = scratch("two-t3");
+    let run = check(&write(&dir, "twice.txt", twice));
+    // The first printing is kept, and the cell the two disagree on is named.
+    expect(&run, 0, &["[import.duplicate_row] 表三有 25 行重复出现"]);
+    assert!(run.stdout.contains("自然人：193 与 194"), "{}", run.show());
+}
+
+#[test]
+fn html_170000_row_rowspan() {
+    let dir = scratch("rowspan");
+    let mut html = String::from(
+        "<html><body><p>三、收到和处理政府信息公开申请情况</p><table><tr><td rowspan=\"170000\">一、本年新收政府信息公开申请数量</td><td>1</td></tr>",
+    );
+    for _ in 1..170_000 {
+        html.push_str("<tr><td>1</td></tr>");
+    }
+    html.push_str("</table></body></html>");
+    // Refused at the node budget, well inside the watchdog (it took 25 s).
+    let run = check(&write(&dir, "rowspan.html", html));
+    refused(&run, "rowspan.html", &["节点数超过 500000 的上限"]);
+    assert!(run.took < Duration::from_secs(10), "{}", run.show());
+}
+
+#[test]
+fn markdown_table_10000_columns() {
+    let dir = scratch("wide-md");
+    let row = |c: &str| format!("|{}|\n", vec![c; 10_000].join("|"));
+    let md = format!("# 年度报告\n\n{}{}{}", row("甲"), row("---"), row("1"));
+    let path = write(&dir, "wide.md", md);
+    let run = gouji(&[os("check"), path.as_os_str(), os("--form"), os("markdown")]);
+    refused(&run, "wide.md", &["单元格超过 1000 的上限"]);
+}
+
+#[test]
+fn pdf_deflate_bomb() {
+    // A content stream that inflates to 2 GiB of zeros from about 13 MiB.
+    let dir = scratch("pdf-bomb");
+    let bomb = zeros_deflate(2 << 30, true);
+    let content = stream("/Filter /FlateDecode", &bomb);
+    let path = write(&dir, "bomb.pdf", one_page_pdf(content, "", vec![]));
+    refused(&check(&path), "bomb.pdf", UNREADABLE);
+}

@@ -371,3 +371,62 @@ fn stray_end_tags_under_deep_formatting_are_refused() {
     let (what, _) = limit_of(gouji::read("stray.html", html.as_bytes(), None));
     assert!(what.contains("嵌套"), "{what}");
 }
+
+/// A page whose content decodes to 3 MiB of bare numbers: pdf-extract would hold about 125
+/// times that (8 MiB took 1 GB).
+#[test]
+fn pdf_page_content_over_the_budget_is_refused() {
+    let bytes = edited_pdf("页面", |_, _| "0 ".repeat(3 << 19));
+    let why = corrupt_why("page.pdf", &bytes);
+    assert!(why.contains("一页内容解压后超过 2 MiB 的上限"), "{why}");
+}
+
+/// One small content stream listed 200 times in a page's `/Contents`: pdf-extract joins
+/// them all.
+#[test]
+fn pdf_content_stream_listed_again_and_again_is_refused() {
+    let mut doc = Document::load_mem(&edited_pdf("页面", |_, _| String::new())).unwrap();
+    let id = doc.add_object(Stream::new(Dictionary::new(), "0 ".repeat(8 << 10).into_bytes()));
+    let page = *doc.get_pages().values().next().unwrap();
+    let first = doc.get_dictionary(page).unwrap().get(b"Contents").unwrap().clone();
+    let list = std::iter::once(first).chain(std::iter::repeat_n(Object::Reference(id), 200)).collect();
+    doc.get_dictionary_mut(page).unwrap().set("Contents", Object::Array(list));
+    let mut bytes = Vec::new();
+    doc.save_to(&mut bytes).unwrap();
+    let why = corrupt_why("listed.pdf", &bytes);
+    assert!(why.contains("一页内容解压后超过 2 MiB 的上限"), "{why}");
+}
+
+/// A 64 KiB form drawn 100 times on a page: within the draw count, over the content budget.
+#[test]
+fn pdf_form_drawn_often_is_counted_as_often() {
+    let bytes = edited_pdf("表单", |doc, resources| {
+        let id = doc.add_object(Object::Stream(form(&"0 ".repeat(32 << 10), None)));
+        let Object::Dictionary(x) = xobjects(&[("X1", id)]) else { unreachable!() };
+        resources.extend(&x);
+        " /X1 Do".repeat(100)
+    });
+    let why = corrupt_why("often.pdf", &bytes);
+    assert!(why.contains("一页内容解压后超过 2 MiB 的上限"), "{why}");
+}
+
+/// An image XObject is never decoded: one inflating to 100 MiB is neither counted nor read,
+/// and the page's text is.
+#[test]
+fn pdf_images_are_not_decoded() {
+    let bytes = edited_pdf("图片旁的文字", |doc, resources| {
+        let mut d = Dictionary::new();
+        d.set("Type", name("XObject"));
+        d.set("Subtype", name("Image"));
+        d.set("Filter", name("FlateDecode"));
+        let id = doc.add_object(Stream::new(d, zlib(&vec![0u8; 100 << 20])).with_compression(false));
+        let Object::Dictionary(x) = xobjects(&[("Im1", id)]) else { unreachable!() };
+        resources.extend(&x);
+        " /Im1 Do\n".into()
+    });
+    match gouji::read("image.pdf", &bytes, None) {
+        Ok(report) => assert!(report.source.contains("图片旁的文字"), "{}", report.source),
+        Err(ImportError::NotAReport { .. }) => {}
+        Err(e) => panic!("the image is not a reason to refuse the file: {e:?}"),
+    }
+}

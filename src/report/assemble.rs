@@ -340,6 +340,7 @@ fn row_table(def: &TableDef, tpl: &str, rows: &[&RawRow], norms: &[Vec<String>])
     let mut diags = Vec::new();
     let mut score = 0i64;
     let mut part: Option<usize> = None;
+    let mut repeats = Vec::new();
     for (row, norm) in rows.iter().zip(norms) {
         if let Some(p) = norm[..row.labels.len()].iter().find_map(|l| def.match_caption_norm(l)) {
             part = Some(p);
@@ -362,9 +363,8 @@ fn row_table(def: &TableDef, tpl: &str, rows: &[&RawRow], norms: &[Vec<String>])
             continue; // a header or a group label, not a data row
         }
         part = Some(p);
-        if table.rows.contains_key(key) {
-            let msg = format!("{}的行“{}”重复出现，保留第一次出现的数值", def.name, label.text);
-            diags.push(diag("import.duplicate_row", Level::Warning, msg, row_span(row)));
+        if let Some(first) = table.rows.get(key) {
+            repeats.push(repeat(first, cols, values, label, row));
             score -= 1;
             continue;
         }
@@ -392,6 +392,7 @@ fn row_table(def: &TableDef, tpl: &str, rows: &[&RawRow], norms: &[Vec<String>])
         }
         table.rows.insert(key.to_string(), out);
     }
+    diags.extend(repeated_rows(def, &repeats));
     let order: Vec<&str> = def.rows().map(|(_, r)| r.key.as_str()).collect();
     let last_found = order.iter().rposition(|k| table.rows.contains_key(*k)).unwrap_or(0);
     let missing: Vec<(usize, &str)> =
@@ -407,6 +408,60 @@ fn row_table(def: &TableDef, tpl: &str, rows: &[&RawRow], norms: &[Vec<String>])
         diags.push(diag("import.missing_row", Level::Warning, msg, span));
     }
     (table, diags, score)
+}
+
+/// A row printed again: where, and each cell whose text differs from the first printing
+/// (`label·column：first 与 again`).
+struct Repeat {
+    label: String,
+    span: Option<Span>,
+    differences: Vec<String>,
+}
+
+fn repeat(first: &Row, cols: &[template::ColDef], values: &[Frag], label: &Frag, row: &RawRow) -> Repeat {
+    let differences = cols
+        .iter()
+        .zip(values)
+        .filter_map(|(col, frag)| {
+            let again = cell_from(&frag.text, frag.span).raw;
+            let before = first.cells.get(&col.key).map_or("", |c| c.raw.as_str());
+            (before != again).then(|| format!("{}·{}：{} 与 {}", first.label, col.label, show(before), show(&again)))
+        })
+        .collect();
+    Repeat { label: label.text.clone(), span: row_span(row), differences }
+}
+
+/// A cell's text in a message; a blank one said as such.
+fn show(raw: &str) -> &str {
+    if raw.is_empty() {
+        "空白"
+    } else {
+        raw
+    }
+}
+
+/// Cells listed at most in one repeated-rows message.
+const MAX_LISTED_DIFFERENCES: usize = 10;
+
+/// One diagnostic for the rows of a table printed again (one row, or the whole table twice):
+/// the first printing is kept, and every cell the two printings disagree on is named, so the
+/// choice is never silent.
+fn repeated_rows(def: &TableDef, repeats: &[Repeat]) -> Option<ImportDiagnostic> {
+    let first = repeats.first()?;
+    let what = match repeats.len() {
+        1 => format!("{}的行“{}”重复出现", def.name, first.label),
+        n => format!("{}有 {n} 行重复出现（从“{}”起，可能整张表印了两次）", def.name, first.label),
+    };
+    let differences: Vec<&String> = repeats.iter().flat_map(|r| &r.differences).collect();
+    let msg = if differences.is_empty() {
+        format!("{what}，两处数值相同，采用第一次出现的数值")
+    } else {
+        let listed: Vec<&str> = differences.iter().take(MAX_LISTED_DIFFERENCES).map(|d| d.as_str()).collect();
+        let more = differences.len().saturating_sub(MAX_LISTED_DIFFERENCES);
+        let more = if more > 0 { format!("，另有 {more} 处") } else { String::new() };
+        format!("{what}，两处有 {} 个单元格不同（{}{more}），采用第一次出现的数值，请核对原文", differences.len(), listed.join("；"))
+    };
+    Some(diag("import.duplicate_row", Level::Warning, msg, first.span))
 }
 
 /// All label fragments of a row, joined as printed.

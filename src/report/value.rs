@@ -43,6 +43,16 @@ pub fn is_value_like(raw: &str) -> bool {
     }
 }
 
+/// Whether trimmed cell text is made only of what numbers are printed with (digits, signs,
+/// points, separators, an exponent, a percent sign) and starts like one — "1,2", "--3", "3.",
+/// "1e309", a 29-digit run. Such text is a value's place in a row even when it is not a
+/// number we trust: it is a doubtful cell, never a row label.
+pub fn looks_numeric(raw: &str) -> bool {
+    let numeric =
+        |c: char| c.is_ascii_digit() || matches!(c, '０'..='９' | '+' | '-' | '－' | '−' | '.' | '．' | ',' | '，' | 'e' | 'E' | '%' | '％') || is_space(c);
+    raw.chars().next().is_some_and(|c| c.is_ascii_digit() || matches!(c, '０'..='９' | '+' | '-' | '－' | '−')) && raw.chars().all(numeric)
+}
+
 /// Classify trimmed cell text.
 pub fn classify(raw: &str) -> Parts {
     if raw.is_empty() {
@@ -195,6 +205,16 @@ mod tests {
         for raw in ["", "5", "-3", "/", "无", "—", "1946.6890万元", "自然人", "（一）予以公开", "13575394432.52元x", "+2", "１２", "007", "1.属于国家秘密"]
         {
             assert_eq!(is_value_like(raw), classify(raw).0 != CellState::Text, "{raw}");
+        }
+    }
+
+    #[test]
+    fn number_like_text_is_told_from_labels() {
+        for raw in ["1,2", "--3", "3.", "1e309", "99999999999999999999999999999", "12,", "１２", "5%"] {
+            assert!(looks_numeric(raw), "{raw}");
+        }
+        for raw in ["1.属于国家秘密", "（一）予以公开", "自然人", "", "e5", ".5"] {
+            assert!(!looks_numeric(raw), "{raw}");
         }
     }
 

@@ -25,9 +25,12 @@ fn token(offset: usize, line: &str) -> Option<Token<'_>> {
     Some(Token::Cell(content, Span::new(offset, content.len())))
 }
 
-/// A cell's text reads as a value (number, unit, placeholder), not as a label.
-fn is_value(text: &str) -> bool {
-    crate::report::value::is_value_like(text)
+/// A cell's text reads as a value (number, unit, placeholder), not as a label. Text made of
+/// number characters that is no number we trust ("1,2", "--3") still holds a value's place
+/// once a row has begun: a doubtful cell of that row, not the label of a new one.
+fn is_value(text: &str, row: Option<&RawRow>) -> bool {
+    use crate::report::value::{is_value_like, looks_numeric};
+    is_value_like(text) || (row.is_some_and(|r| !r.labels.is_empty()) && looks_numeric(text))
 }
 
 pub fn read(source: String) -> RawDocument {
@@ -52,7 +55,7 @@ pub fn read(source: String) -> RawDocument {
             }
             Some(Token::Cell(text, span)) => {
                 let frag = Frag::new(text, span);
-                if is_value(text) {
+                if is_value(text, row.as_ref()) {
                     row.get_or_insert_with(RawRow::default).values.push(frag);
                 } else {
                     if row.as_ref().is_some_and(|r| !r.values.is_empty()) {
@@ -96,6 +99,14 @@ mod tests {
         let r = rows("三、本年度办理结果 |\n(一)予以公开 |\n1 |\n0 |\n");
         assert_eq!(r[0].labels.len(), 2);
         assert_eq!(r[0].values.len(), 2);
+    }
+
+    #[test]
+    fn number_like_text_stays_a_cell_of_its_row() {
+        let r = rows("一、本年新收 |\n1,2 |\n--3 |\n5 |\n");
+        assert_eq!(r.len(), 1);
+        let texts: Vec<_> = r[0].values.iter().map(|f| f.text.as_str()).collect();
+        assert_eq!(texts, ["1,2", "--3", "5"]);
     }
 
     #[test]
