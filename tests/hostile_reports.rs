@@ -347,7 +347,7 @@ fn assembler_survives_headings_past_the_end() {
         Block::Text(Frag::new("一、总体情况", gouji::report::Span::new(0, 18))),
         Block::Text(Frag::new("二、主动公开政府信息情况", gouji::report::Span::new(len, 0))),
     ];
-    let doc = RawDocument { source, blocks, diagnostics: Vec::new() };
+    let doc = RawDocument { source, blocks, diagnostics: Vec::new(), span_text: Default::default() };
     let set = gouji::template::TemplateSet::builtin();
     let _ = gouji::report::assemble::assemble("spans.html", "html", doc, set);
 }
@@ -429,4 +429,83 @@ fn pdf_images_are_not_decoded() {
         Err(ImportError::NotAReport { .. }) => {}
         Err(e) => panic!("the image is not a reason to refuse the file: {e:?}"),
     }
+}
+
+// ---------------------------------------------------------------- spans against the file
+
+/// `parse --format json` of a report given as bytes: the JSON and the file's bytes.
+fn parsed_json(name: &str, bytes: &[u8]) -> serde_json::Value {
+    let report = gouji::read(name, bytes, None).expect("reads");
+    gouji::render::parse::json(&report)
+}
+
+/// Every cell of a decoded report: JSON names the encoding, and `file_offset`/`file_len`
+/// are the bytes of the file that decode to the cell's raw text.
+fn assert_file_spans(json: &serde_json::Value, bytes: &[u8], encoding: &'static encoding_rs::Encoding, bom: usize) {
+    assert_eq!(json["span_text"]["kind"], "decoded", "{}", json["span_text"]);
+    assert_eq!(json["span_text"]["encoding"], encoding.name());
+    assert_eq!(json["span_text"]["bom"], bom);
+    let mut seen = 0;
+    for table in json["tables"].as_object().unwrap().values() {
+        for row in table.as_object().unwrap().values() {
+            for cell in row.as_object().unwrap().values() {
+                let raw = cell["raw"].as_str().unwrap();
+                if raw.is_empty() {
+                    continue;
+                }
+                let (at, len) = (cell["span"]["file_offset"].as_u64().unwrap() as usize, cell["span"]["file_len"].as_u64().unwrap() as usize);
+                let (text, _) = encoding.decode_without_bom_handling(&bytes[at..at + len]);
+                assert_eq!(text, raw, "{cell}");
+                seen += 1;
+            }
+        }
+    }
+    assert!(seen > 100, "{seen} cells");
+}
+
+/// A GBK pipe report: spans index its UTF-8 decoding, and map back to the GBK bytes.
+#[test]
+fn gbk_spans_map_back_to_the_file() {
+    let text = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/example.txt")).unwrap();
+    let (gbk, _, _) = encoding_rs::GBK.encode(&text);
+    assert!(std::str::from_utf8(&gbk).is_err(), "really not UTF-8");
+    assert_file_spans(&parsed_json("gbk.txt", &gbk), &gbk, encoding_rs::GB18030, 0);
+}
+
+/// A UTF-16 HTML page with a byte order mark: spans map back past the BOM.
+#[test]
+fn utf16_spans_map_back_to_the_file() {
+    let page = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/html/mouxian_2023.html")).unwrap();
+    let mut bytes = vec![0xFF, 0xFE];
+    bytes.extend(page.encode_utf16().flat_map(u16::to_le_bytes));
+    assert_file_spans(&parsed_json("utf16.html", &bytes), &bytes, encoding_rs::UTF_16LE, 2);
+}
+
+/// UTF-8 files need no mapping: spans are file offsets, and JSON says so.
+#[test]
+fn utf8_spans_are_file_offsets() {
+    let json = parsed_json("example.txt", include_bytes!("../examples/example.txt"));
+    assert_eq!(json["span_text"]["kind"], "file");
+    assert!(json["tables"]["t3"]["new_received"]["natural_person"]["span"].get("file_offset").is_none());
+}
+
+/// A number written with character entities: its span covers the markup, and the cell
+/// says its span is not its text (only such cells carry `span_exact`).
+#[test]
+fn a_cell_whose_span_is_not_its_text_is_marked() {
+    let page = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/html/mouxian_2023.html")).unwrap();
+    let report = gouji::read("plain.html", page.as_bytes(), None).expect("reads");
+    let cells = || report.tables.values().flat_map(|t| t.rows.values()).flat_map(|r| r.cells.values());
+    assert!(cells().all(|c| c.span_exact), "a clean page has only exact spans");
+    let cell = report.cell("t3", "new_received", "natural_person").expect("the cell").clone();
+    let digits: String = cell.raw.chars().map(|c| format!("&#{};", c as u32)).collect();
+    let at = cell.span.offset;
+    let edited = format!("{}{}{}", &page[..at], digits, &page[cell.span.end()..]);
+    let report = gouji::read("entities.html", edited.as_bytes(), None).expect("reads");
+    let again = report.cell("t3", "new_received", "natural_person").expect("the cell");
+    assert_eq!((again.raw.as_str(), again.state), (cell.raw.as_str(), CellState::Number));
+    assert!(!again.span_exact, "{again:?}");
+    let json = gouji::render::parse::json(&report);
+    assert_eq!(json["tables"]["t3"]["new_received"]["natural_person"]["span_exact"], false);
+    assert!(json["tables"]["t3"]["new_received"]["consulting"].get("span_exact").is_none());
 }

@@ -87,7 +87,7 @@ fn gbk_page_reads_like_the_utf8_one() {
         let (bytes, _, unmappable) = encoding_rs::GBK.encode(&page);
         assert!(!unmappable);
         assert!(std::str::from_utf8(&bytes).is_err(), "GBK bytes must not be valid UTF-8");
-        assert_eq!(gouji::report::import::html::decode(&bytes).as_deref(), Some(page.as_str()));
+        assert_eq!(gouji::report::import::html::decode(&bytes).map(|(text, _)| text).as_deref(), Some(page.as_str()));
         let r = read("mouxian_2023_gbk.html", &bytes);
         assert_mouxian(&r);
         assert_spans_show_raw(&r);
@@ -98,9 +98,9 @@ fn gbk_page_reads_like_the_utf8_one() {
 fn declared_charset_wins_over_sniffing() {
     let page = "<html><head><meta charset=\"windows-1252\"></head><body><p>caf\u{e9}</p></body></html>";
     let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(page);
-    assert_eq!(gouji::report::import::html::decode(&bytes).as_deref(), Some(page));
+    assert_eq!(gouji::report::import::html::decode(&bytes).map(|(text, _)| text).as_deref(), Some(page));
     let bom = [b"\xEF\xBB\xBF".as_slice(), "<p>一</p>".as_bytes()].concat();
-    assert_eq!(gouji::report::import::html::decode(&bom).as_deref(), Some("<p>一</p>"));
+    assert_eq!(gouji::report::import::html::decode(&bom).map(|(text, _)| text).as_deref(), Some("<p>一</p>"));
 }
 
 /// `gouji parse` JSON without the section bodies (for HTML those are page source).

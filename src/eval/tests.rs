@@ -27,6 +27,7 @@ fn report(cells: &[(&str, &str, &str)]) -> Report {
         tables: BTreeMap::from([("t3".to_string(), t3)]),
         diagnostics: Vec::new(),
         source: Arc::from(""),
+        span_text: crate::report::model::SpanText::Rendering,
     }
 }
 

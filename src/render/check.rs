@@ -63,23 +63,29 @@ pub fn json(outcomes: &[(String, Outcome)]) -> Value {
 /// One entry of `reports` in the JSON document.
 pub fn report_json(path: &str, o: &Outcome) -> Value {
     match o {
-        Ok((r, e)) => json!({
-            "path": path,
-            "issuer": r.issuer,
-            "year": r.year,
-            "template": r.template,
-            "form": r.form,
-            "findings": e.findings,
-            "rules": e.rules,
-            "diagnostics": r.diagnostics,
-            "errors": [],
-        }),
+        Ok((r, e)) => {
+            let mut doc = json!({
+                "path": path,
+                "issuer": r.issuer,
+                "year": r.year,
+                "template": r.template,
+                "form": r.form,
+                "span_text": r.span_text,
+                "findings": e.findings,
+                "rules": e.rules,
+                "diagnostics": r.diagnostics,
+                "errors": [],
+            });
+            super::spans::add_file_offsets(&mut doc, r);
+            doc
+        }
         Err(e) => json!({
             "path": path,
             "issuer": null,
             "year": null,
             "template": null,
             "form": null,
+            "span_text": null,
             "findings": [],
             "rules": [],
             "diagnostics": [],

@@ -18,9 +18,10 @@ pub fn json(report: &Report) -> Value {
         let rows: Map<String, Value> = table.rows.iter().map(|(k, r)| (k.clone(), json!({"printed": r.label, "span": r.label_span}))).collect();
         labels.insert(key.clone(), Value::Object(rows));
     }
-    json!({
+    let mut doc = json!({
         "path": report.path,
         "form": report.form,
+        "span_text": report.span_text,
         "issuer": report.issuer,
         "year": report.year,
         "template": report.template,
@@ -31,7 +32,9 @@ pub fn json(report: &Report) -> Value {
         "tables": tables,
         "row_labels": labels,
         "diagnostics": report.diagnostics,
-    })
+    });
+    super::spans::add_file_offsets(&mut doc, report);
+    doc
 }
 
 fn table_json(table: &Table) -> Value {

@@ -70,6 +70,33 @@ pub struct Cell {
     pub note: Option<String>,
     /// Where `raw` sits in the display text. For a blank cell, a zero-length span at its place.
     pub span: Span,
+    /// `false` when the text under `span` is not `raw` letter for letter (a number split over
+    /// markup or written with character entities): the span shows where, not what. Only
+    /// `false` is written in JSON.
+    #[serde(skip_serializing_if = "is_true")]
+    pub span_exact: bool,
+}
+
+fn is_true(b: &bool) -> bool {
+    *b
+}
+
+/// Which text a report's spans are byte offsets into.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum SpanText {
+    /// The file's own bytes (UTF-8; a byte order mark counts as the three bytes it is).
+    #[default]
+    File,
+    /// The file decoded from `encoding` into UTF-8; [`Report::file_offset`] maps back.
+    Decoded {
+        /// The encoding the file was decoded from (`GB18030`, `UTF-16LE`, …).
+        encoding: &'static str,
+        /// Bytes of a byte order mark before the text, in the file.
+        bom: usize,
+    },
+    /// A text rendering of the document (PDF text layer, DOCX paragraphs and tables).
+    Rendering,
 }
 
 /// A table in the layout of its template: row key → column key → cell.
@@ -167,6 +194,8 @@ pub struct Report {
     /// The text every span points into: the file itself, or a text rendering (PDF, DOCX).
     #[serde(skip)]
     pub source: Arc<str>,
+    /// What `source` is, so spans can be read against the file.
+    pub span_text: SpanText,
 }
 
 impl Report {
@@ -177,5 +206,26 @@ impl Report {
     /// The source text under a span.
     pub fn text(&self, span: Span) -> &str {
         self.source.get(span.offset..span.end()).unwrap_or("")
+    }
+
+    /// The byte offset in the file of a byte offset into [`Report::source`], when the source
+    /// is the file or its decoding (`None` for a rendering or an offset inside a character).
+    /// A decoding is mapped back by encoding the text before the offset again: exact for a
+    /// file that decoded without error, which is the only kind read.
+    pub fn file_offset(&self, offset: usize) -> Option<usize> {
+        let prefix = self.source.get(..offset)?;
+        match self.span_text {
+            SpanText::File => Some(offset),
+            SpanText::Rendering => None,
+            SpanText::Decoded { encoding, bom } => {
+                let enc = encoding_rs::Encoding::for_label(encoding.as_bytes())?;
+                let units = if enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE {
+                    2 * prefix.encode_utf16().count()
+                } else {
+                    enc.output_encoding().encode(prefix).0.len()
+                };
+                Some(bom + units)
+            }
+        }
     }
 }

@@ -22,7 +22,7 @@ pub fn cell_from(text: &str, span: Span) -> Cell {
     let raw = text.trim_matches(is_space);
     let span = Span::new(span.offset + lead, raw.len());
     let (state, value, unit, note) = classify(raw);
-    Cell { raw: raw.to_string(), state, value, unit, note, span }
+    Cell { raw: raw.to_string(), state, value, unit, note, span, span_exact: true }
 }
 
 /// A blank cell at `offset` (for a cell the source shows as empty).

@@ -10,7 +10,7 @@
 use super::grid::{self, Slot};
 use super::{Block, Form, Frag, ImportError, RawDocument};
 use crate::limits::{REPORT_DOCX_DEPTH, REPORT_DOCX_XML_BYTES as MAX_XML};
-use crate::report::model::Span;
+use crate::report::model::{Span, SpanText};
 use crate::report::value::is_space;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
@@ -116,7 +116,7 @@ fn parse(xml: &str) -> Result<RawDocument, ParseError> {
             _ => {}
         }
     }
-    Ok(RawDocument { source: doc.source, blocks: doc.blocks, diagnostics: Vec::new() })
+    Ok(RawDocument { source: doc.source, blocks: doc.blocks, diagnostics: Vec::new(), span_text: SpanText::Rendering })
 }
 
 fn val(e: &BytesStart) -> Option<String> {

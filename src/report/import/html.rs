@@ -12,7 +12,7 @@ mod rawpos;
 use super::grid::{self, Slot};
 use super::{Block, Frag, ImportError, RawDocument};
 use crate::limits::{REPORT_HTML_DEPTH, REPORT_HTML_NODES};
-use crate::report::model::{CellState, ImportDiagnostic, Level, Span};
+use crate::report::model::{CellState, ImportDiagnostic, Level, Span, SpanText};
 use crate::report::value::{classify, is_space};
 use ego_tree::iter::Edge;
 use encoding_rs::Encoding;
@@ -76,9 +76,10 @@ const BLOCK: &[&str] = &[
 
 /// Decode HTML bytes: a BOM, else the `<meta>` charset, else UTF-8 when valid, else
 /// GB18030 (a superset of GBK/GB2312). `None` when nothing decodes cleanly.
-pub fn decode(bytes: &[u8]) -> Option<String> {
+pub fn decode(bytes: &[u8]) -> Option<(String, SpanText)> {
     if let Some((enc, bom)) = Encoding::for_bom(bytes) {
-        return Some(enc.decode_without_bom_handling(&bytes[bom..]).0.into_owned());
+        let text = enc.decode_without_bom_handling(&bytes[bom..]).0.into_owned();
+        return Some((text, SpanText::Decoded { encoding: enc.name(), bom }));
     }
     let Some(enc) = declared_charset(bytes) else { return super::decode_text(bytes) };
     let (text, had_errors) = enc.decode_without_bom_handling(bytes);
@@ -88,7 +89,7 @@ pub fn decode(bytes: &[u8]) -> Option<String> {
             return Some(sniffed);
         }
     }
-    Some(text.into_owned())
+    Some((text.into_owned(), SpanText::Decoded { encoding: enc.name(), bom: 0 }))
 }
 
 /// The charset a `<meta charset=…>` or `<meta http-equiv … content="…charset=…">` in the
@@ -150,7 +151,7 @@ pub fn read(path: &str, source: String) -> Result<RawDocument, ImportError> {
         }
     }
     let (blocks, diagnostics) = walker.finish();
-    Ok(RawDocument { source, blocks, diagnostics })
+    Ok(RawDocument { source, blocks, diagnostics, span_text: SpanText::File })
 }
 
 /// Parse the page in pieces, `None` once the tree passes [`REPORT_HTML_NODES`] (the tree

@@ -11,7 +11,7 @@ pub mod pdf;
 pub mod pipe;
 pub mod text;
 
-use super::model::{ImportDiagnostic, Span};
+use super::model::{ImportDiagnostic, Span, SpanText};
 use std::fmt;
 
 /// A piece of source text and where it is.
@@ -51,6 +51,8 @@ pub struct RawDocument {
     pub blocks: Vec<Block>,
     /// Doubts the importer itself raised (page furniture, glued runs, …).
     pub diagnostics: Vec<ImportDiagnostic>,
+    /// What `source` is: the file, its decoding or a rendering.
+    pub span_text: SpanText,
 }
 
 /// The source forms `gouji` reads.
@@ -197,27 +199,30 @@ const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// UTF-8 text as it is, a BOM shown as three spaces: every importer trims spaces, and
 /// spans stay byte offsets into the file as read (stripping the BOM put them 3 bytes early).
-fn utf8_text(bytes: &[u8]) -> Option<String> {
+fn utf8_text(bytes: &[u8]) -> Option<(String, SpanText)> {
     let (bom, rest) = match bytes.strip_prefix(UTF8_BOM) {
         Some(rest) => ("   ", rest),
         None => ("", bytes),
     };
     let text = std::str::from_utf8(rest).ok().filter(|s| !s.contains('\0'))?;
-    Some(format!("{bom}{text}"))
+    Some((format!("{bom}{text}"), SpanText::File))
 }
 
 /// Decode text bytes: UTF-8 (a BOM kept as spaces), else GB18030 (a superset of
 /// GBK/GB2312) when that decodes cleanly. `None` for bytes that are neither (binary).
-pub fn decode_text(bytes: &[u8]) -> Option<String> {
+pub fn decode_text(bytes: &[u8]) -> Option<(String, SpanText)> {
     if let Some(s) = utf8_text(bytes) {
         return Some(s);
     }
-    let bytes = bytes.strip_prefix(UTF8_BOM).unwrap_or(bytes);
+    let (bom, bytes) = match bytes.strip_prefix(UTF8_BOM) {
+        Some(rest) => (UTF8_BOM.len(), rest),
+        None => (0, bytes),
+    };
     if bytes.contains(&0) {
         return None;
     }
-    let (text, _, had_errors) = encoding_rs::GB18030.decode(bytes);
-    (!had_errors).then(|| text.into_owned())
+    let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
+    (!had_errors).then(|| (text.into_owned(), SpanText::Decoded { encoding: encoding_rs::GB18030.name(), bom }))
 }
 
 /// Read a document of a given (or detected) form into a raw document.
@@ -238,13 +243,15 @@ pub fn read(path: &str, bytes: &[u8], form: Option<Form>) -> Result<(Form, RawDo
                 _ => decode_text(bytes),
             }
             .ok_or_else(|| ImportError::Binary { path: path.into() })?;
+            let (text, span_text) = text;
             let form = form.unwrap_or_else(|| detect(bytes, Some(&text)));
-            let doc = match form {
+            let mut doc = match form {
                 Form::Html => html::read(path, text)?,
                 Form::Markdown => markdown::read(path, text)?,
                 Form::Pipe => pipe::read(text),
                 _ => text::read(text),
             };
+            doc.span_text = span_text;
             return Ok((form, doc));
         }
     };

@@ -5,7 +5,7 @@
 
 use super::text::lines;
 use super::{Block, Frag, RawDocument, RawRow};
-use crate::report::model::Span;
+use crate::report::model::{Span, SpanText};
 
 enum Token<'a> {
     Cell(&'a str, Span),
@@ -67,7 +67,7 @@ pub fn read(source: String) -> RawDocument {
         }
     }
     flush(&mut row, &mut blocks);
-    RawDocument { source, blocks, diagnostics: Vec::new() }
+    RawDocument { source, blocks, diagnostics: Vec::new(), span_text: SpanText::File }
 }
 
 #[cfg(test)]

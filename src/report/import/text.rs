@@ -2,11 +2,11 @@
 //! form yield their sections; their tables are not recognised.
 
 use super::{Block, Frag, RawDocument};
-use crate::report::model::Span;
+use crate::report::model::{Span, SpanText};
 
 pub fn read(source: String) -> RawDocument {
     let blocks = lines(&source).map(|(offset, line)| Block::Text(Frag::new(line, Span::new(offset, line.len())))).collect();
-    RawDocument { source, blocks, diagnostics: Vec::new() }
+    RawDocument { source, blocks, diagnostics: Vec::new(), span_text: SpanText::File }
 }
 
 /// Non-empty lines, trimmed, with their byte offsets.
