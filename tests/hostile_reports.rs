@@ -220,6 +220,39 @@ fn pdf_deflate_bombs_are_refused() {
     }
 }
 
+/// An LZW stream expanding a thousandfold (lopdf decodes LZW whole, like FlateDecode), and
+/// ASCII85 around FlateDecode: both counted against the same budget.
+#[test]
+fn pdf_lzw_and_ascii85_bombs_are_refused() {
+    let zeros = vec![0u8; 100 << 20];
+    let mut lzw = Vec::new();
+    weezl::encode::Encoder::with_tiff_size_switch(weezl::BitOrder::Msb, 8).into_stream(&mut lzw).encode_all(&zeros[..]).status.unwrap();
+    let flate = zlib(&zeros);
+    let a85: Vec<u8> = flate.chunks(4).flat_map(|c| {
+        let mut g = [0u8; 4];
+        g[..c.len()].copy_from_slice(c);
+        let mut v = u32::from_be_bytes(g);
+        let mut out = [0u8; 5];
+        for slot in out.iter_mut().rev() {
+            *slot = b'!' + (v % 85) as u8;
+            v /= 85;
+        }
+        out[..c.len() + 1].to_vec()
+    }).chain(*b"~>").collect();
+    for (file, data, filters) in [("lzw.pdf", lzw, vec![name("LZWDecode")]), ("a85.pdf", a85, vec![name("ASCII85Decode"), name("FlateDecode")])] {
+        let bytes = edited_pdf("炸弹", |doc, resources| {
+            let mut d = Dictionary::new();
+            d.set("Filter", Object::Array(filters));
+            let id = doc.add_object(Stream::new(d, data).with_compression(false));
+            resources.set("Dummy", Object::Reference(id));
+            String::new()
+        });
+        assert!(bytes.len() < 1 << 20, "{file}: {}", bytes.len());
+        let why = corrupt_why(file, &bytes);
+        assert!(why.contains("解压后超过 64 MiB 的上限（疑似解压炸弹）"), "{file}: {why}");
+    }
+}
+
 /// The budget an import error names, when it is one.
 fn limit_of(result: Result<gouji::Report, ImportError>) -> (&'static str, u64) {
     match result {

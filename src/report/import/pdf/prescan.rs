@@ -3,13 +3,14 @@
 //! asks for 100 GB, which aborts the process), and FlateDecode streams are inflated whole
 //! (a 1.5 MB deflate bomb became gigabytes).
 //!
-//! The inflate check decodes every `stream … endstream` whose dictionary names
-//! FlateDecode, through as many nested FlateDecode layers as its `/Filter` lists in a row,
-//! counting output and keeping none of it, and stops at the budget. Other filters (LZW,
-//! ASCII85) and encrypted streams are not inflated here.
+//! The inflate check decodes every `stream … endstream` (images aside) whose `/Filter`
+//! starts with the filters lopdf decodes — FlateDecode, LZWDecode (which expands a
+//! thousandfold too), ASCII85Decode — through each of them in turn, every layer capped at
+//! what is left of the budget, and stops at the budget. Encrypted streams are not decoded
+//! here (lopdf cannot decode them either).
 
 use flate2::read::ZlibDecoder;
-use std::io::Read;
+use std::io::{Read, Write};
 
 /// Widest xref stream field lopdf can use: its integers are 64-bit.
 pub const MAX_XREF_FIELD: i64 = 8;
@@ -64,7 +65,7 @@ fn check_xref_widths(bytes: &[u8]) -> Result<(), String> {
     Ok(())
 }
 
-/// Inflate every FlateDecode stream, counting, within [`inflate_budget`].
+/// Decode every compressed stream, counting, within [`inflate_budget`].
 fn check_inflated(bytes: &[u8]) -> Result<(), String> {
     let budget = inflate_budget(bytes.len());
     let mut total: u64 = 0;
@@ -90,13 +91,13 @@ fn check_inflated(bytes: &[u8]) -> Result<(), String> {
         scanned = kw;
         let dict_start = rfind(&bytes[back..kw], b"obj").map_or(back, |s| back + s);
         let dict = &bytes[dict_start..kw];
-        let layers = flate_layers(dict);
-        if layers == 0 || is_image(dict) {
+        let layers = filters(dict);
+        if layers.is_empty() || is_image(dict) {
             continue;
         }
         let end = find(&bytes[data..], b"endstream").map_or(bytes.len(), |e| data + e);
         let left = budget.saturating_sub(total);
-        let n = inflated_len(&bytes[data..end], layers, left + 1);
+        let n = decoded_len(&bytes[data..end], &layers, left + 1);
         total = total.saturating_add(n);
         if total > budget {
             return Err(format!("压缩数据流解压后超过 {} 的上限（疑似解压炸弹）", crate::limits::human_bytes(budget)));
@@ -112,10 +113,18 @@ fn is_image(dict: &[u8]) -> bool {
     rfind(dict, b"/Subtype").is_some_and(|at| trim_start(&dict[at + 8..]).starts_with(b"/Image"))
 }
 
-/// How many FlateDecode filters the dictionary's `/Filter` starts with (`/Fl` is the
-/// inline-image abbreviation lopdf also accepts).
-fn flate_layers(dict: &[u8]) -> usize {
-    let Some(f) = rfind(dict, b"/Filter") else { return 0 };
+/// A filter lopdf decodes whole.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Filter {
+    Flate,
+    Lzw,
+    Ascii85,
+}
+
+/// The filters a dictionary's `/Filter` starts with that lopdf decodes, in decoding order
+/// (`/Fl` is the inline-image abbreviation lopdf also accepts); at most 16 layers.
+fn filters(dict: &[u8]) -> Vec<Filter> {
+    let Some(f) = rfind(dict, b"/Filter") else { return Vec::new() };
     let rest = trim_start(&dict[f + 7..]);
     let names: Vec<&[u8]> = if let Some(list) = rest.strip_prefix(b"[") {
         let close = list.iter().position(|&b| b == b']').unwrap_or(list.len());
@@ -124,28 +133,99 @@ fn flate_layers(dict: &[u8]) -> usize {
         let len = name.iter().position(|b| !b.is_ascii_alphanumeric()).unwrap_or(name.len());
         vec![&name[..len]]
     } else {
-        return 0;
+        return Vec::new();
     };
-    names.iter().take_while(|n| matches!(**n, b"FlateDecode" | b"Fl")).count()
+    let known = |n: &[u8]| match n {
+        b"FlateDecode" | b"Fl" => Some(Filter::Flate),
+        b"LZWDecode" | b"LZW" => Some(Filter::Lzw),
+        b"ASCII85Decode" | b"A85" => Some(Filter::Ascii85),
+        _ => None,
+    };
+    names.iter().map_while(|n| known(n)).take(16).collect()
 }
 
-/// Bytes `data` inflates to through `layers` nested zlib decoders, reading at most
-/// `cap`; a decoding error ends the count where it happened (lopdf then fails too).
-fn inflated_len(data: &[u8], layers: usize, cap: u64) -> u64 {
-    let mut reader: Box<dyn Read + '_> = Box::new(ZlibDecoder::new(data));
-    for _ in 1..layers.min(16) {
-        reader = Box::new(ZlibDecoder::new(reader));
-    }
-    let mut buf = vec![0u8; 64 << 10];
-    let mut n = 0u64;
-    let mut limited = reader.take(cap);
-    while let Ok(k) = limited.read(&mut buf) {
-        if k == 0 {
-            break;
+/// Bytes `data` decodes to through `layers`, each layer decoding at most `cap` bytes; a
+/// decoding error ends a layer where it happened (lopdf fails or stops there too).
+fn decoded_len(data: &[u8], layers: &[Filter], cap: u64) -> u64 {
+    let mut input = std::borrow::Cow::Borrowed(data);
+    for (i, filter) in layers.iter().enumerate() {
+        let last = i + 1 == layers.len();
+        let mut out = Capped { buf: Vec::new(), cap, count: 0, keep: !last };
+        match filter {
+            Filter::Flate => {
+                let _ = std::io::copy(&mut ZlibDecoder::new(&input[..]).take(cap), &mut out);
+            }
+            Filter::Lzw => {
+                // As lopdf reads it: most significant bit first, early change.
+                let mut decoder = weezl::decode::Decoder::with_tiff_size_switch(weezl::BitOrder::Msb, 8);
+                let _ = decoder.into_stream(&mut out).decode_all(&input[..]).status;
+            }
+            Filter::Ascii85 => {
+                let _ = ascii85(&input, &mut out);
+            }
         }
-        n += k as u64;
+        if last || out.count >= cap {
+            return out.count;
+        }
+        input = std::borrow::Cow::Owned(out.buf);
     }
-    n
+    input.len() as u64
+}
+
+/// A sink counting what is written, keeping it (for the next layer) only when asked, and
+/// refusing past `cap` so that a decoder stops there.
+struct Capped {
+    buf: Vec<u8>,
+    cap: u64,
+    count: u64,
+    keep: bool,
+}
+
+impl Write for Capped {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        if self.count >= self.cap {
+            return Err(std::io::ErrorKind::WriteZero.into());
+        }
+        let n = b.len().min((self.cap - self.count) as usize);
+        if self.keep {
+            self.buf.extend_from_slice(&b[..n]);
+        }
+        self.count += n as u64;
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// ASCII85 (`<~ … ~>` framing optional, `z` for four zero bytes, whitespace ignored), as
+/// PDF uses it, written to `out`; stops at `~>` or a character outside the alphabet.
+fn ascii85(data: &[u8], out: &mut impl Write) -> std::io::Result<()> {
+    let data = data.strip_prefix(b"<~").unwrap_or(data);
+    let (mut group, mut n) = (0u64, 0);
+    for &b in data {
+        match b {
+            b'~' => break,
+            b'z' if n == 0 => out.write_all(&[0; 4])?,
+            b'!'..=b'u' => {
+                group = group * 85 + u64::from(b - b'!');
+                n += 1;
+                if n == 5 {
+                    out.write_all(&(group as u32).to_be_bytes())?;
+                    (group, n) = (0, 0);
+                }
+            }
+            b if b.is_ascii_whitespace() => {}
+            _ => break,
+        }
+    }
+    if n > 1 {
+        for _ in n..5 {
+            group = group * 85 + 84;
+        }
+        out.write_all(&(group as u32).to_be_bytes()[..n - 1])?;
+    }
+    Ok(())
 }
 
 fn trim_start(b: &[u8]) -> &[u8] {
@@ -190,10 +270,30 @@ mod tests {
 
     #[test]
     fn filter_layers() {
-        assert_eq!(flate_layers(b"<< /Filter /FlateDecode /Length 3 >>"), 1);
-        assert_eq!(flate_layers(b"<< /Filter [/FlateDecode /FlateDecode /DCTDecode] >>"), 2);
-        assert_eq!(flate_layers(b"<< /Filter [ /DCTDecode ] >>"), 0);
-        assert_eq!(flate_layers(b"<< /Length 3 >>"), 0);
+        use Filter::*;
+        assert_eq!(filters(b"<< /Filter /FlateDecode /Length 3 >>"), [Flate]);
+        assert_eq!(filters(b"<< /Filter [/FlateDecode /FlateDecode /DCTDecode] >>"), [Flate, Flate]);
+        assert_eq!(filters(b"<< /Filter [/ASCII85Decode /LZWDecode] >>"), [Ascii85, Lzw]);
+        assert_eq!(filters(b"<< /Filter [ /DCTDecode ] >>"), []);
+        assert_eq!(filters(b"<< /Length 3 >>"), []);
+    }
+
+    #[test]
+    fn layers_are_decoded_in_turn_and_capped() {
+        let text = b"BT (hello) Tj ET ".repeat(1000);
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+        z.write_all(&text).unwrap();
+        let flate = z.finish().unwrap();
+        let mut lzw = Vec::new();
+        weezl::encode::Encoder::with_tiff_size_switch(weezl::BitOrder::Msb, 8).into_stream(&mut lzw).encode_all(&flate[..]).status.unwrap();
+        let n = text.len() as u64;
+        assert_eq!(decoded_len(&flate, &[Filter::Flate], u64::MAX), n);
+        assert_eq!(decoded_len(&lzw, &[Filter::Lzw, Filter::Flate], u64::MAX), n);
+        assert_eq!(decoded_len(&lzw, &[Filter::Lzw, Filter::Flate], 100), 100);
+        let mut a85 = Vec::new();
+        ascii85(b"<~87cURD]j7BEbo7~>", &mut a85).unwrap();
+        assert_eq!(a85, b"Hello world");
+        assert_eq!(decoded_len(b"zz!!", &[Filter::Ascii85], u64::MAX), 9);
     }
 
     #[test]
