@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 /// Address space the binary may use (KiB for `ulimit -v`): 1 GiB.
 const MEMORY_KIB: u64 = 1 << 20;
 /// A run still going after this is killed and the case fails.
-const WATCHDOG: Duration = Duration::from_secs(20);
+const WATCHDOG: Duration = Duration::from_secs(10);
 
 /// What one run of the binary did.
 struct Run {
