@@ -228,17 +228,21 @@ fn pdf_lzw_and_ascii85_bombs_are_refused() {
     let mut lzw = Vec::new();
     weezl::encode::Encoder::with_tiff_size_switch(weezl::BitOrder::Msb, 8).into_stream(&mut lzw).encode_all(&zeros[..]).status.unwrap();
     let flate = zlib(&zeros);
-    let a85: Vec<u8> = flate.chunks(4).flat_map(|c| {
-        let mut g = [0u8; 4];
-        g[..c.len()].copy_from_slice(c);
-        let mut v = u32::from_be_bytes(g);
-        let mut out = [0u8; 5];
-        for slot in out.iter_mut().rev() {
-            *slot = b'!' + (v % 85) as u8;
-            v /= 85;
-        }
-        out[..c.len() + 1].to_vec()
-    }).chain(*b"~>").collect();
+    let a85: Vec<u8> = flate
+        .chunks(4)
+        .flat_map(|c| {
+            let mut g = [0u8; 4];
+            g[..c.len()].copy_from_slice(c);
+            let mut v = u32::from_be_bytes(g);
+            let mut out = [0u8; 5];
+            for slot in out.iter_mut().rev() {
+                *slot = b'!' + (v % 85) as u8;
+                v /= 85;
+            }
+            out[..c.len() + 1].to_vec()
+        })
+        .chain(*b"~>")
+        .collect();
     for (file, data, filters) in [("lzw.pdf", lzw, vec![name("LZWDecode")]), ("a85.pdf", a85, vec![name("ASCII85Decode"), name("FlateDecode")])] {
         let bytes = edited_pdf("炸弹", |doc, resources| {
             let mut d = Dictionary::new();

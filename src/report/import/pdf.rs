@@ -41,10 +41,17 @@ fn read_here(path: &str, bytes: &[u8]) -> Result<RawDocument, ImportError> {
     prescan::check(bytes).map_err(|why| ImportError::Corrupt { path: path.into(), form: Form::Pdf, why })?;
     let (doc, rebuilt) = load(path, bytes)?;
     guarded(path, || xobjects::check(&doc).map_err(|r| r.why()))?;
+    let mut over = None;
     let collected = guarded(path, || {
         let mut out = Collector::default();
-        pdf_extract::output_doc(&doc, &mut out).map(|_| out).map_err(|e| e.to_string())
-    })?;
+        let result = pdf_extract::output_doc(&doc, &mut out);
+        over = out.over;
+        result.map(|_| out).map_err(|e| e.to_string())
+    });
+    if let Some((what, limit)) = over {
+        return Err(ImportError::Limit { path: path.into(), form: Form::Pdf, what, limit });
+    }
+    let collected = collected?;
     check_text(path, &doc, &collected)?;
     let layout = layout::lay_out(&collected.pages, &collected.glyphs);
     let (blocks, mut diagnostics) = rows::blocks(&layout.source, &layout.lines);

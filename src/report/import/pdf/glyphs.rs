@@ -25,6 +25,14 @@ pub struct Page {
     pub height: f64,
 }
 
+/// Glyphs one document may show. A 100-page report shows about 150,000; each glyph is kept
+/// with its position until the layout, so this bounds the text rendering's memory.
+pub const MAX_GLYPHS: usize = 2_000_000;
+
+/// Bytes of text the glyphs may carry together (a font's ToUnicode map may give one glyph a
+/// long string).
+pub const MAX_TEXT_BYTES: usize = 32 << 20;
+
 /// Everything pdf-extract showed, page by page in document order.
 #[derive(Default)]
 pub struct Collector {
@@ -32,6 +40,10 @@ pub struct Collector {
     pub pages: Vec<Page>,
     /// Glyphs whose font could not map them to text.
     pub undecoded: usize,
+    /// Bytes of text collected.
+    text_bytes: usize,
+    /// Which budget stopped the collection, with its limit, when one did.
+    pub over: Option<(&'static str, u64)>,
     top: f64,
     bottom: f64,
     left: f64,
@@ -78,7 +90,13 @@ impl OutputDev for Collector {
         }
         let page = self.pages.last().map_or(0, |p| p.number);
         // Control characters (mojibake from fonts without a map) would break the rendering's lines.
-        let text = text.chars().map(|c| if c.is_control() { '\u{fffd}' } else { c }).collect();
+        let text: String = text.chars().map(|c| if c.is_control() { '\u{fffd}' } else { c }).collect();
+        self.text_bytes += text.len();
+        if self.glyphs.len() >= MAX_GLYPHS || self.text_bytes > MAX_TEXT_BYTES {
+            // pdf-extract stops at an error; the caller sees `over` and names the budget.
+            self.over = Some(if self.glyphs.len() >= MAX_GLYPHS { ("文字数", MAX_GLYPHS as u64) } else { ("文字字节数", MAX_TEXT_BYTES as u64) });
+            return Err(OutputError::FormatError(std::fmt::Error));
+        }
         self.glyphs.push(Glyph { page, x, y, size, width, text });
         Ok(())
     }
@@ -93,5 +111,38 @@ impl OutputDev for Collector {
 
     fn end_line(&mut self) -> Result<(), OutputError> {
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn show(c: &mut Collector, text: &str) -> Result<(), OutputError> {
+        let trm = Transform::identity();
+        c.output_character(&trm, 0.5, 0.0, 12.0, text)
+    }
+
+    #[test]
+    fn glyphs_stop_at_their_budget() {
+        let mut c = Collector::default();
+        for _ in 0..MAX_GLYPHS {
+            assert!(show(&mut c, "字").is_ok());
+        }
+        assert!(show(&mut c, "字").is_err());
+        assert_eq!(c.over, Some(("文字数", MAX_GLYPHS as u64)));
+        assert_eq!(c.glyphs.len(), MAX_GLYPHS);
+    }
+
+    #[test]
+    fn text_bytes_stop_at_their_budget() {
+        let mut c = Collector::default();
+        let long = "字".repeat(1 << 16);
+        let fits = MAX_TEXT_BYTES / long.len();
+        for _ in 0..fits {
+            assert!(show(&mut c, &long).is_ok());
+        }
+        assert!(show(&mut c, &long).is_err());
+        assert_eq!(c.over, Some(("文字字节数", MAX_TEXT_BYTES as u64)));
     }
 }
