@@ -198,6 +198,20 @@ fn zlib(data: &[u8]) -> Vec<u8> {
     z.finish().unwrap()
 }
 
+/// A small PDF holding `data` as a stream with `filters` is refused as a bomb.
+fn assert_bomb_refused(file: &str, data: Vec<u8>, filters: Vec<Object>) {
+    let bytes = edited_pdf("炸弹", |doc, resources| {
+        let mut d = Dictionary::new();
+        d.set("Filter", Object::Array(filters));
+        let id = doc.add_object(Stream::new(d, data).with_compression(false));
+        resources.set("Dummy", Object::Reference(id));
+        String::new()
+    });
+    assert!(bytes.len() < 1 << 20, "{file}: {}", bytes.len());
+    let why = corrupt_why(file, &bytes);
+    assert!(why.contains("解压后超过 64 MiB 的上限（疑似解压炸弹）"), "{file}: {why}");
+}
+
 /// A page content stream inflating to 100 MiB from ~100 KB (a 1.5 MB one took 4.7 GB),
 /// and one inflating to 256 MiB through two FlateDecode layers from a few KB.
 #[test]
@@ -207,16 +221,7 @@ fn pdf_deflate_bombs_are_refused() {
     // 256 MiB inside, compressed twice: only the inner layer is large.
     let twice = zlib(&zlib(&[spaces.as_slice(), &spaces, &spaces[..56 << 20]].concat()));
     for (file, data, filters) in [("bomb.pdf", once, vec![name("FlateDecode")]), ("bomb2.pdf", twice, vec![name("FlateDecode"), name("FlateDecode")])] {
-        let bytes = edited_pdf("炸弹", |doc, resources| {
-            let mut d = Dictionary::new();
-            d.set("Filter", Object::Array(filters));
-            let id = doc.add_object(Stream::new(d, data).with_compression(false));
-            resources.set("Dummy", Object::Reference(id));
-            String::new()
-        });
-        assert!(bytes.len() < 1 << 20, "{file}: {}", bytes.len());
-        let why = corrupt_why(file, &bytes);
-        assert!(why.contains("解压后超过 64 MiB 的上限（疑似解压炸弹）"), "{file}: {why}");
+        assert_bomb_refused(file, data, filters);
     }
 }
 
@@ -244,16 +249,7 @@ fn pdf_lzw_and_ascii85_bombs_are_refused() {
         .chain(*b"~>")
         .collect();
     for (file, data, filters) in [("lzw.pdf", lzw, vec![name("LZWDecode")]), ("a85.pdf", a85, vec![name("ASCII85Decode"), name("FlateDecode")])] {
-        let bytes = edited_pdf("炸弹", |doc, resources| {
-            let mut d = Dictionary::new();
-            d.set("Filter", Object::Array(filters));
-            let id = doc.add_object(Stream::new(d, data).with_compression(false));
-            resources.set("Dummy", Object::Reference(id));
-            String::new()
-        });
-        assert!(bytes.len() < 1 << 20, "{file}: {}", bytes.len());
-        let why = corrupt_why(file, &bytes);
-        assert!(why.contains("解压后超过 64 MiB 的上限（疑似解压炸弹）"), "{file}: {why}");
+        assert_bomb_refused(file, data, filters);
     }
 }
 
