@@ -417,18 +417,13 @@ fn label_text(row: &RawRow) -> String {
 /// The template leaf row a found row is: each label fragment (leaf label last) and the
 /// joined label are tried; a match inside the current part wins over one elsewhere.
 fn match_leaf<'t, 'r>(def: &'t TableDef, row: &'r RawRow, norm: &[String], part: Option<usize>, loose: bool) -> Option<(usize, &'t str, &'r Frag, u32)> {
-    let mut best: Option<(usize, &str, usize, u32)> = None;
+    let mut best = None;
     for scope in [part, None] {
-        for (i, text) in norm.iter().enumerate() {
-            let Some(m) = def.match_row_norm(text, scope, loose) else {
-                continue;
-            };
-            let Target::Row(p, r) = m.target else {
-                continue;
-            };
-            if m.score >= MIN_SCORE && !m.ambiguous && best.is_none_or(|b| m.score > b.3) {
-                best = Some((p, &r.key, i, m.score));
-            }
+        // Index lookups first: a hit there scores 90 or more, which no loose match (70 at
+        // most) can beat, so the costly candidate scan runs only for rows no index names.
+        best = best_label(def, norm, scope, false);
+        if loose && best.is_none_or(|b| b.3 < 90) {
+            best = best_label(def, norm, scope, true);
         }
         if best.is_some() || scope.is_none() {
             break;
@@ -437,6 +432,24 @@ fn match_leaf<'t, 'r>(def: &'t TableDef, row: &'r RawRow, norm: &[String], part:
     let (p, key, i, score) = best?;
     let label = row.labels.get(i).or(row.labels.last())?;
     Some((p, key, label, score))
+}
+
+/// The best leaf row any of a row's labels names (the first label on a tie): part, key,
+/// label index and score.
+fn best_label<'t>(def: &'t TableDef, norm: &[String], scope: Option<usize>, loose: bool) -> Option<(usize, &'t str, usize, u32)> {
+    let mut best: Option<(usize, &str, usize, u32)> = None;
+    for (i, text) in norm.iter().enumerate() {
+        let Some(m) = def.match_row_norm(text, scope, loose) else {
+            continue;
+        };
+        let Target::Row(p, r) = m.target else {
+            continue;
+        };
+        if m.score >= MIN_SCORE && !m.ambiguous && best.is_none_or(|b| m.score > b.3) {
+            best = Some((p, &r.key, i, m.score));
+        }
+    }
+    best
 }
 
 /// A table whose rows all come in one source row (表四: 3 blocks × 5 values).

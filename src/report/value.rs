@@ -48,7 +48,8 @@ pub fn classify(raw: &str) -> Parts {
     if raw.is_empty() {
         return (CellState::Blank, None, None, None);
     }
-    if MARKERS.contains(&raw) {
+    // No marker starts with an ASCII digit: most cells skip the list.
+    if !raw.starts_with(|c: char| c.is_ascii_digit()) && MARKERS.contains(&raw) {
         return (CellState::Marker, None, None, None);
     }
     match leading_number(raw) {

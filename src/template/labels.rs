@@ -9,11 +9,15 @@ use unicode_normalization::UnicodeNormalization;
 pub fn normalize(label: &str) -> String {
     let mut out = String::with_capacity(label.len());
     // Most labels are ASCII, CJK ideographs and CJK punctuation, which NFKC leaves alone
-    // or maps as `fold` does; only other text goes through the full normalisation.
-    if label.chars().all(nfkc_stable) {
-        label.chars().map(fold_width).for_each(|c| push_normal(&mut out, c));
-    } else {
-        label.nfkc().for_each(|c| push_normal(&mut out, c));
+    // or maps as `fold` does; only other text goes through the full normalisation (started
+    // over at the first char that needs it, so the common case is one pass).
+    for c in label.chars() {
+        if !nfkc_stable(c) {
+            out.clear();
+            label.nfkc().for_each(|c| push_normal(&mut out, c));
+            return out;
+        }
+        push_normal(&mut out, fold_width(c));
     }
     out
 }

@@ -501,6 +501,8 @@ fn table(cx: &mut Cx, t: TableFile) -> Loaded {
         caption_norms: Vec::new(),
         row_offsets: Vec::new(),
         cell_count: 0,
+        rows_by_key: Vec::new(),
+        cols_by_key: Vec::new(),
     };
     Loaded { def, key: t.key.span(), section: t.section.span() }
 }

@@ -108,6 +108,11 @@ pub struct TableDef {
     /// each row's part columns in order), aligned with [`TableDef::rows`]; and the count.
     row_offsets: Vec<usize>,
     cell_count: usize,
+    /// Rows as (key, part, offset) sorted by key, and per part its columns as (key,
+    /// position) sorted by key: a found table (maps sorted by key) is laid out in the
+    /// dense numbering by one merge, without a map lookup per cell.
+    rows_by_key: Vec<(String, usize, usize)>,
+    cols_by_key: Vec<Vec<(String, usize)>>,
 }
 
 /// A row (part, index in part) or a group (index) carrying a label exactly.
@@ -240,6 +245,28 @@ impl TableDef {
             })
             .collect();
         self.cell_count = at;
+        let mut rows_by_key: Vec<(String, usize, usize)> = self.rows().zip(&self.row_offsets).map(|((p, r), o)| (r.key.clone(), p, *o)).collect();
+        rows_by_key.sort();
+        self.rows_by_key = rows_by_key;
+        self.cols_by_key = self
+            .parts
+            .iter()
+            .map(|p| {
+                let mut cols: Vec<(String, usize)> = p.cols.iter().enumerate().map(|(i, c)| (c.key.clone(), i)).collect();
+                cols.sort();
+                cols
+            })
+            .collect();
+    }
+
+    /// Rows as (key, part, offset in the dense numbering), sorted by key.
+    pub(crate) fn rows_by_key(&self) -> &[(String, usize, usize)] {
+        &self.rows_by_key
+    }
+
+    /// A part's columns as (key, position in the part), sorted by key.
+    pub(crate) fn cols_by_key(&self, part: usize) -> &[(String, usize)] {
+        self.cols_by_key.get(part).map_or(&[], Vec::as_slice)
     }
 
     /// Number of cells in the dense numbering.
@@ -336,9 +363,9 @@ impl TableDef {
     pub fn match_row_norm(&self, norm: &str, part: Option<usize>, loose: bool) -> Option<Match<'_>> {
         // Score 100, then 90: no other candidate can score between them, so the first
         // index that hits holds the best matches.
-        let core = labels::strip_ordinal(norm);
         for (index, score) in [(&self.exact, 100), (&self.cores, 90)] {
-            let key = if score == 100 { norm } else { core };
+            // Most labels hit the exact index: the ordinal is stripped only when it misses.
+            let key = if score == 100 { norm } else { labels::strip_ordinal(norm) };
             if key.is_empty() {
                 continue;
             }

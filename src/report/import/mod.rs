@@ -152,7 +152,7 @@ pub fn detect(bytes: &[u8], text: Option<&str>) -> Form {
     }
     let Some(text) = text else { return Form::Text };
     let head = &text[..floor_char_boundary(text, 65536)];
-    if has_tag(head.as_bytes()) {
+    if has_tag(head) {
         return Form::Html;
     }
     // A markdown table needs a `|---|` line; without `---` anywhere the scan can stop as
@@ -176,11 +176,12 @@ pub fn detect(bytes: &[u8], text: Option<&str>) -> Form {
 }
 
 /// `<td`, `<table` or `<html` in any case, without lowering the whole text.
-fn has_tag(bytes: &[u8]) -> bool {
-    bytes.iter().enumerate().filter(|(_, b)| **b == b'<').any(|(i, _)| {
-        let tail = &bytes[i + 1..];
-        ["td", "table", "html"].iter().any(|t| tail.len() >= t.len() && tail[..t.len()].eq_ignore_ascii_case(t.as_bytes()))
-    })
+fn has_tag(text: &str) -> bool {
+    // Split on `<` (a memchr scan): every piece after the first starts just past one.
+    text.split('<')
+        .skip(1)
+        .map(str::as_bytes)
+        .any(|tail| ["td", "table", "html"].iter().any(|t| tail.len() >= t.len() && tail[..t.len()].eq_ignore_ascii_case(t.as_bytes())))
 }
 
 /// The largest char boundary ≤ `at`.
