@@ -411,7 +411,10 @@ fn row_table(def: &TableDef, tpl: &str, rows: &[&RawRow], norms: &[Vec<String>])
 
 /// All label fragments of a row, joined as printed.
 fn label_text(row: &RawRow) -> String {
-    row.labels.iter().map(|f| f.text.as_str()).collect::<Vec<_>>().join(" ")
+    match row.labels.as_slice() {
+        [one] => one.text.clone(),
+        labels => labels.iter().map(|f| f.text.as_str()).collect::<Vec<_>>().join(" "),
+    }
 }
 
 /// The template leaf row a found row is: each label fragment (leaf label last) and the

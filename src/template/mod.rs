@@ -99,9 +99,9 @@ pub struct TableDef {
     pub groups: Vec<GroupDef>,
     /// Normal-form label → what carries it exactly; built at load, so most rows of a
     /// report match with one hash lookup.
-    exact: std::collections::HashMap<String, Vec<Exact>>,
+    exact: LabelIndex,
     /// The same, by label without its ordinal (score 90 matches).
-    cores: std::collections::HashMap<String, Vec<Exact>>,
+    cores: LabelIndex,
     /// Captions in normal form, by part.
     caption_norms: Vec<Option<String>>,
     /// Where each row's cells start in the table's dense cell numbering (rows in order,
@@ -114,6 +114,10 @@ pub struct TableDef {
     rows_by_key: Vec<(String, usize, usize)>,
     cols_by_key: Vec<Vec<(String, usize)>>,
 }
+
+/// Normal-form label → what carries it. Hashed with foldhash, not SipHash: the keys are
+/// the template's own labels (no flooding to fear) and every table row found is a lookup.
+type LabelIndex = foldhash::HashMap<String, Vec<Exact>>;
 
 /// A row (part, index in part) or a group (index) carrying a label exactly.
 #[derive(Clone, Copy, Debug)]
@@ -213,8 +217,8 @@ impl Template {
 
 impl TableDef {
     fn index(&mut self) {
-        let mut exact: std::collections::HashMap<String, Vec<Exact>> = Default::default();
-        let mut cores: std::collections::HashMap<String, Vec<Exact>> = Default::default();
+        let mut exact = LabelIndex::default();
+        let mut cores = LabelIndex::default();
         let mut add = |n: &String, e: Exact| {
             exact.entry(n.clone()).or_default().push(e);
             let core = labels::strip_ordinal(n);

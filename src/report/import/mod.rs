@@ -157,7 +157,7 @@ pub fn detect(bytes: &[u8], text: Option<&str>) -> Form {
     }
     // A markdown table needs a `|---|` line; without `---` anywhere the scan can stop as
     // soon as enough `text |` lines are seen.
-    let maybe_markdown = head.contains("---");
+    let maybe_markdown = has_dashes(head);
     let mut piped = 0;
     for l in head.lines().map(str::trim) {
         if maybe_markdown && l.starts_with('|') && l.ends_with('|') && l.contains("---") {
@@ -173,6 +173,12 @@ pub fn detect(bytes: &[u8], text: Option<&str>) -> Form {
     } else {
         Form::Text
     }
+}
+
+/// Whether `---` occurs: a memchr scan for `-` (rare in a report) rather than a substring
+/// search over the whole text.
+fn has_dashes(text: &str) -> bool {
+    text.match_indices('-').any(|(i, _)| text.as_bytes()[i..].starts_with(b"---"))
 }
 
 /// `<td`, `<table` or `<html` in any case, without lowering the whole text.
