@@ -100,8 +100,8 @@ impl<'r> Used<'r> {
             CellState::Number => {
                 let v = cell.value.unwrap_or_default();
                 Val::Bool(match self.domain(tpl) {
-                    Domain::Count => v.fract().is_zero() && v >= Decimal::ZERO,
-                    Domain::Signed => v.fract().is_zero(),
+                    Domain::Count => is_integer(v) && v >= Decimal::ZERO,
+                    Domain::Signed => is_integer(v),
                     Domain::Decimal => v >= Decimal::ZERO,
                 })
             }
@@ -124,6 +124,12 @@ impl<'r> Used<'r> {
             _ => (Val::Absent, false),
         }
     }
+}
+
+/// Whether a number is whole; a number printed without decimals (scale 0, most cells)
+/// is, without computing its fraction.
+fn is_integer(v: Decimal) -> bool {
+    v.scale() == 0 || v.fract().is_zero()
 }
 
 /// The report's tables laid out in a template's dense cell numbering, built once per
