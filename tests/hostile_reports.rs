@@ -542,3 +542,27 @@ fn a_cell_whose_span_is_not_its_text_is_marked() {
     assert_eq!(json["tables"]["t3"]["new_received"]["natural_person"]["span_exact"], false);
     assert!(json["tables"]["t3"]["new_received"]["consulting"].get("span_exact").is_none());
 }
+
+/// `check --format json` entries: the direct serialization and the `Value` tree agree, and a
+/// GBK report's finding cells carry their file offsets too.
+#[test]
+fn check_json_spans_map_back_for_decoded_reports() {
+    use gouji::render::check::{report_json, report_json_pretty};
+    let checker = gouji::Checker::official();
+    let text = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/example-2023.txt")).unwrap();
+    let (gbk, _, _) = encoding_rs::GBK.encode(&text);
+    for (name, bytes) in [("utf8.txt", text.as_bytes()), ("gbk.txt", &gbk[..])] {
+        let report = checker.read(name, bytes, None).expect("reads");
+        let e = checker.evaluate(gouji::Context::of(&report));
+        assert!(!e.findings.is_empty(), "{name}: the example has a finding");
+        let outcome = Ok((report, e));
+        let tree = serde_json::to_string_pretty(&report_json(name, &outcome)).unwrap();
+        assert_eq!(report_json_pretty(name, &outcome), tree, "{name}");
+        let json: serde_json::Value = serde_json::from_str(&tree).unwrap();
+        let span = &json["findings"][0]["cells"][0]["span"];
+        let (Ok((report, _)), true) = (&outcome, name == "gbk.txt") else { continue };
+        let (at, len) = (span["file_offset"].as_u64().unwrap() as usize, span["file_len"].as_u64().unwrap() as usize);
+        let raw = json["findings"][0]["cells"][0]["raw"].as_str().unwrap();
+        assert_eq!(encoding_rs::GBK.decode_without_bom_handling(&bytes[at..at + len]).0, raw, "{}", report.path);
+    }
+}

@@ -223,7 +223,7 @@ fn one(checker: &gouji::Checker, path: &Path, form: Option<Form>, limits: &gouji
         });
         let text = match format {
             Format::Json => {
-                let text = serde_json::to_string_pretty(&gouji::render::check::report_json(&name, &o)).unwrap_or_default();
+                let text = gouji::render::check::report_json_pretty(&name, &o);
                 text.replace('\n', "\n    ")
             }
             Format::Human => gouji::render::check::human(&name, &o, color),

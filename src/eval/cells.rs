@@ -4,9 +4,9 @@
 
 use super::{FindingCell, Slot, Val};
 use crate::check::ir::{Binding, CellAddr, CellSet, Key, Sel, Which, NO_POS};
-use crate::report::model::{Cell, CellState, Report};
+use crate::report::model::{Cell, CellState, Report, Table};
 use crate::syntax::ast::BlankPolicy;
-use crate::template::{Domain, Template};
+use crate::template::{Domain, TableDef, Template};
 use rust_decimal::Decimal;
 
 /// Where a read cell is, as references into the compiled rule (small to copy).
@@ -100,8 +100,8 @@ impl<'r> Used<'r> {
             CellState::Number => {
                 let v = cell.value.unwrap_or_default();
                 Val::Bool(match self.domain(tpl) {
-                    Domain::Count => v.fract().is_zero() && v >= Decimal::ZERO,
-                    Domain::Signed => v.fract().is_zero(),
+                    Domain::Count => is_integer(v) && v >= Decimal::ZERO,
+                    Domain::Signed => is_integer(v),
                     Domain::Decimal => v >= Decimal::ZERO,
                 })
             }
@@ -124,6 +124,12 @@ impl<'r> Used<'r> {
             _ => (Val::Absent, false),
         }
     }
+}
+
+/// Whether a number is whole; a number printed without decimals (scale 0, most cells)
+/// is, without computing its fraction.
+fn is_integer(v: Decimal) -> bool {
+    v.scale() == 0 || v.fract().is_zero()
 }
 
 /// The report's tables laid out in a template's dense cell numbering, built once per
@@ -154,14 +160,7 @@ impl<'r> Views<'r> {
                 if let Some(def) = tpl.tables.get(ix) {
                     cells = vec![None; def.cell_count()];
                     if let Some(found) = self.reports[which.index()].and_then(|r| r.tables.get(&def.key)) {
-                        for (p, r, offset) in def.rows_with_offsets() {
-                            let Some(row) = found.rows.get(&r.key) else {
-                                continue;
-                            };
-                            for (i, c) in def.parts[p].cols.iter().enumerate() {
-                                cells[offset + i] = row.cells.get(&c.key);
-                            }
-                        }
+                        lay_out(def, found, &mut cells);
                     }
                 }
                 self.built.push((which, tpl, ix, cells));
@@ -169,6 +168,25 @@ impl<'r> Views<'r> {
             }
         };
         &self.built[at].3
+    }
+}
+
+/// Place the cells of a found table at their dense numbers: the template's rows and
+/// columns sorted by key, merged with the table's maps (also sorted by key).
+fn lay_out<'r>(def: &TableDef, found: &'r Table, cells: &mut [Option<&'r Cell>]) {
+    let mut rows = found.rows.iter().peekable();
+    for (key, part, offset) in def.rows_by_key() {
+        while rows.next_if(|(k, _)| k.as_str() < key.as_str()).is_some() {}
+        let Some((_, row)) = rows.peek().filter(|(k, _)| *k == key) else {
+            continue;
+        };
+        let mut found_cells = row.cells.iter().peekable();
+        for (col, pos) in def.cols_by_key(*part) {
+            while found_cells.next_if(|(k, _)| k.as_str() < col.as_str()).is_some() {}
+            if let Some((_, cell)) = found_cells.peek().filter(|(k, _)| *k == col) {
+                cells[offset + pos] = Some(cell);
+            }
+        }
     }
 }
 

@@ -246,7 +246,15 @@ impl<'r> Ctx<'r> {
                 self.trace.clear();
                 self.why = None;
                 let v = self.eval(ex);
-                self.slots[*slot] = Slot::Value(v, std::mem::take(&mut self.trace), self.why.take());
+                // The slot's previous vector is reused and the trace keeps its capacity: a
+                // `let` inside a loop allocates once, not once per binding.
+                let mut cells = match std::mem::replace(&mut self.slots[*slot], Slot::Empty) {
+                    Slot::Value(_, cells, _) => cells,
+                    _ => Vec::new(),
+                };
+                cells.clear();
+                cells.extend_from_slice(&self.trace);
+                self.slots[*slot] = Slot::Value(v, cells, self.why.take());
             }
             Op::When(ex, span) => {
                 self.trace.clear();
@@ -637,9 +645,11 @@ impl<'r> Ctx<'r> {
                 _ => return None,
             },
             Ex::Cells(set) => {
-                let mut one = Vec::with_capacity(1);
-                cells::expand(set, &self.slots, &mut self.views, self.tpl, &mut one);
-                *one.first()?
+                // Expanded into the trace (no vector per call); only the first cell stays.
+                let start = self.trace.len();
+                cells::expand(set, &self.slots, &mut self.views, self.tpl, &mut self.trace);
+                self.trace.truncate(start + 1);
+                return self.trace.get(start).copied();
             }
             _ => return None,
         };

@@ -94,6 +94,44 @@ pub fn report_json(path: &str, o: &Outcome) -> Value {
     }
 }
 
+/// [`report_json`] as pretty JSON text, serialized straight from the report and its
+/// evaluation (no `Value` tree in between; the same text). A decoded report's spans get
+/// their file offsets through the `Value` tree (rare: GBK and UTF-16 files).
+pub fn report_json_pretty(path: &str, o: &Outcome) -> String {
+    let text = match o {
+        Ok((r, _)) if matches!(r.span_text, crate::report::model::SpanText::Decoded { .. }) => serde_json::to_string_pretty(&report_json(path, o)),
+        Ok((r, e)) => serde_json::to_string_pretty(&Entry {
+            path,
+            issuer: r.issuer.as_deref(),
+            year: r.year,
+            template: r.template.as_deref(),
+            form: Some(&r.form),
+            span_text: r.span_text,
+            findings: &e.findings,
+            rules: &e.rules,
+            diagnostics: &r.diagnostics,
+            errors: &[],
+        }),
+        Err(_) => serde_json::to_string_pretty(&report_json(path, o)),
+    };
+    text.unwrap_or_default()
+}
+
+/// The fields of a [`report_json`] entry of a report read, in their order.
+#[derive(serde::Serialize)]
+struct Entry<'a> {
+    path: &'a str,
+    issuer: Option<&'a str>,
+    year: Option<u16>,
+    template: Option<&'a str>,
+    form: Option<&'a str>,
+    span_text: crate::report::model::SpanText,
+    findings: &'a [crate::eval::Finding],
+    rules: &'a [outcome::RuleOutcome],
+    diagnostics: &'a [crate::report::model::ImportDiagnostic],
+    errors: &'a [Value],
+}
+
 /// Any error-severity finding (report error or doubt) among the outcomes.
 pub fn has_error(outcomes: &[(String, Outcome)]) -> bool {
     outcomes

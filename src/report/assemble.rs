@@ -11,6 +11,7 @@ use super::meta;
 use super::model::{ImportDiagnostic, Level, Report, Row, Section, Span, Table};
 use super::value::cell_from;
 use crate::template::{self, TableDef, Target, Template, TemplateSet};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -296,12 +297,12 @@ fn guess_table<'t>(row: &RawRow, tpl: &'t Template) -> &'t str {
 fn best_table(key: &str, rows: &[&RawRow], default: &Template, set: &TemplateSet) -> (Table, Vec<ImportDiagnostic>) {
     let mut best: Option<(i64, bool, Table, Vec<ImportDiagnostic>)> = None;
     // Labels in normal form once per row, not once per template and scope.
-    let norms: Vec<Vec<String>> = rows
+    let norms: Vec<Vec<Cow<str>>> = rows
         .iter()
         .map(|r| {
-            let mut v: Vec<String> = r.labels.iter().map(|f| template::labels::normalize(&f.text)).collect();
+            let mut v: Vec<Cow<str>> = r.labels.iter().map(|f| template::labels::normalize_cow(&f.text)).collect();
             if v.len() > 1 {
-                v.push(v.concat()); // the joined label, for labels split over cells
+                v.push(Cow::Owned(v.concat())); // the joined label, for labels split over cells
             }
             v
         })
@@ -345,7 +346,7 @@ fn row_span(row: &RawRow) -> Option<Span> {
 }
 
 /// A table with a label column: rows matched by label, cells by position.
-fn row_table(def: &TableDef, tpl: &str, rows: &[&RawRow], norms: &[Vec<String>]) -> (Table, Vec<ImportDiagnostic>, i64) {
+fn row_table(def: &TableDef, tpl: &str, rows: &[&RawRow], norms: &[Vec<Cow<str>>]) -> (Table, Vec<ImportDiagnostic>, i64) {
     let mut table = Table { template: tpl.to_string(), rows: BTreeMap::new(), layout: None };
     let mut diags = Vec::new();
     let mut score = 0i64;
@@ -476,24 +477,22 @@ fn repeated_rows(def: &TableDef, repeats: &[Repeat]) -> Option<ImportDiagnostic>
 
 /// All label fragments of a row, joined as printed.
 fn label_text(row: &RawRow) -> String {
-    row.labels.iter().map(|f| f.text.as_str()).collect::<Vec<_>>().join(" ")
+    match row.labels.as_slice() {
+        [one] => one.text.clone(),
+        labels => labels.iter().map(|f| f.text.as_str()).collect::<Vec<_>>().join(" "),
+    }
 }
 
 /// The template leaf row a found row is: each label fragment (leaf label last) and the
 /// joined label are tried; a match inside the current part wins over one elsewhere.
-fn match_leaf<'t, 'r>(def: &'t TableDef, row: &'r RawRow, norm: &[String], part: Option<usize>, loose: bool) -> Option<(usize, &'t str, &'r Frag, u32)> {
-    let mut best: Option<(usize, &str, usize, u32)> = None;
+fn match_leaf<'t, 'r>(def: &'t TableDef, row: &'r RawRow, norm: &[Cow<str>], part: Option<usize>, loose: bool) -> Option<(usize, &'t str, &'r Frag, u32)> {
+    let mut best = None;
     for scope in [part, None] {
-        for (i, text) in norm.iter().enumerate() {
-            let Some(m) = def.match_row_norm(text, scope, loose) else {
-                continue;
-            };
-            let Target::Row(p, r) = m.target else {
-                continue;
-            };
-            if m.score >= MIN_SCORE && !m.ambiguous && best.is_none_or(|b| m.score > b.3) {
-                best = Some((p, &r.key, i, m.score));
-            }
+        // Index lookups first: a hit there scores 90 or more, which no loose match (70 at
+        // most) can beat, so the costly candidate scan runs only for rows no index names.
+        best = best_label(def, norm, scope, false);
+        if loose && best.is_none_or(|b| b.3 < 90) {
+            best = best_label(def, norm, scope, true);
         }
         if best.is_some() || scope.is_none() {
             break;
@@ -502,6 +501,24 @@ fn match_leaf<'t, 'r>(def: &'t TableDef, row: &'r RawRow, norm: &[String], part:
     let (p, key, i, score) = best?;
     let label = row.labels.get(i).or(row.labels.last())?;
     Some((p, key, label, score))
+}
+
+/// The best leaf row any of a row's labels names (the first label on a tie): part, key,
+/// label index and score.
+fn best_label<'t>(def: &'t TableDef, norm: &[Cow<str>], scope: Option<usize>, loose: bool) -> Option<(usize, &'t str, usize, u32)> {
+    let mut best: Option<(usize, &str, usize, u32)> = None;
+    for (i, text) in norm.iter().enumerate() {
+        let Some(m) = def.match_row_norm(text, scope, loose) else {
+            continue;
+        };
+        let Target::Row(p, r) = m.target else {
+            continue;
+        };
+        if m.score >= MIN_SCORE && !m.ambiguous && best.is_none_or(|b| m.score > b.3) {
+            best = Some((p, &r.key, i, m.score));
+        }
+    }
+    best
 }
 
 /// A table whose rows all come in one source row (表四: 3 blocks × 5 values).

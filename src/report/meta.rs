@@ -40,8 +40,9 @@ fn issuer_year(title: &str) -> (Option<String>, Option<u16>) {
     let compact: String = title.chars().filter(|c| !c.is_whitespace()).collect();
     let chars: Vec<char> = compact.chars().collect();
     for i in 0..chars.len().saturating_sub(4) {
-        let digits: String = chars[i..i + 4].iter().collect();
-        if chars[i..i + 4].iter().all(char::is_ascii_digit) && chars.get(i + 4) == Some(&'年') && digits.starts_with("20") {
+        let window = &chars[i..i + 4];
+        if window.iter().all(char::is_ascii_digit) && chars.get(i + 4) == Some(&'年') && window.starts_with(&['2', '0']) {
+            let digits: String = window.iter().collect();
             let issuer: String = chars[..i].iter().collect();
             let issuer = issuer.trim_end_matches(['（', '(']).trim().to_string();
             return ((!issuer.is_empty()).then_some(issuer), digits.parse().ok());

@@ -38,7 +38,13 @@ type Parts = (CellState, Option<Decimal>, Option<String>, Option<String>);
 pub fn is_value_like(raw: &str) -> bool {
     match raw.chars().next() {
         None => true,
-        Some(c) if c.is_ascii_digit() || matches!(c, '-' | '+' | '－' | '−' | '０'..='９') => classify(raw).0 != CellState::Text,
+        Some(c) if c.is_ascii_digit() || matches!(c, '-' | '+' | '－' | '−' | '０'..='９') => {
+            // `classify` without building the number: only whether the text reads as one.
+            if MARKERS.contains(&raw) {
+                return true;
+            }
+            scan_number(raw).is_some_and(|n| number_tail_ok(&raw[n.end..]))
+        }
         Some(_) => MARKERS.contains(&raw),
     }
 }
@@ -58,25 +64,39 @@ pub fn classify(raw: &str) -> Parts {
     if raw.is_empty() {
         return (CellState::Blank, None, None, None);
     }
-    if MARKERS.contains(&raw) {
+    // No marker starts with an ASCII digit: most cells skip the list.
+    if !raw.starts_with(|c: char| c.is_ascii_digit()) && MARKERS.contains(&raw) {
         return (CellState::Marker, None, None, None);
     }
     match leading_number(raw) {
-        Some((value, rest)) => {
+        Some((value, rest)) if number_tail_ok(rest) => {
             let rest = rest.trim_matches(is_space);
             if rest.is_empty() {
                 (CellState::Number, Some(value), None, None)
             } else if let Some(u) = UNITS.iter().find(|u| rest == **u) {
                 (CellState::Number, Some(value), Some(u.to_string()), None)
-            } else if rest.starts_with(['(', '（', '[', '【']) {
-                (CellState::Number, Some(value), None, Some(rest.to_string()))
             } else {
-                // "13575394432.52元"-like runs or digits glued to words: not a number we trust.
-                (CellState::Text, None, None, None)
+                (CellState::Number, Some(value), None, Some(rest.to_string()))
             }
         }
-        None => (CellState::Text, None, None, None),
+        // "13575394432.52元"-like runs or digits glued to words: not a number we trust.
+        _ => (CellState::Text, None, None, None),
     }
+}
+
+/// What may follow a number in a cell: nothing, a unit, or an annotation in brackets.
+fn number_tail_ok(rest: &str) -> bool {
+    let rest = rest.trim_matches(is_space);
+    rest.is_empty() || UNITS.contains(&rest) || rest.starts_with(['(', '（', '[', '【'])
+}
+
+/// A leading number as scanned: sign, digits as an integer mantissa, decimal places, and
+/// the byte offset just past it.
+struct Scanned {
+    negative: bool,
+    mantissa: i128,
+    scale: u32,
+    end: usize,
 }
 
 /// A leading signed decimal (ASCII or full-width digits, optional thousands separators) and
@@ -85,6 +105,14 @@ pub fn classify(raw: &str) -> Parts {
 /// other use ("1,2", "1,000,0", "12,", "1,2.5") makes the cell text, an extraction doubt,
 /// never a number with the separator dropped.
 fn leading_number(raw: &str) -> Option<(Decimal, &str)> {
+    let n = scan_number(raw)?;
+    let value = Decimal::try_from_i128_with_scale(if n.negative { -n.mantissa } else { n.mantissa }, n.scale).ok()?;
+    Some((value.normalize(), &raw[n.end..]))
+}
+
+/// The checks of [`leading_number`], without building the value. At most 28 digits, so
+/// the mantissa always fits a `Decimal` (below 2^96): a scan that succeeds is a number.
+fn scan_number(raw: &str) -> Option<Scanned> {
     // Digits accumulate into an integer mantissa and a scale: no string, no allocation.
     let mut mantissa: i128 = 0;
     let mut scale: u32 = 0;
@@ -150,8 +178,7 @@ fn leading_number(raw: &str) -> Option<(Decimal, &str)> {
     if scale > 28 || digits > 28 {
         return None; // beyond any printed figure (and beyond Decimal)
     }
-    let value = Decimal::try_from_i128_with_scale(if negative { -mantissa } else { mantissa }, scale).ok()?;
-    Some((value.normalize(), &raw[end..]))
+    Some(Scanned { negative, mantissa, scale, end })
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! line breaks inside labels, padding, known typos. Labels are compared in a normal form;
 //! diagnostics always show the raw label.
 
+use std::borrow::Cow;
 use unicode_normalization::UnicodeNormalization;
 
 /// Normal form of a label: NFKC (full-width → ASCII punctuation), every kind of space
@@ -9,11 +10,15 @@ use unicode_normalization::UnicodeNormalization;
 pub fn normalize(label: &str) -> String {
     let mut out = String::with_capacity(label.len());
     // Most labels are ASCII, CJK ideographs and CJK punctuation, which NFKC leaves alone
-    // or maps as `fold` does; only other text goes through the full normalisation.
-    if label.chars().all(nfkc_stable) {
-        label.chars().map(fold_width).for_each(|c| push_normal(&mut out, c));
-    } else {
-        label.nfkc().for_each(|c| push_normal(&mut out, c));
+    // or maps as `fold` does; only other text goes through the full normalisation (started
+    // over at the first char that needs it, so the common case is one pass).
+    for c in label.chars() {
+        if !nfkc_stable(c) {
+            out.clear();
+            label.nfkc().for_each(|c| push_normal(&mut out, c));
+            return out;
+        }
+        push_normal(&mut out, fold_width(c));
     }
     out
 }
@@ -32,18 +37,33 @@ fn fold_width(c: char) -> char {
     }
 }
 
-fn push_normal(out: &mut String, c: char) {
-    {
-        match c {
-            c if crate::report::value::is_space(c) => {}
-            '、' | '．' | '。' => out.push('.'),
-            '"' | '\'' | '“' | '”' | '‘' | '’' | '「' | '」' => out.push('"'),
-            '：' => out.push(':'),
-            '〔' | '［' | '【' => out.push('['),
-            '〕' | '］' | '】' => out.push(']'),
-            c => out.push(c),
-        }
+/// [`normalize`], borrowing the label when it is already in normal form (most labels are:
+/// the allocation and the char-by-char copy are spared).
+pub fn normalize_cow(label: &str) -> Cow<'_, str> {
+    if label.chars().all(|c| nfkc_stable(c) && fold_width(c) == c && normal_char(c) == Some(c)) {
+        Cow::Borrowed(label)
+    } else {
+        Cow::Owned(normalize(label))
     }
+}
+
+fn push_normal(out: &mut String, c: char) {
+    if let Some(c) = normal_char(c) {
+        out.push(c);
+    }
+}
+
+/// A (width-folded) char in normal form; `None` for spaces, which are dropped.
+fn normal_char(c: char) -> Option<char> {
+    Some(match c {
+        c if crate::report::value::is_space(c) => return None,
+        '、' | '．' | '。' => '.',
+        '"' | '\'' | '“' | '”' | '‘' | '’' | '「' | '」' => '"',
+        '：' => ':',
+        '〔' | '［' | '【' => '[',
+        '〕' | '］' | '】' => ']',
+        c => c,
+    })
 }
 
 /// Digits of an ordinal: 一…十 or ASCII.
@@ -144,6 +164,16 @@ mod tests {
                 out
             };
             assert_eq!(normalize(label), slow, "{label}");
+        }
+    }
+
+    #[test]
+    fn borrowed_normal_form_is_the_normal_form() {
+        for label in ["(一)予以公开", "（一）予以公开", "1、重复申请", "规章", "本 年", "“三安全一稳定”", "ｱｲ２Ｂ", "第二十条第(一)项"]
+        {
+            let cow = normalize_cow(label);
+            assert_eq!(cow, normalize(label), "{label}");
+            assert_eq!(matches!(cow, Cow::Borrowed(_)), normalize(label) == label, "{label}");
         }
     }
 

@@ -496,11 +496,13 @@ fn table(cx: &mut Cx, t: TableFile) -> Loaded {
             .into_iter()
             .map(|g| GroupDef { key: g.key.into_inner(), label: g.label, aliases: g.aliases, parent: g.parent.map(Spanned::into_inner), norms: Vec::new() })
             .collect(),
-        exact: HashMap::new(),
-        cores: HashMap::new(),
+        exact: Default::default(),
+        cores: Default::default(),
         caption_norms: Vec::new(),
         row_offsets: Vec::new(),
         cell_count: 0,
+        rows_by_key: Vec::new(),
+        cols_by_key: Vec::new(),
     };
     Loaded { def, key: t.key.span(), section: t.section.span() }
 }

@@ -99,16 +99,25 @@ pub struct TableDef {
     pub groups: Vec<GroupDef>,
     /// Normal-form label → what carries it exactly; built at load, so most rows of a
     /// report match with one hash lookup.
-    exact: std::collections::HashMap<String, Vec<Exact>>,
+    exact: LabelIndex,
     /// The same, by label without its ordinal (score 90 matches).
-    cores: std::collections::HashMap<String, Vec<Exact>>,
+    cores: LabelIndex,
     /// Captions in normal form, by part.
     caption_norms: Vec<Option<String>>,
     /// Where each row's cells start in the table's dense cell numbering (rows in order,
     /// each row's part columns in order), aligned with [`TableDef::rows`]; and the count.
     row_offsets: Vec<usize>,
     cell_count: usize,
+    /// Rows as (key, part, offset) sorted by key, and per part its columns as (key,
+    /// position) sorted by key: a found table (maps sorted by key) is laid out in the
+    /// dense numbering by one merge, without a map lookup per cell.
+    rows_by_key: Vec<(String, usize, usize)>,
+    cols_by_key: Vec<Vec<(String, usize)>>,
 }
+
+/// Normal-form label → what carries it. Hashed with foldhash, not SipHash: the keys are
+/// the template's own labels (no flooding to fear) and every table row found is a lookup.
+type LabelIndex = foldhash::HashMap<String, Vec<Exact>>;
 
 /// A row (part, index in part) or a group (index) carrying a label exactly.
 #[derive(Clone, Copy, Debug)]
@@ -208,8 +217,8 @@ impl Template {
 
 impl TableDef {
     fn index(&mut self) {
-        let mut exact: std::collections::HashMap<String, Vec<Exact>> = Default::default();
-        let mut cores: std::collections::HashMap<String, Vec<Exact>> = Default::default();
+        let mut exact = LabelIndex::default();
+        let mut cores = LabelIndex::default();
         let mut add = |n: &String, e: Exact| {
             exact.entry(n.clone()).or_default().push(e);
             let core = labels::strip_ordinal(n);
@@ -240,6 +249,28 @@ impl TableDef {
             })
             .collect();
         self.cell_count = at;
+        let mut rows_by_key: Vec<(String, usize, usize)> = self.rows().zip(&self.row_offsets).map(|((p, r), o)| (r.key.clone(), p, *o)).collect();
+        rows_by_key.sort();
+        self.rows_by_key = rows_by_key;
+        self.cols_by_key = self
+            .parts
+            .iter()
+            .map(|p| {
+                let mut cols: Vec<(String, usize)> = p.cols.iter().enumerate().map(|(i, c)| (c.key.clone(), i)).collect();
+                cols.sort();
+                cols
+            })
+            .collect();
+    }
+
+    /// Rows as (key, part, offset in the dense numbering), sorted by key.
+    pub(crate) fn rows_by_key(&self) -> &[(String, usize, usize)] {
+        &self.rows_by_key
+    }
+
+    /// A part's columns as (key, position in the part), sorted by key.
+    pub(crate) fn cols_by_key(&self, part: usize) -> &[(String, usize)] {
+        self.cols_by_key.get(part).map_or(&[], Vec::as_slice)
     }
 
     /// Number of cells in the dense numbering.
@@ -336,9 +367,9 @@ impl TableDef {
     pub fn match_row_norm(&self, norm: &str, part: Option<usize>, loose: bool) -> Option<Match<'_>> {
         // Score 100, then 90: no other candidate can score between them, so the first
         // index that hits holds the best matches.
-        let core = labels::strip_ordinal(norm);
         for (index, score) in [(&self.exact, 100), (&self.cores, 90)] {
-            let key = if score == 100 { norm } else { core };
+            // Most labels hit the exact index: the ordinal is stripped only when it misses.
+            let key = if score == 100 { norm } else { labels::strip_ordinal(norm) };
             if key.is_empty() {
                 continue;
             }

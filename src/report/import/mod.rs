@@ -154,12 +154,12 @@ pub fn detect(bytes: &[u8], text: Option<&str>) -> Form {
     }
     let Some(text) = text else { return Form::Text };
     let head = &text[..floor_char_boundary(text, 65536)];
-    if has_tag(head.as_bytes()) {
+    if has_tag(head) {
         return Form::Html;
     }
     // A markdown table needs a `|---|` line; without `---` anywhere the scan can stop as
     // soon as enough `text |` lines are seen.
-    let maybe_markdown = head.contains("---");
+    let maybe_markdown = has_dashes(head);
     let mut piped = 0;
     for l in head.lines().map(str::trim) {
         if maybe_markdown && l.starts_with('|') && l.ends_with('|') && l.contains("---") {
@@ -177,12 +177,19 @@ pub fn detect(bytes: &[u8], text: Option<&str>) -> Form {
     }
 }
 
+/// Whether `---` occurs: a memchr scan for `-` (rare in a report) rather than a substring
+/// search over the whole text.
+fn has_dashes(text: &str) -> bool {
+    text.match_indices('-').any(|(i, _)| text.as_bytes()[i..].starts_with(b"---"))
+}
+
 /// `<td`, `<table` or `<html` in any case, without lowering the whole text.
-fn has_tag(bytes: &[u8]) -> bool {
-    bytes.iter().enumerate().filter(|(_, b)| **b == b'<').any(|(i, _)| {
-        let tail = &bytes[i + 1..];
-        ["td", "table", "html"].iter().any(|t| tail.len() >= t.len() && tail[..t.len()].eq_ignore_ascii_case(t.as_bytes()))
-    })
+fn has_tag(text: &str) -> bool {
+    // Split on `<` (a memchr scan): every piece after the first starts just past one.
+    text.split('<')
+        .skip(1)
+        .map(str::as_bytes)
+        .any(|tail| ["td", "table", "html"].iter().any(|t| tail.len() >= t.len() && tail[..t.len()].eq_ignore_ascii_case(t.as_bytes())))
 }
 
 /// The largest char boundary ≤ `at`.

@@ -33,8 +33,14 @@ fn is_value(text: &str, row: Option<&RawRow>) -> bool {
     is_value_like(text) || (row.is_some_and(|r| !r.labels.is_empty()) && looks_numeric(text))
 }
 
+/// Value cells a row is given room for at once (表三 has 9 columns, 表二 at most 4).
+const ROW_VALUES: usize = 9;
+
 pub fn read(source: String) -> RawDocument {
-    let mut blocks = Vec::new();
+    // At most one block a line, and a row spans several: room for half the lines spares
+    // the vector its regrowth (the count is one vectorised pass).
+    let mut blocks = Vec::with_capacity(source.bytes().filter(|b| *b == b'\n').count() / 2 + 1);
+    let new_row = || RawRow { labels: Vec::with_capacity(2), values: Vec::with_capacity(ROW_VALUES) };
     let mut row: Option<RawRow> = None;
     let flush = |row: &mut Option<RawRow>, blocks: &mut Vec<Block>| {
         if let Some(r) = row.take() {
@@ -56,12 +62,12 @@ pub fn read(source: String) -> RawDocument {
             Some(Token::Cell(text, span)) => {
                 let frag = Frag::new(text, span);
                 if is_value(text, row.as_ref()) {
-                    row.get_or_insert_with(RawRow::default).values.push(frag);
+                    row.get_or_insert_with(new_row).values.push(frag);
                 } else {
                     if row.as_ref().is_some_and(|r| !r.values.is_empty()) {
                         flush(&mut row, &mut blocks);
                     }
-                    row.get_or_insert_with(RawRow::default).labels.push(frag);
+                    row.get_or_insert_with(new_row).labels.push(frag);
                 }
             }
         }

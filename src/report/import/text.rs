@@ -15,8 +15,9 @@ pub fn lines(source: &str) -> impl Iterator<Item = (usize, &str)> {
     source.split_inclusive('\n').filter_map(move |raw| {
         let start = offset;
         offset += raw.len();
-        let lead = raw.len() - raw.trim_start_matches(crate::report::value::is_space).len();
-        let line = raw.trim_matches(crate::report::value::is_space);
+        let line = raw.trim_start_matches(crate::report::value::is_space);
+        let lead = raw.len() - line.len();
+        let line = line.trim_end_matches(crate::report::value::is_space);
         (!line.is_empty()).then_some((start + lead, line))
     })
 }
