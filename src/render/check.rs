@@ -42,7 +42,9 @@ pub fn human(path: &str, outcome: &Outcome, color: bool) -> String {
         out.push('\n');
     }
     for f in &skipped {
-        let _ = writeln!(out, "  无法评估 [{}] {}", f.rule, f.message);
+        // The line already says 无法评估; the message's own prefix would say it twice.
+        let why = f.message.strip_prefix("无法评估：").unwrap_or(&f.message);
+        let _ = writeln!(out, "  无法评估 [{}] {why}", f.rule);
     }
     // Rules that did not run and said nothing: why, so "不适用 1" names its rule.
     for r in eval.rules.iter().filter(|r| r.outcome == outcome::Outcome::NotApplicable && !findings.iter().any(|f| f.rule == r.id)) {
