@@ -233,11 +233,10 @@ pub(super) fn expand<'r>(set: &'r CellSet, slots: &[Slot<'r>], views: &mut Views
 /// A `for each cell` binding read as a cell.
 pub(super) fn bound<'r>(b: &'r Binding, views: &mut Views<'r>, tpl: &'r Template) -> Option<Used<'r>> {
     let Binding::Cell(a) = b else { return None };
-    Some(Used {
-        place: Place::Addr(a),
-        report: Which::This,
-        cell: views.view(Which::This, tpl, a.table_ix).get(a.ix).copied().flatten(),
-        domain: Some(a.domain),
-        blank_as_zero: false,
-    })
+    Some(at(a, views.view(Which::This, tpl, a.table_ix)))
+}
+
+/// The cell at a `for each cell` address, read from the view of its table.
+pub(super) fn at<'r>(a: &'r CellAddr, view: &[Option<&'r Cell>]) -> Used<'r> {
+    Used { place: Place::Addr(a), report: Which::This, cell: view.get(a.ix).copied().flatten(), domain: Some(a.domain), blank_as_zero: false }
 }
