@@ -4,7 +4,7 @@
 
 use super::{FindingCell, Slot, Val};
 use crate::check::ir::{Binding, CellAddr, CellSet, Key, Sel, Which, NO_POS};
-use crate::report::model::{Cell, CellState, Report, Table};
+use crate::report::model::{Cell, CellState, Report, Row, Table};
 use crate::syntax::ast::BlankPolicy;
 use crate::template::{Domain, TableDef, Template};
 use rust_decimal::Decimal;
@@ -171,21 +171,38 @@ impl<'r> Views<'r> {
     }
 }
 
-/// Place the cells of a found table at their dense numbers: the template's rows and
-/// columns sorted by key, merged with the table's maps (also sorted by key).
+/// Place the cells of a found table at their dense numbers. A table read with this very
+/// layout (the usual case) is copied slot by slot; one read with another template's layout
+/// is placed key by key.
 fn lay_out<'r>(def: &TableDef, found: &'r Table, cells: &mut [Option<&'r Cell>]) {
-    let mut rows = found.rows.iter().peekable();
-    for (key, part, offset) in def.rows_by_key() {
-        while rows.next_if(|(k, _)| k.as_str() < key.as_str()).is_some() {}
-        let Some((_, row)) = rows.peek().filter(|(k, _)| *k == key) else {
-            continue;
-        };
-        let mut found_cells = row.cells.iter().peekable();
-        for (col, pos) in def.cols_by_key(*part) {
-            while found_cells.next_if(|(k, _)| k.as_str() < col.as_str()).is_some() {}
-            if let Some((_, cell)) = found_cells.peek().filter(|(k, _)| *k == col) {
-                cells[offset + pos] = Some(cell);
+    if found.rows.keyed_by(def.row_keys()) {
+        for (at, row) in found.rows.dense().iter().enumerate() {
+            let (Some(row), Some(offset), Some(part)) = (row, def.offset_of(at), def.part_of(at)) else { continue };
+            if !def.col_keys_of(part).is_some_and(|k| row.cells.keyed_by(k)) {
+                place_by_key(def, at, row, cells);
+                continue;
             }
+            for (pos, cell) in row.cells.dense().iter().enumerate() {
+                if let Some(slot) = cells.get_mut(offset + pos) {
+                    *slot = cell.as_ref();
+                }
+            }
+        }
+        return;
+    }
+    for (at, (_, r)) in def.rows().enumerate() {
+        if let Some(row) = found.rows.get(&r.key) {
+            place_by_key(def, at, row, cells);
+        }
+    }
+}
+
+/// Place one row's cells by column key, for the row at template position `at`.
+fn place_by_key<'r>(def: &TableDef, at: usize, row: &'r Row, cells: &mut [Option<&'r Cell>]) {
+    let (Some(offset), Some(part)) = (def.offset_of(at), def.part_of(at)) else { return };
+    for (pos, col) in def.parts[part].cols.iter().enumerate() {
+        if let Some(slot) = cells.get_mut(offset + pos) {
+            *slot = row.cells.get(&col.key);
         }
     }
 }

@@ -10,10 +10,14 @@ use std::sync::Arc;
 
 /// A 2021 report whose 表三 has only the given cells (`row`, `col`, raw text).
 fn report(cells: &[(&str, &str, &str)]) -> Report {
-    let mut t3 = Table { template: "2021".into(), rows: BTreeMap::new(), layout: None };
+    let def = crate::template::by_id("2021").and_then(|t| t.table("t3")).expect("2021 has 表三");
+    let mut t3 = Table::new("2021", def);
     for (row, col, raw) in cells {
-        let r = t3.rows.entry(row.to_string()).or_default();
-        r.cells.insert(col.to_string(), cell_from(raw, Span::new(0, raw.len())));
+        if !t3.rows.contains_key(row) {
+            t3.add_row(def, row, row.to_string(), None).unwrap_or_else(|| panic!("2021 表三 has no row {row}"));
+        }
+        let r = t3.rows.get_mut(row).expect("added");
+        assert!(r.cells.insert(col, cell_from(raw, Span::new(0, raw.len()))).is_ok(), "2021 表三 has no column {col}");
     }
     Report {
         path: "测试".into(),

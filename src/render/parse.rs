@@ -15,7 +15,7 @@ pub fn json(report: &Report) -> Value {
     for (key, table) in &report.tables {
         templates.insert(key.clone(), json!(table.template));
         tables.insert(key.clone(), table_json(table));
-        let rows: Map<String, Value> = table.rows.iter().map(|(k, r)| (k.clone(), json!({"printed": r.label, "span": r.label_span}))).collect();
+        let rows: Map<String, Value> = table.rows.iter().map(|(k, r)| (k.to_string(), json!({"printed": r.label, "span": r.label_span}))).collect();
         labels.insert(key.clone(), Value::Object(rows));
     }
     let mut doc = json!({
@@ -38,7 +38,7 @@ pub fn json(report: &Report) -> Value {
 }
 
 fn table_json(table: &Table) -> Value {
-    let rows = table.rows.iter().map(|(k, row)| (k.clone(), serde_json::to_value(&row.cells).unwrap_or(Value::Null))).collect::<Map<_, _>>();
+    let rows = table.rows.iter().map(|(k, row)| (k.to_string(), serde_json::to_value(&row.cells).unwrap_or(Value::Null))).collect::<Map<_, _>>();
     Value::Object(rows)
 }
 

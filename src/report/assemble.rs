@@ -347,7 +347,7 @@ fn row_span(row: &RawRow) -> Option<Span> {
 
 /// A table with a label column: rows matched by label, cells by position.
 fn row_table(def: &TableDef, tpl: &str, rows: &[&RawRow], norms: &[Vec<Cow<str>>]) -> (Table, Vec<ImportDiagnostic>, i64) {
-    let mut table = Table { template: tpl.to_string(), rows: BTreeMap::new(), layout: None };
+    let mut table = Table::new(tpl, def);
     let mut diags = Vec::new();
     let mut score = 0i64;
     let mut part: Option<usize> = None;
@@ -374,20 +374,21 @@ fn row_table(def: &TableDef, tpl: &str, rows: &[&RawRow], norms: &[Vec<Cow<str>>
             continue; // a header or a group label, not a data row
         }
         part = Some(p);
-        if let Some(first) = table.rows.get(key) {
+        let (Some(at), Some(col_keys)) = (def.row_keys().position(key), def.col_keys_of(p)) else { continue };
+        if let Some(first) = table.rows.at(at) {
             repeats.push(repeat(first, cols, values, label, row));
             score -= 1;
             continue;
         }
-        let mut out = Row { label: label_text(row), label_span: row.labels.iter().map(|f| f.span).reduce(Span::join), cells: BTreeMap::new() };
+        let mut out = Row::new(label_text(row), row.labels.iter().map(|f| f.span).reduce(Span::join), col_keys.clone());
         if values.len() == cols.len() {
             score += 2;
-            for (col, frag) in cols.iter().zip(values) {
+            for (j, (col, frag)) in cols.iter().zip(values).enumerate() {
                 let mut cell = cell_from(&frag.text, frag.span);
                 if cell.unit.is_none() && cell.value.is_some() {
                     cell.unit.clone_from(&col.unit);
                 }
-                out.cells.insert(col.key.clone(), cell);
+                out.cells.put(j, cell);
             }
         } else {
             score -= 1;
@@ -401,13 +402,11 @@ fn row_table(def: &TableDef, tpl: &str, rows: &[&RawRow], norms: &[Vec<Cow<str>>
             );
             diags.push(diag("import.cell_count", Level::Warning, msg, row_span(row)));
         }
-        table.rows.insert(key.to_string(), out);
+        table.rows.put(at, out);
     }
     diags.extend(repeated_rows(def, &repeats));
-    let order: Vec<&str> = def.rows().map(|(_, r)| r.key.as_str()).collect();
-    let last_found = order.iter().rposition(|k| table.rows.contains_key(*k)).unwrap_or(0);
-    let missing: Vec<(usize, &str)> =
-        def.rows().enumerate().filter(|(_, (_, r))| !table.rows.contains_key(&r.key)).map(|(i, (_, r))| (i, r.label.as_str())).collect();
+    let last_found = table.rows.dense().iter().rposition(Option::is_some).unwrap_or(0);
+    let missing: Vec<(usize, &str)> = def.rows().enumerate().filter(|(i, _)| table.rows.at(*i).is_none()).map(|(i, (_, r))| (i, r.label.as_str())).collect();
     if !missing.is_empty() {
         // Only holes count against a template: rows missing after the last one found are a
         // truncated table, which says nothing about its template.
@@ -523,7 +522,7 @@ fn best_label<'t>(def: &'t TableDef, norm: &[Cow<str>], scope: Option<usize>, lo
 
 /// A table whose rows all come in one source row (表四: 3 blocks × 5 values).
 fn flat_table(def: &TableDef, tpl: &str, rows: &[&RawRow]) -> (Table, Vec<ImportDiagnostic>, i64) {
-    let mut table = Table { template: tpl.to_string(), rows: BTreeMap::new(), layout: None };
+    let mut table = Table::new(tpl, def);
     let want: usize = def.parts.iter().map(|p| p.rows.len() * p.cols.len()).sum();
     let data = rows.iter().find(|r| trimmed(&r.values, want).len() == want);
     let Some(data) = data else {
@@ -534,14 +533,16 @@ fn flat_table(def: &TableDef, tpl: &str, rows: &[&RawRow]) -> (Table, Vec<Import
         return (table, vec![diag("import.cell_count", Level::Warning, msg, row_span(r))], -1);
     };
     let mut values = data.values.iter();
-    for part in &def.parts {
+    let mut at = 0;
+    for (p, part) in def.parts.iter().enumerate() {
+        let Some(col_keys) = def.col_keys_of(p) else { continue };
         for row in &part.rows {
-            let mut out = Row { label: row.label.clone(), label_span: None, cells: BTreeMap::new() };
-            for col in &part.cols {
-                let frag = values.next().expect("counted above");
-                out.cells.insert(col.key.clone(), cell_from(&frag.text, frag.span));
+            let mut out = Row::new(row.label.clone(), None, col_keys.clone());
+            for (j, frag) in values.by_ref().take(part.cols.len()).enumerate() {
+                out.cells.put(j, cell_from(&frag.text, frag.span));
             }
-            table.rows.insert(row.key.clone(), out);
+            table.rows.put(at, out);
+            at += 1;
         }
     }
     (table, Vec::new(), 2 * want as i64)

@@ -12,12 +12,14 @@ pub mod import;
 #[doc(hidden)]
 pub mod meta;
 pub mod model;
+pub mod slots;
 #[doc(hidden)]
 pub mod value;
 
 pub use import::pdf::panic_is_caught as pdf_panic_is_caught;
 pub use import::{Form, ImportError};
-pub use model::{Cell, CellState, Report, Span, Table};
+pub use model::{Cell, CellState, Report, Row, Span, Table};
+pub use slots::{Keys, Slots};
 
 use crate::template::TemplateSet;
 

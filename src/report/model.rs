@@ -2,6 +2,8 @@
 //! addressed by the canonical row/column keys of the template. Every cell keeps its
 //! raw source text and span; the normalised value is derived alongside, never instead.
 
+use super::slots::{Keys, Slots};
+use crate::template::TableDef;
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -100,13 +102,14 @@ pub enum SpanText {
 }
 
 /// A table in the layout of its template: row key → column key → cell.
-/// A row or column missing from the source is absent from the map, never invented.
+/// A row or column missing from the source is absent, never invented.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Table {
     /// The template id whose layout this table follows ("2019", "2021").
     pub template: String,
-    /// Row key → row; a row not found in the source is absent.
-    pub rows: BTreeMap<String, Row>,
+    /// Row key → row, one slot per row of the template; a row not found in the source is
+    /// absent.
+    pub rows: Slots<Row>,
     /// The template the table was read with (its layout: labels, order, domains).
     #[serde(skip)]
     pub layout: Option<std::sync::Arc<crate::template::Template>>,
@@ -119,11 +122,32 @@ pub struct Row {
     pub label: String,
     /// Where the label is printed (none for 表四, which has no label column).
     pub label_span: Option<Span>,
-    /// Column key → cell; a cell not found is absent.
-    pub cells: BTreeMap<String, Cell>,
+    /// Column key → cell, one slot per column of the row's part; a cell not found is absent.
+    pub cells: Slots<Cell>,
+}
+
+impl Row {
+    /// A row found in the source, its cells (laid out by `cols`) not yet placed.
+    pub fn new(label: String, label_span: Option<Span>, cols: Arc<Keys>) -> Row {
+        Row { label, label_span, cells: Slots::new(cols) }
+    }
 }
 
 impl Table {
+    /// A table with no row found yet, in the layout of `def` of template `template`.
+    pub fn new(template: &str, def: &TableDef) -> Table {
+        Table { template: template.to_string(), rows: Slots::new(def.row_keys().clone()), layout: None }
+    }
+
+    /// An empty row of this table's layout for the row `key` of `def` (its part's columns),
+    /// placed in the table; `None` when `def` has no such row.
+    pub fn add_row(&mut self, def: &TableDef, key: &str, label: String, label_span: Option<Span>) -> Option<&mut Row> {
+        let at = def.row_keys().position(key)?;
+        let cols = def.col_keys_of(def.part_of(at)?)?.clone();
+        self.rows.put(at, Row::new(label, label_span, cols));
+        self.rows.get_mut(key)
+    }
+
     /// A cell by row and column key.
     pub fn cell(&self, row: &str, col: &str) -> Option<&Cell> {
         self.rows.get(row)?.cells.get(col)

@@ -15,11 +15,29 @@ pub fn is_space(c: char) -> bool {
     c.is_whitespace() || c == '\u{a0}' || c == '\u{3000}' || c == '\u{200b}' || c == '\u{feff}'
 }
 
+/// `text.trim_matches(is_space)`, the ASCII ends trimmed bytewise first (most text is
+/// trimmed already or padded with ASCII spaces; only a non-ASCII end needs the char test).
+pub fn trim_space(text: &str) -> &str {
+    let ascii_space = |b: &u8| matches!(b, b'\t'..=b'\r' | b' ');
+    let b = text.as_bytes();
+    let start = b.iter().position(|b| !ascii_space(b)).unwrap_or(b.len());
+    let end = b.iter().rposition(|b| !ascii_space(b)).map_or(start, |i| i + 1);
+    let text = &text[start..end];
+    let b = text.as_bytes();
+    if b.first().is_some_and(|b| !b.is_ascii()) || b.last().is_some_and(|b| !b.is_ascii()) {
+        text.trim_matches(is_space)
+    } else {
+        text
+    }
+}
+
 /// Build a cell from source text whose span is `span`. The cell's span is narrowed to the
 /// trimmed text; a blank cell keeps a zero-length span at the start of its place.
 pub fn cell_from(text: &str, span: Span) -> Cell {
-    let lead = text.len() - text.trim_start_matches(is_space).len();
-    let raw = text.trim_matches(is_space);
+    let raw = trim_space(text);
+    // `raw` is a slice of `text`: its start is the leading space's length (all of it, for
+    // a blank cell, whose span sits after its spaces).
+    let lead = if raw.is_empty() { text.len() } else { raw.as_ptr() as usize - text.as_ptr() as usize };
     let span = Span::new(span.offset + lead, raw.len());
     let (state, value, unit, note) = classify(raw);
     Cell { raw: raw.to_string(), state, value, unit, note, span, span_exact: true }
@@ -36,6 +54,9 @@ type Parts = (CellState, Option<Decimal>, Option<String>, Option<String>);
 /// label: `classify(raw).0 != CellState::Text`, without building the parts. A number
 /// starts with a digit or a sign, so a label is told apart by its first char.
 pub fn is_value_like(raw: &str) -> bool {
+    if plain_count(raw).is_some() {
+        return true;
+    }
     match raw.chars().next() {
         None => true,
         Some(c) if c.is_ascii_digit() || matches!(c, '-' | '+' | '－' | '−' | '０'..='９') => {
@@ -64,6 +85,9 @@ pub fn classify(raw: &str) -> Parts {
     if raw.is_empty() {
         return (CellState::Blank, None, None, None);
     }
+    if let Some(n) = plain_count(raw) {
+        return (CellState::Number, Some(Decimal::from(n)), None, None);
+    }
     // No marker starts with an ASCII digit: most cells skip the list.
     if !raw.starts_with(|c: char| c.is_ascii_digit()) && MARKERS.contains(&raw) {
         return (CellState::Marker, None, None, None);
@@ -82,6 +106,16 @@ pub fn classify(raw: &str) -> Parts {
         // "13575394432.52元"-like runs or digits glued to words: not a number we trust.
         _ => (CellState::Text, None, None, None),
     }
+}
+
+/// Most cells: a few ASCII digits, no leading zero — the value `leading_number` would read
+/// (the same decimal, scale 0), without the general scan.
+fn plain_count(raw: &str) -> Option<u64> {
+    let b = raw.as_bytes();
+    if b.is_empty() || b.len() > 18 || (b[0] == b'0' && b.len() > 1) {
+        return None;
+    }
+    b.iter().try_fold(0u64, |n, d| d.is_ascii_digit().then(|| n * 10 + u64::from(d - b'0')))
 }
 
 /// What may follow a number in a cell: nothing, a unit, or an annotation in brackets.
@@ -187,6 +221,27 @@ mod tests {
 
     fn st(s: &str) -> Parts {
         classify(s)
+    }
+
+    #[test]
+    fn trim_space_is_trim_matches_is_space() {
+        for t in ["", " ", "  5 ", "\t7\r", "\u{3000}8\u{a0}", " \u{3000} 9 \u{200b}", "无", " 无 ", "\u{b}3\u{c}", "\u{2003}4", "a b"] {
+            assert_eq!(trim_space(t), t.trim_matches(is_space), "{t:?}");
+            let old_lead = t.len() - t.trim_start_matches(is_space).len();
+            assert_eq!(cell_from(t, Span::new(10, t.len())).span, Span::new(10 + old_lead, t.trim_matches(is_space).len()), "{t:?}");
+        }
+    }
+
+    #[test]
+    fn plain_counts_read_as_the_general_scan_does() {
+        for raw in ["0", "7", "193", "100000", "999999999999999999"] {
+            let general = leading_number(raw).map(|(v, rest)| (v, rest.is_empty()));
+            assert_eq!(plain_count(raw).map(|n| (Decimal::from(n), true)), general, "{raw}");
+            assert_eq!(classify(raw).1.map(|d| d.to_string()), Some(raw.to_string()));
+        }
+        for raw in ["007", "00", "1000000000000000000", "1,234", "12a", "-3", "３"] {
+            assert_eq!(plain_count(raw), None, "{raw}");
+        }
     }
 
     #[test]

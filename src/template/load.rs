@@ -501,8 +501,9 @@ fn table(cx: &mut Cx, t: TableFile) -> Loaded {
         caption_norms: Vec::new(),
         row_offsets: Vec::new(),
         cell_count: 0,
-        rows_by_key: Vec::new(),
-        cols_by_key: Vec::new(),
+        row_keys: Default::default(),
+        col_keys: Vec::new(),
+        row_parts: Vec::new(),
     };
     Loaded { def, key: t.key.span(), section: t.section.span() }
 }

@@ -18,6 +18,7 @@ mod set;
 pub use error::{PointedTemplateError, TemplateError, TemplateErrors};
 pub use set::TemplateSet;
 
+use crate::report::slots::Keys;
 use serde::Deserialize;
 use std::sync::Arc;
 
@@ -108,11 +109,12 @@ pub struct TableDef {
     /// each row's part columns in order), aligned with [`TableDef::rows`]; and the count.
     row_offsets: Vec<usize>,
     cell_count: usize,
-    /// Rows as (key, part, offset) sorted by key, and per part its columns as (key,
-    /// position) sorted by key: a found table (maps sorted by key) is laid out in the
-    /// dense numbering by one merge, without a map lookup per cell.
-    rows_by_key: Vec<(String, usize, usize)>,
-    cols_by_key: Vec<Vec<(String, usize)>>,
+    /// The row keys in template order, and per part its column keys: the layout of a
+    /// found table's dense store ([`crate::report::Table`]), shared by every report.
+    row_keys: Arc<Keys>,
+    col_keys: Vec<Arc<Keys>>,
+    /// The part of each row, in template order.
+    row_parts: Vec<usize>,
 }
 
 /// Normal-form label → what carries it. Hashed with foldhash, not SipHash: the keys are
@@ -249,28 +251,29 @@ impl TableDef {
             })
             .collect();
         self.cell_count = at;
-        let mut rows_by_key: Vec<(String, usize, usize)> = self.rows().zip(&self.row_offsets).map(|((p, r), o)| (r.key.clone(), p, *o)).collect();
-        rows_by_key.sort();
-        self.rows_by_key = rows_by_key;
-        self.cols_by_key = self
-            .parts
-            .iter()
-            .map(|p| {
-                let mut cols: Vec<(String, usize)> = p.cols.iter().enumerate().map(|(i, c)| (c.key.clone(), i)).collect();
-                cols.sort();
-                cols
-            })
-            .collect();
+        self.row_keys = Arc::new(Keys::new(self.rows().map(|(_, r)| r.key.clone()).collect()));
+        self.col_keys = self.parts.iter().map(|p| Arc::new(Keys::new(p.cols.iter().map(|c| c.key.clone()).collect()))).collect();
+        self.row_parts = self.rows().map(|(p, _)| p).collect();
     }
 
-    /// Rows as (key, part, offset in the dense numbering), sorted by key.
-    pub(crate) fn rows_by_key(&self) -> &[(String, usize, usize)] {
-        &self.rows_by_key
+    /// The row keys, in template order (the layout of a found table's rows).
+    pub fn row_keys(&self) -> &Arc<Keys> {
+        &self.row_keys
     }
 
-    /// A part's columns as (key, position in the part), sorted by key.
-    pub(crate) fn cols_by_key(&self, part: usize) -> &[(String, usize)] {
-        self.cols_by_key.get(part).map_or(&[], Vec::as_slice)
+    /// A part's column keys, in order (the layout of its rows' cells).
+    pub fn col_keys_of(&self, part: usize) -> Option<&Arc<Keys>> {
+        self.col_keys.get(part)
+    }
+
+    /// The part of the row at a template position.
+    pub fn part_of(&self, row_position: usize) -> Option<usize> {
+        self.row_parts.get(row_position).copied()
+    }
+
+    /// Where the row at a template position starts in the dense cell numbering.
+    pub fn offset_of(&self, row_position: usize) -> Option<usize> {
+        self.row_offsets.get(row_position).copied()
     }
 
     /// Number of cells in the dense numbering.

@@ -6,7 +6,7 @@ use crate::check::ir::CompiledRule;
 use crate::check::names::{self, Resolved, RowName};
 use crate::diagnostics::rules::{RuleError, RuleErrorKind};
 use crate::eval::{self, Finding, FindingClass};
-use crate::report::model::{Report, Row, Span as RSpan, Table};
+use crate::report::model::{Report, Span as RSpan, Table};
 use crate::report::value::cell_from;
 use crate::syntax::ast::{Case, CellRef, Outcome, Selector};
 use crate::syntax::Span;
@@ -143,13 +143,12 @@ fn build_report(case: &Case, tpl: &Template) -> Result<Report, (String, Span)> {
     let filler = if case.others_zero { "0" } else { "" };
     let mut tables = BTreeMap::new();
     for def in &tpl.tables {
-        let mut table = Table { template: tpl.id.clone(), rows: BTreeMap::new(), layout: None };
+        let mut table = Table::new(&tpl.id, def);
         for (_, r) in def.rows() {
-            let mut row = Row { label: r.label.clone(), label_span: None, cells: BTreeMap::new() };
+            let Some(row) = table.add_row(def, &r.key, r.label.clone(), None) else { continue };
             for c in def.cols_of(&r.key) {
-                row.cells.insert(c.key.clone(), cell_from(filler, RSpan::new(0, 0)));
+                let _ = row.cells.insert(&c.key, cell_from(filler, RSpan::new(0, 0)));
             }
-            table.rows.insert(r.key.clone(), row);
         }
         tables.insert(def.key.clone(), table);
     }

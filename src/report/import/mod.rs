@@ -211,7 +211,7 @@ fn utf8_text(bytes: &[u8]) -> Option<(String, SpanText)> {
         Some(rest) => ("   ", rest),
         None => ("", bytes),
     };
-    let text = std::str::from_utf8(rest).ok().filter(|s| !s.contains('\0'))?;
+    let text = simdutf8::basic::from_utf8(rest).ok().filter(|s| !s.contains('\0'))?;
     Some((format!("{bom}{text}"), SpanText::File))
 }
 

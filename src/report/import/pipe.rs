@@ -17,7 +17,14 @@ fn token(offset: usize, line: &str) -> Option<Token<'_>> {
     if !line.ends_with('|') {
         return None;
     }
-    let content = line.trim_end_matches(|c: char| c == '|' || crate::report::value::is_space(c));
+    // Pipes and ASCII spaces bytewise; a non-ASCII end (U+3000 before a pipe) by char.
+    let end = line.bytes().rposition(|b| !matches!(b, b'|' | b'\t'..=b'\r' | b' ')).map_or(0, |i| i + 1);
+    let content = &line[..end];
+    let content = if content.as_bytes().last().is_some_and(|b| !b.is_ascii()) {
+        content.trim_end_matches(|c: char| c == '|' || crate::report::value::is_space(c))
+    } else {
+        content
+    };
     if content.is_empty() {
         let pipes = line.chars().filter(|c| *c == '|').count();
         return Some(if pipes == 1 { Token::Empty(Span::new(offset, 0)) } else { Token::Separator });
@@ -37,9 +44,9 @@ fn is_value(text: &str, row: Option<&RawRow>) -> bool {
 const ROW_VALUES: usize = 9;
 
 pub fn read(source: String) -> RawDocument {
-    // At most one block a line, and a row spans several: room for half the lines spares
-    // the vector its regrowth (the count is one vectorised pass).
-    let mut blocks = Vec::with_capacity(source.bytes().filter(|b| *b == b'\n').count() / 2 + 1);
+    // At most one block a line, and a row spans several: room for half the lines (of some
+    // 14 bytes in this form) spares the vector its regrowth.
+    let mut blocks = Vec::with_capacity(source.len() / 28 + 1);
     let new_row = || RawRow { labels: Vec::with_capacity(2), values: Vec::with_capacity(ROW_VALUES) };
     let mut row: Option<RawRow> = None;
     let flush = |row: &mut Option<RawRow>, blocks: &mut Vec<Block>| {
@@ -113,6 +120,17 @@ mod tests {
         assert_eq!(r.len(), 1);
         let texts: Vec<_> = r[0].values.iter().map(|f| f.text.as_str()).collect();
         assert_eq!(texts, ["1,2", "--3", "5"]);
+    }
+
+    #[test]
+    fn cell_text_ends_before_pipes_and_spaces_of_any_kind() {
+        for (line, want) in [("5 |", "5"), ("5|", "5"), ("5 \u{3000}|", "5"), ("无\u{3000} | |", "无"), ("自然人 |", "自然人"), ("a | b |", "a | b")] {
+            let Some(Token::Cell(text, span)) = token(0, line) else { panic!("{line:?}: a cell") };
+            assert_eq!((text, span.len), (want, want.len()), "{line:?}");
+        }
+        assert!(matches!(token(0, "|"), Some(Token::Empty(_))));
+        assert!(matches!(token(0, "\u{3000}|"), Some(Token::Empty(_))));
+        assert!(matches!(token(0, "||"), Some(Token::Separator)));
     }
 
     #[test]

@@ -15,9 +15,9 @@ pub fn lines(source: &str) -> impl Iterator<Item = (usize, &str)> {
     source.split_inclusive('\n').filter_map(move |raw| {
         let start = offset;
         offset += raw.len();
-        let line = raw.trim_start_matches(crate::report::value::is_space);
-        let lead = raw.len() - line.len();
-        let line = line.trim_end_matches(crate::report::value::is_space);
+        let line = crate::report::value::trim_space(raw);
+        // `line` is a slice of `raw`: its start is the leading space's length.
+        let lead = line.as_ptr() as usize - raw.as_ptr() as usize;
         (!line.is_empty()).then_some((start + lead, line))
     })
 }
