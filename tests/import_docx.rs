@@ -202,7 +202,7 @@ fn report() -> Report {
 }
 
 fn row(r: &Report, table: &str, key: &str, cols: &[&str]) -> Vec<String> {
-    cols.iter().map(|c| r.cell(table, key, c).map_or("<missing>".into(), |c| c.raw.clone())).collect()
+    cols.iter().map(|c| r.cell(table, key, c).map_or("<missing>".into(), |c| c.raw.to_string())).collect()
 }
 
 const T3_COLS: [&str; 7] = ["natural_person", "commercial", "research", "social_org", "legal_service", "other_org", "total"];

@@ -69,7 +69,7 @@ fn assert_cell_spans(report: &Report) {
 
 /// The raw text of one table row's cells, in the given column order ("?" when absent).
 fn raws(report: &Report, table: &str, row: &str, cols: &[&str]) -> Vec<String> {
-    cols.iter().map(|c| report.cell(table, row, c).map_or("?".into(), |c| c.raw.clone())).collect()
+    cols.iter().map(|c| report.cell(table, row, c).map_or("?".into(), |c| c.raw.to_string())).collect()
 }
 
 fn assert_t3(report: &Report, rows: &[&str], expected: &[&str]) {
@@ -422,7 +422,7 @@ fn corpus_008_huaian_2024() {
         ],
     );
     assert_t4(&report, "72 64 178 37 351 13 4 8 1 26 12 1 1 6 20");
-    let t2 = |row: &str, col: &str| report.cell("t2", row, col).map(|c| c.raw.clone());
+    let t2 = |row: &str, col: &str| report.cell("t2", row, col).map(|c| c.raw.to_string());
     assert_eq!(t2("normative_docs", "in_force").as_deref(), Some("66"));
     assert_eq!(t2("licensing", "decisions").as_deref(), Some("447228"));
     assert_eq!(t2("fees", "amount_wan").as_deref(), Some("96171.6"));
@@ -491,7 +491,7 @@ fn corpus_009_hongze_2023() {
     );
     // The report's own error (DOMAIN.md §6): totals of 0 beside non-zero parts, kept as printed.
     assert_t4(&report, "10 1 0 0 0 0 0 0 0 0 5 0 0 0 0");
-    let t2 = |row: &str, col: &str| report.cell("t2", row, col).map(|c| c.raw.clone());
+    let t2 = |row: &str, col: &str| report.cell("t2", row, col).map(|c| c.raw.to_string());
     assert_eq!(t2("normative_docs", "repealed").as_deref(), Some("5"));
     assert_eq!(t2("punishment", "decisions").as_deref(), Some("4119"));
     assert_eq!(t2("fees", "amount_wan").as_deref(), Some("7730.28"));
@@ -531,7 +531,7 @@ fn corpus_010_hongze_2024() {
         ],
     );
     assert_t4(&report, "1 1 0 0 2 1 0 0 0 1 2 0 1 0 3");
-    let t2 = |row: &str, col: &str| report.cell("t2", row, col).map(|c| c.raw.clone());
+    let t2 = |row: &str, col: &str| report.cell("t2", row, col).map(|c| c.raw.to_string());
     assert_eq!(t2("normative_docs", "in_force").as_deref(), Some("8"));
     assert_eq!(t2("licensing", "decisions").as_deref(), Some("9487"));
     assert_eq!(t2("fees", "amount_wan").as_deref(), Some("7545"));

@@ -242,7 +242,7 @@ fn two_tables_in_one_section_keep_their_own_rows() {
     let moved = before.replacen("三、收到和处理政府信息公开申请情况", &format!("{t5}三、收到和处理政府信息公开申请情况"), 1);
     assert_ne!(moved, before, "the fixture's section 三 heading moved");
     let r = gouji::read_with("shared_section.txt", moved.as_bytes(), None, &set).expect("report");
-    let raw = |t: &str, row: &str, col: &str| r.cell(t, row, col).map(|c| c.raw.clone()).unwrap_or_else(|| panic!("{t}.{row}.{col} missing"));
+    let raw = |t: &str, row: &str, col: &str| r.cell(t, row, col).map(|c| c.raw.to_string()).unwrap_or_else(|| panic!("{t}.{row}.{col} missing"));
     assert_eq!([raw("t5", "consult_policy", "phone"), raw("t5", "consult_policy", "web"), raw("t5", "consult_policy", "total")], ["12", "30", "42"]);
     assert_eq!(raw("t5", "complaints", "total"), "7");
     assert!(r.tables["t2"].rows.contains_key("regulations"), "表二 keeps its rows");

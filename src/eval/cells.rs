@@ -60,7 +60,7 @@ impl<'r> Used<'r> {
             col: col.into(),
             row_label: row_label.into(),
             col_label: col_label.into(),
-            raw: self.cell.map(|c| c.raw.clone()),
+            raw: self.cell.map(|c| c.raw.to_string()),
             state: self.cell.map(|c| c.state),
             value: self.cell.and_then(|c| c.value),
             span: self.cell.map(|c| c.span),

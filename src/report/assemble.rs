@@ -168,7 +168,7 @@ fn split_sections<'d>(doc: &'d RawDocument, tpl: &Template) -> (Vec<Section>, BT
             let body = doc.source.get(f.span.offset..stop).unwrap_or("").trim_end();
             let next = heads.get(i + 1).map(|(b, _, f)| (*b, f));
             let text = section_text(doc, heads[i].0, next, f);
-            Section { number: *n, title: f.text.clone(), text, span: Span::new(f.span.offset, body.len()) }
+            Section { number: *n, title: f.text.to_string(), text, span: Span::new(f.span.offset, body.len()) }
         })
         .collect();
     (sections, rows, dropped)
@@ -438,7 +438,7 @@ fn repeat(first: &Row, cols: &[template::ColDef], values: &[Frag], label: &Frag,
             (before != again).then(|| format!("{}·{}：{} 与 {}", first.label, col.label, show(before), show(&again)))
         })
         .collect();
-    Repeat { label: label.text.clone(), span: row_span(row), differences }
+    Repeat { label: label.text.to_string(), span: row_span(row), differences }
 }
 
 /// A cell's text in a message; a blank one said as such.
@@ -477,7 +477,7 @@ fn repeated_rows(def: &TableDef, repeats: &[Repeat]) -> Option<ImportDiagnostic>
 /// All label fragments of a row, joined as printed.
 fn label_text(row: &RawRow) -> String {
     match row.labels.as_slice() {
-        [one] => one.text.clone(),
+        [one] => one.text.to_string(),
         labels => labels.iter().map(|f| f.text.as_str()).collect::<Vec<_>>().join(" "),
     }
 }

@@ -4,6 +4,7 @@
 
 use super::slots::{Keys, Slots};
 use crate::template::TableDef;
+use compact_str::CompactString;
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -58,8 +59,8 @@ pub enum CellState {
 /// One table cell as read from the source.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Cell {
-    /// The source text of the cell, trimmed, exactly as printed.
-    pub raw: String,
+    /// The source text of the cell, trimmed, exactly as printed (stored inline when short).
+    pub raw: CompactString,
     /// Number, blank, placeholder or text: blank, 0 and "/" stay distinct.
     pub state: CellState,
     /// The number, when `state` is `Number`; exact decimal, never rounded.

@@ -12,7 +12,9 @@ const UNITS: &[&str] = &["万元", "元", "件", "项", "个", "条", "次", "%"
 
 /// Whitespace as reports print it: ASCII, NBSP, ideographic space, zero-width.
 pub fn is_space(c: char) -> bool {
-    c.is_whitespace() || c == '\u{a0}' || c == '\u{3000}' || c == '\u{200b}' || c == '\u{feff}'
+    // Unicode's White_Space (what `char::is_whitespace` tests, by table) spelled out, plus
+    // the zero-width space and the BOM: a CJK char is rejected by two comparisons.
+    matches!(c, '\t'..='\r' | ' ' | '\u{85}' | '\u{a0}' | '\u{1680}' | '\u{2000}'..='\u{200b}' | '\u{2028}' | '\u{2029}' | '\u{202f}' | '\u{205f}' | '\u{3000}' | '\u{feff}')
 }
 
 /// `text.trim_matches(is_space)`, the ASCII ends trimmed bytewise first (most text is
@@ -23,8 +25,9 @@ pub fn trim_space(text: &str) -> &str {
     let start = b.iter().position(|b| !ascii_space(b)).unwrap_or(b.len());
     let end = b.iter().rposition(|b| !ascii_space(b)).map_or(start, |i| i + 1);
     let text = &text[start..end];
-    let b = text.as_bytes();
-    if b.first().is_some_and(|b| !b.is_ascii()) || b.last().is_some_and(|b| !b.is_ascii()) {
+    // A non-ASCII end is decoded once; only a space there (U+3000, NBSP…) needs the full trim.
+    let space = |c: Option<char>| c.is_some_and(|c| !c.is_ascii() && is_space(c));
+    if space(text.chars().next()) || space(text.chars().next_back()) {
         text.trim_matches(is_space)
     } else {
         text
@@ -40,7 +43,7 @@ pub fn cell_from(text: &str, span: Span) -> Cell {
     let lead = if raw.is_empty() { text.len() } else { raw.as_ptr() as usize - text.as_ptr() as usize };
     let span = Span::new(span.offset + lead, raw.len());
     let (state, value, unit, note) = classify(raw);
-    Cell { raw: raw.to_string(), state, value, unit, note, span, span_exact: true }
+    Cell { raw: raw.into(), state, value, unit, note, span, span_exact: true }
 }
 
 /// A blank cell at `offset` (for a cell the source shows as empty).
@@ -224,8 +227,31 @@ mod tests {
     }
 
     #[test]
+    fn spaces_are_unicode_white_space_and_zero_width() {
+        for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
+            let want = c.is_whitespace() || matches!(c, '\u{a0}' | '\u{3000}' | '\u{200b}' | '\u{feff}');
+            assert_eq!(is_space(c), want, "{:?}", c);
+        }
+    }
+
+    #[test]
     fn trim_space_is_trim_matches_is_space() {
-        for t in ["", " ", "  5 ", "\t7\r", "\u{3000}8\u{a0}", " \u{3000} 9 \u{200b}", "无", " 无 ", "\u{b}3\u{c}", "\u{2003}4", "a b"] {
+        for t in [
+            "",
+            " ",
+            "  5 ",
+            "\t7\r",
+            "\u{3000}",
+            "自然人\u{3000}",
+            "\u{a0}自然人",
+            "\u{3000}8\u{a0}",
+            " \u{3000} 9 \u{200b}",
+            "无",
+            " 无 ",
+            "\u{b}3\u{c}",
+            "\u{2003}4",
+            "a b",
+        ] {
             assert_eq!(trim_space(t), t.trim_matches(is_space), "{t:?}");
             let old_lead = t.len() - t.trim_start_matches(is_space).len();
             assert_eq!(cell_from(t, Span::new(10, t.len())).span, Span::new(10 + old_lead, t.trim_matches(is_space).len()), "{t:?}");

@@ -40,7 +40,7 @@ pub fn row(r: &Report, table: &str, key: &str) -> Vec<String> {
     let def = gouji::template::by_id(&t.template).and_then(|tpl| tpl.table(table)).expect("template table");
     let row = t.rows.get(key).unwrap_or_else(|| panic!("{}: no row {table}.{key}", r.path));
     let part = def.parts.iter().find(|p| p.rows.iter().any(|x| x.key == key)).expect("part of row");
-    part.cols.iter().map(|c| row.cells.get(&c.key).map_or("<missing>".into(), |c| c.raw.clone())).collect()
+    part.cols.iter().map(|c| row.cells.get(&c.key).map_or("<missing>".into(), |c| c.raw.to_string())).collect()
 }
 
 /// Compare whole tables: `(row key, "a b c")`, `_` for a blank cell.

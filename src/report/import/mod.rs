@@ -12,17 +12,19 @@ pub mod pipe;
 pub mod text;
 
 use super::model::{ImportDiagnostic, Span, SpanText};
+use compact_str::CompactString;
 use std::fmt;
 
-/// A piece of source text and where it is.
+/// A piece of source text and where it is. The text is stored inline when short (most
+/// cells and many labels: 24 bytes), so a report's hundreds of fragments cost no allocation.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Frag {
-    pub text: String,
+    pub text: CompactString,
     pub span: Span,
 }
 
 impl Frag {
-    pub fn new(text: impl Into<String>, span: Span) -> Self {
+    pub fn new(text: impl Into<CompactString>, span: Span) -> Self {
         Frag { text: text.into(), span }
     }
 }
