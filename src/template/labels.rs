@@ -2,7 +2,9 @@
 //! line breaks inside labels, padding, known typos. Labels are compared in a normal form;
 //! diagnostics always show the raw label.
 
+use compact_str::CompactString;
 use std::borrow::Cow;
+use std::cell::RefCell;
 use unicode_normalization::UnicodeNormalization;
 
 /// Normal form of a label: NFKC (full-width → ASCII punctuation), every kind of space
@@ -35,6 +37,37 @@ fn fold_width(c: char) -> char {
         '\u{3000}' | '\u{a0}' => ' ',
         c => c,
     }
+}
+
+/// Labels longer than this are not memoised (a hostile file's kilobyte "label").
+const MEMO_LABEL_BYTES: usize = 256;
+
+/// Labels memoised per thread at most; past it the memo starts over (bounded memory).
+const MEMO_LABELS: usize = 4096;
+
+/// [`normalize`] of a table row's label, memoised per thread: the reports of a batch print
+/// the same few hundred labels, so each is normalised once per thread, not once per report.
+pub fn normalize_memo(label: &str) -> CompactString {
+    thread_local! {
+        static MEMO: RefCell<foldhash::HashMap<CompactString, CompactString>> = RefCell::default();
+    }
+    if label.len() > MEMO_LABEL_BYTES {
+        return normalize(label).into();
+    }
+    MEMO.with(|memo| {
+        let Ok(mut memo) = memo.try_borrow_mut() else {
+            return normalize(label).into();
+        };
+        if let Some(norm) = memo.get(label) {
+            return norm.clone();
+        }
+        let norm = CompactString::from(normalize(label));
+        if memo.len() >= MEMO_LABELS {
+            memo.clear();
+        }
+        memo.insert(label.into(), norm.clone());
+        norm
+    })
 }
 
 /// [`normalize`], borrowing the label when it is already in normal form (most labels are:
@@ -174,6 +207,19 @@ mod tests {
             let cow = normalize_cow(label);
             assert_eq!(cow, normalize(label), "{label}");
             assert_eq!(matches!(cow, Cow::Borrowed(_)), normalize(label) == label, "{label}");
+        }
+    }
+
+    #[test]
+    fn memoised_normal_form_is_the_normal_form() {
+        let long = "很长的标签".repeat(30);
+        for label in ["(一)予以公开", "（一）予以公开", "1、重复申请", "本 年", "ｱｲ２Ｂ", "", long.as_str()] {
+            assert_eq!(normalize_memo(label), normalize(label), "{label}");
+            assert_eq!(normalize_memo(label), normalize(label), "{label}: from the memo");
+        }
+        for i in 0..MEMO_LABELS + 10 {
+            let label = format!("（{i}）标签");
+            assert_eq!(normalize_memo(&label), normalize(&label), "past the memo's bound");
         }
     }
 
