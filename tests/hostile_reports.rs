@@ -557,7 +557,8 @@ fn check_json_spans_map_back_for_decoded_reports() {
         assert!(!e.findings.is_empty(), "{name}: the example has a finding");
         let outcome = Ok((report, e));
         let tree = serde_json::to_string_pretty(&report_json(name, &outcome)).unwrap();
-        assert_eq!(report_json_pretty(name, &outcome), tree, "{name}");
+        assert_eq!(report_json_pretty(name, &outcome, 0), tree, "{name}");
+        assert_eq!(report_json_pretty(name, &outcome, 2), tree.replace('\n', "\n    "), "{name}: nested in the batch");
         let json: serde_json::Value = serde_json::from_str(&tree).unwrap();
         let span = &json["findings"][0]["cells"][0]["span"];
         let (Ok((report, _)), true) = (&outcome, name == "gbk.txt") else { continue };

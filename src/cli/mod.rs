@@ -222,10 +222,8 @@ fn one(checker: &gouji::Checker, path: &Path, form: Option<Form>, limits: &gouji
             (r, e)
         });
         let text = match format {
-            Format::Json => {
-                let text = gouji::render::check::report_json_pretty(&name, &o);
-                text.replace('\n', "\n    ")
-            }
+            // Indented for its place in the batch's `"reports": [ … ]`.
+            Format::Json => gouji::render::check::report_json_pretty(&name, &o, 2),
             Format::Human => gouji::render::check::human(&name, &o, color),
         };
         let one = [(String::new(), o)];
@@ -242,7 +240,7 @@ fn one(checker: &gouji::Checker, path: &Path, form: Option<Form>, limits: &gouji
             let why = panic.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| panic.downcast_ref::<String>().cloned()).unwrap_or_default();
             let o: Outcome = Err(gouji::ImportError::Io { path: name.to_string(), why: format!("读取或检查时发生内部错误：{why}") });
             let text = match format {
-                Format::Json => serde_json::to_string_pretty(&gouji::render::check::report_json(&name, &o)).unwrap_or_default().replace('\n', "\n    "),
+                Format::Json => gouji::render::json::to_string_nested(&gouji::render::check::report_json(&name, &o), 2).unwrap_or_default(),
                 Format::Human => gouji::render::check::human(&name, &o, color),
             };
             Done { text, unreadable: true, error: false, eval: None }
@@ -256,11 +254,11 @@ fn check(reports: &[PathBuf], rules: &[PathBuf], no_default: bool, format: Forma
         Err(code) => return Ok(code),
     };
     // Reports are read, checked and rendered in parallel (all cores), a chunk at a time,
-    // and written in the given order as each chunk is done: memory stays bounded whatever
-    // the batch size, and the JSON document is streamed. Workers have a large stack, so
-    // deep-but-bounded recursion in an importer cannot overflow it.
+    // and written in the given order by a writer thread while the next chunk is checked:
+    // memory stays bounded (two chunks wait at most) whatever the batch size, the JSON
+    // document is streamed, and the workers never wait for the output. Workers have a
+    // large stack, so deep-but-bounded recursion in an importer cannot overflow it.
     use rayon::prelude::*;
-    use std::io::Write;
     let pool = match rayon::ThreadPoolBuilder::new().stack_size(64 << 20).build() {
         Ok(p) => p,
         Err(e) => {
@@ -271,14 +269,38 @@ fn check(reports: &[PathBuf], rules: &[PathBuf], no_default: bool, format: Forma
     let reports = expand(reports);
     let chunk_len = 64 * pool.current_num_threads().max(1);
     let color = color();
+    let (unreadable, error) = std::thread::scope(|scope| {
+        let (chunks, received) = std::sync::mpsc::sync_channel::<Vec<Done>>(1);
+        let writer = scope.spawn(move || write_checked(received, format));
+        for chunk in reports.chunks(chunk_len) {
+            let done: Vec<Done> = pool.install(|| chunk.par_iter().map(|path| one(&checker, path, form, &limits, format, color)).collect());
+            if chunks.send(done).is_err() {
+                break; // the writer stopped on an output error, which it returns
+            }
+        }
+        drop(chunks);
+        writer.join().unwrap_or_else(|_| Err(std::io::Error::other("写出结果时发生内部错误")))
+    })?;
+    Ok(if unreadable {
+        ExitCode::from(2)
+    } else if error {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Write the checked reports in order as their chunks arrive, then the batch's closing
+/// part; whether any report was unreadable, and whether any had an error finding.
+fn write_checked(chunks: std::sync::mpsc::Receiver<Vec<Done>>, format: Format) -> std::io::Result<(bool, bool)> {
+    use std::io::Write;
     let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     let (mut unreadable, mut error) = (false, false);
     let mut applied = gouji::render::check::Applied::default();
     if format == Format::Json {
         write!(out, "{{\n  \"reports\": [")?;
     }
-    for (n, chunk) in reports.chunks(chunk_len).enumerate() {
-        let done: Vec<Done> = pool.install(|| chunk.par_iter().map(|path| one(&checker, path, form, &limits, format, color)).collect());
+    for (n, done) in chunks.iter().enumerate() {
         for (i, d) in done.iter().enumerate() {
             unreadable |= d.unreadable;
             error |= d.error;
@@ -315,13 +337,7 @@ fn check(reports: &[PathBuf], rules: &[PathBuf], no_default: bool, format: Forma
         Format::Human => {}
     }
     out.flush()?;
-    Ok(if unreadable {
-        ExitCode::from(2)
-    } else if error {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok((unreadable, error))
 }
 
 fn parse(file: &Path, format: Format, form: Option<Form>, rules: &[PathBuf], limits: gouji::Limits) -> std::io::Result<ExitCode> {

@@ -97,24 +97,28 @@ pub fn report_json(path: &str, o: &Outcome) -> Value {
 }
 
 /// [`report_json`] as pretty JSON text, serialized straight from the report and its
-/// evaluation (no `Value` tree in between; the same text). A decoded report's spans get
-/// their file offsets through the `Value` tree (rare: GBK and UTF-16 files).
-pub fn report_json_pretty(path: &str, o: &Outcome) -> String {
+/// evaluation (no `Value` tree in between; the same text), every line after the first
+/// indented `depth` levels more (its place in the batch document). A decoded report's
+/// spans get their file offsets through the `Value` tree (rare: GBK and UTF-16 files).
+pub fn report_json_pretty(path: &str, o: &Outcome, depth: usize) -> String {
     let text = match o {
-        Ok((r, _)) if matches!(r.span_text, crate::report::model::SpanText::Decoded { .. }) => serde_json::to_string_pretty(&report_json(path, o)),
-        Ok((r, e)) => serde_json::to_string_pretty(&Entry {
-            path,
-            issuer: r.issuer.as_deref(),
-            year: r.year,
-            template: r.template.as_deref(),
-            form: Some(&r.form),
-            span_text: r.span_text,
-            findings: &e.findings,
-            rules: &e.rules,
-            diagnostics: &r.diagnostics,
-            errors: &[],
-        }),
-        Err(_) => serde_json::to_string_pretty(&report_json(path, o)),
+        Ok((r, _)) if matches!(r.span_text, crate::report::model::SpanText::Decoded { .. }) => super::json::to_string_nested(&report_json(path, o), depth),
+        Ok((r, e)) => super::json::to_string_nested(
+            &Entry {
+                path,
+                issuer: r.issuer.as_deref(),
+                year: r.year,
+                template: r.template.as_deref(),
+                form: Some(&r.form),
+                span_text: r.span_text,
+                findings: &e.findings,
+                rules: &e.rules,
+                diagnostics: &r.diagnostics,
+                errors: &[],
+            },
+            depth,
+        ),
+        Err(_) => super::json::to_string_nested(&report_json(path, o), depth),
     };
     text.unwrap_or_default()
 }

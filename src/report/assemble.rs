@@ -11,8 +11,8 @@ use super::meta;
 use super::model::{ImportDiagnostic, Level, Report, Row, Section, Span, Table};
 use super::value::cell_from;
 use crate::template::{self, TableDef, Target, Template, TemplateSet};
-use compact_str::CompactString;
 use std::collections::BTreeMap;
+use std::rc::Rc;
 use std::sync::Arc;
 
 /// Lowest label score accepted as a row match (see `template::labels::score`).
@@ -297,12 +297,13 @@ fn guess_table<'t>(row: &RawRow, tpl: &'t Template) -> &'t str {
 fn best_table(key: &str, rows: &[&RawRow], default: &Template, set: &TemplateSet) -> (Table, Vec<ImportDiagnostic>) {
     let mut best: Option<(i64, bool, Table, Vec<ImportDiagnostic>)> = None;
     // Labels in normal form once per row, not once per template and scope.
-    let norms: Vec<Vec<CompactString>> = rows
+    let norms: Vec<Vec<Rc<str>>> = rows
         .iter()
         .map(|r| {
-            let mut v: Vec<CompactString> = r.labels.iter().map(|f| template::labels::normalize_memo(&f.text)).collect();
+            let mut v: Vec<Rc<str>> = r.labels.iter().map(|f| template::labels::normalize_memo(&f.text)).collect();
             if v.len() > 1 {
-                v.push(v.concat().into()); // the joined label, for labels split over cells
+                let joined: String = v.iter().map(|n| &**n).collect();
+                v.push(joined.into()); // the joined label, for labels split over cells
             }
             v
         })
@@ -346,7 +347,7 @@ fn row_span(row: &RawRow) -> Option<Span> {
 }
 
 /// A table with a label column: rows matched by label, cells by position.
-fn row_table(def: &TableDef, tpl: &str, rows: &[&RawRow], norms: &[Vec<CompactString>]) -> (Table, Vec<ImportDiagnostic>, i64) {
+fn row_table(def: &TableDef, tpl: &str, rows: &[&RawRow], norms: &[Vec<Rc<str>>]) -> (Table, Vec<ImportDiagnostic>, i64) {
     let mut table = Table::new(tpl, def);
     let mut diags = Vec::new();
     let mut score = 0i64;
@@ -484,7 +485,7 @@ fn label_text(row: &RawRow) -> String {
 
 /// The template leaf row a found row is: each label fragment (leaf label last) and the
 /// joined label are tried; a match inside the current part wins over one elsewhere.
-fn match_leaf<'t, 'r>(def: &'t TableDef, row: &'r RawRow, norm: &[CompactString], part: Option<usize>, loose: bool) -> Option<(usize, &'t str, &'r Frag, u32)> {
+fn match_leaf<'t, 'r>(def: &'t TableDef, row: &'r RawRow, norm: &[Rc<str>], part: Option<usize>, loose: bool) -> Option<(usize, &'t str, &'r Frag, u32)> {
     let mut best = None;
     for scope in [part, None] {
         // Index lookups first: a hit there scores 90 or more, which no loose match (70 at
@@ -504,7 +505,7 @@ fn match_leaf<'t, 'r>(def: &'t TableDef, row: &'r RawRow, norm: &[CompactString]
 
 /// The best leaf row any of a row's labels names (the first label on a tie): part, key,
 /// label index and score.
-fn best_label<'t>(def: &'t TableDef, norm: &[CompactString], scope: Option<usize>, loose: bool) -> Option<(usize, &'t str, usize, u32)> {
+fn best_label<'t>(def: &'t TableDef, norm: &[Rc<str>], scope: Option<usize>, loose: bool) -> Option<(usize, &'t str, usize, u32)> {
     let mut best: Option<(usize, &str, usize, u32)> = None;
     for (i, text) in norm.iter().enumerate() {
         let Some(m) = def.match_row_norm(text, scope, loose) else {

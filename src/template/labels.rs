@@ -5,6 +5,7 @@
 use compact_str::CompactString;
 use std::borrow::Cow;
 use std::cell::RefCell;
+use std::rc::Rc;
 use unicode_normalization::UnicodeNormalization;
 
 /// Normal form of a label: NFKC (full-width → ASCII punctuation), every kind of space
@@ -45,11 +46,12 @@ const MEMO_LABEL_BYTES: usize = 256;
 /// Labels memoised per thread at most; past it the memo starts over (bounded memory).
 const MEMO_LABELS: usize = 4096;
 
-/// [`normalize`] of a table row's label, memoised per thread: the reports of a batch print
-/// the same few hundred labels, so each is normalised once per thread, not once per report.
-pub fn normalize_memo(label: &str) -> CompactString {
+/// [`normalize`] of a table row's label or a heading, memoised per thread: the reports of a
+/// batch print the same few hundred labels, so each is normalised once per thread, not once
+/// per report. Shared, so a hit costs no copy.
+pub fn normalize_memo(label: &str) -> Rc<str> {
     thread_local! {
-        static MEMO: RefCell<foldhash::HashMap<CompactString, CompactString>> = RefCell::default();
+        static MEMO: RefCell<foldhash::HashMap<CompactString, Rc<str>>> = RefCell::default();
     }
     if label.len() > MEMO_LABEL_BYTES {
         return normalize(label).into();
@@ -61,7 +63,7 @@ pub fn normalize_memo(label: &str) -> CompactString {
         if let Some(norm) = memo.get(label) {
             return norm.clone();
         }
-        let norm = CompactString::from(normalize(label));
+        let norm: Rc<str> = normalize(label).into();
         if memo.len() >= MEMO_LABELS {
             memo.clear();
         }
@@ -214,12 +216,12 @@ mod tests {
     fn memoised_normal_form_is_the_normal_form() {
         let long = "很长的标签".repeat(30);
         for label in ["(一)予以公开", "（一）予以公开", "1、重复申请", "本 年", "ｱｲ２Ｂ", "", long.as_str()] {
-            assert_eq!(normalize_memo(label), normalize(label), "{label}");
-            assert_eq!(normalize_memo(label), normalize(label), "{label}: from the memo");
+            assert_eq!(*normalize_memo(label), normalize(label), "{label}");
+            assert_eq!(*normalize_memo(label), normalize(label), "{label}: from the memo");
         }
         for i in 0..MEMO_LABELS + 10 {
             let label = format!("（{i}）标签");
-            assert_eq!(normalize_memo(&label), normalize(&label), "past the memo's bound");
+            assert_eq!(*normalize_memo(&label), normalize(&label), "past the memo's bound");
         }
     }
 

@@ -451,7 +451,8 @@ impl Template {
         if line.len() > 160 || !line.trim_start().starts_with(self.heading_starts.as_slice()) {
             return None;
         }
-        let norm = labels::normalize(line);
+        // Headings are the same lines in every report: memoised.
+        let norm = labels::normalize_memo(line);
         let core = labels::strip_ordinal(&norm);
         if core.len() == norm.len() {
             return None;
