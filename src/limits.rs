@@ -201,7 +201,11 @@ pub fn read_bounded(path: &Path, limit: u64, raise: Option<&'static str>) -> Res
     }
     let file = std::fs::File::open(path)?;
     let mut bytes = Vec::with_capacity(meta.len() as usize);
-    file.take(limit + 1).read_to_end(&mut bytes)?;
+    // The file as long as it was when looked at: one read, no second one to meet its end.
+    // A size of 0 may be a file whose length is not known in advance (procfs): read to the
+    // limit.
+    let want = if meta.len() > 0 { meta.len() } else { limit + 1 };
+    file.take(want).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > limit {
         return Err(ReadError::TooLarge { limit, raise });
     }

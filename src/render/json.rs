@@ -14,8 +14,16 @@ struct Nested {
 
 impl Nested {
     fn newline<W: ?Sized + Write>(&self, w: &mut W, lead: &[u8]) -> io::Result<()> {
+        const SPACES: &[u8; 64] = &[b' '; 64];
         w.write_all(lead)?;
-        (0..self.depth).try_for_each(|_| w.write_all(b"  "))
+        // One write for the indent (a report's entry is at most a few levels deep).
+        let mut left = 2 * self.depth;
+        while left > 0 {
+            let n = left.min(SPACES.len());
+            w.write_all(&SPACES[..n])?;
+            left -= n;
+        }
+        Ok(())
     }
 }
 
@@ -80,7 +88,7 @@ mod tests {
     #[test]
     fn nested_is_pretty_reindented() {
         let v = serde_json::json!({"a": [1, {"b": [], "c": {}}, "x\ny"], "d": {"e": null}, "f": []});
-        for depth in [0, 1, 2] {
+        for depth in [0, 1, 2, 40] {
             let want = serde_json::to_string_pretty(&v).unwrap().replace('\n', &format!("\n{}", "  ".repeat(depth)));
             assert_eq!(to_string_nested(&v, depth).unwrap(), want);
         }
