@@ -477,10 +477,14 @@ fn repeated_rows(def: &TableDef, repeats: &[Repeat]) -> Option<ImportDiagnostic>
 
 /// All label fragments of a row, joined as printed.
 fn label_text(row: &RawRow) -> String {
-    match row.labels.as_slice() {
-        [one] => one.text.to_string(),
-        labels => labels.iter().map(|f| f.text.as_str()).collect::<Vec<_>>().join(" "),
+    let mut text = String::with_capacity(row.labels.iter().map(|f| f.text.len() + 1).sum());
+    for (i, f) in row.labels.iter().enumerate() {
+        if i > 0 {
+            text.push(' ');
+        }
+        text.push_str(&f.text);
     }
+    text
 }
 
 /// The template leaf row a found row is: each label fragment (leaf label last) and the
