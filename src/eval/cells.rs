@@ -77,39 +77,15 @@ impl<'r> Used<'r> {
         })
     }
 
-    /// Unsure what the source says: text where a number belongs, or a money unit in a
-    /// count column (`13575394432.52元`: a count and an amount glued together).
+    /// See [`doubtful`].
+    #[inline]
     pub fn doubtful(&self, tpl: &Template) -> bool {
-        let Some(cell) = self.cell else { return false };
-        let money = cell.unit.as_deref().is_some_and(|u| u.ends_with('元'));
-        cell.state == CellState::Text || (money && self.domain(tpl) != Domain::Decimal)
-    }
-
-    /// The number fits its column's domain; blanks and placeholders are not this rule's
-    /// business (see `values.blank`), unreadable text is not assessable.
-    pub fn valid(&self, tpl: &Template) -> Val<'r> {
-        let Some(cell) = self.cell else {
-            return Val::Absent;
-        };
-        if self.doubtful(tpl) {
-            return Val::Absent;
-        }
-        match cell.state {
-            CellState::Blank | CellState::Marker => Val::Bool(true),
-            CellState::Text => Val::Absent,
-            CellState::Number => {
-                let v = cell.value.unwrap_or_default();
-                Val::Bool(match self.domain(tpl) {
-                    Domain::Count => is_integer(v) && v >= Decimal::ZERO,
-                    Domain::Signed => is_integer(v),
-                    Domain::Decimal => v >= Decimal::ZERO,
-                })
-            }
-        }
+        self.cell.is_some_and(|c| doubtful(c, || self.domain(tpl)))
     }
 
     /// The cell as a value under a blank policy; marks a blank counted as 0.
     /// Returns the value and whether a blank was met under `blank finding`.
+    #[inline(always)]
     pub fn value(&mut self, policy: BlankPolicy, tpl: &Template) -> (Val<'r>, bool) {
         match self.cell {
             Some(c) if c.state == CellState::Number && !self.doubtful(tpl) => (c.value.map_or(Val::Absent, Val::Num), false),
@@ -126,6 +102,44 @@ impl<'r> Used<'r> {
     }
 }
 
+/// Unsure what the source says: text where a number belongs, or a money unit in a
+/// count column (`13575394432.52元`: a count and an amount glued together). The column's
+/// domain is looked up only for a money unit.
+#[inline]
+pub(super) fn doubtful(cell: &Cell, domain: impl FnOnce() -> Domain) -> bool {
+    let money = cell.unit.as_deref().is_some_and(|u| u.ends_with('元'));
+    cell.state == CellState::Text || (money && domain() != Domain::Decimal)
+}
+
+/// The number fits its column's domain; blanks and placeholders are not this rule's
+/// business (see `values.blank`), unreadable text is not assessable.
+#[inline]
+pub(super) fn valid<'r>(cell: Option<&Cell>, domain: impl Fn() -> Domain) -> Val<'r> {
+    let Some(cell) = cell else {
+        return Val::Absent;
+    };
+    if doubtful(cell, &domain) {
+        return Val::Absent;
+    }
+    match cell.state {
+        CellState::Blank | CellState::Marker => Val::Bool(true),
+        CellState::Text => Val::Absent,
+        CellState::Number => {
+            let v = cell.value.unwrap_or_default();
+            Val::Bool(match domain() {
+                Domain::Count => is_integer(v) && non_negative(v),
+                Domain::Signed => is_integer(v),
+                Domain::Decimal => non_negative(v),
+            })
+        }
+    }
+}
+
+/// `v >= 0` from the sign bit, without a comparison of decimals (-0 is 0).
+pub(super) fn non_negative(v: Decimal) -> bool {
+    !v.is_sign_negative() || v.is_zero()
+}
+
 /// Whether a number is whole; a number printed without decimals (scale 0, most cells)
 /// is, without computing its fraction.
 fn is_integer(v: Decimal) -> bool {
@@ -138,11 +152,13 @@ pub(super) struct Views<'r> {
     /// The context's reports by [`Which::index`]; the previous year's may be absent.
     reports: [Option<&'r Report>; 2],
     built: Vec<(Which, *const Template, usize, Vec<Option<&'r Cell>>)>,
+    /// The index in `built` of the view used last.
+    last: usize,
 }
 
 impl<'r> Views<'r> {
     pub fn new(report: &'r Report, previous: Option<&'r Report>) -> Self {
-        Views { reports: [Some(report), previous], built: Vec::new() }
+        Views { reports: [Some(report), previous], built: Vec::new(), last: 0 }
     }
 
     /// Whether the context has this report.
@@ -153,7 +169,12 @@ impl<'r> Views<'r> {
     /// The cells of table `ix` of `tpl`, as report `which` has them (all missing when the
     /// context lacks that report).
     pub fn view(&mut self, which: Which, tpl: &'r Template, ix: usize) -> &[Option<&'r Cell>] {
-        let at = match self.built.iter().position(|(w, t, i, _)| *w == which && std::ptr::eq(*t, tpl) && *i == ix) {
+        let is = |(w, t, i, _): &(Which, *const Template, usize, _)| *w == which && std::ptr::eq(*t, tpl) && *i == ix;
+        // Reads come in runs from one table: the view used last is looked at first.
+        if self.built.get(self.last).is_some_and(is) {
+            return &self.built[self.last].3;
+        }
+        let at = match self.built.iter().position(is) {
             Some(i) => i,
             None => {
                 let mut cells = Vec::new();
@@ -167,6 +188,7 @@ impl<'r> Views<'r> {
                 self.built.len() - 1
             }
         };
+        self.last = at;
         &self.built[at].3
     }
 }
@@ -218,28 +240,55 @@ fn side<'r>(sel: &'r Sel, slots: &[Slot<'r>]) -> &'r [Key] {
     }
 }
 
-/// The cells of a set under the current bindings, read from the report.
-pub(super) fn expand<'r>(set: &'r CellSet, slots: &[Slot<'r>], views: &mut Views<'r>, tpl: &'r Template, out: &mut Vec<Used<'r>>) {
+/// The cells of a set under the current bindings, read from the report, in order.
+#[inline]
+pub(super) fn expand<'r, 'v>(set: &'r CellSet, slots: &[Slot<'r>], views: &'v mut Views<'r>, tpl: &'r Template) -> Expansion<'r, 'v> {
     let (rows, cols) = (side(&set.rows, slots), side(&set.cols, slots));
     // 表二's parts have different columns: there the cell number is looked up by keys.
     let def = if set.ragged { tpl.tables.get(set.table_ix) } else { None };
     let view = views.view(set.report, tpl, set.table_ix);
-    for rk @ Key(r, _, offset) in rows {
-        for ck @ Key(c, _, pos) in cols {
-            let ix = match def {
+    Expansion { set, rows, cols, def, view, row: 0, col: 0 }
+}
+
+/// The cells of a set, row by row (see [`expand`]).
+pub(super) struct Expansion<'r, 'v> {
+    set: &'r CellSet,
+    rows: &'r [Key],
+    cols: &'r [Key],
+    def: Option<&'r TableDef>,
+    view: &'v [Option<&'r Cell>],
+    /// The next cell's row and column, as positions in `rows` and `cols`.
+    row: usize,
+    col: usize,
+}
+
+impl<'r> Iterator for Expansion<'r, '_> {
+    type Item = Used<'r>;
+
+    #[inline(always)]
+    fn next(&mut self) -> Option<Used<'r>> {
+        loop {
+            let rk @ Key(r, _, offset) = self.rows.get(self.row)?;
+            let Some(ck @ Key(c, _, pos)) = self.cols.get(self.col) else {
+                (self.row, self.col) = (self.row + 1, 0);
+                continue;
+            };
+            self.col += 1;
+            let ix = match self.def {
                 Some(d) => match d.cell_ix(r, c) {
                     Some(ix) => ix,
                     // A column absent from a row's part is no cell at all (in a set), or a
                     // missing one (named alone).
-                    None if cols.len() > 1 => continue,
+                    None if self.cols.len() > 1 => continue,
                     None => NO_POS,
                 },
                 None => offset.checked_add(*pos).unwrap_or(NO_POS),
             };
-            out.push(Used {
+            let set = self.set;
+            return Some(Used {
                 place: Place::Keys(&set.table, rk, ck),
                 report: set.report,
-                cell: view.get(ix).copied().flatten(),
+                cell: self.view.get(ix).copied().flatten(),
                 domain: None,
                 blank_as_zero: false,
             });
@@ -255,5 +304,11 @@ pub(super) fn bound<'r>(b: &'r Binding, views: &mut Views<'r>, tpl: &'r Template
 
 /// The cell at a `for each cell` address, read from the view of its table.
 pub(super) fn at<'r>(a: &'r CellAddr, view: &[Option<&'r Cell>]) -> Used<'r> {
-    Used { place: Place::Addr(a), report: Which::This, cell: view.get(a.ix).copied().flatten(), domain: Some(a.domain), blank_as_zero: false }
+    Used { place: Place::Addr(a), report: Which::This, cell: cell_at(a, view), domain: Some(a.domain), blank_as_zero: false }
+}
+
+/// The report's cell at a `for each cell` address (`None`: the report has none there).
+#[inline]
+pub(super) fn cell_at<'r>(a: &CellAddr, view: &[Option<&'r Cell>]) -> Option<&'r Cell> {
+    view.get(a.ix).copied().flatten()
 }

@@ -13,10 +13,10 @@ mod tests;
 
 use crate::check::ir::*;
 use crate::limits::Limits;
-use crate::report::model::{CellState, Report};
+use crate::report::model::{Cell, CellState, Report};
 use crate::syntax::ast::{BinOp, Class};
 use crate::syntax::Span;
-use crate::template::Template;
+use crate::template::{Domain, Template};
 use cells::Used;
 pub use finding::{BindingOut, Finding, FindingCell, FindingClass, ReportText, Sources};
 pub use outcome::{Outcome, RuleOutcome};
@@ -62,9 +62,9 @@ enum Val<'r> {
 #[derive(Clone)]
 enum Slot<'r> {
     Empty,
-    /// A `let` value and the cells it was computed from.
-    /// (and why it is absent, when it is).
-    Value(Val<'r>, Vec<Used<'r>>, Option<&'static str>),
+    /// A `let` value, why it is absent (when it is), and the expression it was computed
+    /// from: a failing check reads the expression again for the cells (see [`Ctx::tracing`]).
+    Value(Val<'r>, Option<&'static str>, &'r Ex),
     Bound(&'r Binding),
 }
 
@@ -74,8 +74,15 @@ struct Ctx<'r> {
     rule: &'r CompiledRule,
     tpl: &'r Template,
     slots: Vec<Slot<'r>>,
-    /// Cells read by the expression being evaluated.
+    /// Cells read by the expression being evaluated, while `tracing`.
     trace: Vec<Used<'r>>,
+    /// Record the cells read. Only a check that does not hold cites them, so a check is
+    /// evaluated without, and one that does not hold is evaluated again with them; a `let`
+    /// keeps its expression and is read again then. Evaluation only reads the reports and
+    /// the bindings, and a `let` is visible only where the bindings it read stay as they
+    /// were (its own block and the blocks inside), so the second reading meets the same
+    /// cells in the same order, as if they had been recorded the first time.
+    tracing: bool,
     /// A blank met under `blank finding`.
     blank_hit: bool,
     /// Why a value is absent other than its cells (division by zero, overflow).
@@ -144,6 +151,7 @@ pub fn evaluate(rules: &[CompiledRule], cx: Context<'_>, limits: &Limits, left: 
             tpl: &first.template,
             slots: vec![Slot::Empty; rule.slot_names.len()],
             trace: Vec::new(),
+            tracing: false,
             blank_hit: false,
             why: None,
             findings: Vec::new(),
@@ -243,21 +251,11 @@ impl<'r> Ctx<'r> {
         }
         match op {
             Op::Let(slot, ex) => {
-                self.trace.clear();
                 self.why = None;
                 let v = self.eval(ex);
-                // The slot's previous vector is reused and the trace keeps its capacity: a
-                // `let` inside a loop allocates once, not once per binding.
-                let mut cells = match std::mem::replace(&mut self.slots[*slot], Slot::Empty) {
-                    Slot::Value(_, cells, _) => cells,
-                    _ => Vec::new(),
-                };
-                cells.clear();
-                cells.extend_from_slice(&self.trace);
-                self.slots[*slot] = Slot::Value(v, cells, self.why.take());
+                self.slots[*slot] = Slot::Value(v, self.why.take(), ex);
             }
             Op::When(ex, span) => {
-                self.trace.clear();
                 let v = self.eval(ex);
                 if v != Val::Bool(true) {
                     let text = self.rule.file.as_ref().and_then(|f| f.text.get(span.start..span.end)).unwrap_or("");
@@ -306,7 +304,7 @@ impl<'r> Ctx<'r> {
         while next < items.len() {
             let view = self.views.view(Which::This, self.tpl, table_ix);
             while let Some(Binding::Cell(a)) = items.get(next) {
-                if a.table_ix != table_ix || !quick.passes(&cells::at(a, view), self.tpl) {
+                if a.table_ix != table_ix || !quick.passes(cells::cell_at(a, view), a.domain) {
                     break;
                 }
                 self.checked += 1;
@@ -322,25 +320,15 @@ impl<'r> Ctx<'r> {
     }
 
     fn check(&mut self, ex: &'r Ex, within: Option<Decimal>, span: Span) {
-        self.trace.clear();
-        self.blank_hit = false;
-        self.why = None;
         self.checked += 1;
-        let (verdict, sides) = match ex {
-            Ex::Bin(op, l, r) if op.is_comparison() => {
-                let (lv, rv) = (self.eval(l), self.eval(r));
-                let sides = match (&lv, &rv) {
-                    (Val::Num(a), Val::Num(b)) => Some((*a, *b)),
-                    _ => None,
-                };
-                let v = compare(*op, &lv, &rv, within.unwrap_or_default());
-                if v == Val::Absent && sides.is_some() {
-                    self.why.get_or_insert(OVERFLOW);
-                }
-                (v, sides)
-            }
-            _ => (self.eval(ex), None),
-        };
+        if self.verdict(ex, within).0 == Val::Bool(true) {
+            return;
+        }
+        // It does not hold: evaluated again, recording the cells it reads (see `tracing`).
+        self.trace.clear();
+        self.tracing = true;
+        let (verdict, sides) = self.verdict(ex, within);
+        self.tracing = false;
         let class = match verdict {
             Val::Bool(true) => return,
             _ if self.blank_hit => FindingClass::ReportError,
@@ -369,6 +357,27 @@ impl<'r> Ctx<'r> {
             self.held.push(finding);
         } else {
             self.findings.push(finding);
+        }
+    }
+
+    /// What a check comes to, with both sides of a comparison; sets `blank_hit` and `why`.
+    fn verdict(&mut self, ex: &'r Ex, within: Option<Decimal>) -> (Val<'r>, Option<(Decimal, Decimal)>) {
+        self.blank_hit = false;
+        self.why = None;
+        match ex {
+            Ex::Bin(op, l, r) if op.is_comparison() => {
+                let (lv, rv) = (self.eval(l), self.eval(r));
+                let sides = match (&lv, &rv) {
+                    (Val::Num(a), Val::Num(b)) => Some((*a, *b)),
+                    _ => None,
+                };
+                let v = compare(*op, &lv, &rv, within.unwrap_or_default());
+                if v == Val::Absent && sides.is_some() {
+                    self.why.get_or_insert(OVERFLOW);
+                }
+                (v, sides)
+            }
+            _ => (self.eval(ex), None),
         }
     }
 
@@ -584,11 +593,12 @@ impl<'r> Ctx<'r> {
         match ex {
             Ex::Num(n) => Val::Num(*n),
             Ex::Str(s) => Val::Str(s),
-            Ex::Slot(i) => match &self.slots[*i] {
-                Slot::Value(v, cells, why) => {
-                    let v = *v;
-                    self.trace.extend_from_slice(cells);
-                    self.why = self.why.or(*why);
+            Ex::Slot(i) => match self.slots[*i] {
+                Slot::Value(v, why, ex) => {
+                    if self.tracing {
+                        self.retrace(ex);
+                    }
+                    self.why = self.why.or(why);
                     v
                 }
                 _ => Val::Absent,
@@ -605,15 +615,14 @@ impl<'r> Ctx<'r> {
                 if !self.views.has(set.report) {
                     self.why = Some("没有上年的报告");
                 }
-                let start = self.trace.len();
-                cells::expand(set, &self.slots, &mut self.views, self.tpl, &mut self.trace);
                 let mut total = Decimal::ZERO;
                 let mut absent = false;
-                for i in start..self.trace.len() {
-                    let mut u = self.trace[i];
+                for mut u in cells::expand(set, &self.slots, &mut self.views, self.tpl) {
                     let (v, blank_hit) = u.value(self.rule.blank, self.tpl);
                     self.blank_hit |= blank_hit;
-                    self.trace[i] = u;
+                    if self.tracing {
+                        self.trace.push(u);
+                    }
                     match v {
                         Val::Num(n) => match total.checked_add(n) {
                             Some(t) => total = t,
@@ -665,31 +674,40 @@ impl<'r> Ctx<'r> {
         }
     }
 
+    /// The cells of a `let` evaluated again, for the trace only: its value and why it is
+    /// absent are the slot's already, and the check's own `why` and `blank_hit` stay.
+    fn retrace(&mut self, ex: &'r Ex) {
+        let (why, blank_hit) = (self.why, self.blank_hit);
+        let _ = self.eval(ex);
+        (self.why, self.blank_hit) = (why, blank_hit);
+    }
+
+    /// Record a cell read, while tracing.
+    fn traced(&mut self, u: Used<'r>) {
+        if self.tracing {
+            self.trace.push(u);
+        }
+    }
+
     /// Read one cell under the rule's blank policy, recording it in the trace.
     fn read(&mut self, mut u: Used<'r>) -> Val<'r> {
         let (v, blank_hit) = u.value(self.rule.blank, self.tpl);
         self.blank_hit |= blank_hit;
-        self.trace.push(u);
+        self.traced(u);
         v
     }
 
-    /// A predicate's argument: one cell, recorded in the trace as it is.
+    /// A predicate's argument: one cell (of a set, the first), recorded in the trace as it is.
     fn cell_arg(&mut self, ex: &'r Ex) -> Option<Used<'r>> {
         let u = match ex {
             Ex::CellVar(i, _) => match self.slots[*i] {
                 Slot::Bound(b) => cells::bound(b, &mut self.views, self.tpl)?,
                 _ => return None,
             },
-            Ex::Cells(set) => {
-                // Expanded into the trace (no vector per call); only the first cell stays.
-                let start = self.trace.len();
-                cells::expand(set, &self.slots, &mut self.views, self.tpl, &mut self.trace);
-                self.trace.truncate(start + 1);
-                return self.trace.get(start).copied();
-            }
+            Ex::Cells(set) => cells::expand(set, &self.slots, &mut self.views, self.tpl).next()?,
             _ => return None,
         };
-        self.trace.push(u);
+        self.traced(u);
         Some(u)
     }
 
@@ -717,14 +735,19 @@ impl<'r> Ctx<'r> {
                 }
             }
             Func::Count => {
-                let start = self.trace.len();
-                match &args[0] {
-                    Ex::Cells(set) => cells::expand(set, &self.slots, &mut self.views, self.tpl, &mut self.trace),
-                    ex => {
-                        let _ = self.cell_arg(ex);
+                let n = match &args[0] {
+                    Ex::Cells(set) => {
+                        let mut n = 0;
+                        for u in cells::expand(set, &self.slots, &mut self.views, self.tpl) {
+                            n += usize::from(u.cell.is_some());
+                            if self.tracing {
+                                self.trace.push(u);
+                            }
+                        }
+                        n
                     }
-                }
-                let n = self.trace[start..].iter().filter(|u| u.cell.is_some()).count();
+                    ex => usize::from(self.cell_arg(ex).is_some_and(|u| u.cell.is_some())),
+                };
                 Val::Num(Decimal::from(n))
             }
             Func::Abs => match self.eval(&args[0]) {
@@ -764,15 +787,21 @@ impl<'r> Ctx<'r> {
 
 /// A cell predicate (`blank(x)`, `valid(x)`, …) on one cell.
 fn predicate<'r>(f: Func, u: &Used<'r>, tpl: &Template) -> Val<'r> {
-    let state = u.cell.map(|c| c.state);
+    predicate_on(f, u.cell, || u.domain(tpl))
+}
+
+/// A cell predicate on a cell of a column of `domain` (looked up only when needed).
+#[inline]
+fn predicate_on<'r>(f: Func, cell: Option<&Cell>, domain: impl Fn() -> Domain) -> Val<'r> {
+    let state = cell.map(|c| c.state);
     match f {
         Func::IsBlank => Val::Bool(state == Some(CellState::Blank)),
         Func::IsNumber => Val::Bool(state == Some(CellState::Number)),
         Func::IsMarker => Val::Bool(state == Some(CellState::Marker)),
         Func::IsText => Val::Bool(state == Some(CellState::Text)),
-        Func::Present => Val::Bool(u.cell.is_some()),
-        Func::Doubtful => Val::Bool(u.doubtful(tpl)),
-        _ => u.valid(tpl),
+        Func::Present => Val::Bool(cell.is_some()),
+        Func::Doubtful => Val::Bool(cell.is_some_and(|c| cells::doubtful(c, &domain))),
+        _ => cells::valid(cell, domain),
     }
 }
 
@@ -785,9 +814,11 @@ struct CellPredicate {
 }
 
 impl CellPredicate {
-    /// Whether the check holds for this cell, as [`Ctx::check`] would decide it.
-    fn passes(self, u: &Used, tpl: &Template) -> bool {
-        let v = predicate(self.func, u, tpl);
+    /// Whether the check holds for a `for each cell` binding's cell, as [`Ctx::check`]
+    /// would decide it: [`predicate`] on the [`Used`] that [`cells::at`] makes of it.
+    #[inline]
+    fn passes(self, cell: Option<&Cell>, domain: Domain) -> bool {
+        let v = predicate_on(self.func, cell, || domain);
         let v = match (self.negated, v) {
             (false, v) => v,
             (true, Val::Bool(b)) => Val::Bool(!b),
@@ -819,6 +850,9 @@ fn compare<'r>(op: BinOp, a: &Val<'r>, b: &Val<'r>, tol: Decimal) -> Val<'r> {
                 return Val::Absent;
             };
             Val::Bool(match op {
+                // |d| <= 0 is d == 0: no comparison of decimals for the usual exact check.
+                BinOp::Eq if tol.is_zero() => d.is_zero(),
+                BinOp::Ne if tol.is_zero() => !d.is_zero(),
                 BinOp::Eq => d.abs() <= tol,
                 BinOp::Ne => d.abs() > tol,
                 // A tolerance widens equality (`==` holds within it, `!=` beyond it) and

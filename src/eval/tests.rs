@@ -255,3 +255,108 @@ fn precision_lost_is_no_number_not_zero() {
     let (f, _) = run("rule a \"x\" { check 0 / 3 == 0 and 0 * 5 == 0 }", &r);
     assert!(f.is_empty(), "a true zero stays zero");
 }
+
+/// Findings (as JSON: everything but spans and sources) and outcomes of `rules` on `r`.
+fn shown(rules: &str, r: &Report) -> (Vec<String>, Vec<String>) {
+    let pack = Pack::from_text("t.gouji", rules).unwrap_or_else(|e| panic!("{:?}", e.errors));
+    let e = pack.evaluate(Context::of(r));
+    let findings = e.findings.iter().map(|f| serde_json::to_string(f).expect("serialisable")).collect();
+    (findings, e.rules.iter().map(|o| serde_json::to_string(o).expect("serialisable")).collect())
+}
+
+/// A 2021 表三 with every kind of cell: numbers, a negative, a fraction, a blank, a
+/// placeholder, text, money units, and cells missing.
+fn mixed_report() -> Report {
+    report(&[
+        ("new_received", "natural_person", "5"),
+        ("new_received", "commercial", "-2"),
+        ("new_received", "research", "1.5"),
+        ("new_received", "social_org", ""),
+        ("new_received", "legal_service", "/"),
+        ("new_received", "other_org", "见附件"),
+        ("new_received", "total", "13575394432.52元"),
+        ("carried_over", "natural_person", "3万元"),
+        ("carried_over", "total", "0"),
+        ("granted", "natural_person", "2"),
+        ("granted", "total", "4"),
+        ("total_processed", "natural_person", "8"),
+        ("total_processed", "commercial", ""),
+        ("total_processed", "total", "4"),
+        ("carried_forward", "natural_person", "0"),
+    ])
+}
+
+#[test]
+fn the_quick_cell_loop_decides_as_the_plain_one() {
+    let r = mixed_report();
+    for pred in
+        ["valid(x)", "not doubtful(x)", "doubtful(x)", "not blank(x)", "blank(x)", "number(x)", "not marker(x)", "text(x)", "present(x)", "not present(x)"]
+    {
+        for once in ["", "report once\n"] {
+            // A guard in the body keeps the loop off the quick path.
+            let quick = format!("rule q \"单元格\" {{ {once}for each cell x in 表三 {{ check {pred} }} }}");
+            let plain = format!("rule q \"单元格\" {{ {once}for each cell x in 表三 {{ when 1 == 1\n check {pred} }} }}");
+            let got = shown(&quick, &r);
+            assert!(!got.1.is_empty());
+            assert_eq!(got, shown(&plain, &r), "{pred} {once}");
+        }
+    }
+}
+
+#[test]
+fn a_failing_check_cites_the_cells_of_its_lets_as_if_written_inline() {
+    let r = mixed_report();
+    // Not `blank finding`: there a blank read by a `let` leaves its value absent, while one
+    // read by the check itself makes a finding, so the two spellings differ by design.
+    for blank in ["blank as zero", "blank skip"] {
+        for (lets, inline) in [
+            (
+                "for each col c in 表三 { let a = 表三[本年新收, c]\n let b = 表三[上年结转, c]\n let t = 表三[（七）总计, c]\n let d = 表三[结转下年度, c]\n check a + b == t + d }",
+                "for each col c in 表三 { check 表三[本年新收, c] + 表三[上年结转, c] == 表三[（七）总计, c] + 表三[结转下年度, c] }",
+            ),
+            (
+                "for each col c in 表三 { let total = 表三[（七）总计, c]\n let parts = sum(表三[本年度办理结果, c])\n check total == parts }",
+                "for each col c in 表三 { check 表三[（七）总计, c] == sum(表三[本年度办理结果, c]) }",
+            ),
+            (
+                "for each row r in 表三 { let parts = sum(表三[r, 自然人 .. 其他])\n let s = parts + 表三[r, 总计]\n check s >= 表三[r, 总计] * 2 }",
+                "for each row r in 表三 { check sum(表三[r, 自然人 .. 其他]) + 表三[r, 总计] >= 表三[r, 总计] * 2 }",
+            ),
+            (
+                "for each col c in 表三 { let a = 表三[本年新收, c]\n for each row r in 表三 { let n = count(表三[r, 自然人 .. 总计])\n check a + n <= 表三[r, c] + 6 } }",
+                "for each col c in 表三 { for each row r in 表三 { check 表三[本年新收, c] + count(表三[r, 自然人 .. 总计]) <= 表三[r, c] + 6 } }",
+            ),
+            (
+                "let a = 表三[本年新收, 自然人] / 表三[结转下年度, 自然人]\n let b = a + 表三[本年新收, 总计]\n check b == 1\n check a == 1",
+                "check 表三[本年新收, 自然人] / 表三[结转下年度, 自然人] + 表三[本年新收, 总计] == 1\n check 表三[本年新收, 自然人] / 表三[结转下年度, 自然人] == 1",
+            ),
+        ] {
+            for once in ["", "report once\n"] {
+                let rule = |body: &str| format!("rule s \"和\" {{ {blank}\n{once}{body} }}");
+                let got = shown(&rule(lets), &r);
+                assert!(got.0.len() > 1, "{lets}: {:?}", got.0);
+                assert_eq!(got, shown(&rule(inline), &r), "{blank} {once}{lets}");
+            }
+        }
+    }
+}
+
+#[test]
+fn exact_comparisons_decide_as_the_tolerant_ones() {
+    use rust_decimal::Decimal;
+    use std::str::FromStr;
+    let nums = ["0", "-0", "0.0", "1", "1.0", "-1", "2.50", "2.5", "79228162514264337593543950335", "-79228162514264337593543950335"];
+    for a in nums.map(|n| Decimal::from_str(n).unwrap()) {
+        for b in nums.map(|n| Decimal::from_str(n).unwrap()) {
+            for op in [crate::syntax::ast::BinOp::Eq, crate::syntax::ast::BinOp::Ne] {
+                let general = match a.checked_sub(b) {
+                    None => super::Val::Absent,
+                    Some(d) if op == crate::syntax::ast::BinOp::Eq => super::Val::Bool(d.abs() <= Decimal::ZERO),
+                    Some(d) => super::Val::Bool(d.abs() > Decimal::ZERO),
+                };
+                assert_eq!(super::compare(op, &super::Val::Num(a), &super::Val::Num(b), Decimal::ZERO), general, "{a} {op:?} {b}");
+            }
+        }
+        assert_eq!(super::cells::non_negative(a), a >= Decimal::ZERO, "{a}");
+    }
+}
