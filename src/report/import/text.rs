@@ -10,21 +10,35 @@ pub fn read(source: String) -> RawDocument {
 }
 
 /// Non-empty lines, trimmed, with their byte offsets.
-pub fn lines(source: &str) -> impl Iterator<Item = (usize, &str)> {
-    let mut start = 0;
-    let mut ends = memchr::memchr_iter(b'\n', source.as_bytes()).map(|i| i + 1).chain(std::iter::once(source.len()));
-    std::iter::from_fn(move || loop {
-        let end = ends.next()?;
-        // Cut just past a newline (ASCII): always a char boundary.
-        let raw = source.get(start..end).unwrap_or("");
-        let at = start;
-        start = end;
-        let line = crate::report::value::trim_space(raw);
-        if !line.is_empty() {
-            // `line` is a slice of `raw`: its start is the leading space's length.
-            return Some((at + (line.as_ptr() as usize - raw.as_ptr() as usize), line));
+pub fn lines(source: &str) -> Lines<'_> {
+    Lines { source, start: 0 }
+}
+
+/// The iterator of [`lines`]: the next line starts at `start`.
+pub struct Lines<'a> {
+    source: &'a str,
+    start: usize,
+}
+
+impl<'a> Iterator for Lines<'a> {
+    type Item = (usize, &'a str);
+
+    fn next(&mut self) -> Option<(usize, &'a str)> {
+        let bytes = self.source.as_bytes();
+        while self.start < bytes.len() {
+            let at = self.start;
+            let end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i);
+            self.start = end + 1;
+            // Cut at a newline (ASCII) or the end: always char boundaries.
+            let raw = &self.source[at..end];
+            let line = crate::report::value::trim_space(raw);
+            if !line.is_empty() {
+                // `line` is a slice of `raw`: its start is the leading space's length.
+                return Some((at + (line.as_ptr() as usize - raw.as_ptr() as usize), line));
+            }
         }
-    })
+        None
+    }
 }
 
 #[cfg(test)]
@@ -39,5 +53,7 @@ mod tests {
         }
         assert_eq!(super::lines("x\n").collect::<Vec<_>>(), [(0, "x")]);
         assert_eq!(super::lines("").count(), 0);
+        assert_eq!(super::lines("\n\n").count(), 0);
+        assert_eq!(super::lines("\r\n a\r\n\n").collect::<Vec<_>>(), [(3, "a")]);
     }
 }
