@@ -163,7 +163,9 @@ pub fn detect(bytes: &[u8], text: Option<&str>) -> Form {
     // soon as enough `text |` lines are seen.
     let maybe_markdown = has_dashes(head);
     let mut piped = 0;
-    for l in head.lines().map(str::trim) {
+    // Pieces between newlines, trimmed as `str::lines` and `str::trim` would leave them (an
+    // empty last piece counts for nothing).
+    for l in text::split_lines(head).map(str::trim) {
         if maybe_markdown && l.starts_with('|') && l.ends_with('|') && l.contains("---") {
             return Form::Markdown;
         }
