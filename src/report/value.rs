@@ -105,6 +105,9 @@ pub fn is_value_like(raw: &str) -> bool {
     if plain_count(raw).is_some() {
         return true;
     }
+    if point_then_no_digit(raw) {
+        return false; // no number, and no marker starts with a digit
+    }
     match raw.chars().next() {
         Some(c) if starts_number(c) => {
             // `classify` without building the number: only whether the text reads as one.
@@ -116,6 +119,15 @@ pub fn is_value_like(raw: &str) -> bool {
         }
         _ => raw.len() <= MARKER_MAX_LEN && MARKERS.contains(&raw),
     }
+}
+
+/// ASCII digits, a point, then no digit ("1.属于国家秘密", a numbered label): what
+/// [`scan_number`] rejects as a trailing point, told without its scan.
+fn point_then_no_digit(raw: &str) -> bool {
+    let b = raw.as_bytes();
+    let digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
+    // A full-width digit (`０`–`９`) would continue the number: its lead byte is EF.
+    digits > 0 && b.get(digits) == Some(&b'.') && !b.get(digits + 1).is_some_and(|c| c.is_ascii_digit() || *c == 0xEF)
 }
 
 /// A char a number may start with: a digit or a sign, ASCII or full-width.
@@ -365,6 +377,17 @@ mod tests {
                 assert!(may_start_number(c.encode_utf8(&mut buf).as_bytes()[0]), "{c:?}");
             }
         }
+    }
+
+    #[test]
+    fn numbered_labels_are_rejected_as_the_scan_rejects_them() {
+        for raw in ["1.属于国家秘密", "12.其他", "3.", "3.,", "3..5", "3.-", "3.５", "3.5", "3.5万元", "0.5", "1,234.5", "1.(一)"] {
+            if point_then_no_digit(raw) {
+                assert!(scan_number(raw).is_none(), "{raw}");
+            }
+            assert_eq!(is_value_like(raw), classify(raw).0 != CellState::Text, "{raw}");
+        }
+        assert!(point_then_no_digit("1.属于国家秘密") && point_then_no_digit("3.") && !point_then_no_digit("3.５"));
     }
 
     #[test]
