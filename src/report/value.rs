@@ -18,25 +18,63 @@ pub fn is_space(c: char) -> bool {
 }
 
 /// `text.trim_matches(is_space)`, the ASCII ends trimmed bytewise first (most text is
-/// trimmed already or padded with ASCII spaces; only a non-ASCII end needs the char test).
+/// trimmed already or padded with ASCII spaces); a non-ASCII end is tested by its bytes, and
+/// only a space there (U+3000, NBSP…) needs the full trim.
 pub fn trim_space(text: &str) -> &str {
     let ascii_space = |b: &u8| matches!(b, b'\t'..=b'\r' | b' ');
     let b = text.as_bytes();
     let start = b.iter().position(|b| !ascii_space(b)).unwrap_or(b.len());
     let end = b.iter().rposition(|b| !ascii_space(b)).map_or(start, |i| i + 1);
     let text = &text[start..end];
-    // A non-ASCII end is decoded once; only a space there (U+3000, NBSP…) needs the full trim.
-    let space = |c: Option<char>| c.is_some_and(|c| !c.is_ascii() && is_space(c));
-    if space(text.chars().next()) || space(text.chars().next_back()) {
+    if starts_with_wide_space(text.as_bytes()) || ends_with_wide_space(text) {
         text.trim_matches(is_space)
     } else {
         text
     }
 }
 
+/// Whether UTF-8 text starts with a non-ASCII [`is_space`] char, told by its bytes (tested
+/// against `is_space` for every char).
+fn starts_with_wide_space(b: &[u8]) -> bool {
+    // Most text starts with an ASCII byte: one comparison.
+    b.first().is_some_and(|&x| x >= 0x80)
+        && matches!(
+            b,
+            [0xC2, 0x85 | 0xA0, ..]
+                | [0xE1, 0x9A, 0x80, ..]
+                | [0xE2, 0x80, 0x80..=0x8B | 0xA8 | 0xA9 | 0xAF, ..]
+                | [0xE2, 0x81, 0x9F, ..]
+                | [0xE3, 0x80, 0x80, ..]
+                | [0xEF, 0xBB, 0xBF, ..]
+        )
+}
+
+/// Whether UTF-8 text ends with a non-ASCII [`is_space`] char. A lead byte (C2, E1…) is never
+/// a continuation byte, so these suffixes are whole chars.
+pub fn ends_with_wide_space(text: &str) -> bool {
+    let b = text.as_bytes();
+    // Most cells end with an ASCII byte: one comparison.
+    b.last().is_some_and(|&x| x >= 0x80)
+        && matches!(
+            b,
+            [.., 0xC2, 0x85 | 0xA0]
+                | [.., 0xE1, 0x9A, 0x80]
+                | [.., 0xE2, 0x80, 0x80..=0x8B | 0xA8 | 0xA9 | 0xAF]
+                | [.., 0xE2, 0x81, 0x9F]
+                | [.., 0xE3, 0x80, 0x80]
+                | [.., 0xEF, 0xBB, 0xBF]
+        )
+}
+
 /// Build a cell from source text whose span is `span`. The cell's span is narrowed to the
 /// trimmed text; a blank cell keeps a zero-length span at the start of its place.
 pub fn cell_from(text: &str, span: Span) -> Cell {
+    // Most cells are a plain count: no spaces to trim (`plain_count` takes digits only), the
+    // parts `classify` gives it built at once.
+    if let Some(n) = plain_count(text) {
+        let span = Span::new(span.offset, text.len());
+        return Cell { raw: text.into(), state: CellState::Number, value: Some(Decimal::from(n)), unit: None, note: None, span, span_exact: true };
+    }
     let raw = trim_space(text);
     // `raw` is a slice of `text`: its start is the leading space's length (all of it, for
     // a blank cell, whose span sits after its spaces).
@@ -55,23 +93,59 @@ type Parts = (CellState, Option<Decimal>, Option<String>, Option<String>);
 
 /// Whether trimmed cell text reads as a value (number, placeholder or blank) rather than a
 /// label: `classify(raw).0 != CellState::Text`, without building the parts. A number
-/// starts with a digit or a sign, so a label is told apart by its first char.
+/// starts with a digit or a sign, so a label is told apart by its first char; text longer
+/// than any placeholder is then no value at all (most labels).
 pub fn is_value_like(raw: &str) -> bool {
+    let Some(&first) = raw.as_bytes().first() else { return true };
+    // A first byte no number starts with: a placeholder or a label, told by its length at
+    // once (most labels are longer than any placeholder).
+    if !may_start_number(first) {
+        return raw.len() <= MARKER_MAX_LEN && MARKERS.contains(&raw);
+    }
     if plain_count(raw).is_some() {
         return true;
     }
+    if point_then_no_digit(raw) {
+        return false; // no number, and no marker starts with a digit
+    }
     match raw.chars().next() {
-        None => true,
-        Some(c) if c.is_ascii_digit() || matches!(c, '-' | '+' | '－' | '−' | '０'..='９') => {
+        Some(c) if starts_number(c) => {
             // `classify` without building the number: only whether the text reads as one.
-            if MARKERS.contains(&raw) {
+            // No marker starts with an ASCII digit.
+            if !c.is_ascii_digit() && MARKERS.contains(&raw) {
                 return true;
             }
             scan_number(raw).is_some_and(|n| number_tail_ok(&raw[n.end..]))
         }
-        Some(_) => MARKERS.contains(&raw),
+        _ => raw.len() <= MARKER_MAX_LEN && MARKERS.contains(&raw),
     }
 }
+
+/// ASCII digits, a point, then no digit ("1.属于国家秘密", a numbered label): what
+/// [`scan_number`] rejects as a trailing point, told without its scan.
+fn point_then_no_digit(raw: &str) -> bool {
+    let b = raw.as_bytes();
+    let digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
+    // A full-width digit (`０`–`９`) would continue the number: its lead byte is EF.
+    digits > 0 && b.get(digits) == Some(&b'.') && !b.get(digits + 1).is_some_and(|c| c.is_ascii_digit() || *c == 0xEF)
+}
+
+/// A char a number may start with: a digit or a sign, ASCII or full-width.
+fn starts_number(c: char) -> bool {
+    c.is_ascii_digit() || matches!(c, '-' | '+' | '－' | '−' | '０'..='９')
+}
+
+/// The longest placeholder, in bytes.
+const MARKER_MAX_LEN: usize = {
+    let (mut i, mut max) = (0, 0);
+    while i < MARKERS.len() {
+        if MARKERS[i].len() > max {
+            max = MARKERS[i].len();
+        }
+        i += 1;
+    }
+    max
+};
 
 /// Whether trimmed cell text is made only of what numbers are printed with (digits, signs,
 /// points, separators, an exponent, a percent sign) and starts like one — "1,2", "--3", "3.",
@@ -80,7 +154,14 @@ pub fn is_value_like(raw: &str) -> bool {
 pub fn looks_numeric(raw: &str) -> bool {
     let numeric =
         |c: char| c.is_ascii_digit() || matches!(c, '０'..='９' | '+' | '-' | '－' | '−' | '.' | '．' | ',' | '，' | 'e' | 'E' | '%' | '％') || is_space(c);
-    raw.chars().next().is_some_and(|c| c.is_ascii_digit() || matches!(c, '０'..='９' | '+' | '-' | '－' | '−')) && raw.chars().all(numeric)
+    // A first byte no number starts with settles most labels without decoding a char.
+    raw.as_bytes().first().is_some_and(|b| may_start_number(*b)) && raw.chars().next().is_some_and(starts_number) && raw.chars().all(numeric)
+}
+
+/// Whether a first byte may begin a number: an ASCII digit or sign, or the lead of `−`
+/// (E2) or of `－`, `０`–`９` (EF).
+fn may_start_number(b: u8) -> bool {
+    matches!(b, b'0'..=b'9' | b'-' | b'+' | 0xE2 | 0xEF)
 }
 
 /// Classify trimmed cell text.
@@ -175,8 +256,12 @@ fn scan_number(raw: &str) -> Option<Scanned> {
             '0'..='9' => {
                 let d = c as i128 - '0' as i128;
                 first_digit.get_or_insert(d);
-                mantissa = mantissa.checked_mul(10)?.checked_add(d)?;
                 digits += 1;
+                if digits > 28 {
+                    return None; // beyond any printed figure (and beyond Decimal)
+                }
+                // At most 28 digits: far below i128's range, no overflow check needed.
+                mantissa = mantissa * 10 + d;
                 if dot_at.is_some() {
                     scale += 1;
                 } else {
@@ -259,6 +344,59 @@ mod tests {
     }
 
     #[test]
+    fn wide_spaces_are_told_by_their_bytes() {
+        let mut buf = [0u8; 4];
+        let mut text = String::new();
+        for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
+            let wide = !c.is_ascii() && is_space(c);
+            let c_text = c.encode_utf8(&mut buf);
+            assert_eq!((starts_with_wide_space(c_text.as_bytes()), ends_with_wide_space(c_text)), (wide, wide), "{c:?}");
+            for (before, after) in [("", ""), ("a", ""), ("", "a"), ("中", "中"), (" ", "\u{3000}"), ("\u{a0}", "5")] {
+                text.clear();
+                text.extend([before, c.encode_utf8(&mut buf), after]);
+                assert_eq!(trim_space(&text), text.trim_matches(is_space), "{text:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn plain_count_cells_are_built_as_the_general_path_builds_them() {
+        for raw in ["0", "7", "193", "100000", "999999999999999999"] {
+            let span = Span::new(40, raw.len());
+            let (state, value, unit, note) = classify(trim_space(raw));
+            let general = Cell { raw: raw.into(), state, value, unit, note, span, span_exact: true };
+            assert_eq!(cell_from(raw, span), general, "{raw}");
+        }
+    }
+
+    #[test]
+    fn number_starts_are_told_by_their_first_byte() {
+        let mut buf = [0u8; 4];
+        for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
+            if starts_number(c) {
+                assert!(may_start_number(c.encode_utf8(&mut buf).as_bytes()[0]), "{c:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn numbered_labels_are_rejected_as_the_scan_rejects_them() {
+        for raw in ["1.属于国家秘密", "12.其他", "3.", "3.,", "3..5", "3.-", "3.５", "3.5", "3.5万元", "0.5", "1,234.5", "1.(一)"] {
+            if point_then_no_digit(raw) {
+                assert!(scan_number(raw).is_none(), "{raw}");
+            }
+            assert_eq!(is_value_like(raw), classify(raw).0 != CellState::Text, "{raw}");
+        }
+        assert!(point_then_no_digit("1.属于国家秘密") && point_then_no_digit("3.") && !point_then_no_digit("3.５"));
+    }
+
+    #[test]
+    fn no_marker_starts_with_an_ascii_digit() {
+        assert!(MARKERS.iter().all(|m| !m.starts_with(|c: char| c.is_ascii_digit()) && m.len() <= MARKER_MAX_LEN));
+        assert_eq!(MARKER_MAX_LEN, 6);
+    }
+
+    #[test]
     fn plain_counts_read_as_the_general_scan_does() {
         for raw in ["0", "7", "193", "100000", "999999999999999999"] {
             let general = leading_number(raw).map(|(v, rest)| (v, rest.is_empty()));
@@ -310,8 +448,31 @@ mod tests {
 
     #[test]
     fn value_like_agrees_with_classify() {
-        for raw in ["", "5", "-3", "/", "无", "—", "1946.6890万元", "自然人", "（一）予以公开", "13575394432.52元x", "+2", "１２", "007", "1.属于国家秘密"]
-        {
+        for raw in [
+            "",
+            "5",
+            "-3",
+            "/",
+            "无",
+            "—",
+            "——",
+            "--",
+            "-",
+            "－",
+            "1946.6890万元",
+            "自然人",
+            "其他",
+            "（一）予以公开",
+            "13575394432.52元x",
+            "+2",
+            "１２",
+            "007",
+            "1.属于国家秘密",
+            "1,2",
+            "3.",
+            "5 件",
+            "15（其中修订 3 件）",
+        ] {
             assert_eq!(is_value_like(raw), classify(raw).0 != CellState::Text, "{raw}");
         }
     }

@@ -163,7 +163,9 @@ pub fn detect(bytes: &[u8], text: Option<&str>) -> Form {
     // soon as enough `text |` lines are seen.
     let maybe_markdown = has_dashes(head);
     let mut piped = 0;
-    for l in head.lines().map(str::trim) {
+    // Pieces between newlines, trimmed as `str::lines` and `str::trim` would leave them (an
+    // empty last piece counts for nothing).
+    for l in text::split_lines(head).map(str::trim) {
         if maybe_markdown && l.starts_with('|') && l.ends_with('|') && l.contains("---") {
             return Form::Markdown;
         }
@@ -179,18 +181,17 @@ pub fn detect(bytes: &[u8], text: Option<&str>) -> Form {
     }
 }
 
-/// Whether `---` occurs: a memchr scan for `-` (rare in a report) rather than a substring
-/// search over the whole text.
+/// Whether `---` occurs (a vectorised substring search).
 fn has_dashes(text: &str) -> bool {
-    text.match_indices('-').any(|(i, _)| text.as_bytes()[i..].starts_with(b"---"))
+    memchr::memmem::find(text.as_bytes(), b"---").is_some()
 }
 
 /// `<td`, `<table` or `<html` in any case, without lowering the whole text.
 fn has_tag(text: &str) -> bool {
-    // Split on `<` (a memchr scan): every piece after the first starts just past one.
-    text.split('<')
-        .skip(1)
-        .map(str::as_bytes)
+    // A vectorised scan for `<`, then a look at what follows each.
+    let b = text.as_bytes();
+    memchr::memchr_iter(b'<', b)
+        .map(|i| &b[i + 1..])
         .any(|tail| ["td", "table", "html"].iter().any(|t| tail.len() >= t.len() && tail[..t.len()].eq_ignore_ascii_case(t.as_bytes())))
 }
 
@@ -213,8 +214,11 @@ fn utf8_text(bytes: &[u8]) -> Option<(String, SpanText)> {
         Some(rest) => ("   ", rest),
         None => ("", bytes),
     };
-    let text = simdutf8::basic::from_utf8(rest).ok().filter(|s| !s.contains('\0'))?;
-    Some((format!("{bom}{text}"), SpanText::File))
+    let text = simdutf8::basic::from_utf8(rest).ok().filter(|s| memchr::memchr(0, s.as_bytes()).is_none())?;
+    let mut out = String::with_capacity(bom.len() + text.len());
+    out.push_str(bom);
+    out.push_str(text);
+    Some((out, SpanText::File))
 }
 
 /// Decode text bytes: UTF-8 (a BOM kept as spaces), else GB18030 (a superset of

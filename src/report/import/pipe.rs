@@ -6,6 +6,7 @@
 use super::text::lines;
 use super::{Block, Frag, RawDocument, RawRow};
 use crate::report::model::{Span, SpanText};
+use crate::report::value::ends_with_wide_space;
 
 enum Token<'a> {
     Cell(&'a str, Span),
@@ -14,19 +15,17 @@ enum Token<'a> {
 }
 
 fn token(offset: usize, line: &str) -> Option<Token<'_>> {
-    if !line.ends_with('|') {
+    let b = line.as_bytes();
+    if b.last() != Some(&b'|') {
         return None;
     }
-    // Pipes and ASCII spaces bytewise; a non-ASCII end (U+3000 before a pipe) by char.
-    let end = line.bytes().rposition(|b| !matches!(b, b'|' | b'\t'..=b'\r' | b' ')).map_or(0, |i| i + 1);
+    // Pipes and ASCII spaces bytewise; a non-ASCII space (U+3000 before a pipe) by its bytes.
+    let end = b.iter().rposition(|b| !matches!(b, b'|' | b'\t'..=b'\r' | b' ')).map_or(0, |i| i + 1);
     let content = &line[..end];
-    let content = if content.as_bytes().last().is_some_and(|b| !b.is_ascii()) {
-        content.trim_end_matches(|c: char| c == '|' || crate::report::value::is_space(c))
-    } else {
-        content
-    };
+    let content = if ends_with_wide_space(content) { content.trim_end_matches(|c: char| c == '|' || crate::report::value::is_space(c)) } else { content };
     if content.is_empty() {
-        let pipes = line.chars().filter(|c| *c == '|').count();
+        // A pipe byte is a pipe char in UTF-8.
+        let pipes = b.iter().filter(|b| **b == b'|').count();
         return Some(if pipes == 1 { Token::Empty(Span::new(offset, 0)) } else { Token::Separator });
     }
     Some(Token::Cell(content, Span::new(offset, content.len())))
@@ -35,51 +34,76 @@ fn token(offset: usize, line: &str) -> Option<Token<'_>> {
 /// A cell's text reads as a value (number, unit, placeholder), not as a label. Text made of
 /// number characters that is no number we trust ("1,2", "--3") still holds a value's place
 /// once a row has begun: a doubtful cell of that row, not the label of a new one.
-fn is_value(text: &str, row: Option<&RawRow>) -> bool {
+fn is_value(text: &str, row_has_labels: bool) -> bool {
     use crate::report::value::{is_value_like, looks_numeric};
-    is_value_like(text) || (row.is_some_and(|r| !r.labels.is_empty()) && looks_numeric(text))
+    is_value_like(text) || (row_has_labels && looks_numeric(text))
 }
 
-/// Value cells a row is given room for at once (表三 has 9 columns, 表二 at most 4).
-const ROW_VALUES: usize = 9;
+/// The row being read. Its cells gather in vectors kept for the whole file, and a finished
+/// row takes them in exactly sized vectors: one allocation per non-empty side, no regrowth.
+#[derive(Default)]
+struct OpenRow {
+    open: bool,
+    labels: Vec<Frag>,
+    values: Vec<Frag>,
+}
+
+impl OpenRow {
+    fn label(&mut self, frag: Frag) {
+        self.open = true;
+        self.labels.push(frag);
+    }
+
+    fn value(&mut self, frag: Frag) {
+        self.open = true;
+        self.values.push(frag);
+    }
+
+    fn flush(&mut self, blocks: &mut Vec<Block>) {
+        if std::mem::take(&mut self.open) {
+            blocks.push(Block::Row(RawRow { labels: take_exact(&mut self.labels), values: take_exact(&mut self.values) }));
+        }
+    }
+}
+
+/// Move the items into a vector of their size (no allocation when there are none).
+fn take_exact(from: &mut Vec<Frag>) -> Vec<Frag> {
+    let mut to = Vec::with_capacity(from.len());
+    to.append(from);
+    to
+}
 
 pub fn read(source: String) -> RawDocument {
     // At most one block a line, and a row spans several: room for half the lines (of some
     // 14 bytes in this form) spares the vector its regrowth.
     let mut blocks = Vec::with_capacity(source.len() / 28 + 1);
-    let new_row = || RawRow { labels: Vec::with_capacity(2), values: Vec::with_capacity(ROW_VALUES) };
-    let mut row: Option<RawRow> = None;
-    let flush = |row: &mut Option<RawRow>, blocks: &mut Vec<Block>| {
-        if let Some(r) = row.take() {
-            blocks.push(Block::Row(r));
-        }
-    };
+    let mut row = OpenRow::default();
     for (offset, line) in lines(&source) {
         match token(offset, line) {
             None => {
-                flush(&mut row, &mut blocks);
+                row.flush(&mut blocks);
                 blocks.push(Block::Text(Frag::new(line, Span::new(offset, line.len()))));
             }
-            Some(Token::Separator) => flush(&mut row, &mut blocks),
+            Some(Token::Separator) => row.flush(&mut blocks),
             Some(Token::Empty(span)) => {
-                if let Some(r) = row.as_mut() {
-                    r.values.push(Frag::new("", span));
+                if row.open {
+                    row.value(Frag::new("", span));
                 }
             }
             Some(Token::Cell(text, span)) => {
                 let frag = Frag::new(text, span);
-                if is_value(text, row.as_ref()) {
-                    row.get_or_insert_with(new_row).values.push(frag);
+                if is_value(text, !row.labels.is_empty()) {
+                    row.value(frag);
                 } else {
-                    if row.as_ref().is_some_and(|r| !r.values.is_empty()) {
-                        flush(&mut row, &mut blocks);
+                    if !row.values.is_empty() {
+                        row.flush(&mut blocks);
                     }
-                    row.get_or_insert_with(new_row).labels.push(frag);
+                    row.label(frag);
                 }
             }
         }
     }
-    flush(&mut row, &mut blocks);
+    row.flush(&mut blocks);
     RawDocument { source, blocks, diagnostics: Vec::new(), span_text: SpanText::File }
 }
 
