@@ -10,7 +10,7 @@ use super::import::{Block, Frag, ImportError, RawDocument, RawRow};
 use super::meta;
 use super::model::{ImportDiagnostic, Level, Report, Row, Section, Span, Table};
 use super::value::cell_from;
-use crate::template::{self, TableDef, Target, Template, TemplateSet};
+use crate::template::{self, RowDef, TableDef, Target, Template, TemplateSet};
 use std::collections::BTreeMap;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -360,7 +360,7 @@ fn row_table(def: &TableDef, tpl: &str, rows: &[&RawRow], norms: &[Vec<Rc<str>>]
         let has_value = row.values.iter().any(|v| !v.text.trim().is_empty());
         // A row without values is a header or a group label, or a blank data row matched
         // exactly; only rows with values are worth a loose (truncated, typo) match.
-        let Some((p, key, label, m)) = match_leaf(def, row, norm, part, has_value) else {
+        let Some((p, leaf, label, m)) = match_leaf(def, row, norm, part, has_value) else {
             if has_value {
                 let text = label_text(row);
                 let msg = format!("{}中无法识别的行“{}”（{} 年格式）", def.name, text, tpl);
@@ -375,7 +375,7 @@ fn row_table(def: &TableDef, tpl: &str, rows: &[&RawRow], norms: &[Vec<Rc<str>>]
             continue; // a header or a group label, not a data row
         }
         part = Some(p);
-        let (Some(at), Some(col_keys)) = (def.row_keys().position(key), def.col_keys_of(p)) else { continue };
+        let (Some(at), Some(col_keys)) = (def.position_of(p, leaf), def.col_keys_of(p)) else { continue };
         if let Some(first) = table.rows.at(at) {
             repeats.push(repeat(first, cols, values, label, row));
             score -= 1;
@@ -489,7 +489,7 @@ fn label_text(row: &RawRow) -> String {
 
 /// The template leaf row a found row is: each label fragment (leaf label last) and the
 /// joined label are tried; a match inside the current part wins over one elsewhere.
-fn match_leaf<'t, 'r>(def: &'t TableDef, row: &'r RawRow, norm: &[Rc<str>], part: Option<usize>, loose: bool) -> Option<(usize, &'t str, &'r Frag, u32)> {
+fn match_leaf<'t, 'r>(def: &'t TableDef, row: &'r RawRow, norm: &[Rc<str>], part: Option<usize>, loose: bool) -> Option<(usize, &'t RowDef, &'r Frag, u32)> {
     let mut best = None;
     for scope in [part, None] {
         // Index lookups first: a hit there scores 90 or more, which no loose match (70 at
@@ -507,10 +507,10 @@ fn match_leaf<'t, 'r>(def: &'t TableDef, row: &'r RawRow, norm: &[Rc<str>], part
     Some((p, key, label, score))
 }
 
-/// The best leaf row any of a row's labels names (the first label on a tie): part, key,
+/// The best leaf row any of a row's labels names (the first label on a tie): part, row,
 /// label index and score.
-fn best_label<'t>(def: &'t TableDef, norm: &[Rc<str>], scope: Option<usize>, loose: bool) -> Option<(usize, &'t str, usize, u32)> {
-    let mut best: Option<(usize, &str, usize, u32)> = None;
+fn best_label<'t>(def: &'t TableDef, norm: &[Rc<str>], scope: Option<usize>, loose: bool) -> Option<(usize, &'t RowDef, usize, u32)> {
+    let mut best: Option<(usize, &RowDef, usize, u32)> = None;
     for (i, text) in norm.iter().enumerate() {
         let Some(m) = def.match_row_norm(text, scope, loose) else {
             continue;
@@ -519,7 +519,7 @@ fn best_label<'t>(def: &'t TableDef, norm: &[Rc<str>], scope: Option<usize>, loo
             continue;
         };
         if m.score >= MIN_SCORE && !m.ambiguous && best.is_none_or(|b| m.score > b.3) {
-            best = Some((p, &r.key, i, m.score));
+            best = Some((p, r, i, m.score));
         }
     }
     best

@@ -266,6 +266,13 @@ impl TableDef {
         self.col_keys.get(part)
     }
 
+    /// The template position of a row of part `part` (by identity: no key compared).
+    pub fn position_of(&self, part: usize, row: &RowDef) -> Option<usize> {
+        let before: usize = self.parts.get(..part)?.iter().map(|p| p.rows.len()).sum();
+        let i = self.parts[part].rows.iter().position(|r| std::ptr::eq(r, row))?;
+        Some(before + i)
+    }
+
     /// The part of the row at a template position.
     pub fn part_of(&self, row_position: usize) -> Option<usize> {
         self.row_parts.get(row_position).copied()
@@ -479,6 +486,19 @@ pub fn for_year(year: Option<u16>) -> &'static Template {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn row_positions_by_identity_are_the_key_positions() {
+        for t in builtin().iter() {
+            for def in &t.tables {
+                for (p, r) in def.rows() {
+                    assert_eq!(def.position_of(p, r), def.row_keys().position(&r.key), "{} {}", t.id, r.key);
+                }
+                let stranger = RowDef { key: "x".into(), label: "x".into(), aliases: Vec::new(), group: None, norms: Vec::new() };
+                assert_eq!(def.position_of(0, &stranger), None);
+            }
+        }
+    }
 
     #[test]
     fn embedded_templates_have_the_domain_shapes() {
