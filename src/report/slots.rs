@@ -131,11 +131,8 @@ impl<T> Slots<T> {
     }
 
     /// Present values as (key, value), sorted by key.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &T)> {
-        self.keys.sorted.iter().filter_map(|i| {
-            let i = *i as usize;
-            Some((self.keys.names[i].as_str(), self.slots[i].as_ref()?))
-        })
+    pub fn iter(&self) -> Iter<'_, T> {
+        Iter { slots: self, sorted: self.keys.sorted.iter() }
     }
 
     /// Present keys, sorted.
@@ -161,11 +158,28 @@ impl<T> std::ops::Index<&str> for Slots<T> {
     }
 }
 
+/// The present values of [`Slots`] as (key, value), sorted by key.
+pub struct Iter<'a, T> {
+    slots: &'a Slots<T>,
+    sorted: std::slice::Iter<'a, u32>,
+}
+
+impl<'a, T> Iterator for Iter<'a, T> {
+    type Item = (&'a str, &'a T);
+    fn next(&mut self) -> Option<Self::Item> {
+        let slots = self.slots;
+        self.sorted.find_map(|i| {
+            let i = *i as usize;
+            Some((slots.keys.names[i].as_str(), slots.slots[i].as_ref()?))
+        })
+    }
+}
+
 impl<'a, T> IntoIterator for &'a Slots<T> {
     type Item = (&'a str, &'a T);
-    type IntoIter = Box<dyn Iterator<Item = (&'a str, &'a T)> + 'a>;
+    type IntoIter = Iter<'a, T>;
     fn into_iter(self) -> Self::IntoIter {
-        Box::new(self.iter())
+        self.iter()
     }
 }
 
