@@ -7,6 +7,7 @@
 //! import diagnostic pointed at the source.
 
 use super::import::{Block, Frag, ImportError, RawDocument, RawRow};
+use super::matches::{self, Leaf, RowMatch};
 use super::meta;
 use super::model::{ImportDiagnostic, Level, Report, Row, Section, Span, Table};
 use super::value::cell_from;
@@ -296,18 +297,9 @@ fn guess_table<'t>(row: &RawRow, tpl: &'t Template) -> &'t str {
 /// the year's default on a tie.
 fn best_table(key: &str, rows: &[&RawRow], default: &Template, set: &TemplateSet) -> (Table, Vec<ImportDiagnostic>) {
     let mut best: Option<(i64, bool, Table, Vec<ImportDiagnostic>)> = None;
-    // Labels in normal form once per row, not once per template and scope.
-    let norms: Vec<Vec<Rc<str>>> = rows
-        .iter()
-        .map(|r| {
-            let mut v: Vec<Rc<str>> = r.labels.iter().map(|f| template::labels::normalize_memo(&f.text)).collect();
-            if v.len() > 1 {
-                let joined: String = v.iter().map(|n| &**n).collect();
-                v.push(joined.into()); // the joined label, for labels split over cells
-            }
-            v
-        })
-        .collect();
+    // Labels in normal form once per row, not once per template and scope, and only for
+    // rows the match memo does not already know.
+    let norms = Norms::new(rows);
     // The year's template first: when it explains every row (no diagnostic), no other
     // template can do better (ties go to the default anyway), so the others are skipped.
     let order = std::iter::once(default).chain(set.iter().filter(|t| t.id != default.id));
@@ -347,20 +339,21 @@ fn row_span(row: &RawRow) -> Option<Span> {
 }
 
 /// A table with a label column: rows matched by label, cells by position.
-fn row_table(def: &TableDef, tpl: &str, rows: &[&RawRow], norms: &[Vec<Rc<str>>]) -> (Table, Vec<ImportDiagnostic>, i64) {
+fn row_table(def: &TableDef, tpl: &str, rows: &[&RawRow], norms: &Norms) -> (Table, Vec<ImportDiagnostic>, i64) {
     let mut table = Table::new(tpl, def);
     let mut diags = Vec::new();
     let mut score = 0i64;
     let mut part: Option<usize> = None;
     let mut repeats = Vec::new();
-    for (row, norm) in rows.iter().zip(norms) {
-        if let Some(p) = norm[..row.labels.len()].iter().find_map(|l| def.match_caption_norm(l)) {
-            part = Some(p);
-        }
+    for (k, row) in rows.iter().enumerate() {
         let has_value = row.values.iter().any(|v| !v.text.trim().is_empty());
         // A row without values is a header or a group label, or a blank data row matched
         // exactly; only rows with values are worth a loose (truncated, typo) match.
-        let Some((p, leaf, label, m)) = match_leaf(def, row, norm, part, has_value) else {
+        let found = matches::row_match(def, &row.labels, part, has_value, || match_row(def, norms.of(k), row.labels.len(), part, has_value));
+        if let Some(p) = found.caption {
+            part = Some(p);
+        }
+        let Some(Leaf { part: p, position: at, label, score: m }) = found.leaf else {
             if has_value {
                 let text = label_text(row);
                 let msg = format!("{}中无法识别的行“{}”（{} 年格式）", def.name, text, tpl);
@@ -369,13 +362,14 @@ fn row_table(def: &TableDef, tpl: &str, rows: &[&RawRow], norms: &[Vec<Rc<str>>]
             }
             continue;
         };
+        let Some(label) = row.labels.get(label).or(row.labels.last()) else { continue };
         let cols = &def.parts[p].cols;
         let values = trimmed(&row.values, cols.len());
         if !has_value && (m < 90 || values.len() < cols.len()) {
             continue; // a header or a group label, not a data row
         }
         part = Some(p);
-        let (Some(at), Some(col_keys)) = (def.position_of(p, leaf), def.col_keys_of(p)) else { continue };
+        let Some(col_keys) = def.col_keys_of(p) else { continue };
         if let Some(first) = table.rows.at(at) {
             repeats.push(repeat(first, cols, values, label, row));
             score -= 1;
@@ -487,9 +481,19 @@ fn label_text(row: &RawRow) -> String {
     text
 }
 
+/// What a found row's labels name in a table (its normal forms: each label, then the
+/// labels joined when there are several; `count` labels): the part whose caption one of
+/// them is, and the leaf row they name in the part the caption, or else `part`, sets.
+fn match_row(def: &TableDef, norm: &[Rc<str>], count: usize, part: Option<usize>, loose: bool) -> RowMatch {
+    let caption = norm[..count].iter().find_map(|l| def.match_caption_norm(l));
+    let leaf =
+        match_leaf(def, norm, caption.or(part), loose).and_then(|(p, r, label, score)| Some(Leaf { part: p, position: def.position_of(p, r)?, label, score }));
+    RowMatch { caption, leaf }
+}
+
 /// The template leaf row a found row is: each label fragment (leaf label last) and the
 /// joined label are tried; a match inside the current part wins over one elsewhere.
-fn match_leaf<'t, 'r>(def: &'t TableDef, row: &'r RawRow, norm: &[Rc<str>], part: Option<usize>, loose: bool) -> Option<(usize, &'t RowDef, &'r Frag, u32)> {
+fn match_leaf<'t>(def: &'t TableDef, norm: &[Rc<str>], part: Option<usize>, loose: bool) -> Option<(usize, &'t RowDef, usize, u32)> {
     let mut best = None;
     for scope in [part, None] {
         // Index lookups first: a hit there scores 90 or more, which no loose match (70 at
@@ -502,9 +506,33 @@ fn match_leaf<'t, 'r>(def: &'t TableDef, row: &'r RawRow, norm: &[Rc<str>], part
             break;
         }
     }
-    let (p, key, i, score) = best?;
-    let label = row.labels.get(i).or(row.labels.last())?;
-    Some((p, key, label, score))
+    best
+}
+
+/// The labels of each row in normal form, worked out when first asked for.
+struct Norms<'r> {
+    rows: &'r [&'r RawRow],
+    done: Vec<std::cell::OnceCell<Vec<Rc<str>>>>,
+}
+
+impl<'r> Norms<'r> {
+    fn new(rows: &'r [&'r RawRow]) -> Self {
+        Norms { rows, done: (0..rows.len()).map(|_| std::cell::OnceCell::new()).collect() }
+    }
+
+    /// Row `k`'s labels in normal form, then (when there are several) the labels joined,
+    /// for labels split over cells.
+    fn of(&self, k: usize) -> &[Rc<str>] {
+        self.done[k].get_or_init(|| {
+            let labels = &self.rows[k].labels;
+            let mut v: Vec<Rc<str>> = labels.iter().map(|f| template::labels::normalize_memo(&f.text)).collect();
+            if v.len() > 1 {
+                let joined: String = v.iter().map(|n| &**n).collect();
+                v.push(joined.into());
+            }
+            v
+        })
+    }
 }
 
 /// The best leaf row any of a row's labels names (the first label on a tie): part, row,

@@ -10,6 +10,8 @@ pub mod assemble;
 #[doc(hidden)]
 pub mod import;
 #[doc(hidden)]
+pub mod matches;
+#[doc(hidden)]
 pub mod meta;
 pub mod model;
 pub mod slots;

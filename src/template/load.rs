@@ -504,6 +504,7 @@ fn table(cx: &mut Cx, t: TableFile) -> Loaded {
         row_keys: Default::default(),
         col_keys: Vec::new(),
         row_parts: Vec::new(),
+        uid: 0,
     };
     Loaded { def, key: t.key.span(), section: t.section.span() }
 }

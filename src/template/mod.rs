@@ -115,6 +115,10 @@ pub struct TableDef {
     col_keys: Vec<Arc<Keys>>,
     /// The part of each row, in template order.
     row_parts: Vec<usize>,
+    /// Names this definition as indexed, for what is remembered of matches against it
+    /// (see [`crate::report`]'s row memo): never reused, so a memo cannot mistake one
+    /// definition for another that happens to live at the same address later.
+    uid: u64,
 }
 
 /// Normal-form label → what carries it. Hashed with foldhash, not SipHash: the keys are
@@ -254,6 +258,13 @@ impl TableDef {
         self.row_keys = Arc::new(Keys::new(self.rows().map(|(_, r)| r.key.clone()).collect()));
         self.col_keys = self.parts.iter().map(|p| Arc::new(Keys::new(p.cols.iter().map(|c| c.key.clone()).collect()))).collect();
         self.row_parts = self.rows().map(|(p, _)| p).collect();
+        static NEXT_UID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        self.uid = NEXT_UID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// This definition's identity as indexed (see the field).
+    pub fn uid(&self) -> u64 {
+        self.uid
     }
 
     /// The row keys, in template order (the layout of a found table's rows).
