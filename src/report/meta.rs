@@ -1,6 +1,8 @@
 //! Report metadata from the text: title, issuer, report year, publication date.
 
 use super::import::{Block, RawDocument};
+use memchr::memmem::Finder;
+use std::sync::LazyLock;
 
 /// Title, issuer, year and publication date, as far as the text states them.
 #[derive(Debug, Default)]
@@ -13,6 +15,11 @@ pub struct Meta {
 
 const TITLE_PREFIXES: &[&str] = &["标题:", "标题：", "标题"];
 
+/// Searchers for the words looked for in the opening lines of every report, built once:
+/// `str::contains` sets a searcher up anew for each line.
+static ANNUAL: LazyLock<[Finder<'static>; 2]> = LazyLock::new(|| [Finder::new("年度报告"), Finder::new("工作报告")]);
+static PUBLISHED: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("发布时间"));
+
 pub fn read(doc: &RawDocument) -> Meta {
     let texts: Vec<&str> = doc
         .blocks
@@ -22,7 +29,7 @@ pub fn read(doc: &RawDocument) -> Meta {
             Block::Row(_) => None,
         })
         .collect();
-    let at = texts.iter().take(12).position(|t| t.contains("年度报告") || t.contains("工作报告"));
+    let at = texts.iter().take(12).position(|t| ANNUAL.iter().any(|f| f.find(t.as_bytes()).is_some()));
     let title = at.map_or(texts.first(), |i| texts.get(i)).map(|t| {
         let t = TITLE_PREFIXES.iter().find_map(|p| t.strip_prefix(p)).unwrap_or(t);
         t.trim().to_string()
@@ -38,17 +45,14 @@ pub fn read(doc: &RawDocument) -> Meta {
 /// `无锡市滨湖区民政局2020年政府信息…` → (`无锡市滨湖区民政局`, 2020).
 fn issuer_year(title: &str) -> (Option<String>, Option<u16>) {
     let compact: String = title.chars().filter(|c| !c.is_whitespace()).collect();
-    let chars: Vec<char> = compact.chars().collect();
-    for i in 0..chars.len().saturating_sub(4) {
-        let window = &chars[i..i + 4];
-        if window.iter().all(char::is_ascii_digit) && chars.get(i + 4) == Some(&'年') && window.starts_with(&['2', '0']) {
-            let digits: String = window.iter().collect();
-            let issuer: String = chars[..i].iter().collect();
-            let issuer = issuer.trim_end_matches(['（', '(']).trim().to_string();
-            return ((!issuer.is_empty()).then_some(issuer), digits.parse().ok());
-        }
-    }
-    (None, None)
+    let b = compact.as_bytes();
+    // Bytewise: the digits are ASCII (so `i` is a char boundary) and `年` is three bytes.
+    let is_year = |i: usize| b[i..].starts_with(b"20") && b.get(i + 2..i + 4).is_some_and(|d| d.iter().all(u8::is_ascii_digit)) && b[i + 4..].starts_with("年".as_bytes());
+    let Some(i) = (0..b.len().saturating_sub(4)).find(|&i| is_year(i)) else {
+        return (None, None);
+    };
+    let issuer = compact[..i].trim_end_matches(['（', '(']).trim().to_string();
+    ((!issuer.is_empty()).then_some(issuer), compact[i..i + 4].parse().ok())
 }
 
 /// A title printed in two lines puts the issuer on the line above (`洪泽区人民政府` /
@@ -62,7 +66,7 @@ fn issuer_line(line: &str) -> Option<String> {
 /// `发布时间:2021-01-29 13:17` or a closing `2021年1月29日` line, as YYYY-MM-DD.
 fn published(texts: &[&str]) -> Option<String> {
     for t in texts.iter().take(12) {
-        if let Some(i) = t.find("发布时间") {
+        if let Some(i) = PUBLISHED.find(t.as_bytes()) {
             if let Some(d) = date(&t[i + "发布时间".len()..]) {
                 return Some(d);
             }
