@@ -23,6 +23,14 @@ pub fn is_space(c: char) -> bool {
 pub fn trim_space(text: &str) -> &str {
     let ascii_space = |b: &u8| matches!(b, b'\t'..=b'\r' | b' ');
     let b = text.as_bytes();
+    // Most lines and cells need no trim: they start with a byte no space starts with (a
+    // wide space's lead byte is C2, E1, E2, E3 or EF; a CJK char's is E4–E9) and end with
+    // an ASCII byte that is no space (every byte of a wide space is 0x80 or above).
+    if let (Some(first), Some(last)) = (b.first(), b.last()) {
+        if !ascii_space(first) && !matches!(first, 0xC2 | 0xE1..=0xE3 | 0xEF) && *last < 0x80 && !ascii_space(last) {
+            return text;
+        }
+    }
     let start = b.iter().position(|b| !ascii_space(b)).unwrap_or(b.len());
     let end = b.iter().rposition(|b| !ascii_space(b)).map_or(start, |i| i + 1);
     let text = &text[start..end];
