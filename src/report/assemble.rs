@@ -10,7 +10,7 @@ use super::import::{Block, Frag, ImportError, RawDocument, RawRow};
 use super::matches::{self, Leaf, RowMatch};
 use super::meta;
 use super::model::{ImportDiagnostic, Level, Report, Row, Section, Span, Table};
-use super::value::cell_from;
+use super::value::{cell_from, cell_from_compact};
 use crate::template::{self, RowDef, TableDef, Target, Template, TemplateSet};
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -379,7 +379,7 @@ fn row_table(def: &TableDef, tpl: &str, rows: &[&RawRow], norms: &Norms) -> (Tab
         if values.len() == cols.len() {
             score += 2;
             for (j, (col, frag)) in cols.iter().zip(values).enumerate() {
-                let mut cell = cell_from(&frag.text, frag.span);
+                let mut cell = cell_from_compact(&frag.text, frag.span);
                 if cell.unit.is_none() && cell.value.is_some() {
                     cell.unit.clone_from(&col.unit);
                 }
@@ -572,7 +572,7 @@ fn flat_table(def: &TableDef, tpl: &str, rows: &[&RawRow]) -> (Table, Vec<Import
         for row in &part.rows {
             let mut out = Row::new(row.label.clone(), None, col_keys.clone());
             for (j, frag) in values.by_ref().take(part.cols.len()).enumerate() {
-                out.cells.put(j, cell_from(&frag.text, frag.span));
+                out.cells.put(j, cell_from_compact(&frag.text, frag.span));
             }
             table.rows.put(at, out);
             at += 1;

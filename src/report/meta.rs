@@ -47,7 +47,9 @@ fn issuer_year(title: &str) -> (Option<String>, Option<u16>) {
     let compact: String = title.chars().filter(|c| !c.is_whitespace()).collect();
     let b = compact.as_bytes();
     // Bytewise: the digits are ASCII (so `i` is a char boundary) and `年` is three bytes.
-    let is_year = |i: usize| b[i..].starts_with(b"20") && b.get(i + 2..i + 4).is_some_and(|d| d.iter().all(u8::is_ascii_digit)) && b[i + 4..].starts_with("年".as_bytes());
+    let is_year = |i: usize| {
+        b[i..].starts_with(b"20") && b.get(i + 2..i + 4).is_some_and(|d| d.iter().all(u8::is_ascii_digit)) && b[i + 4..].starts_with("年".as_bytes())
+    };
     let Some(i) = (0..b.len().saturating_sub(4)).find(|&i| is_year(i)) else {
         return (None, None);
     };

@@ -2,6 +2,7 @@
 //! printed; nothing here changes a number.
 
 use super::model::{Cell, CellState, Span};
+use compact_str::CompactString;
 use rust_decimal::Decimal;
 
 /// Placeholders meaning "none / not applicable"; kept distinct from blank and 0.
@@ -77,11 +78,23 @@ pub fn ends_with_wide_space(text: &str) -> bool {
 /// Build a cell from source text whose span is `span`. The cell's span is narrowed to the
 /// trimmed text; a blank cell keeps a zero-length span at the start of its place.
 pub fn cell_from(text: &str, span: Span) -> Cell {
+    build(text, span, |raw| CompactString::from(raw))
+}
+
+/// [`cell_from`] for text held as a `CompactString` already (a fragment's): a cell with
+/// nothing to trim takes a copy of it, not its bytes one by one.
+pub fn cell_from_compact(text: &CompactString, span: Span) -> Cell {
+    build(text, span, |raw| if raw.len() == text.len() { text.clone() } else { raw.into() })
+}
+
+/// The cell of `text`, its raw text (the trimmed text) made by `own`.
+#[inline]
+fn build(text: &str, span: Span, own: impl FnOnce(&str) -> CompactString) -> Cell {
     // Most cells are a plain count: no spaces to trim (`plain_count` takes digits only), the
     // parts `classify` gives it built at once.
     if let Some(n) = plain_count(text) {
         let span = Span::new(span.offset, text.len());
-        return Cell { raw: text.into(), state: CellState::Number, value: Some(Decimal::from(n)), unit: None, note: None, span, span_exact: true };
+        return Cell { raw: own(text), state: CellState::Number, value: Some(Decimal::from(n)), unit: None, note: None, span, span_exact: true };
     }
     let raw = trim_space(text);
     // `raw` is a slice of `text`: its start is the leading space's length (all of it, for
@@ -89,7 +102,7 @@ pub fn cell_from(text: &str, span: Span) -> Cell {
     let lead = if raw.is_empty() { text.len() } else { raw.as_ptr() as usize - text.as_ptr() as usize };
     let span = Span::new(span.offset + lead, raw.len());
     let (state, value, unit, note) = classify(raw);
-    Cell { raw: raw.into(), state, value, unit, note, span, span_exact: true }
+    Cell { raw: own(raw), state, value, unit, note, span, span_exact: true }
 }
 
 /// A blank cell at `offset` (for a cell the source shows as empty).
@@ -364,6 +377,24 @@ mod tests {
                 text.extend([before, c.encode_utf8(&mut buf), after]);
                 assert_eq!(trim_space(&text), text.trim_matches(is_space), "{text:?}");
             }
+        }
+    }
+
+    #[test]
+    fn a_compact_text_gives_the_cell_its_str_gives() {
+        for raw in [
+            "",
+            " ",
+            "7",
+            " 193 ",
+            "\u{3000}8",
+            "1,234",
+            "13575394432.52元",
+            "一二三四五六七八九十一二三四五六七八九十",
+            " 其中修订 3 件（说明文字较长，存放在堆上） ",
+        ] {
+            let span = Span::new(5, raw.len());
+            assert_eq!(cell_from_compact(&CompactString::from(raw), span), cell_from(raw, span), "{raw:?}");
         }
     }
 
