@@ -43,7 +43,7 @@ const T4_COLS: [&str; 5] = ["maintained", "corrected", "other", "pending", "tota
 fn assert_spans(doc: &RawDocument) {
     let frags = doc.blocks.iter().flat_map(|b| match b {
         Block::Text(f) => vec![f],
-        Block::Row(r) => r.labels.iter().chain(&r.values).collect(),
+        Block::Row(r) => r.labels().iter().chain(r.values()).collect(),
     });
     for f in frags {
         let at = doc.source.get(f.span.offset..f.span.end());
@@ -317,8 +317,8 @@ fn dump(doc: &RawDocument) -> String {
         match b {
             Block::Text(f) => out.push_str(&format!("TEXT {}\n", f.text)),
             Block::Row(r) => {
-                let labels: Vec<&str> = r.labels.iter().map(|f| f.text.as_str()).collect();
-                let values: Vec<&str> = r.values.iter().map(|f| if f.text.is_empty() { "·" } else { f.text.as_str() }).collect();
+                let labels: Vec<&str> = r.labels().iter().map(|f| f.text.as_str()).collect();
+                let values: Vec<&str> = r.values().iter().map(|f| if f.text.is_empty() { "·" } else { f.text.as_str() }).collect();
                 out.push_str(&format!("ROW  {} | {}\n", labels.join(" / "), values.join(" ")));
             }
         }

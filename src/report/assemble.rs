@@ -37,7 +37,7 @@ pub fn assemble(path: &str, form: &str, mut doc: RawDocument, set: &TemplateSet)
     let mut tables = BTreeMap::new();
     for def in table_defs(set, default) {
         let rows = rows_for(def, default, set, &sections, &rows_by_section);
-        if rows.iter().all(|r| r.values.is_empty()) {
+        if rows.iter().all(|r| r.values().is_empty()) {
             // A table only other templates have is not expected in this report.
             if default.table(&def.key).is_some() {
                 diagnostics.push(missing_table(def, &sections));
@@ -269,7 +269,7 @@ fn rows_for<'d>(def: &TableDef, default: &Template, set: &TemplateSet, sections:
         if others.is_empty() || def.flat {
             return rows;
         }
-        let names = |t: &TableDef, r: &RawRow| r.labels.iter().any(|l| t.match_row(&l.text, None).is_some_and(|m| m.score >= 90));
+        let names = |t: &TableDef, r: &RawRow| r.labels().iter().any(|l| t.match_row(&l.text, None).is_some_and(|m| m.score >= 90));
         return rows.into_iter().filter(|r| names(def, r) || !others.iter().any(|o| names(o, r))).collect();
     }
     let all = by_section.values().flatten().copied();
@@ -281,12 +281,12 @@ fn rows_for<'d>(def: &TableDef, default: &Template, set: &TemplateSet, sections:
 /// (the largest that fits: 表四's 15); else the first `label_tables` table with a row of one
 /// of its labels (表三); else `fallback_table` (表二).
 fn guess_table<'t>(row: &RawRow, tpl: &'t Template) -> &'t str {
-    let flat = tpl.tables.iter().filter(|t| t.flat && t.cell_count() > 0 && row.values.len() >= t.cell_count());
+    let flat = tpl.tables.iter().filter(|t| t.flat && t.cell_count() > 0 && row.values().len() >= t.cell_count());
     if let Some(t) = flat.max_by_key(|t| t.cell_count()) {
         return &t.key;
     }
     for def in tpl.label_tables.iter().filter_map(|k| tpl.table(k)) {
-        if row.labels.iter().any(|l| def.match_row(&l.text, None).is_some_and(|m| m.score >= 90)) {
+        if row.labels().iter().any(|l| def.match_row(&l.text, None).is_some_and(|m| m.score >= 90)) {
             return &def.key;
         }
     }
@@ -334,7 +334,7 @@ fn trimmed(values: &[Frag], want: usize) -> &[Frag] {
 }
 
 fn row_span(row: &RawRow) -> Option<Span> {
-    let spans = row.labels.iter().chain(&row.values).map(|f| f.span);
+    let spans = row.labels().iter().chain(row.values()).map(|f| f.span);
     spans.reduce(Span::join)
 }
 
@@ -346,10 +346,10 @@ fn row_table(def: &TableDef, tpl: &str, rows: &[&RawRow], norms: &Norms) -> (Tab
     let mut part: Option<usize> = None;
     let mut repeats = Vec::new();
     for (k, row) in rows.iter().enumerate() {
-        let has_value = row.values.iter().any(|v| !v.text.trim().is_empty());
+        let has_value = row.values().iter().any(|v| !v.text.trim().is_empty());
         // A row without values is a header or a group label, or a blank data row matched
         // exactly; only rows with values are worth a loose (truncated, typo) match.
-        let found = matches::row_match(def, &row.labels, part, has_value, || match_row(def, norms.of(k), row.labels.len(), part, has_value));
+        let found = matches::row_match(def, row.labels(), part, has_value, || match_row(def, norms.of(k), row.labels().len(), part, has_value));
         if let Some(p) = found.caption {
             part = Some(p);
         }
@@ -362,9 +362,9 @@ fn row_table(def: &TableDef, tpl: &str, rows: &[&RawRow], norms: &Norms) -> (Tab
             }
             continue;
         };
-        let Some(label) = row.labels.get(label).or(row.labels.last()) else { continue };
+        let Some(label) = row.labels().get(label).or(row.labels().last()) else { continue };
         let cols = &def.parts[p].cols;
-        let values = trimmed(&row.values, cols.len());
+        let values = trimmed(row.values(), cols.len());
         if !has_value && (m < 90 || values.len() < cols.len()) {
             continue; // a header or a group label, not a data row
         }
@@ -375,7 +375,7 @@ fn row_table(def: &TableDef, tpl: &str, rows: &[&RawRow], norms: &Norms) -> (Tab
             score -= 1;
             continue;
         }
-        let mut out = Row::new(label_text(row), row.labels.iter().map(|f| f.span).reduce(Span::join), col_keys.clone());
+        let mut out = Row::new(label_text(row), row.labels().iter().map(|f| f.span).reduce(Span::join), col_keys.clone());
         if values.len() == cols.len() {
             score += 2;
             for (j, (col, frag)) in cols.iter().zip(values).enumerate() {
@@ -471,8 +471,8 @@ fn repeated_rows(def: &TableDef, repeats: &[Repeat]) -> Option<ImportDiagnostic>
 
 /// All label fragments of a row, joined as printed.
 fn label_text(row: &RawRow) -> String {
-    let mut text = String::with_capacity(row.labels.iter().map(|f| f.text.len() + 1).sum());
-    for (i, f) in row.labels.iter().enumerate() {
+    let mut text = String::with_capacity(row.labels().iter().map(|f| f.text.len() + 1).sum());
+    for (i, f) in row.labels().iter().enumerate() {
         if i > 0 {
             text.push(' ');
         }
@@ -524,7 +524,7 @@ impl<'r> Norms<'r> {
     /// for labels split over cells.
     fn of(&self, k: usize) -> &[Rc<str>] {
         self.done[k].get_or_init(|| {
-            let labels = &self.rows[k].labels;
+            let labels = self.rows[k].labels();
             let mut v: Vec<Rc<str>> = labels.iter().map(|f| template::labels::normalize_memo(&f.text)).collect();
             if v.len() > 1 {
                 let joined: String = v.iter().map(|n| &**n).collect();
@@ -557,15 +557,15 @@ fn best_label<'t>(def: &'t TableDef, norm: &[Rc<str>], scope: Option<usize>, loo
 fn flat_table(def: &TableDef, tpl: &str, rows: &[&RawRow]) -> (Table, Vec<ImportDiagnostic>, i64) {
     let mut table = Table::new(tpl, def);
     let want: usize = def.parts.iter().map(|p| p.rows.len() * p.cols.len()).sum();
-    let data = rows.iter().find(|r| trimmed(&r.values, want).len() == want);
+    let data = rows.iter().find(|r| trimmed(r.values(), want).len() == want);
     let Some(data) = data else {
-        let Some(r) = rows.iter().filter(|r| !r.values.is_empty()).max_by_key(|r| r.values.len()) else {
+        let Some(r) = rows.iter().filter(|r| !r.values().is_empty()).max_by_key(|r| r.values().len()) else {
             return (table, Vec::new(), -(want as i64));
         };
-        let msg = format!("{}的数据行有 {} 个单元格，应有 {} 个：无法确定各数值所在的列（提取存疑）", def.name, r.values.len(), want);
+        let msg = format!("{}的数据行有 {} 个单元格，应有 {} 个：无法确定各数值所在的列（提取存疑）", def.name, r.values().len(), want);
         return (table, vec![diag("import.cell_count", Level::Warning, msg, row_span(r))], -1);
     };
-    let mut values = data.values.iter();
+    let mut values = data.values().iter();
     let mut at = 0;
     for (p, part) in def.parts.iter().enumerate() {
         let Some(col_keys) = def.col_keys_of(p) else { continue };

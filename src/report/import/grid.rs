@@ -119,17 +119,20 @@ fn first_value_col(rows: &[Vec<Placed>]) -> usize {
 fn raw_row(row: Vec<Placed>, value_col: usize) -> RawRow {
     let first_value = row.iter().position(|c| c.kind == Kind::Value).unwrap_or(row.len());
     let lead_end = row[..first_value].iter().rposition(|c| c.kind == Kind::Text).map_or(0, |i| i + 1);
-    let mut out = RawRow::default();
+    // Labels all come before the values (`i < lead_end`), as a row keeps them.
+    let mut frags = Vec::with_capacity(row.len());
+    let mut labels = 0;
     for (i, cell) in row.into_iter().enumerate() {
         if i < lead_end {
             if cell.kind == Kind::Text {
-                out.labels.push(cell.frag);
+                frags.push(cell.frag);
+                labels += 1;
             }
         } else if cell.kind != Kind::Blank || cell.col >= value_col {
-            out.values.push(cell.frag);
+            frags.push(cell.frag);
         }
     }
-    out
+    RawRow::from_frags(frags, labels)
 }
 
 /// Lines of one cell or paragraph, trimmed and joined: no space between two CJK
@@ -152,7 +155,7 @@ pub fn join_lines<'a>(lines: impl Iterator<Item = &'a str>) -> String {
 pub fn rows(slots: Vec<Vec<Slot>>) -> Result<Vec<RawRow>, TooManyCells> {
     let placed = place(slots)?;
     let value_col = first_value_col(&placed);
-    Ok(placed.into_iter().map(|row| raw_row(row, value_col)).filter(|r| !r.labels.is_empty() || !r.values.is_empty()).collect())
+    Ok(placed.into_iter().map(|row| raw_row(row, value_col)).filter(|r| !r.labels().is_empty() || !r.values().is_empty()).collect())
 }
 
 #[cfg(test)]
@@ -178,9 +181,9 @@ mod tests {
             vec![cell("（三）不予公开", 1, 2), cell("1.属于国家秘密", 1, 1), cell("4", 1, 1), cell("", 1, 1)],
             vec![cell("2.其他法律行政法规禁止公开", 1, 1), cell("0", 1, 1), cell("", 1, 1)],
         ]);
-        assert_eq!(texts(&rows[0].labels), ["（三）不予公开", "1.属于国家秘密"]);
-        assert_eq!(texts(&rows[1].labels), ["2.其他法律行政法规禁止公开"]);
-        assert_eq!(texts(&rows[1].values), ["0", ""]);
+        assert_eq!(texts(rows[0].labels()), ["（三）不予公开", "1.属于国家秘密"]);
+        assert_eq!(texts(rows[1].labels()), ["2.其他法律行政法规禁止公开"]);
+        assert_eq!(texts(rows[1].values()), ["0", ""]);
     }
 
     #[test]
@@ -190,14 +193,14 @@ mod tests {
             vec![cell("", 1, 1), cell("3", 1, 1), cell("1", 1, 1)],
             vec![cell("", 2, 1), cell("商业企业", 1, 1)],
         ]);
-        assert_eq!(texts(&rows[1].values), ["3", "1"]);
-        assert!(rows[2].values.is_empty());
+        assert_eq!(texts(rows[1].values()), ["3", "1"]);
+        assert!(rows[2].values().is_empty());
     }
 
     #[test]
     fn covered_slots_keep_columns() {
         let rows = rows(vec![vec![cell("a", 1, 1), cell("1", 1, 1)], vec![Slot::Covered { colspan: 1 }, cell("", 1, 1)]]);
-        assert_eq!(texts(&rows[1].values), [""]);
+        assert_eq!(texts(rows[1].values()), [""]);
     }
 
     #[test]

@@ -155,7 +155,7 @@ mod tests {
     fn separators_mid_table_do_not_split_it() {
         let r = rows("| a | b |\n|---|---|\n| 规章 | 1 |\n| :--- | ---: |\n|  | 2 |\n");
         assert_eq!(r.len(), 3);
-        assert_eq!(r[2].values.len(), 1);
+        assert_eq!(r[2].values().len(), 1);
     }
 
     #[test]

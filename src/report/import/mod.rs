@@ -34,8 +34,33 @@ impl Frag {
 /// blank for every empty grid position they can see, so values keep their column.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RawRow {
-    pub labels: Vec<Frag>,
-    pub values: Vec<Frag>,
+    /// The label cells, then the value cells: one vector, one allocation a row.
+    frags: Vec<Frag>,
+    labels: usize,
+}
+
+impl RawRow {
+    /// A row of these labels and values.
+    pub fn new(mut labels: Vec<Frag>, values: Vec<Frag>) -> Self {
+        let count = labels.len();
+        labels.extend(values);
+        RawRow { frags: labels, labels: count }
+    }
+
+    /// A row of `frags`, the first `labels` of them its labels.
+    pub fn from_frags(frags: Vec<Frag>, labels: usize) -> Self {
+        RawRow { labels: labels.min(frags.len()), frags }
+    }
+
+    /// The label cells (group label first, when printed).
+    pub fn labels(&self) -> &[Frag] {
+        &self.frags[..self.labels]
+    }
+
+    /// The value cells in source order.
+    pub fn values(&self) -> &[Frag] {
+        &self.frags[self.labels..]
+    }
 }
 
 /// A paragraph or line of prose, or a table row.

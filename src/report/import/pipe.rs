@@ -39,38 +39,45 @@ fn is_value(text: &str, row_has_labels: bool) -> bool {
     is_value_like(text) || (row_has_labels && looks_numeric(text))
 }
 
-/// The row being read. Its cells gather in vectors kept for the whole file, and a finished
-/// row takes them in exactly sized vectors: one allocation per non-empty side, no regrowth.
+/// The row being read. Its cells gather in a vector kept for the whole file (labels
+/// first: a label after values starts a new row), and a finished row takes them in an
+/// exactly sized vector: one allocation a row, no regrowth.
 #[derive(Default)]
 struct OpenRow {
     open: bool,
-    labels: Vec<Frag>,
-    values: Vec<Frag>,
+    frags: Vec<Frag>,
+    labels: usize,
 }
 
 impl OpenRow {
+    fn has_labels(&self) -> bool {
+        self.labels > 0
+    }
+
+    fn has_values(&self) -> bool {
+        self.frags.len() > self.labels
+    }
+
+    /// A label; the caller flushes a row that has values first.
     fn label(&mut self, frag: Frag) {
+        debug_assert!(!self.has_values());
         self.open = true;
-        self.labels.push(frag);
+        self.frags.push(frag);
+        self.labels += 1;
     }
 
     fn value(&mut self, frag: Frag) {
         self.open = true;
-        self.values.push(frag);
+        self.frags.push(frag);
     }
 
     fn flush(&mut self, blocks: &mut Vec<Block>) {
         if std::mem::take(&mut self.open) {
-            blocks.push(Block::Row(RawRow { labels: take_exact(&mut self.labels), values: take_exact(&mut self.values) }));
+            let mut frags = Vec::with_capacity(self.frags.len());
+            frags.append(&mut self.frags);
+            blocks.push(Block::Row(RawRow::from_frags(frags, std::mem::take(&mut self.labels))));
         }
     }
-}
-
-/// Move the items into a vector of their size (no allocation when there are none).
-fn take_exact(from: &mut Vec<Frag>) -> Vec<Frag> {
-    let mut to = Vec::with_capacity(from.len());
-    to.append(from);
-    to
 }
 
 pub fn read(source: String) -> RawDocument {
@@ -92,10 +99,10 @@ pub fn read(source: String) -> RawDocument {
             }
             Some(Token::Cell(text, span)) => {
                 let frag = Frag::new(text, span);
-                if is_value(text, !row.labels.is_empty()) {
+                if is_value(text, row.has_labels()) {
                     row.value(frag);
                 } else {
-                    if !row.values.is_empty() {
+                    if row.has_values() {
                         row.flush(&mut blocks);
                     }
                     row.label(frag);
@@ -126,23 +133,23 @@ mod tests {
     fn blank_cells_are_bare_pipes_and_separators_end_rows() {
         let r = rows("(七)总计 |\n5 |\n|\n|\n5 |\n||\n四、结转 |\n0 |\n");
         assert_eq!(r.len(), 2);
-        let texts: Vec<_> = r[0].values.iter().map(|f| f.text.as_str()).collect();
+        let texts: Vec<_> = r[0].values().iter().map(|f| f.text.as_str()).collect();
         assert_eq!(texts, ["5", "", "", "5"]);
-        assert_eq!(r[1].labels[0].text, "四、结转");
+        assert_eq!(r[1].labels()[0].text, "四、结转");
     }
 
     #[test]
     fn group_labels_stay_with_their_first_leaf() {
         let r = rows("三、本年度办理结果 |\n(一)予以公开 |\n1 |\n0 |\n");
-        assert_eq!(r[0].labels.len(), 2);
-        assert_eq!(r[0].values.len(), 2);
+        assert_eq!(r[0].labels().len(), 2);
+        assert_eq!(r[0].values().len(), 2);
     }
 
     #[test]
     fn number_like_text_stays_a_cell_of_its_row() {
         let r = rows("一、本年新收 |\n1,2 |\n--3 |\n5 |\n");
         assert_eq!(r.len(), 1);
-        let texts: Vec<_> = r[0].values.iter().map(|f| f.text.as_str()).collect();
+        let texts: Vec<_> = r[0].values().iter().map(|f| f.text.as_str()).collect();
         assert_eq!(texts, ["1,2", "--3", "5"]);
     }
 
@@ -162,7 +169,7 @@ mod tests {
         let src = "规章 |\n-3 |\n";
         let doc = read(src.to_string());
         let Block::Row(r) = &doc.blocks[0] else { panic!("row expected") };
-        let s = r.values[0].span;
+        let s = r.values()[0].span;
         assert_eq!(&src[s.offset..s.end()], "-3");
     }
 }

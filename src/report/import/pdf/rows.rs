@@ -53,7 +53,7 @@ pub fn blocks(source: &str, lines: &[Line]) -> (Vec<Block>, Vec<ImportDiagnostic
                 let cols = columns[seg].get_or_insert_with(|| Columns::of(lines, &kinds, &segments, seg));
                 let labels = labels(lines, &kinds, i, split);
                 let values = values(source, &line.words[split..], cols, &labels, &mut diagnostics);
-                blocks.push(Block::Row(RawRow { labels, values }));
+                blocks.push(Block::Row(RawRow::new(labels, values)));
             }
         }
     }
