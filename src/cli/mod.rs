@@ -176,11 +176,14 @@ fn expand(args: &[PathBuf]) -> Vec<PathBuf> {
         let Ok(rd) = std::fs::read_dir(dir) else { return false };
         let mut entries: Vec<(std::ffi::OsString, bool)> = rd
             .filter_map(Result::ok)
-            .filter(|e| !e.file_name().as_encoded_bytes().starts_with(b"."))
-            .map(|e| {
+            .filter_map(|e| {
+                let name = e.file_name();
+                if name.as_encoded_bytes().starts_with(b".") {
+                    return None;
+                }
                 // The entry's own type (no extra stat); a symlink is followed.
                 let is_dir = e.file_type().map(|t| t.is_dir() || (t.is_symlink() && e.path().is_dir())).unwrap_or(false);
-                (e.file_name(), is_dir)
+                Some((name, is_dir))
             })
             .collect();
         entries.sort_unstable();
