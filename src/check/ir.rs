@@ -108,7 +108,24 @@ pub enum Op {
         quant: Quant,
         items: Vec<Binding>,
         body: Vec<Op>,
+        /// The leading items that are cells of the first item's table, as (dense cell
+        /// number, domain): a loop testing one predicate per cell reads these, not the
+        /// bindings (see `eval::Ctx::each_cell_quick`).
+        cells: Vec<(usize, Domain)>,
     },
+}
+
+/// The leading cells of a loop's items that are in the first item's table (see
+/// [`Op::ForEach`]).
+pub fn leading_cells(items: &[Binding]) -> Vec<(usize, Domain)> {
+    let Some(Binding::Cell(first)) = items.first() else { return Vec::new() };
+    items
+        .iter()
+        .map_while(|b| match b {
+            Binding::Cell(a) if a.table_ix == first.table_ix => Some((a.ix, a.domain)),
+            _ => None,
+        })
+        .collect()
 }
 
 /// What a quantifier variable stands for in one iteration.

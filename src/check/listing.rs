@@ -39,7 +39,7 @@ fn write_op(out: &mut String, r: &CompiledRule, op: &Op, depth: usize) {
             let w = within.map(|w| format!(" within {w}")).unwrap_or_default();
             let _ = writeln!(out, "{pad}check {}{w}", ex_text(r, ex));
         }
-        Op::ForEach { slot, quant, items, body } => {
+        Op::ForEach { slot, quant, items, body, .. } => {
             let shown: Vec<String> = items.iter().take(4).map(binding_text).collect();
             let more = if items.len() > 4 { format!(" …（共 {} 项）", items.len()) } else { String::new() };
             let _ = writeln!(out, "{pad}for each {quant:?} ${slot}:{} in [{}{more}]", r.slot_names[*slot], shown.join(", "));

@@ -164,7 +164,8 @@ impl<'t> Resolver<'t> {
                 self.slot_tables[slot] = table;
                 let body = self.block(&fe.body);
                 self.scopes.pop();
-                ops.push(Op::ForEach { slot, quant: fe.quant.node, items, body });
+                let cells = crate::check::ir::leading_cells(&items);
+                ops.push(Op::ForEach { slot, quant: fe.quant.node, items, body, cells });
             }
             _ => {}
         }

@@ -73,7 +73,7 @@ impl<'r> Used<'r> {
     pub fn domain(&self, tpl: &Template) -> Domain {
         self.domain.unwrap_or_else(|| {
             let (table, row, col) = self.keys();
-            tpl.table(table).and_then(|d| d.col(row, col)).map(|c| c.domain).unwrap_or_default()
+            domain_at(tpl, table, row, col)
         })
     }
 
@@ -87,18 +87,29 @@ impl<'r> Used<'r> {
     /// Returns the value and whether a blank was met under `blank finding`.
     #[inline(always)]
     pub fn value(&mut self, policy: BlankPolicy, tpl: &Template) -> (Val<'r>, bool) {
-        match self.cell {
-            Some(c) if c.state == CellState::Number && !self.doubtful(tpl) => (c.value.map_or(Val::Absent, Val::Num), false),
-            Some(c) if matches!(c.state, CellState::Blank | CellState::Marker) => match policy {
-                BlankPolicy::Zero => {
-                    self.blank_as_zero = true;
-                    (Val::Num(Decimal::ZERO), false)
-                }
-                BlankPolicy::Finding => (Val::Absent, true),
-                BlankPolicy::Skip => (Val::Absent, false),
-            },
-            _ => (Val::Absent, false),
-        }
+        let (v, blank_hit, as_zero) = value_of(self.cell, policy, || self.domain(tpl));
+        self.blank_as_zero |= as_zero;
+        (v, blank_hit)
+    }
+}
+
+/// The domain of a column of a template's table, by keys (the default when it has none).
+pub(super) fn domain_at(tpl: &Template, table: &str, row: &str, col: &str) -> Domain {
+    tpl.table(table).and_then(|d| d.col(row, col)).map(|c| c.domain).unwrap_or_default()
+}
+
+/// A cell as a value under a blank policy, its column's domain looked up only when needed:
+/// the value, whether a blank was met under `blank finding`, whether a blank counts as 0.
+#[inline(always)]
+pub(super) fn value_of<'r>(cell: Option<&Cell>, policy: BlankPolicy, domain: impl FnOnce() -> Domain) -> (Val<'r>, bool, bool) {
+    match cell {
+        Some(c) if c.state == CellState::Number && !doubtful(c, domain) => (c.value.map_or(Val::Absent, Val::Num), false, false),
+        Some(c) if matches!(c.state, CellState::Blank | CellState::Marker) => match policy {
+            BlankPolicy::Zero => (Val::Num(Decimal::ZERO), false, true),
+            BlankPolicy::Finding => (Val::Absent, true, false),
+            BlankPolicy::Skip => (Val::Absent, false, false),
+        },
+        _ => (Val::Absent, false, false),
     }
 }
 
@@ -113,7 +124,7 @@ pub(super) fn doubtful(cell: &Cell, domain: impl FnOnce() -> Domain) -> bool {
 
 /// The number fits its column's domain; blanks and placeholders are not this rule's
 /// business (see `values.blank`), unreadable text is not assessable.
-#[inline]
+#[inline(always)]
 pub(super) fn valid<'r>(cell: Option<&Cell>, domain: impl Fn() -> Domain) -> Val<'r> {
     let Some(cell) = cell else {
         return Val::Absent;
@@ -168,28 +179,34 @@ impl<'r> Views<'r> {
 
     /// The cells of table `ix` of `tpl`, as report `which` has them (all missing when the
     /// context lacks that report).
+    #[inline(always)]
     pub fn view(&mut self, which: Which, tpl: &'r Template, ix: usize) -> &[Option<&'r Cell>] {
-        let is = |(w, t, i, _): &(Which, *const Template, usize, _)| *w == which && std::ptr::eq(*t, tpl) && *i == ix;
-        // Reads come in runs from one table: the view used last is looked at first.
-        if self.built.get(self.last).is_some_and(is) {
-            return &self.built[self.last].3;
+        // Reads come in runs from one table: the view used last is looked at first, inline;
+        // finding or building another is out of line.
+        let last = self.built.get(self.last).is_some_and(|(w, t, i, _)| *w == which && std::ptr::eq(*t, tpl) && *i == ix);
+        if !last {
+            self.last = self.find_or_build(which, tpl, ix);
         }
-        let at = match self.built.iter().position(is) {
-            Some(i) => i,
-            None => {
-                let mut cells = Vec::new();
-                if let Some(def) = tpl.tables.get(ix) {
-                    cells = vec![None; def.cell_count()];
-                    if let Some(found) = self.reports[which.index()].and_then(|r| r.tables.get(&def.key)) {
-                        lay_out(def, found, &mut cells);
-                    }
-                }
-                self.built.push((which, tpl, ix, cells));
-                self.built.len() - 1
+        &self.built[self.last].3
+    }
+
+    /// The index in `built` of a view, built now when it is not there yet.
+    #[cold]
+    #[inline(never)]
+    fn find_or_build(&mut self, which: Which, tpl: &'r Template, ix: usize) -> usize {
+        let is = |(w, t, i, _): &(Which, *const Template, usize, _)| *w == which && std::ptr::eq(*t, tpl) && *i == ix;
+        if let Some(i) = self.built.iter().position(is) {
+            return i;
+        }
+        let mut cells = Vec::new();
+        if let Some(def) = tpl.tables.get(ix) {
+            cells = vec![None; def.cell_count()];
+            if let Some(found) = self.reports[which.index()].and_then(|r| r.tables.get(&def.key)) {
+                lay_out(def, found, &mut cells);
             }
-        };
-        self.last = at;
-        &self.built[at].3
+        }
+        self.built.push((which, tpl, ix, cells));
+        self.built.len() - 1
     }
 }
 
@@ -240,10 +257,16 @@ fn side<'r>(sel: &'r Sel, slots: &[Slot<'r>]) -> &'r [Key] {
     }
 }
 
+/// The row and column keys of a set under the current bindings.
+#[inline]
+pub(super) fn sides<'r>(set: &'r CellSet, slots: &[Slot<'r>]) -> (&'r [Key], &'r [Key]) {
+    (side(&set.rows, slots), side(&set.cols, slots))
+}
+
 /// The cells of a set under the current bindings, read from the report, in order.
 #[inline]
 pub(super) fn expand<'r, 'v>(set: &'r CellSet, slots: &[Slot<'r>], views: &'v mut Views<'r>, tpl: &'r Template) -> Expansion<'r, 'v> {
-    let (rows, cols) = (side(&set.rows, slots), side(&set.cols, slots));
+    let (rows, cols) = sides(set, slots);
     // 表二's parts have different columns: there the cell number is looked up by keys.
     let def = if set.ragged { tpl.tables.get(set.table_ix) } else { None };
     let view = views.view(set.report, tpl, set.table_ix);

@@ -265,13 +265,13 @@ impl<'r> Ctx<'r> {
                 return v == Val::Bool(true);
             }
             Op::Check { ex, within, span } => self.check(ex, *within, *span),
-            Op::ForEach { slot, items, body, .. } => {
+            Op::ForEach { slot, items, body, cells, .. } => {
                 if let Some(table) = items.first().map(binding_table).filter(|t| !self.report.tables.contains_key(*t)) {
                     self.not_assessable_table(table);
                     return true;
                 }
                 match cell_predicate(body, *slot) {
-                    Some(quick) => self.each_cell_quick(*slot, items, body, quick),
+                    Some(quick) => self.each_cell_quick(*slot, items, cells, body, quick),
                     None => {
                         for item in items {
                             self.bound_block(*slot, item, body);
@@ -297,18 +297,37 @@ impl<'r> Ctx<'r> {
     /// of cells a report, nearly all passing): each cell is tested straight from its
     /// table's view, and only a cell that does not pass runs the body as written, which
     /// makes its finding exactly as the plain loop would. A passing check only counts.
-    fn each_cell_quick(&mut self, slot: usize, items: &'r [Binding], body: &'r [Op], quick: CellPredicate) {
+    fn each_cell_quick(&mut self, slot: usize, items: &'r [Binding], cells: &[(usize, Domain)], body: &'r [Op], quick: CellPredicate) {
+        // One loop per predicate, its test decided once for the loop rather than per cell;
+        // each is `quick.passes` with the predicate a constant.
+        macro_rules! scan {
+            ($($f:ident),*) => {
+                match (quick.func, quick.negated) {
+                    $(
+                        (Func::$f, false) => self.each_cell_scan(slot, items, cells, body, |c, d| CellPredicate { func: Func::$f, negated: false }.passes(c, d)),
+                        (Func::$f, true) => self.each_cell_scan(slot, items, cells, body, |c, d| CellPredicate { func: Func::$f, negated: true }.passes(c, d)),
+                    )*
+                    _ => self.each_cell_scan(slot, items, cells, body, |c, d| quick.passes(c, d)),
+                }
+            };
+        }
+        scan!(IsBlank, IsNumber, IsMarker, IsText, Present, Doubtful, Valid)
+    }
+
+    /// [`Ctx::each_cell_quick`] with its predicate as `pass`: runs of passing cells among the
+    /// loop's leading cells (see [`Op::ForEach`]) are only counted; any other item runs the
+    /// body as written.
+    #[inline(always)]
+    fn each_cell_scan(&mut self, slot: usize, items: &'r [Binding], cells: &[(usize, Domain)], body: &'r [Op], pass: impl Fn(Option<&Cell>, Domain) -> bool) {
         let Some(Binding::Cell(first)) = items.first() else { return };
         let table_ix = first.table_ix;
         let mut next = 0;
         while next < items.len() {
-            let view = self.views.view(Which::This, self.tpl, table_ix);
-            while let Some(Binding::Cell(a)) = items.get(next) {
-                if a.table_ix != table_ix || !quick.passes(cells::cell_at(a, view), a.domain) {
-                    break;
-                }
-                self.checked += 1;
-                next += 1;
+            if let Some(rest) = cells.get(next..) {
+                let view = self.views.view(Which::This, self.tpl, table_ix);
+                let run = rest.iter().position(|&(ix, domain)| !pass(view.get(ix).copied().flatten(), domain)).unwrap_or(rest.len());
+                self.checked += run;
+                next += run;
             }
             let Some(item) = items.get(next) else { break };
             self.bound_block(slot, item, body);
@@ -589,7 +608,30 @@ impl<'r> Ctx<'r> {
         self.findings.push(notice);
     }
 
+    /// An expression's value. The two commonest untraced reads — a `let` value, a set of
+    /// cells laid out densely — are taken here, inline; the rest in [`Ctx::eval_any`].
+    #[inline]
     fn eval(&mut self, ex: &'r Ex) -> Val<'r> {
+        match ex {
+            Ex::Slot(i) if !self.tracing => match self.slots[*i] {
+                Slot::Value(v, why, _) => {
+                    self.why = self.why.or(why);
+                    v
+                }
+                _ => Val::Absent,
+            },
+            Ex::Cells(set) if !self.tracing && !set.ragged => {
+                if !self.views.has(set.report) {
+                    self.why = Some("没有上年的报告");
+                }
+                self.sum_dense(set)
+            }
+            _ => self.eval_any(ex),
+        }
+    }
+
+    #[inline(never)]
+    fn eval_any(&mut self, ex: &'r Ex) -> Val<'r> {
         match ex {
             Ex::Num(n) => Val::Num(*n),
             Ex::Str(s) => Val::Str(s),
@@ -614,6 +656,9 @@ impl<'r> Ctx<'r> {
             Ex::Cells(set) => {
                 if !self.views.has(set.report) {
                     self.why = Some("没有上年的报告");
+                }
+                if !self.tracing && !set.ragged {
+                    return self.sum_dense(set);
                 }
                 let mut total = Decimal::ZERO;
                 let mut absent = false;
@@ -671,6 +716,41 @@ impl<'r> Ctx<'r> {
                 }
                 v
             }
+        }
+    }
+
+    /// The sum of a set whose cells are numbered `row offset + column position`, untraced:
+    /// what the loop over [`cells::expand`] in [`Ctx::eval`] makes of it, straight from the
+    /// view, without a [`Used`] per cell.
+    #[inline(never)]
+    fn sum_dense(&mut self, set: &'r CellSet) -> Val<'r> {
+        let (rows, cols) = cells::sides(set, &self.slots);
+        let (tpl, policy) = (self.tpl, self.rule.blank);
+        let view = self.views.view(set.report, tpl, set.table_ix);
+        let mut total = Decimal::ZERO;
+        let (mut absent, mut overflow, mut blank_hit) = (false, false, false);
+        for Key(row, _, offset) in rows {
+            for Key(col, _, pos) in cols {
+                let cell = offset.checked_add(*pos).and_then(|ix| view.get(ix)).copied().flatten();
+                let (v, hit, _) = cells::value_of(cell, policy, || cells::domain_at(tpl, &set.table, row, col));
+                blank_hit |= hit;
+                match v {
+                    Val::Num(n) => match total.checked_add(n) {
+                        Some(t) => total = t,
+                        None => (overflow, absent) = (true, true),
+                    },
+                    _ => absent = true,
+                }
+            }
+        }
+        self.blank_hit |= blank_hit;
+        if overflow {
+            self.why.get_or_insert(OVERFLOW);
+        }
+        if absent {
+            Val::Absent
+        } else {
+            Val::Num(total)
         }
     }
 
@@ -791,7 +871,7 @@ fn predicate<'r>(f: Func, u: &Used<'r>, tpl: &Template) -> Val<'r> {
 }
 
 /// A cell predicate on a cell of a column of `domain` (looked up only when needed).
-#[inline]
+#[inline(always)]
 fn predicate_on<'r>(f: Func, cell: Option<&Cell>, domain: impl Fn() -> Domain) -> Val<'r> {
     let state = cell.map(|c| c.state);
     match f {
@@ -816,7 +896,7 @@ struct CellPredicate {
 impl CellPredicate {
     /// Whether the check holds for a `for each cell` binding's cell, as [`Ctx::check`]
     /// would decide it: [`predicate`] on the [`Used`] that [`cells::at`] makes of it.
-    #[inline]
+    #[inline(always)]
     fn passes(self, cell: Option<&Cell>, domain: Domain) -> bool {
         let v = predicate_on(self.func, cell, || domain);
         let v = match (self.negated, v) {

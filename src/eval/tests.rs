@@ -289,9 +289,22 @@ fn mixed_report() -> Report {
 #[test]
 fn the_quick_cell_loop_decides_as_the_plain_one() {
     let r = mixed_report();
-    for pred in
-        ["valid(x)", "not doubtful(x)", "doubtful(x)", "not blank(x)", "blank(x)", "number(x)", "not marker(x)", "text(x)", "present(x)", "not present(x)"]
-    {
+    for pred in [
+        "valid(x)",
+        "not valid(x)",
+        "not doubtful(x)",
+        "doubtful(x)",
+        "not blank(x)",
+        "blank(x)",
+        "number(x)",
+        "not number(x)",
+        "marker(x)",
+        "not marker(x)",
+        "text(x)",
+        "not text(x)",
+        "present(x)",
+        "not present(x)",
+    ] {
         for once in ["", "report once\n"] {
             // A guard in the body keeps the loop off the quick path.
             let quick = format!("rule q \"单元格\" {{ {once}for each cell x in 表三 {{ check {pred} }} }}");
@@ -359,4 +372,85 @@ fn exact_comparisons_decide_as_the_tolerant_ones() {
         }
         assert_eq!(super::cells::non_negative(a), a >= Decimal::ZERO, "{a}");
     }
+}
+
+/// Every `let` of a rule that reads cells, evaluated by the inline reading of a set laid
+/// out densely (`Ctx::eval` → `Ctx::sum_dense`) and by the general one (`Ctx::eval_any`,
+/// cell by cell through `cells::expand`): the same value, cause of absence and blank met,
+/// under each blank policy, from this year's report and from a previous one not at hand.
+#[test]
+fn a_dense_set_reads_as_the_general_reading() {
+    use super::{cells, Ctx, Slot};
+    use crate::check::ir::{Ex, Op};
+    let mut r = mixed_report();
+    // A money unit in a count column: its domain is looked up by keys.
+    let t3 = r.tables.get_mut("t3").expect("表三");
+    let row = t3.rows.get_mut("granted").expect("granted");
+    assert!(row.cells.insert("commercial", cell_from("5元", Span::new(0, 3))).is_ok());
+    let limits = crate::limits::Limits::default();
+    let texts = [];
+    let mut compared = 0;
+    for policy in ["", "blank as zero\n", "blank finding\n", "blank skip\n"] {
+        for previous in [false, true] {
+            let rules = format!(
+                "rule q \"和\" {{ {policy}for each col c in 表三 {{ let a = 表三[本年新收, c]\n let b = sum(表三[本年度办理结果, c])\n check a == b }}\n for each row x in 表三 {{ let s = sum(表三[x, 自然人 .. 其他])\n let t = 表三[x, 总计]\n check s == t }} }}"
+            );
+            let mut pack = Pack::from_text("t.gouji", &rules).unwrap_or_else(|e| panic!("{:?}", e.errors));
+            if previous {
+                for v in &mut pack.rules[0].variants {
+                    lets_read_previous(v.ops.as_mut().unwrap());
+                }
+            }
+            let rule = &pack.rules[0];
+            let variant = rule.variant("2021").expect("2021");
+            let mut ctx = Ctx {
+                report: &r,
+                views: cells::Views::new(&r, None),
+                rule,
+                tpl: &variant.template,
+                slots: vec![Slot::Empty; rule.slot_names.len()],
+                trace: Vec::new(),
+                tracing: false,
+                blank_hit: false,
+                why: None,
+                findings: Vec::new(),
+                held: Vec::new(),
+                missing_tables: Vec::new(),
+                checked: 0,
+                failed: 0,
+                not_assessable: 0,
+                first_na: None,
+                not_applicable: None,
+                reports: &texts,
+                budget: limits.findings_per_rule,
+                per_rule: limits.findings_per_rule,
+                rendered: limits.message_rendered_bytes,
+                stopped: false,
+            };
+            for op in variant.ops.as_ref().expect("compiles") {
+                let Op::ForEach { slot, items, body, .. } = op else { continue };
+                for item in items {
+                    ctx.slots[*slot] = Slot::Bound(item);
+                    for op in body {
+                        let Op::Let(_, ex) = op else { continue };
+                        // `sum(set)` reads its set through `eval`; a lone set is read by it.
+                        let set = match ex {
+                            Ex::Call(_, args, _) => &args[0],
+                            ex => ex,
+                        };
+                        assert!(matches!(set, Ex::Cells(s) if !s.ragged));
+                        let mut read = |general: bool| {
+                            (ctx.why, ctx.blank_hit) = (None, false);
+                            let v = if general { ctx.eval_any(set) } else { ctx.eval(set) };
+                            (v, ctx.why, ctx.blank_hit)
+                        };
+                        let (fast, general) = (read(false), read(true));
+                        assert_eq!(fast, general, "{policy} previous={previous} {item:?}");
+                        compared += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert!(compared > 100, "{compared}");
 }
