@@ -144,30 +144,8 @@ pub fn evaluate(rules: &[CompiledRule], cx: Context<'_>, limits: &Limits, left: 
             });
             continue;
         }
-        let mut ctx = Ctx {
-            report,
-            views: std::mem::replace(&mut views, cells::Views::new(report, cx.previous)),
-            rule,
-            tpl: &first.template,
-            slots: vec![Slot::Empty; rule.slot_names.len()],
-            trace: Vec::new(),
-            tracing: false,
-            blank_hit: false,
-            why: None,
-            findings: Vec::new(),
-            held: Vec::new(),
-            missing_tables: Vec::new(),
-            checked: 0,
-            failed: 0,
-            not_assessable: 0,
-            first_na: None,
-            not_applicable: None,
-            reports: &report_texts,
-            budget: limits.findings_per_rule.min(*left),
-            per_rule: limits.findings_per_rule,
-            rendered: limits.message_rendered_bytes,
-            stopped: false,
-        };
+        let taken = std::mem::replace(&mut views, cells::Views::new(report, cx.previous));
+        let mut ctx = Ctx::new(report, taken, rule, &first.template, &report_texts, limits, limits.findings_per_rule.min(*left));
         for (i, table) in rule.op_tables.iter().enumerate() {
             let table = table.as_deref().unwrap_or(&rule.primary_table);
             let template = report.tables.get(table).map(|t| t.template.as_str()).or(report.template.as_deref()).unwrap_or("");
@@ -236,6 +214,42 @@ fn notice(rule: &CompiledRule, id: String, message: String, sources: Sources) ->
 }
 
 impl<'r> Ctx<'r> {
+    /// A rule's evaluation in one report, nothing counted yet, with `budget` findings to make.
+    fn new(
+        report: &'r Report,
+        views: cells::Views<'r>,
+        rule: &'r CompiledRule,
+        tpl: &'r Template,
+        reports: &'r [ReportText],
+        limits: &Limits,
+        budget: usize,
+    ) -> Self {
+        Ctx {
+            report,
+            views,
+            rule,
+            tpl,
+            slots: vec![Slot::Empty; rule.slot_names.len()],
+            trace: Vec::new(),
+            tracing: false,
+            blank_hit: false,
+            why: None,
+            findings: Vec::new(),
+            held: Vec::new(),
+            missing_tables: Vec::new(),
+            checked: 0,
+            failed: 0,
+            not_assessable: 0,
+            first_na: None,
+            not_applicable: None,
+            reports,
+            budget,
+            per_rule: limits.findings_per_rule,
+            rendered: limits.message_rendered_bytes,
+            stopped: false,
+        }
+    }
+
     fn block(&mut self, ops: &'r [Op]) {
         for op in ops {
             if !self.op(op) {

@@ -403,30 +403,7 @@ fn a_dense_set_reads_as_the_general_reading() {
             }
             let rule = &pack.rules[0];
             let variant = rule.variant("2021").expect("2021");
-            let mut ctx = Ctx {
-                report: &r,
-                views: cells::Views::new(&r, None),
-                rule,
-                tpl: &variant.template,
-                slots: vec![Slot::Empty; rule.slot_names.len()],
-                trace: Vec::new(),
-                tracing: false,
-                blank_hit: false,
-                why: None,
-                findings: Vec::new(),
-                held: Vec::new(),
-                missing_tables: Vec::new(),
-                checked: 0,
-                failed: 0,
-                not_assessable: 0,
-                first_na: None,
-                not_applicable: None,
-                reports: &texts,
-                budget: limits.findings_per_rule,
-                per_rule: limits.findings_per_rule,
-                rendered: limits.message_rendered_bytes,
-                stopped: false,
-            };
+            let mut ctx = Ctx::new(&r, cells::Views::new(&r, None), rule, &variant.template, &texts, &limits, limits.findings_per_rule);
             for op in variant.ops.as_ref().expect("compiles") {
                 let Op::ForEach { slot, items, body, .. } = op else { continue };
                 for item in items {
