@@ -112,6 +112,21 @@ impl Checker {
         report::read_with(&name, &bytes, form, &self.templates)
     }
 
+    /// The form of a report file and the issuer and year it states, within `limits`,
+    /// without reading its tables: the first pass of a batch, for pairing.
+    pub fn identify_path(
+        &self,
+        path: &Path,
+        form: Option<Form>,
+        limits: &Limits,
+        raise: Option<&'static str>,
+    ) -> Result<(Form, Option<String>, Option<u16>), ImportError> {
+        let name = path.to_string_lossy();
+        let bytes =
+            crate::limits::read_bounded(path, limits.report_bytes, raise).map_err(|e| ImportError::Io { path: name.to_string(), why: e.to_string() })?;
+        report::identify(&name, &bytes, form)
+    }
+
     /// Read a report from memory with the checker's templates.
     pub fn read(&self, path: &str, bytes: &[u8], form: Option<Form>) -> Result<Report, ImportError> {
         report::read_with(path, bytes, form, &self.templates)

@@ -27,6 +27,7 @@
 //!            ──diagnostics + render──▶ miette text, JSON
 //! ```
 
+pub mod batch;
 mod checker;
 pub mod diagnostics;
 pub mod limits;

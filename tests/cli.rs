@@ -199,7 +199,7 @@ fn help_is_in_chinese() {
         assert_eq!(o.status.code(), Some(0), "{args:?}: {text}");
         assert!(text.contains("用法："), "{args:?}: {text}");
     }
-    assert!(all_output(&gouji(&["check", "--help"])).contains("--format <格式>       输出格式：human（默认，供人阅读）或 json"));
+    assert!(all_output(&gouji(&["check", "--help"])).contains("--format <格式>       输出格式：human（默认，供人阅读）、json、jsonl（每行一份报告）或 csv"));
 }
 
 #[test]

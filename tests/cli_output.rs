@@ -95,8 +95,17 @@ fn a_folder_is_its_files_by_name_and_a_bad_one_is_named() {
     std::fs::write(dir.join(".hidden"), "x").expect("hidden");
     std::fs::write(dir.join("c.txt"), "").expect("empty");
     let o = bin().arg("check").arg(&dir).args(["--format", "json"]).output().expect("run gouji");
-    assert_eq!(o.status.code(), Some(2), "{}", String::from_utf8_lossy(&o.stderr));
+    // A file found in a folder that cannot be read is named in the summary; only a file
+    // named on the command line makes the run fail (exit 2).
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
     let json: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON stays valid");
+    let unreadable = &json["summary"]["unreadable"];
+    assert_eq!(unreadable.as_array().map(Vec::len), Some(1), "{unreadable}");
+    assert!(unreadable[0]["path"].as_str().is_some_and(|p| p.ends_with("c.txt")) && unreadable[0]["reason"] == "文件为空", "{unreadable}");
+    // The two copies of one report are a finding on each, not a silent choice.
+    assert_eq!(json["summary"]["same_year"][0]["year"], 2020, "{}", json["summary"]);
+    let named = bin().arg("check").arg(dir.join("c.txt")).arg(dir.join("b.txt")).output().expect("run gouji");
+    assert_eq!(named.status.code(), Some(2));
     let paths: Vec<String> = json["reports"]
         .as_array()
         .expect("reports")

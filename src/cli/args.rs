@@ -38,10 +38,19 @@ pub enum Format {
     Json,
 }
 
+/// The output formats of `check`.
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq, Debug)]
+pub enum CheckFormat {
+    Human,
+    Json,
+    Jsonl,
+    Csv,
+}
+
 #[derive(Subcommand)]
 pub enum Command {
     /// 用规则包检查报告的勾稽关系（默认运行内置官方规则包）
-    #[command(help_template = HELP, override_usage = "gouji check 报告… [--rules 规则包]… [--no-default-rules] [--format human|json] [--form 形式] [--max-size MiB]")]
+    #[command(help_template = HELP, override_usage = "gouji check 报告或目录… [--rules 规则包]… [--format human|json|jsonl|csv] [--prev 上年报告] [--aliases 别名表] [选项]")]
     Check {
         /// 报告文件或目录（可多个；目录读取其中所有文件，含子目录，按名称排序）
         #[arg(required = true, value_name = "报告", help_heading = "参数")]
@@ -52,15 +61,30 @@ pub enum Command {
         /// 不运行内置官方规则包，只运行 --rules 指定的
         #[arg(long, help_heading = "选项")]
         no_default_rules: bool,
-        /// 输出格式：human（默认，供人阅读）或 json
+        /// 输出格式：human（默认，供人阅读）、json、jsonl（每行一份报告）或 csv（每行一个问题，供电子表格）
         #[arg(long, value_enum, default_value = "human", value_name = "格式", hide_default_value = true, hide_possible_values = true, help_heading = "选项")]
-        format: Format,
+        format: CheckFormat,
         /// 指定来源形式（默认按内容识别）：pipe、html、docx、pdf、markdown、text
         #[arg(long, value_parser = parse_form, value_name = "形式", help_heading = "选项")]
         form: Option<Form>,
         /// 单份报告的读取上限，单位 MiB（默认 64）
         #[arg(long = "max-size", value_name = "MiB", value_parser = parse_mib, help_heading = "选项")]
         max_report_size: Option<u64>,
+        /// 指定上年报告（只检查一份报告时）；批量检查时按发布机关和年度自动配对
+        #[arg(long = "prev", value_name = "上年报告", help_heading = "选项")]
+        prev: Option<PathBuf>,
+        /// 发布机关别名表（TOML：[aliases] 下每行 "别名" = "正式名称"）；目录中的 gouji.toml 自动读取
+        #[arg(long = "aliases", value_name = "别名表", help_heading = "选项")]
+        aliases: Vec<PathBuf>,
+        /// 指定发布机关（只检查一份报告时，报告中没有写明或写错时使用）
+        #[arg(long = "issuer", value_name = "发布机关", help_heading = "选项")]
+        issuer: Option<String>,
+        /// 指定报告年度（只检查一份报告时）
+        #[arg(long = "year", value_name = "年度", value_parser = clap::value_parser!(u16).range(2000..2100), help_heading = "选项")]
+        year: Option<u16>,
+        /// 不显示进度条
+        #[arg(short = 'q', long = "quiet", help_heading = "选项")]
+        quiet: bool,
     },
     /// 运行规则包的用例：规则内的 case 与 cases/ 下的报告快照
     #[command(help_template = HELP, override_usage = "gouji test 规则包 [--accept]")]

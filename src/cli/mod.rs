@@ -2,10 +2,10 @@
 //! 2 could not run.
 
 mod args;
+mod check;
 
 use args::{Cli, Command, Format};
 use clap::Parser;
-use gouji::render::check::Outcome;
 use gouji::report::Form;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -40,9 +40,19 @@ pub fn run() -> ExitCode {
     };
     let done = match cli.command {
         Command::Parse { file, format, form, rules, max_report_size } => parse(&file, format, form, &rules, limits(max_report_size)),
-        Command::Check { reports, rules, no_default_rules, format, form, max_report_size } => {
-            check(&reports, &rules, no_default_rules, format, form, limits(max_report_size))
-        }
+        Command::Check { reports, rules, no_default_rules, format, form, max_report_size, prev, aliases, issuer, year, quiet } => check::run(check::Opts {
+            reports,
+            rules,
+            no_default: no_default_rules,
+            format,
+            form,
+            limits: limits(max_report_size),
+            prev,
+            aliases,
+            issuer,
+            year,
+            quiet,
+        }),
         Command::Test { pack, accept } => test(&pack, accept),
     };
     match done {
@@ -68,7 +78,7 @@ fn limits(max_report_size: Option<u64>) -> gouji::Limits {
 }
 
 /// Write to stderr; a failure there has nowhere to be told and is ignored (never a panic).
-fn say(text: std::fmt::Arguments<'_>) {
+pub(crate) fn say(text: std::fmt::Arguments<'_>) {
     use std::io::Write;
     let _ = std::io::stderr().lock().write_fmt(text);
 }
@@ -102,7 +112,7 @@ fn test(path: &Path, accept: bool) -> std::io::Result<ExitCode> {
 }
 
 /// Colour only on a terminal.
-fn color() -> bool {
+pub(crate) fn color() -> bool {
     use std::io::IsTerminal;
     std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
 }
@@ -110,7 +120,7 @@ fn color() -> bool {
 /// Load the packs to run; rule-file mistakes are printed, pointed, and end the run.
 /// `for_rules`: the packs are run (so some must be given); else only their templates
 /// are wanted (`gouji parse`).
-fn load_packs(rules: &[PathBuf], no_default: bool, for_rules: bool) -> Result<gouji::Checker, ExitCode> {
+pub(crate) fn load_packs(rules: &[PathBuf], no_default: bool, for_rules: bool) -> Result<gouji::Checker, ExitCode> {
     let mut packs = Vec::new();
     if !no_default {
         packs.push(gouji::Pack::official().clone());
@@ -157,190 +167,6 @@ fn write_all(bytes: &[u8]) -> std::io::Result<()> {
     let mut out = std::io::stdout().lock();
     out.write_all(bytes)?;
     out.flush()
-}
-
-/// The files to check, in the order given; a folder stands for the files under it (its
-/// subfolders too), by name, hidden ones (`.…`) left out. An unreadable or empty folder is
-/// kept as given, so it is reported like any unreadable report (never a silent exit 0). A
-/// folder reached twice through symlinks is walked once (a link to its parent cannot loop).
-fn expand(args: &[PathBuf]) -> Vec<PathBuf> {
-    fn walk(dir: &Path, out: &mut Vec<PathBuf>, seen: &mut std::collections::HashSet<PathBuf>) -> bool {
-        match std::fs::canonicalize(dir) {
-            Ok(real) => {
-                if !seen.insert(real) {
-                    return true;
-                }
-            }
-            Err(_) => return false,
-        }
-        let Ok(rd) = std::fs::read_dir(dir) else { return false };
-        let mut entries: Vec<(std::ffi::OsString, bool)> = rd
-            .filter_map(Result::ok)
-            .filter_map(|e| {
-                let name = e.file_name();
-                if name.as_encoded_bytes().starts_with(b".") {
-                    return None;
-                }
-                // The entry's own type (no extra stat); a symlink is followed.
-                let is_dir = e.file_type().map(|t| t.is_dir() || (t.is_symlink() && e.path().is_dir())).unwrap_or(false);
-                Some((name, is_dir))
-            })
-            .collect();
-        entries.sort_unstable();
-        for (name, is_dir) in entries {
-            let path = dir.join(name);
-            if !is_dir || !walk(&path, out, seen) {
-                out.push(path);
-            }
-        }
-        true
-    }
-    let mut out = Vec::with_capacity(args.len());
-    let mut seen = std::collections::HashSet::new();
-    for a in args {
-        let before = out.len();
-        if !(a.is_dir() && walk(a, &mut out, &mut seen)) || out.len() == before {
-            out.push(a.clone());
-        }
-    }
-    out
-}
-
-/// One report's part of the output, made on a worker: the text to print (JSON entry or
-/// human text), and what the batch's summary needs.
-struct Done {
-    text: String,
-    unreadable: bool,
-    error: bool,
-    eval: Option<gouji::Evaluation>,
-}
-
-/// Read, check and render one report. A panic anywhere in it (a bug in an importer or
-/// the checker) is caught and becomes an unreadable-report entry naming the file.
-fn one(checker: &gouji::Checker, path: &Path, form: Option<Form>, limits: &gouji::Limits, format: Format, color: bool) -> Done {
-    let name = path.to_string_lossy();
-    let work = || {
-        let o: Outcome = checker.read_path(path, form, limits, Some(args::MAX_REPORT_SIZE)).map(|r| {
-            let e = checker.evaluate(gouji::Context::of(&r));
-            (r, e)
-        });
-        let text = match format {
-            // Indented for its place in the batch's `"reports": [ … ]`.
-            Format::Json => gouji::render::check::report_json_pretty(&name, &o, 2),
-            Format::Human => gouji::render::check::human(&name, &o, color),
-        };
-        let one = [(String::new(), o)];
-        let error = gouji::render::check::has_error(&one);
-        let [(_, o)] = one;
-        (text, error, o)
-    };
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)) {
-        Ok((text, error, o)) => {
-            let unreadable = o.is_err();
-            Done { text, unreadable, error, eval: o.ok().map(|(_, e)| e) }
-        }
-        Err(panic) => {
-            let why = panic.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| panic.downcast_ref::<String>().cloned()).unwrap_or_default();
-            let o: Outcome = Err(gouji::ImportError::Io { path: name.to_string(), why: format!("读取或检查时发生内部错误：{why}") });
-            let text = match format {
-                Format::Json => gouji::render::json::to_string_nested(&gouji::render::check::report_json(&name, &o), 2).unwrap_or_default(),
-                Format::Human => gouji::render::check::human(&name, &o, color),
-            };
-            Done { text, unreadable: true, error: false, eval: None }
-        }
-    }
-}
-
-fn check(reports: &[PathBuf], rules: &[PathBuf], no_default: bool, format: Format, form: Option<Form>, limits: gouji::Limits) -> std::io::Result<ExitCode> {
-    let checker = match load_packs(rules, no_default, true) {
-        Ok(c) => c,
-        Err(code) => return Ok(code),
-    };
-    // Reports are read, checked and rendered in parallel (all cores), a chunk at a time,
-    // and written in the given order by a writer thread while the next chunk is checked:
-    // memory stays bounded (two chunks wait at most) whatever the batch size, the JSON
-    // document is streamed, and the workers never wait for the output. Workers have a
-    // large stack, so deep-but-bounded recursion in an importer cannot overflow it.
-    use rayon::prelude::*;
-    let pool = match rayon::ThreadPoolBuilder::new().stack_size(64 << 20).build() {
-        Ok(p) => p,
-        Err(e) => {
-            sayln!("错误：无法启动工作线程：{e}");
-            return Ok(ExitCode::from(2));
-        }
-    };
-    let reports = expand(reports);
-    let chunk_len = 64 * pool.current_num_threads().max(1);
-    let color = color();
-    let (unreadable, error) = std::thread::scope(|scope| {
-        let (chunks, received) = std::sync::mpsc::sync_channel::<Vec<Done>>(1);
-        let writer = scope.spawn(move || write_checked(received, format));
-        for chunk in reports.chunks(chunk_len) {
-            let done: Vec<Done> = pool.install(|| chunk.par_iter().map(|path| one(&checker, path, form, &limits, format, color)).collect());
-            if chunks.send(done).is_err() {
-                break; // the writer stopped on an output error, which it returns
-            }
-        }
-        drop(chunks);
-        writer.join().unwrap_or_else(|_| Err(std::io::Error::other("写出结果时发生内部错误")))
-    })?;
-    Ok(if unreadable {
-        ExitCode::from(2)
-    } else if error {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
-}
-
-/// Write the checked reports in order as their chunks arrive, then the batch's closing
-/// part; whether any report was unreadable, and whether any had an error finding.
-fn write_checked(chunks: std::sync::mpsc::Receiver<Vec<Done>>, format: Format) -> std::io::Result<(bool, bool)> {
-    use std::io::Write;
-    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-    let (mut unreadable, mut error) = (false, false);
-    let mut applied = gouji::render::check::Applied::default();
-    if format == Format::Json {
-        write!(out, "{{\n  \"reports\": [")?;
-    }
-    for (n, done) in chunks.iter().enumerate() {
-        for (i, d) in done.iter().enumerate() {
-            unreadable |= d.unreadable;
-            error |= d.error;
-            if let Some(e) = &d.eval {
-                applied.add(e);
-            }
-            match format {
-                Format::Json => {
-                    let sep = if n == 0 && i == 0 { "\n" } else { ",\n" };
-                    write!(out, "{sep}    {}", d.text)?;
-                }
-                Format::Human if d.unreadable => {
-                    out.flush()?;
-                    say(format_args!("{}", d.text));
-                }
-                Format::Human => out.write_all(d.text.as_bytes())?,
-            }
-        }
-    }
-    let never = applied.never();
-    let checked = applied.reports();
-    match format {
-        Format::Json => {
-            let ids: Vec<&str> = never.iter().map(|(id, _)| *id).collect();
-            writeln!(out, "\n  ],\n  \"rules_never_applied\": {}\n}}", serde_json::to_string(&ids).unwrap_or_default())?;
-        }
-        // One report: its own outcomes already say it; a batch names what never ran.
-        Format::Human if checked > 1 && !never.is_empty() => {
-            writeln!(out, "以下规则在这 {checked} 份报告中都不适用：")?;
-            for (id, why) in never {
-                writeln!(out, "  {id}：{why}")?;
-            }
-        }
-        Format::Human => {}
-    }
-    out.flush()?;
-    Ok((unreadable, error))
 }
 
 fn parse(file: &Path, format: Format, form: Option<Form>, rules: &[PathBuf], limits: gouji::Limits) -> std::io::Result<ExitCode> {

@@ -62,14 +62,29 @@ pub fn json(outcomes: &[(String, Outcome)]) -> Value {
     json!({ "reports": reports })
 }
 
+/// A report's previous-year counterpart in the batch, as JSON gives it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Prev {
+    /// Its path.
+    pub path: String,
+    /// Its year.
+    pub year: Option<u16>,
+}
+
 /// One entry of `reports` in the JSON document.
 pub fn report_json(path: &str, o: &Outcome) -> Value {
+    report_json_paired(path, o, None)
+}
+
+/// [`report_json`] with the report's previous-year counterpart (`"prev"`).
+pub fn report_json_paired(path: &str, o: &Outcome, prev: Option<&Prev>) -> Value {
     match o {
         Ok((r, e)) => {
             let mut doc = json!({
                 "path": path,
                 "issuer": r.issuer,
                 "year": r.year,
+                "prev": prev,
                 "template": r.template,
                 "form": r.form,
                 "span_text": r.span_text,
@@ -85,6 +100,7 @@ pub fn report_json(path: &str, o: &Outcome) -> Value {
             "path": path,
             "issuer": null,
             "year": null,
+            "prev": null,
             "template": null,
             "form": null,
             "span_text": null,
@@ -101,13 +117,21 @@ pub fn report_json(path: &str, o: &Outcome) -> Value {
 /// indented `depth` levels more (its place in the batch document). A decoded report's
 /// spans get their file offsets through the `Value` tree (rare: GBK and UTF-16 files).
 pub fn report_json_pretty(path: &str, o: &Outcome, depth: usize) -> String {
+    report_json_pretty_paired(path, o, None, depth)
+}
+
+/// [`report_json_pretty`] with the report's previous-year counterpart.
+pub fn report_json_pretty_paired(path: &str, o: &Outcome, prev: Option<&Prev>, depth: usize) -> String {
     let text = match o {
-        Ok((r, _)) if matches!(r.span_text, crate::report::model::SpanText::Decoded { .. }) => super::json::to_string_nested(&report_json(path, o), depth),
+        Ok((r, _)) if matches!(r.span_text, crate::report::model::SpanText::Decoded { .. }) => {
+            super::json::to_string_nested(&report_json_paired(path, o, prev), depth)
+        }
         Ok((r, e)) => super::json::to_string_nested(
             &Entry {
                 path,
                 issuer: r.issuer.as_deref(),
                 year: r.year,
+                prev,
                 template: r.template.as_deref(),
                 form: Some(&r.form),
                 span_text: r.span_text,
@@ -118,7 +142,7 @@ pub fn report_json_pretty(path: &str, o: &Outcome, depth: usize) -> String {
             },
             depth,
         ),
-        Err(_) => super::json::to_string_nested(&report_json(path, o), depth),
+        Err(_) => super::json::to_string_nested(&report_json_paired(path, o, prev), depth),
     };
     text.unwrap_or_default()
 }
@@ -129,6 +153,7 @@ struct Entry<'a> {
     path: &'a str,
     issuer: Option<&'a str>,
     year: Option<u16>,
+    prev: Option<&'a Prev>,
     template: Option<&'a str>,
     form: Option<&'a str>,
     span_text: crate::report::model::SpanText,

@@ -1,7 +1,9 @@
 //! Renderers: a report or findings as text for people or JSON for programs.
 
 pub mod check;
+pub mod csv;
 pub mod json;
 pub mod parse;
 pub mod spans;
+pub mod summary;
 pub mod test;

@@ -44,6 +44,20 @@ pub fn read_with(path: &str, bytes: &[u8], form: Option<Form>, set: &TemplateSet
     })
 }
 
+/// The form of a report and the issuer and year its text states, without matching its
+/// tables (what pairing the reports of a batch needs). Errors as [`read_with`].
+pub fn identify(path: &str, bytes: &[u8], form: Option<Form>) -> Result<(Form, Option<String>, Option<u16>), ImportError> {
+    let run = || {
+        let (form, doc) = import::read(path, bytes, form)?;
+        let m = meta::read(&doc);
+        Ok((form, m.issuer, m.year))
+    };
+    import::pdf::caught(run).unwrap_or_else(|panic| {
+        let why = panic.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| panic.downcast_ref::<String>().cloned());
+        Err(ImportError::Internal { path: path.into(), why: why.unwrap_or_default() })
+    })
+}
+
 /// Read a report file from disk with the embedded templates.
 pub fn read_file(path: &str, form: Option<Form>) -> Result<Report, ImportError> {
     read_file_with(path, form, TemplateSet::builtin())

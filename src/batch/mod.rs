@@ -1,0 +1,44 @@
+//! Batches of reports: the files of a run (folders walked), each report's identity
+//! (issuer and year, normalised and aliased), and the pairing of each report with the
+//! same issuer's previous year, which cross-year rules read as `上年`.
+//!
+//! ```text
+//! paths ──files::expand──▶ entries ──identity (per report)──▶ (issuer key, year) ──pairing──▶ previous of each
+//! ```
+
+pub mod files;
+pub mod identity;
+pub mod pairing;
+
+pub use files::{expand, Entry};
+pub use identity::{normalize_issuer, Aliases, Identity, IdentityFrom, Sidecar};
+pub use pairing::{pair, Member, Pairs};
+
+use crate::eval::{Finding, FindingClass};
+use crate::syntax::ast::Severity;
+
+/// The rule id of the batch's own finding: one issuer, one year, several reports.
+pub const SAME_YEAR: &str = "batch.same_year";
+
+/// The finding on each of several reports of one issuer and year: which one is the
+/// report is not chosen silently. `others`: the other reports' paths; `pairing`: what it
+/// means for the next year's pairing, when that is known.
+pub fn same_year_finding(issuer: &str, year: u16, others: &[String]) -> Finding {
+    Finding {
+        id: crate::eval::finding::fingerprint(&[SAME_YEAR, issuer, &year.to_string()]),
+        rule: SAME_YEAR.into(),
+        title: "同一发布机关同一年度有多份报告".into(),
+        severity: Severity::Warning,
+        class: FindingClass::ReportError,
+        message: format!("{issuer} {year} 年还有 {} 份报告：{}；请确认哪一份是正式发布的报告", others.len(), others.join("、")),
+        binding: Vec::new(),
+        cells: Vec::new(),
+        lhs: None,
+        rhs: None,
+        delta: None,
+        pack: 0,
+        rule_span: Default::default(),
+        check_span: Default::default(),
+        sources: Default::default(),
+    }
+}

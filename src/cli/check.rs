@@ -1,0 +1,433 @@
+//! `gouji check`: a batch of reports, files and folders, checked in parallel.
+//!
+//! Two passes. The first reads each file's identity (issuer and year; its tables are not
+//! matched) so every report can be paired with the same issuer's previous year; the
+//! second reads, checks and renders each report with its previous year beside it, a chunk
+//! at a time, while a writer thread prints the chunk before in order. Memory stays flat:
+//! the batch keeps one identity per file and a chunk of rendered reports.
+
+use super::args::{CheckFormat, MAX_REPORT_SIZE};
+use super::{color, load_packs, say};
+use gouji::batch::{self, Aliases, Entry, Identity, IdentityFrom, Pairs, Sidecar};
+use gouji::render::check::{Outcome, Prev};
+use gouji::report::Form;
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// What `gouji check` was asked.
+pub struct Opts {
+    pub reports: Vec<PathBuf>,
+    pub rules: Vec<PathBuf>,
+    pub no_default: bool,
+    pub format: CheckFormat,
+    pub form: Option<Form>,
+    pub limits: gouji::Limits,
+    pub prev: Option<PathBuf>,
+    pub aliases: Vec<PathBuf>,
+    pub issuer: Option<String>,
+    pub year: Option<u16>,
+    pub quiet: bool,
+}
+
+/// A file's identity from the first pass.
+struct Ident {
+    identity: Identity,
+    form: String,
+    /// Why the file could not be read (it is not read again).
+    error: Option<gouji::ImportError>,
+}
+
+/// One report's part of the output, made on a worker: the text to print and what the
+/// batch's summary needs.
+struct Done {
+    path: String,
+    text: String,
+    /// Why it could not be read, and whether it was named on the command line.
+    unreadable: Option<(String, bool)>,
+    error: bool,
+    paired: bool,
+    eval: Option<gouji::Evaluation>,
+}
+
+macro_rules! sayln {
+    ($($t:tt)*) => { say(format_args!("{}\n", format_args!($($t)*))) };
+}
+
+pub fn run(o: Opts) -> std::io::Result<ExitCode> {
+    let checker = match load_packs(&o.rules, o.no_default, true) {
+        Ok(c) => c,
+        Err(code) => return Ok(code),
+    };
+    let entries = batch::expand(&o.reports);
+    let single = entries.len() == 1;
+    if !single && (o.prev.is_some() || o.issuer.is_some() || o.year.is_some()) {
+        sayln!("错误：--prev、--issuer、--year 只能在检查一份报告时使用；批量检查时按报告内容自动配对，可用身份文件（报告名.toml）或别名表指定");
+        return Ok(ExitCode::from(2));
+    }
+    let mut aliases = Aliases::default();
+    let folder_files = o.reports.iter().filter(|r| r.is_dir()).map(|d| d.join("gouji.toml")).filter(|f| f.is_file());
+    for file in o.aliases.iter().cloned().chain(folder_files) {
+        if let Err(why) = aliases.load(&file) {
+            sayln!("错误：{why}");
+            return Ok(ExitCode::from(2));
+        }
+    }
+    let pool = match rayon::ThreadPoolBuilder::new().stack_size(64 << 20).build() {
+        Ok(p) => p,
+        Err(e) => {
+            sayln!("错误：无法启动工作线程：{e}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let bar = Bar::new(entries.len(), o.quiet);
+    let cli = (o.issuer.clone(), o.year);
+    let run = Run { checker: &checker, o: &o, aliases: &aliases, color: color() };
+    // Pass 1: identities, for the pairing (one file alone needs none).
+    let mut idents: Vec<Option<Ident>> = if single {
+        vec![None]
+    } else {
+        bar.phase("识别报告");
+        pool.install(|| entries.par_iter().map(|e| Some(run.identify(e, &bar))).collect())
+    };
+    let pairs = if single {
+        Pairs::default()
+    } else {
+        let members: Vec<batch::Member> =
+            idents.iter().flatten().map(|i| batch::Member { key: i.identity.key.clone(), year: i.identity.year, form: i.form.clone() }).collect();
+        batch::pair(&members)
+    };
+    let name = |i: usize| entries[i].path.to_string_lossy().into_owned();
+    let same_year = same_year_findings(&pairs, &name);
+    // Pass 2: check, a chunk at a time, written in order by the writer thread.
+    bar.phase("检查报告");
+    let chunk_len = 64 * pool.current_num_threads().max(1);
+    let mut summary = gouji::render::summary::Summary::default();
+    summary.set_pairing(&pairs, name);
+    let format = o.format;
+    let result = std::thread::scope(|scope| {
+        let (chunks, received) = std::sync::mpsc::sync_channel::<Vec<Done>>(1);
+        let writer = scope.spawn(move || write_checked(received, format, summary));
+        for (n, (chunk, ids)) in entries.chunks(chunk_len).zip(idents.chunks_mut(chunk_len)).enumerate() {
+            let done: Vec<Done> = pool.install(|| {
+                chunk
+                    .par_iter()
+                    .zip(ids.par_iter_mut())
+                    .enumerate()
+                    .map(|(k, (entry, ident))| {
+                        let i = n * chunk_len + k;
+                        let prev = match (&o.prev, pairs.prev.get(i).copied().flatten()) {
+                            (Some(p), _) => Some(p.as_path()),
+                            (None, Some(j)) => Some(entries[j].path.as_path()),
+                            (None, None) => None,
+                        };
+                        let extra = same_year.get(&i).cloned().unwrap_or_default();
+                        let d = run.one(entry, ident.take(), &cli, prev, pairs.note.get(i).cloned().flatten(), extra);
+                        bar.inc();
+                        d
+                    })
+                    .collect()
+            });
+            if chunks.send(done).is_err() {
+                break; // the writer stopped on an output error, which it returns
+            }
+        }
+        drop(chunks);
+        writer.join().unwrap_or_else(|_| Err(std::io::Error::other("写出结果时发生内部错误")))
+    });
+    bar.finish();
+    let (given_unreadable, error, checked) = result?;
+    Ok(if given_unreadable || checked == 0 {
+        ExitCode::from(2)
+    } else if error {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// The batch finding on each report of an issuer-year that has several.
+fn same_year_findings(pairs: &Pairs, name: &dyn Fn(usize) -> String) -> std::collections::HashMap<usize, Vec<gouji::Finding>> {
+    let mut out: std::collections::HashMap<usize, Vec<gouji::Finding>> = std::collections::HashMap::new();
+    for (issuer, year, members) in &pairs.same_year {
+        for &m in members {
+            let others: Vec<String> = members.iter().filter(|&&o| o != m).map(|&o| name(o)).collect();
+            out.entry(m).or_default().push(batch::same_year_finding(issuer, *year, &others));
+        }
+    }
+    out
+}
+
+/// What every worker shares.
+struct Run<'a> {
+    checker: &'a gouji::Checker,
+    o: &'a Opts,
+    aliases: &'a Aliases,
+    color: bool,
+}
+
+impl Run<'_> {
+    /// A file's sidecar identity, or why it is wrong.
+    fn sidecar(&self, path: &Path) -> Result<Sidecar, String> {
+        Sidecar::find(path).map(|s| s.map(|(_, s)| s).unwrap_or_default())
+    }
+
+    /// Pass 1: what a file says of its issuer and year.
+    fn identify(&self, e: &Entry, bar: &Bar) -> Ident {
+        let name = e.path.to_string_lossy();
+        let read = match &e.error {
+            Some(why) => Err(gouji::ImportError::Io { path: name.to_string(), why: why.clone() }),
+            None => self.checker.identify_path(&e.path, self.o.form, &self.o.limits, Some(MAX_REPORT_SIZE)),
+        };
+        bar.inc();
+        let sidecar = self.sidecar(&e.path);
+        match (read, sidecar) {
+            (Ok((form, issuer, year)), Ok(side)) => {
+                let identity = Identity::new((issuer.as_deref(), year), &side, IdentityFrom::Sidecar, self.aliases);
+                Ident { identity, form: form.name().to_string(), error: None }
+            }
+            (Err(err), _) => Ident { identity: Identity::default(), form: String::new(), error: Some(err) },
+            (Ok(_), Err(why)) => {
+                Ident { identity: Identity::default(), form: String::new(), error: Some(gouji::ImportError::Io { path: name.to_string(), why }) }
+            }
+        }
+    }
+
+    /// Pass 2: read, check and render one report with its previous year. A panic
+    /// anywhere in it (a bug) is caught and becomes an unreadable-report entry.
+    fn one(
+        &self,
+        e: &Entry,
+        ident: Option<Ident>,
+        cli: &(Option<String>, Option<u16>),
+        prev: Option<&Path>,
+        note: Option<String>,
+        extra: Vec<gouji::Finding>,
+    ) -> Done {
+        let name = e.path.to_string_lossy().into_owned();
+        let work = || {
+            let mut ident = ident;
+            let mut outcome: Outcome = match ident.as_mut().and_then(|i| i.error.take()) {
+                Some(err) => Err(err),
+                None => self.read(e, ident.as_ref(), cli),
+            };
+            let previous = prev.map(|p| self.checker.read_path(p, self.o.form, &self.o.limits, Some(MAX_REPORT_SIZE)));
+            let mut paired = None;
+            if let Ok((r, eval)) = &mut outcome {
+                let before = previous.as_ref().and_then(|p| p.as_ref().ok());
+                *eval = self.checker.evaluate(gouji::Context { report: r, previous: before });
+                eval.findings.extend(extra);
+                paired = prev.map(|p| Prev { path: p.to_string_lossy().into_owned(), year: before.and_then(|b| b.year) });
+            }
+            let unreadable_prev = match &previous {
+                Some(Err(err)) => Some(reason(err)),
+                _ => None,
+            };
+            let text = self.render(&name, &outcome, paired.as_ref(), note.as_deref(), unreadable_prev.as_deref());
+            (text, outcome, paired.is_some() && unreadable_prev.is_none())
+        };
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)) {
+            Ok((text, o, paired)) => {
+                let unreadable = o.as_ref().err().map(|err| (reason(err), e.given));
+                let one = [(String::new(), o)];
+                let error = gouji::render::check::has_error(&one);
+                let [(_, o)] = one;
+                let eval = match (unreadable.is_none(), o) {
+                    (true, Ok((_, ev))) => Some(ev),
+                    _ => None,
+                };
+                Done { path: name, text, unreadable, error, paired, eval }
+            }
+            Err(panic) => {
+                let why = panic.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| panic.downcast_ref::<String>().cloned()).unwrap_or_default();
+                let err = gouji::ImportError::Io { path: name.clone(), why: format!("读取或检查时发生内部错误：{why}") };
+                let why = reason(&err);
+                let o: Outcome = Err(err);
+                let text = self.render(&name, &o, None, None, None);
+                Done { path: name, text, unreadable: Some((why, e.given)), error: false, paired: false, eval: None }
+            }
+        }
+    }
+
+    /// Read a report (its evaluation is filled in by the caller), with the identity from
+    /// its sidecar or the command line put in place of what its text says.
+    fn read(&self, e: &Entry, ident: Option<&Ident>, cli: &(Option<String>, Option<u16>)) -> Outcome {
+        let mut r = self.checker.read_path(&e.path, self.o.form, &self.o.limits, Some(MAX_REPORT_SIZE))?;
+        let identity = match ident {
+            Some(i) => i.identity.clone(),
+            None => {
+                let side = match (&cli.0, cli.1) {
+                    (None, None) => self.sidecar(&e.path).map_err(|why| gouji::ImportError::Io { path: r.path.clone(), why })?,
+                    (issuer, year) => Sidecar { issuer: issuer.clone(), year },
+                };
+                let from = if cli.0.is_some() || cli.1.is_some() { IdentityFrom::CommandLine } else { IdentityFrom::Sidecar };
+                Identity::new((r.issuer.as_deref(), r.year), &side, from, self.aliases)
+            }
+        };
+        if identity.from != IdentityFrom::Report {
+            r.issuer = identity.issuer;
+            r.year = identity.year;
+        }
+        Ok((r, gouji::Evaluation::default()))
+    }
+
+    fn render(&self, name: &str, o: &Outcome, prev: Option<&Prev>, note: Option<&str>, unreadable_prev: Option<&str>) -> String {
+        use gouji::render::{check, csv};
+        match self.o.format {
+            // Indented for its place in the batch's `"reports": [ … ]`.
+            CheckFormat::Json => check::report_json_pretty_paired(name, o, prev, 2),
+            CheckFormat::Jsonl => serde_json::to_string(&check::report_json_paired(name, o, prev)).unwrap_or_default() + "\n",
+            CheckFormat::Csv => {
+                let rows = csv::rows(name, o, &[]);
+                csv::to_text(&rows)
+            }
+            CheckFormat::Human => {
+                let text = check::human(name, o, self.color);
+                let mut lines = Vec::new();
+                if let Some(p) = prev {
+                    let year = p.year.map_or(String::new(), |y| format!("（{y} 年）"));
+                    lines.push(format!("  上年报告：{}{year}", p.path));
+                }
+                if let Some(why) = unreadable_prev {
+                    lines.push(format!("  上年报告无法读取：{why}"));
+                }
+                if let Some(n) = note {
+                    lines.push(format!("  配对说明：{n}"));
+                }
+                after_heading(text, &lines)
+            }
+        }
+    }
+}
+
+/// Lines put after a report's heading line.
+fn after_heading(text: String, lines: &[String]) -> String {
+    if lines.is_empty() || !text.starts_with("━━") {
+        return text;
+    }
+    let at = text.find('\n').map_or(text.len(), |i| i + 1);
+    let mut out = String::with_capacity(text.len() + 64);
+    out.push_str(&text[..at]);
+    for l in lines {
+        out.push_str(l);
+        out.push('\n');
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+/// Why a file could not be read, without its path (the summary names it beside).
+fn reason(e: &gouji::ImportError) -> String {
+    let line = e.one_line();
+    let line = line.strip_prefix("错误：").unwrap_or(&line);
+    let path = match e {
+        gouji::ImportError::Io { path, .. } | gouji::ImportError::Internal { path, .. } => Some(path.as_str()),
+        _ => None,
+    };
+    match path.and_then(|p| line.strip_prefix(p)).or_else(|| line.split_once(": ").map(|(_, r)| r)) {
+        Some(rest) => rest.trim_start_matches(": ").to_string(),
+        None => line.to_string(),
+    }
+}
+
+/// Write the checked reports in order as their chunks arrive, then the batch's closing
+/// part; whether a file named on the command line was unreadable, whether any report had
+/// an error finding, and how many reports were checked.
+fn write_checked(
+    chunks: std::sync::mpsc::Receiver<Vec<Done>>,
+    format: CheckFormat,
+    mut summary: gouji::render::summary::Summary,
+) -> std::io::Result<(bool, bool, usize)> {
+    use std::io::Write;
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let (mut given_unreadable, mut error) = (false, false);
+    match format {
+        CheckFormat::Json => write!(out, "{{\n  \"reports\": [")?,
+        CheckFormat::Csv => out.write_all(gouji::render::csv::header_text().as_bytes())?,
+        _ => {}
+    }
+    for (n, done) in chunks.iter().enumerate() {
+        for (i, d) in done.iter().enumerate() {
+            error |= d.error;
+            match (&d.unreadable, &d.eval) {
+                (Some((why, given)), _) => {
+                    given_unreadable |= given;
+                    summary.add_unreadable(&d.path, why);
+                }
+                (None, Some(e)) => summary.add(e, d.paired),
+                (None, None) => {}
+            }
+            match format {
+                CheckFormat::Json => {
+                    let sep = if n == 0 && i == 0 { "\n" } else { ",\n" };
+                    write!(out, "{sep}    {}", d.text)?;
+                }
+                CheckFormat::Human if d.unreadable.is_some() => {
+                    out.flush()?;
+                    say(format_args!("{}", d.text));
+                }
+                _ => out.write_all(d.text.as_bytes())?,
+            }
+        }
+    }
+    let never = summary.never_applied();
+    let checked = summary.checked;
+    match format {
+        CheckFormat::Json => {
+            let ids: Vec<&str> = never.iter().map(|(id, _)| *id).collect();
+            let s = gouji::render::json::to_string_nested(&summary.json(), 1).unwrap_or_default();
+            writeln!(out, "\n  ],\n  \"rules_never_applied\": {},\n  \"summary\": {s}\n}}", serde_json::to_string(&ids).unwrap_or_default())?;
+        }
+        CheckFormat::Human => {
+            // One report: its own outcomes already say it; a batch names what never ran.
+            if checked > 1 && !never.is_empty() {
+                writeln!(out, "以下规则在这 {checked} 份报告中都不适用：")?;
+                for (id, why) in &never {
+                    writeln!(out, "  {id}：{why}")?;
+                }
+            }
+            if checked + summary.unreadable.len() > 1 {
+                out.write_all(summary.human().as_bytes())?;
+            }
+        }
+        CheckFormat::Jsonl | CheckFormat::Csv => {}
+    }
+    out.flush()?;
+    Ok((given_unreadable, error, checked))
+}
+
+/// The progress bar on stderr, when it is a terminal and `--quiet` was not given.
+struct Bar(Option<indicatif::ProgressBar>);
+
+impl Bar {
+    fn new(len: usize, quiet: bool) -> Bar {
+        use std::io::IsTerminal;
+        if quiet || len < 2 || !std::io::stderr().is_terminal() {
+            return Bar(None);
+        }
+        let style = indicatif::ProgressStyle::with_template("{prefix} [{bar:40}] {pos}/{len} 份，已用 {elapsed}，约剩 {eta}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> ");
+        let bar = indicatif::ProgressBar::with_draw_target(Some(len as u64), indicatif::ProgressDrawTarget::stderr()).with_style(style);
+        Bar(Some(bar))
+    }
+
+    fn phase(&self, what: &'static str) {
+        if let Some(b) = &self.0 {
+            b.set_prefix(what);
+            b.set_position(0);
+        }
+    }
+
+    fn inc(&self) {
+        if let Some(b) = &self.0 {
+            b.inc(1);
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(b) = &self.0 {
+            b.finish_and_clear();
+        }
+    }
+}
