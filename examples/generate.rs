@@ -10,7 +10,9 @@
 //! identity, except in the planted share (`--planted-every K`, default 20: 5 %), where
 //! 行政复议's printed 总计 is one more than its parts — exactly one `t4.block_total` error
 //! finding per planted report. The planted count is printed, and the planted files are
-//! the ones whose name ends in `-planted`.
+//! the ones whose name ends in `-planted`. `--years K` (default 1) writes K consecutive years
+//! (2020 − K + 1 … 2020) of each issuer, each year's 上年结转 its previous year's 结转下年度,
+//! so a folder holds pairs the way a region's folder does.
 
 mod generated;
 
@@ -19,7 +21,7 @@ use std::path::PathBuf;
 
 fn main() {
     let mut form = "pipe".to_string();
-    let (mut n, mut every, mut out) = (1000usize, 20usize, PathBuf::from("gen"));
+    let (mut n, mut every, mut years, mut out) = (1000usize, 20usize, 1u64, PathBuf::from("gen"));
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let mut value = || args.next().unwrap_or_else(|| usage(&format!("{a} 缺少值")));
@@ -28,6 +30,7 @@ fn main() {
             "--n" => n = value().parse().unwrap_or_else(|_| usage("--n 应为整数")),
             "--planted-every" => every = value().parse().unwrap_or_else(|_| usage("--planted-every 应为整数")),
             "--out" => out = PathBuf::from(value()),
+            "--years" => years = value().parse().ok().filter(|y| (1..=2).contains(y)).unwrap_or_else(|| usage("--years 应为 1 或 2")),
             _ => usage(&format!("未知的参数“{a}”")),
         }
     }
@@ -39,10 +42,14 @@ fn main() {
     };
     std::fs::create_dir_all(&out).unwrap_or_else(|e| usage(&format!("无法创建 {}：{e}", out.display())));
     let (mut planted, mut bytes) = (0usize, 0usize);
+    let mut before: Option<[u64; 6]> = None;
     for i in 0..n {
         let plant = every > 0 && i % every == every / 2;
         planted += usize::from(plant);
-        let data = Data::new(i as u64, plant);
+        let (issuer, k) = (i as u64 / years, i as u64 % years);
+        let year = (2020 + 1 + k - years) as u16;
+        let data = if years == 1 { Data::new(i as u64, plant) } else { Data::of(i as u64, plant, issuer, year, before.filter(|_| k > 0)) };
+        before = Some(data.carried_forward());
         let text = match ext {
             "txt" => data.pipe(),
             "md" => data.markdown(),
@@ -56,6 +63,6 @@ fn main() {
 }
 
 fn usage(why: &str) -> ! {
-    eprintln!("错误：{why}\n用法：generate --form pipe|markdown|html --n N --out 目录 [--planted-every K]");
+    eprintln!("错误：{why}\n用法：generate --form pipe|markdown|html --n N --out 目录 [--planted-every K] [--years 1|2]");
     std::process::exit(2)
 }

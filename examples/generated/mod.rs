@@ -51,7 +51,9 @@ type Part = (String, [&'static str; 3], Vec<(&'static str, Vec<String>)>);
 
 /// One report's values.
 pub struct Data {
-    seed: u64,
+    /// Which issuer (`无锡市某某区第N局`) and which report year (2019 template years).
+    issuer: u64,
+    year: u16,
     /// 表二 as printed: (heading, column heads, rows of label and values).
     t2: Vec<Part>,
     t3: Vec<[u64; 6]>,
@@ -63,6 +65,12 @@ impl Data {
     #[allow(clippy::needless_range_loop)] // columns are filled one at a time, across rows
     /// Report `seed`; with `plant`, 行政复议's printed 总计 is one more than its parts.
     pub fn new(seed: u64, plant: bool) -> Data {
+        Data::of(seed, plant, seed % 97, 2020, None)
+    }
+
+    /// Report `seed` of `issuer` for `year`; `carried_over`: the previous year's 结转下年度
+    /// per applicant column, so the pair keeps X1 (上年结转 = 上年的结转下年度).
+    pub fn of(seed: u64, plant: bool, issuer: u64, year: u16, carried_over: Option<[u64; 6]>) -> Data {
         let mut rng = Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
         let mut t3 = vec![[0u64; 6]; T3.len()];
         for col in 0..6 {
@@ -73,8 +81,9 @@ impl Data {
                 }
             }
             let processed: u64 = T3.iter().enumerate().filter(|(_, x)| x.2).map(|(r, _)| t3[r][col]).sum();
-            let carried_over = rng.below(3);
-            let carried_forward = rng.below(3);
+            let carried_over = carried_over.map_or_else(|| rng.below(3), |c| c[col]);
+            // 本年新收 cannot be negative: enough is carried forward to cover what came in.
+            let carried_forward = rng.below(3).max(carried_over.saturating_sub(processed));
             t3[21][col] = processed;
             t3[22][col] = carried_forward;
             t3[0][col] = (processed + carried_forward).saturating_sub(carried_over);
@@ -103,15 +112,20 @@ impl Data {
         if plant {
             t4[0][4] += 1;
         }
-        Data { seed, t2, t3, t4 }
+        Data { issuer, year, t2, t3, t4 }
+    }
+
+    /// 结转下年度 per applicant column: the next year's 上年结转.
+    pub fn carried_forward(&self) -> [u64; 6] {
+        self.t3[22]
     }
 
     fn title(&self) -> String {
-        format!("无锡市某某区第{}局2020年政府信息公开工作年度报告", self.seed % 97)
+        format!("无锡市某某区第{}局{}年政府信息公开工作年度报告", self.issuer, self.year)
     }
 
     fn intro(&self) -> String {
-        format!("2020年,本局依法做好政府信息公开工作,全年收到依申请公开信息{}件。", self.t3[0].iter().sum::<u64>())
+        format!("{}年,本局依法做好政府信息公开工作,全年收到依申请公开信息{}件。", self.year, self.t3[0].iter().sum::<u64>())
     }
 
     /// The seed's form: one cell per line, `|` separators (as `benches/throughput.rs`).

@@ -13,6 +13,8 @@ pub struct Entry {
     pub given: bool,
     /// Why the walk could not look at it (a folder that cannot be listed).
     pub error: Option<String>,
+    /// Its sidecar `NAME.EXT.toml` or `NAME.toml` (issuer and year), when there is one.
+    pub sidecar: Option<PathBuf>,
 }
 
 /// File names a walk leaves out: a pack's and gouji's own files, and snapshots.
@@ -28,14 +30,26 @@ fn skipped(name: &[u8]) -> bool {
 pub fn expand(args: &[PathBuf]) -> Vec<Entry> {
     let mut out = Vec::with_capacity(args.len());
     let mut seen: HashSet<PathBuf> = HashSet::new();
+    // The `.toml` files the walks pass by: the sidecars of the files beside them, found
+    // without a file-system lookup per report.
+    let mut tomls: HashSet<PathBuf> = HashSet::new();
+    let given = |path: &Path| Entry {
+        path: path.to_path_buf(),
+        given: true,
+        error: None,
+        sidecar: super::Sidecar::candidates(path).into_iter().find(|p| p != path && p.is_file()),
+    };
     for a in args {
         if !a.is_dir() {
-            out.push(Entry { path: a.clone(), given: true, error: None });
+            out.push(given(a));
             continue;
         }
         let before = out.len();
         let walk = walkdir::WalkDir::new(a).follow_links(true).sort_by_file_name().into_iter().filter_entry(|e| {
             if e.depth() > 0 && skipped(e.file_name().as_encoded_bytes()) {
+                if e.file_name().as_encoded_bytes().ends_with(b".toml") && e.file_type().is_file() {
+                    tomls.insert(e.path().to_path_buf());
+                }
                 return false;
             }
             // A folder is walked once however it is reached.
@@ -44,7 +58,7 @@ pub fn expand(args: &[PathBuf]) -> Vec<Entry> {
         for e in walk {
             match e {
                 Ok(e) if e.file_type().is_dir() => {}
-                Ok(e) => out.push(Entry { path: e.into_path(), given: false, error: None }),
+                Ok(e) => out.push(Entry { path: e.into_path(), given: false, error: None, sidecar: None }),
                 // A link back to a folder above is a loop, already walked: nothing to say.
                 Err(e) if e.loop_ancestor().is_some() => {}
                 Err(e) => {
@@ -52,12 +66,17 @@ pub fn expand(args: &[PathBuf]) -> Vec<Entry> {
                     let why = e
                         .io_error()
                         .map_or_else(|| e.to_string(), |io| crate::limits::ReadError::from(std::io::Error::new(io.kind(), io.to_string())).to_string());
-                    out.push(Entry { path, given: e.depth() == 0, error: Some(why) });
+                    out.push(Entry { path, given: e.depth() == 0, error: Some(why), sidecar: None });
                 }
             }
         }
         if out.len() == before {
-            out.push(Entry { path: a.clone(), given: true, error: None });
+            out.push(given(a));
+        }
+    }
+    if !tomls.is_empty() {
+        for e in out.iter_mut().filter(|e| !e.given) {
+            e.sidecar = super::Sidecar::candidates(&e.path).into_iter().find(|p| tomls.contains(p));
         }
     }
     out
@@ -71,12 +90,15 @@ mod tests {
     fn folders_are_walked_sorted_and_skip_gouji_files() {
         let dir = std::env::temp_dir().join(format!("gouji-files-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
-        for f in ["b/2.txt", "b/1.pdf", "a.txt", "a.txt.snap", "a.txt.snap.new", ".hidden", "gouji.toml", "x.toml", "r.gouji", "b/.git/c"] {
+        for f in
+            ["b/2.txt", "b/1.pdf", "b/1.toml", "a.txt", "a.txt.toml", "a.txt.snap", "a.txt.snap.new", ".hidden", "gouji.toml", "x.toml", "r.gouji", "b/.git/c"]
+        {
             let p = dir.join(f);
             std::fs::create_dir_all(p.parent().unwrap()).unwrap();
             std::fs::write(p, "x").unwrap();
         }
-        let names: Vec<String> = expand(std::slice::from_ref(&dir))
+        let walked = expand(std::slice::from_ref(&dir));
+        let names: Vec<String> = walked
             .iter()
             .map(|e| {
                 assert!(!e.given && e.error.is_none());
@@ -84,6 +106,9 @@ mod tests {
             })
             .collect();
         assert_eq!(names, ["a.txt", "b/1.pdf", "b/2.txt"]);
+        // Sidecars: `NAME.EXT.toml`, or `NAME.toml`.
+        let sidecars: Vec<Option<PathBuf>> = walked.iter().map(|e| e.sidecar.clone()).collect();
+        assert_eq!(sidecars, [Some(dir.join("a.txt.toml")), Some(dir.join("b/1.toml")), None]);
         // A file given is kept whatever its name; an empty folder is kept as given.
         std::fs::create_dir_all(dir.join("empty")).unwrap();
         let given = expand(&[dir.join("x.toml"), dir.join("empty")]);

@@ -74,22 +74,27 @@ pub struct Sidecar {
 }
 
 impl Sidecar {
-    /// The sidecar of a report file: `NAME.EXT.toml`, else `NAME.toml`, when present;
-    /// a sidecar that cannot be read or parsed is an error in the user's words.
-    pub fn find(report: &Path) -> Result<Option<(PathBuf, Sidecar)>, String> {
+    /// Where a report's sidecar may be, in order: `NAME.EXT.toml`, then `NAME.toml`.
+    pub fn candidates(report: &Path) -> [PathBuf; 2] {
         let mut full = report.as_os_str().to_owned();
         full.push(".toml");
-        let candidates = [PathBuf::from(full), report.with_extension("toml")];
-        for path in candidates.iter().filter(|p| p.as_path() != report) {
-            if !path.is_file() {
-                continue;
-            }
-            let text = crate::limits::read_bounded(path, 1 << 16, None).map_err(|e| format!("身份文件 {} 无法读取：{e}", path.display()))?;
-            let text = String::from_utf8(text).map_err(|_| format!("身份文件 {} 不是 UTF-8 文本", path.display()))?;
-            let s: Sidecar = toml::from_str(&text).map_err(|e| format!("身份文件 {} {}", path.display(), toml_error(&text, &e)))?;
-            return Ok(Some((path.clone(), s)));
+        [PathBuf::from(full), report.with_extension("toml")]
+    }
+
+    /// The sidecar of a report file when there is one (looked for on disk).
+    pub fn find(report: &Path) -> Result<Option<(PathBuf, Sidecar)>, String> {
+        match Sidecar::candidates(report).into_iter().find(|p| p.as_path() != report && p.is_file()) {
+            Some(path) => Sidecar::load(&path).map(|s| Some((path, s))),
+            None => Ok(None),
         }
-        Ok(None)
+    }
+
+    /// Read a sidecar file; one that cannot be read or parsed is an error in the user's
+    /// words.
+    pub fn load(path: &Path) -> Result<Sidecar, String> {
+        let text = crate::limits::read_bounded(path, 1 << 16, None).map_err(|e| format!("身份文件 {} 无法读取：{e}", path.display()))?;
+        let text = String::from_utf8(text).map_err(|_| format!("身份文件 {} 不是 UTF-8 文本", path.display()))?;
+        toml::from_str(&text).map_err(|e| format!("身份文件 {} {}", path.display(), toml_error(&text, &e)))
     }
 }
 

@@ -21,16 +21,16 @@ use crate::syntax::ast::Severity;
 pub const SAME_YEAR: &str = "batch.same_year";
 
 /// The finding on each of several reports of one issuer and year: which one is the
-/// report is not chosen silently. `others`: the other reports' paths; `pairing`: what it
-/// means for the next year's pairing, when that is known.
-pub fn same_year_finding(issuer: &str, year: u16, others: &[String]) -> Finding {
+/// report is not chosen silently.
+/// `count`: how many others there are; `named`: those shown (paths, perhaps the first few).
+pub fn same_year_finding(issuer: &str, year: u16, count: usize, named: &[String]) -> Finding {
     Finding {
         id: crate::eval::finding::fingerprint(&[SAME_YEAR, issuer, &year.to_string()]),
         rule: SAME_YEAR.into(),
         title: "同一发布机关同一年度有多份报告".into(),
         severity: Severity::Warning,
         class: FindingClass::ReportError,
-        message: format!("{issuer} {year} 年还有 {} 份报告：{}；请确认哪一份是正式发布的报告", others.len(), others.join("、")),
+        message: format!("{issuer} {year} 年还有 {count} 份报告：{}；请确认哪一份是正式发布的报告", named.join("、")),
         binding: Vec::new(),
         cells: Vec::new(),
         lhs: None,

@@ -10,33 +10,45 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// One report of a batch, as pairing sees it.
-#[derive(Debug, Clone)]
-pub struct Member {
+#[derive(Debug, Clone, Copy)]
+pub struct Member<'a> {
     /// The normalised, aliased issuer name ([`super::Identity::key`]).
-    pub key: Option<String>,
+    pub key: Option<&'a str>,
     /// The report year.
     pub year: Option<u16>,
     /// The form it was read in (`pdf`, `html`, …): of two reports of the previous year,
     /// the one of the same form is the counterpart.
-    pub form: String,
+    pub form: &'a str,
 }
 
-/// The pairing of a batch, by member index.
+/// The pairing of a batch, by member index (kept small: one batch can hold 100,000).
 #[derive(Debug, Clone, Default)]
 pub struct Pairs {
     /// Each member's previous-year report.
-    pub prev: Vec<Option<usize>>,
+    prev: Vec<u32>,
     /// Why a member has the previous report it has, or none although its issuer has
-    /// reports of other years (shown beside the pairing).
-    pub note: Vec<Option<String>>,
-    /// The issuer each member is grouped under (its own key, or the shorter name it was
-    /// found to share).
-    pub group: Vec<Option<String>>,
+    /// reports of other years (shown beside the pairing), for the few that have a note.
+    notes: HashMap<usize, String>,
     /// Issuer-years with several reports: (issuer, year, members).
     pub same_year: Vec<(String, u16, Vec<usize>)>,
     /// When the batch holds several years of the same issuers: which issuer lacks which
     /// year, between the batch's first and last year.
     pub missing_years: Vec<(String, Vec<u16>)>,
+}
+
+/// No previous report.
+const NONE: u32 = u32::MAX;
+
+impl Pairs {
+    /// A member's previous-year report.
+    pub fn prev(&self, member: usize) -> Option<usize> {
+        self.prev.get(member).copied().filter(|&j| j != NONE).map(|j| j as usize)
+    }
+
+    /// Why a member has the previous report it has (or has none).
+    pub fn note(&self, member: usize) -> Option<&str> {
+        self.notes.get(&member).map(String::as_str)
+    }
 }
 
 /// Place names that can stand before an issuer's own name (`淮安市` before `洪泽区…`).
@@ -74,24 +86,19 @@ fn groups<'k>(keys: &HashSet<&'k str>) -> HashMap<&'k str, &'k str> {
     shortest
 }
 
-/// Pair every member with its issuer's previous year.
-pub fn pair(members: &[Member]) -> Pairs {
-    let keys: HashSet<&str> = members.iter().filter_map(|m| m.key.as_deref()).collect();
+/// Pair every member with its issuer's previous year (at most `u32::MAX - 1` members).
+pub fn pair(members: &[Member<'_>]) -> Pairs {
+    let keys: HashSet<&str> = members.iter().filter_map(|m| m.key).collect();
     let merged = groups(&keys);
-    let group: Vec<Option<&str>> = members.iter().map(|m| m.key.as_deref().map(|k| merged.get(k).copied().unwrap_or(k))).collect();
-    // Issuer → year → members, in batch order.
+    // Issuer (its own key, or the shorter name it shares) → year → members, in batch order.
     let mut by: BTreeMap<&str, BTreeMap<u16, Vec<usize>>> = BTreeMap::new();
     for (i, m) in members.iter().enumerate() {
-        if let (Some(g), Some(y)) = (group[i], m.year) {
+        if let (Some(k), Some(y)) = (m.key, m.year) {
+            let g = merged.get(k).copied().unwrap_or(k);
             by.entry(g).or_default().entry(y).or_default().push(i);
         }
     }
-    let mut out = Pairs {
-        prev: vec![None; members.len()],
-        note: vec![None; members.len()],
-        group: group.iter().map(|g| g.map(str::to_string)).collect(),
-        ..Pairs::default()
-    };
+    let mut out = Pairs { prev: vec![NONE; members.len()], ..Pairs::default() };
     for (g, years) in &by {
         for (&y, these) in years {
             if these.len() > 1 {
@@ -101,12 +108,14 @@ pub fn pair(members: &[Member]) -> Pairs {
             for &i in these {
                 let same_form: Vec<usize> = before.iter().copied().filter(|&j| members[j].form == members[i].form).collect();
                 match (before.as_slice(), same_form.as_slice()) {
-                    ([j], _) => out.prev[i] = Some(*j),
+                    ([j], _) => out.prev[i] = *j as u32,
                     (_, [j]) => {
-                        out.prev[i] = Some(*j);
-                        out.note[i] = Some(format!("{} 年有 {} 份报告，取形式相同的一份", y - 1, before.len()));
+                        out.prev[i] = *j as u32;
+                        out.notes.insert(i, format!("{} 年有 {} 份报告，取形式相同的一份", y - 1, before.len()));
                     }
-                    _ => out.note[i] = Some(format!("{} 年有 {} 份报告，无法确定哪一份是上年报告，跨年度规则无法评估", y - 1, before.len())),
+                    _ => {
+                        out.notes.insert(i, format!("{} 年有 {} 份报告，无法确定哪一份是上年报告，跨年度规则无法评估", y - 1, before.len()));
+                    }
                 }
             }
         }
@@ -138,25 +147,28 @@ pub fn pair(members: &[Member]) -> Pairs {
 mod tests {
     use super::*;
 
-    fn m(key: &str, year: u16, form: &str) -> Member {
-        Member { key: Some(key.into()), year: Some(year), form: form.into() }
+    fn m<'a>(key: &'a str, year: u16, form: &'a str) -> Member<'a> {
+        Member { key: Some(key), year: Some(year), form }
+    }
+
+    fn prevs(p: &Pairs, n: usize) -> Vec<Option<usize>> {
+        (0..n).map(|i| p.prev(i)).collect()
     }
 
     #[test]
     fn a_region_in_front_is_the_same_issuer() {
         let p = pair(&[m("洪泽区人民政府", 2023, "pdf"), m("淮安市洪泽区人民政府", 2024, "pdf"), m("江苏省淮安市洪泽区人民政府", 2025, "pdf")]);
-        assert_eq!(p.prev, [None, Some(0), Some(1)]);
-        assert_eq!(p.group[2].as_deref(), Some("洪泽区人民政府"));
+        assert_eq!(prevs(&p, 3), [None, Some(0), Some(1)]);
         assert!(p.same_year.is_empty() && p.missing_years.is_empty());
     }
 
     #[test]
     fn a_short_name_of_two_regions_is_not_merged() {
         let p = pair(&[m("鼓楼区人民政府", 2023, "pdf"), m("南京市鼓楼区人民政府", 2024, "pdf"), m("福州市鼓楼区人民政府", 2024, "pdf")]);
-        assert_eq!(p.prev, [None, None, None]);
+        assert_eq!(prevs(&p, 3), [None, None, None]);
         // A department without a place of its own is never merged into a city's.
         let p = pair(&[m("民政局", 2023, "pdf"), m("无锡市民政局", 2024, "pdf")]);
-        assert_eq!(p.prev, [None, None]);
+        assert_eq!(prevs(&p, 2), [None, None]);
     }
 
     #[test]
@@ -165,9 +177,9 @@ mod tests {
         assert_eq!(p.same_year.len(), 2);
         assert_eq!(p.same_year[0], ("甲区人民政府".to_string(), 2023, vec![0, 1]));
         // The PDF of 2024 takes the PDF of 2023, and says why; the HTML has no counterpart.
-        assert_eq!(p.prev, [None, None, Some(0), None]);
-        assert!(p.note[2].as_deref().is_some_and(|n| n.contains("取形式相同")));
-        assert!(p.note[3].as_deref().is_some_and(|n| n.contains("无法确定")));
+        assert_eq!(prevs(&p, 4), [None, None, Some(0), None]);
+        assert!(p.note(2).is_some_and(|n| n.contains("取形式相同")));
+        assert!(p.note(3).is_some_and(|n| n.contains("无法确定")));
     }
 
     #[test]
@@ -175,7 +187,7 @@ mod tests {
         // 甲 has a gap; 乙 lacks the year most issuers have; 丙's single older year is not
         // the batch's, so nobody else lacks it.
         let p = pair(&[m("甲", 2022, "pdf"), m("甲", 2024, "pdf"), m("乙", 2023, "pdf"), m("乙", 2024, "pdf"), m("丁", 2023, "pdf"), m("丙", 2019, "pdf")]);
-        assert_eq!(p.prev, [None, None, None, Some(2), None, None]);
+        assert_eq!(prevs(&p, 6), [None, None, None, Some(2), None, None]);
         assert_eq!(p.missing_years, [("丁".to_string(), vec![2024]), ("丙".to_string(), vec![2023, 2024]), ("甲".to_string(), vec![2023])]);
         // One year only: nothing is missing.
         assert!(pair(&[m("甲", 2022, "pdf"), m("乙", 2022, "pdf")]).missing_years.is_empty());

@@ -30,12 +30,12 @@ pub struct Opts {
     pub quiet: bool,
 }
 
-/// A file's identity from the first pass.
+/// A file's identity from the first pass (one per file of the batch, so kept small).
 struct Ident {
     identity: Identity,
-    form: String,
+    form: &'static str,
     /// Why the file could not be read (it is not read again).
-    error: Option<gouji::ImportError>,
+    error: Option<Box<gouji::ImportError>>,
 }
 
 /// One report's part of the output, made on a worker: the text to print and what the
@@ -94,11 +94,11 @@ pub fn run(o: Opts) -> std::io::Result<ExitCode> {
         Pairs::default()
     } else {
         let members: Vec<batch::Member> =
-            idents.iter().flatten().map(|i| batch::Member { key: i.identity.key.clone(), year: i.identity.year, form: i.form.clone() }).collect();
+            idents.iter().flatten().map(|i| batch::Member { key: i.identity.key.as_deref(), year: i.identity.year, form: i.form }).collect();
         batch::pair(&members)
     };
     let name = |i: usize| entries[i].path.to_string_lossy().into_owned();
-    let same_year = same_year_findings(&pairs, &name);
+    let same_year = same_year_groups(&pairs);
     // Pass 2: check, a chunk at a time, written in order by the writer thread.
     bar.phase("检查报告");
     let chunk_len = 64 * pool.current_num_threads().max(1);
@@ -108,26 +108,56 @@ pub fn run(o: Opts) -> std::io::Result<ExitCode> {
     let result = std::thread::scope(|scope| {
         let (chunks, received) = std::sync::mpsc::sync_channel::<Vec<Done>>(1);
         let writer = scope.spawn(move || write_checked(received, format, summary));
+        // The chunk before, read: a previous year's report there is not read again.
+        let mut before: (usize, Vec<Outcome>) = (0, Vec::new());
         for (n, (chunk, ids)) in entries.chunks(chunk_len).zip(idents.chunks_mut(chunk_len)).enumerate() {
-            let done: Vec<Done> = pool.install(|| {
-                chunk
-                    .par_iter()
-                    .zip(ids.par_iter_mut())
+            let base = n * chunk_len;
+            let mut read: Vec<Outcome> = pool.install(|| chunk.par_iter().zip(ids.par_iter_mut()).map(|(e, id)| run.read(e, id.take(), &cli)).collect());
+            let prev_of = |i: usize| match &o.prev {
+                Some(p) => Some(p.clone()),
+                None => pairs.prev(i).map(|j| entries[j].path.clone()),
+            };
+            // Evaluate each with its previous year, from this chunk, the one before, or read now.
+            let (evals, prevs): (Vec<Option<gouji::Evaluation>>, Vec<Option<Shown>>) = pool.install(|| {
+                (0..chunk.len())
+                    .into_par_iter()
+                    .map(|k| {
+                        let i = base + k;
+                        let j = if o.prev.is_some() { None } else { pairs.prev(i) };
+                        let near = j.and_then(|j| match j {
+                            j if (base..base + read.len()).contains(&j) => Some(&read[j - base]),
+                            j if (before.0..before.0 + before.1.len()).contains(&j) => Some(&before.1[j - before.0]),
+                            _ => None,
+                        });
+                        run.evaluate(&read[k], near, prev_of(i).as_deref())
+                    })
+                    .collect()
+            });
+            for (k, (o, eval)) in read.iter_mut().zip(evals).enumerate() {
+                if let (Ok((_, slot)), Some(eval)) = (o, eval) {
+                    *slot = eval;
+                    slot.findings.extend(same_year.get(&(base + k)).map(|&g| same_year_finding(&pairs, g, base + k, &name)));
+                }
+            }
+            let mut done: Vec<Done> = pool.install(|| {
+                read.par_iter()
+                    .zip(prevs.par_iter())
+                    .zip(chunk.par_iter())
                     .enumerate()
-                    .map(|(k, (entry, ident))| {
-                        let i = n * chunk_len + k;
-                        let prev = match (&o.prev, pairs.prev.get(i).copied().flatten()) {
-                            (Some(p), _) => Some(p.as_path()),
-                            (None, Some(j)) => Some(entries[j].path.as_path()),
-                            (None, None) => None,
-                        };
-                        let extra = same_year.get(&i).cloned().unwrap_or_default();
-                        let d = run.one(entry, ident.take(), &cli, prev, pairs.note.get(i).cloned().flatten(), extra);
+                    .map(|(k, ((o, prev), e))| {
+                        let d = run.done(e, o, prev.as_ref(), pairs.note(base + k).map(str::to_string));
                         bar.inc();
                         d
                     })
                     .collect()
             });
+            // The evaluations go to the summary; the reports stay for the next chunk.
+            for (d, o) in done.iter_mut().zip(read.iter_mut()) {
+                if let (None, Ok((_, ev))) = (&d.unreadable, o) {
+                    d.eval = Some(std::mem::take(ev));
+                }
+            }
+            before = (base, read);
             if chunks.send(done).is_err() {
                 break; // the writer stopped on an output error, which it returns
             }
@@ -146,17 +176,26 @@ pub fn run(o: Opts) -> std::io::Result<ExitCode> {
     })
 }
 
-/// The batch finding on each report of an issuer-year that has several.
-fn same_year_findings(pairs: &Pairs, name: &dyn Fn(usize) -> String) -> std::collections::HashMap<usize, Vec<gouji::Finding>> {
-    let mut out: std::collections::HashMap<usize, Vec<gouji::Finding>> = std::collections::HashMap::new();
-    for (issuer, year, members) in &pairs.same_year {
-        for &m in members {
-            let others: Vec<String> = members.iter().filter(|&&o| o != m).map(|&o| name(o)).collect();
-            out.entry(m).or_default().push(batch::same_year_finding(issuer, *year, &others));
-        }
-    }
-    out
+/// Each member of an issuer-year with several reports: its group in `pairs.same_year`.
+fn same_year_groups(pairs: &Pairs) -> std::collections::HashMap<usize, usize> {
+    pairs.same_year.iter().enumerate().flat_map(|(g, (_, _, members))| members.iter().map(move |&m| (m, g))).collect()
 }
+
+/// The batch finding on a report whose issuer-year has several: the others named, the
+/// first few of them (a folder of copies must not make every finding list them all).
+fn same_year_finding(pairs: &Pairs, group: usize, me: usize, name: &dyn Fn(usize) -> String) -> gouji::Finding {
+    const SHOWN: usize = 5;
+    let (issuer, year, members) = &pairs.same_year[group];
+    let others: Vec<usize> = members.iter().copied().filter(|&o| o != me).collect();
+    let mut named: Vec<String> = others.iter().take(SHOWN).map(|&o| name(o)).collect();
+    if others.len() > SHOWN {
+        named.push(format!("等（共 {} 份）", others.len()));
+    }
+    batch::same_year_finding(issuer, *year, others.len(), &named)
+}
+
+/// The previous year's report as a report's output shows it, or why it could not be read.
+type Shown = Result<Prev, String>;
 
 /// What every worker shares.
 struct Run<'a> {
@@ -167,9 +206,9 @@ struct Run<'a> {
 }
 
 impl Run<'_> {
-    /// A file's sidecar identity, or why it is wrong.
-    fn sidecar(&self, path: &Path) -> Result<Sidecar, String> {
-        Sidecar::find(path).map(|s| s.map(|(_, s)| s).unwrap_or_default())
+    /// A file's sidecar identity (none: empty), or why it is wrong.
+    fn sidecar(&self, e: &Entry) -> Result<Sidecar, String> {
+        e.sidecar.as_deref().map_or(Ok(Sidecar::default()), Sidecar::load)
     }
 
     /// Pass 1: what a file says of its issuer and year.
@@ -180,84 +219,36 @@ impl Run<'_> {
             None => self.checker.identify_path(&e.path, self.o.form, &self.o.limits, Some(MAX_REPORT_SIZE)),
         };
         bar.inc();
-        let sidecar = self.sidecar(&e.path);
-        match (read, sidecar) {
+        match (read, self.sidecar(e)) {
             (Ok((form, issuer, year)), Ok(side)) => {
-                let identity = Identity::new((issuer.as_deref(), year), &side, IdentityFrom::Sidecar, self.aliases);
-                Ident { identity, form: form.name().to_string(), error: None }
+                let mut identity = Identity::new((issuer.as_deref(), year), &side, IdentityFrom::Sidecar, self.aliases);
+                // The text's own issuer is read again with the report; only an override is kept.
+                if identity.from == IdentityFrom::Report {
+                    identity.issuer = None;
+                }
+                Ident { identity, form: form.name(), error: None }
             }
-            (Err(err), _) => Ident { identity: Identity::default(), form: String::new(), error: Some(err) },
+            (Err(err), _) => Ident { identity: Identity::default(), form: "", error: Some(Box::new(err)) },
             (Ok(_), Err(why)) => {
-                Ident { identity: Identity::default(), form: String::new(), error: Some(gouji::ImportError::Io { path: name.to_string(), why }) }
+                Ident { identity: Identity::default(), form: "", error: Some(Box::new(gouji::ImportError::Io { path: name.to_string(), why })) }
             }
         }
     }
 
-    /// Pass 2: read, check and render one report with its previous year. A panic
-    /// anywhere in it (a bug) is caught and becomes an unreadable-report entry.
-    fn one(
-        &self,
-        e: &Entry,
-        ident: Option<Ident>,
-        cli: &(Option<String>, Option<u16>),
-        prev: Option<&Path>,
-        note: Option<String>,
-        extra: Vec<gouji::Finding>,
-    ) -> Done {
-        let name = e.path.to_string_lossy().into_owned();
-        let work = || {
-            let mut ident = ident;
-            let mut outcome: Outcome = match ident.as_mut().and_then(|i| i.error.take()) {
-                Some(err) => Err(err),
-                None => self.read(e, ident.as_ref(), cli),
-            };
-            let previous = prev.map(|p| self.checker.read_path(p, self.o.form, &self.o.limits, Some(MAX_REPORT_SIZE)));
-            let mut paired = None;
-            if let Ok((r, eval)) = &mut outcome {
-                let before = previous.as_ref().and_then(|p| p.as_ref().ok());
-                *eval = self.checker.evaluate(gouji::Context { report: r, previous: before });
-                eval.findings.extend(extra);
-                paired = prev.map(|p| Prev { path: p.to_string_lossy().into_owned(), year: before.and_then(|b| b.year) });
-            }
-            let unreadable_prev = match &previous {
-                Some(Err(err)) => Some(reason(err)),
-                _ => None,
-            };
-            let text = self.render(&name, &outcome, paired.as_ref(), note.as_deref(), unreadable_prev.as_deref());
-            (text, outcome, paired.is_some() && unreadable_prev.is_none())
-        };
-        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)) {
-            Ok((text, o, paired)) => {
-                let unreadable = o.as_ref().err().map(|err| (reason(err), e.given));
-                let one = [(String::new(), o)];
-                let error = gouji::render::check::has_error(&one);
-                let [(_, o)] = one;
-                let eval = match (unreadable.is_none(), o) {
-                    (true, Ok((_, ev))) => Some(ev),
-                    _ => None,
-                };
-                Done { path: name, text, unreadable, error, paired, eval }
-            }
-            Err(panic) => {
-                let why = panic.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| panic.downcast_ref::<String>().cloned()).unwrap_or_default();
-                let err = gouji::ImportError::Io { path: name.clone(), why: format!("读取或检查时发生内部错误：{why}") };
-                let why = reason(&err);
-                let o: Outcome = Err(err);
-                let text = self.render(&name, &o, None, None, None);
-                Done { path: name, text, unreadable: Some((why, e.given)), error: false, paired: false, eval: None }
-            }
+    /// Pass 2, first step: read a report (its evaluation comes next), with the identity
+    /// from its sidecar or the command line put in place of what its text says. A file
+    /// the first pass could not read is not read again.
+    fn read(&self, e: &Entry, ident: Option<Ident>, cli: &(Option<String>, Option<u16>)) -> Outcome {
+        let mut ident = ident;
+        if let Some(err) = ident.as_mut().and_then(|i| i.error.take()) {
+            return Err(*err);
         }
-    }
-
-    /// Read a report (its evaluation is filled in by the caller), with the identity from
-    /// its sidecar or the command line put in place of what its text says.
-    fn read(&self, e: &Entry, ident: Option<&Ident>, cli: &(Option<String>, Option<u16>)) -> Outcome {
         let mut r = self.checker.read_path(&e.path, self.o.form, &self.o.limits, Some(MAX_REPORT_SIZE))?;
         let identity = match ident {
-            Some(i) => i.identity.clone(),
+            Some(i) => i.identity,
             None => {
                 let side = match (&cli.0, cli.1) {
-                    (None, None) => self.sidecar(&e.path).map_err(|why| gouji::ImportError::Io { path: r.path.clone(), why })?,
+                    (None, None) => self.sidecar(e).map_err(|why| gouji::ImportError::Io { path: r.path.clone(), why })?,
                     (issuer, year) => Sidecar { issuer: issuer.clone(), year },
                 };
                 let from = if cli.0.is_some() || cli.1.is_some() { IdentityFrom::CommandLine } else { IdentityFrom::Sidecar };
@@ -269,6 +260,56 @@ impl Run<'_> {
             r.year = identity.year;
         }
         Ok((r, gouji::Evaluation::default()))
+    }
+
+    /// Pass 2, second step: evaluate a report read, with its previous year (`near`: read
+    /// already; else read from `prev`). The evaluation (`None` for a report not read), and
+    /// the previous year's report as shown, or why it could not be read. A panic (a bug)
+    /// is caught and said.
+    fn evaluate(&self, o: &Outcome, near: Option<&Outcome>, prev: Option<&Path>) -> (Option<gouji::Evaluation>, Option<Shown>) {
+        let Ok((r, _)) = o else { return (None, None) };
+        let work = || {
+            let fresh = match (near, prev) {
+                (None, Some(p)) => {
+                    Some(self.checker.read_path(p, self.o.form, &self.o.limits, Some(MAX_REPORT_SIZE)).map(|r| (r, gouji::Evaluation::default())))
+                }
+                _ => None,
+            };
+            let previous = near.or(fresh.as_ref());
+            let before = previous.and_then(|p| p.as_ref().ok()).map(|(r, _)| r);
+            let eval = self.checker.evaluate(gouji::Context { report: r, previous: before });
+            let shown = prev.map(|p| match previous {
+                Some(Err(err)) => Err(reason(err)),
+                _ => Ok(Prev { path: p.to_string_lossy().into_owned(), year: before.and_then(|b| b.year) }),
+            });
+            (Some(eval), shown)
+        };
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)).unwrap_or_else(|panic| {
+            let why = panic.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| panic.downcast_ref::<String>().cloned()).unwrap_or_default();
+            (None, Some(Err(format!("检查时发生内部错误：{why}"))))
+        })
+    }
+
+    /// Pass 2, last step: render a report checked (or why it could not be); a panic in
+    /// the renderer (a bug) makes the file an unreadable one, with the reason.
+    fn done(&self, e: &Entry, o: &Outcome, prev: Option<&Shown>, note: Option<String>) -> Done {
+        let name = e.path.to_string_lossy().into_owned();
+        let paired = prev.and_then(|p| p.as_ref().ok());
+        let unreadable_prev = prev.and_then(|p| p.as_ref().err()).map(String::as_str);
+        let work = || self.render(&name, o, paired, note.as_deref(), unreadable_prev);
+        match (o, std::panic::catch_unwind(std::panic::AssertUnwindSafe(work))) {
+            (Ok((_, ev)), Ok(text)) => {
+                let error = gouji::render::check::has_error_in(ev);
+                Done { path: name, text, unreadable: None, error, paired: paired.is_some(), eval: None }
+            }
+            (Err(err), Ok(text)) => Done { path: name, text, unreadable: Some((reason(err), e.given)), error: false, paired: false, eval: None },
+            (_, Err(_)) => {
+                let err = gouji::ImportError::Io { path: name.clone(), why: "显示检查结果时发生内部错误".into() };
+                let why = reason(&err);
+                let text = self.render(&name, &Err(err), None, None, None);
+                Done { path: name, text, unreadable: Some((why, e.given)), error: false, paired: false, eval: None }
+            }
+        }
     }
 
     fn render(&self, name: &str, o: &Outcome, prev: Option<&Prev>, note: Option<&str>, unreadable_prev: Option<&str>) -> String {

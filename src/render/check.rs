@@ -163,6 +163,11 @@ struct Entry<'a> {
     errors: &'a [Value],
 }
 
+/// Any error-severity finding (report error or doubt) in one evaluation.
+pub fn has_error_in(e: &Evaluation) -> bool {
+    e.findings.iter().any(|f| f.severity == Severity::Error && f.class != FindingClass::NotAssessable)
+}
+
 /// Any error-severity finding (report error or doubt) among the outcomes.
 pub fn has_error(outcomes: &[(String, Outcome)]) -> bool {
     outcomes

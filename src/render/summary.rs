@@ -30,7 +30,7 @@ pub struct Summary {
     rules: Vec<RuleCounts>,
     index: HashMap<String, usize>,
     /// Issuer-years with several reports, and issuers lacking years (from the pairing).
-    same_year: Vec<(String, u16, Vec<String>)>,
+    same_year: Vec<(String, u16, usize, Vec<String>)>,
     missing_years: Vec<(String, Vec<u16>)>,
 }
 
@@ -83,7 +83,8 @@ impl Summary {
 
     /// What the pairing found about the batch's issuers and years; `path` names members.
     pub fn set_pairing(&mut self, pairs: &Pairs, path: impl Fn(usize) -> String) {
-        self.same_year = pairs.same_year.iter().map(|(g, y, ms)| (g.clone(), *y, ms.iter().map(|&m| path(m)).collect())).collect();
+        // The first few paths of each (a folder of copies must not fill the summary).
+        self.same_year = pairs.same_year.iter().map(|(g, y, ms)| (g.clone(), *y, ms.len(), ms.iter().take(10).map(|&m| path(m)).collect())).collect();
         self.missing_years = pairs.missing_years.clone();
     }
 
@@ -143,8 +144,9 @@ impl Summary {
         }
         if !self.same_year.is_empty() {
             let _ = writeln!(out, "  同一发布机关同一年度有多份报告：");
-            for (g, y, paths) in &self.same_year {
-                let _ = writeln!(out, "    {g} {y} 年：{}", paths.join("、"));
+            for (g, y, n, paths) in &self.same_year {
+                let more = if *n > paths.len() { format!(" 等（共 {n} 份）") } else { String::new() };
+                let _ = writeln!(out, "    {g} {y} 年：{}{more}", paths.join("、"));
             }
         }
         if !self.missing_years.is_empty() {
@@ -175,7 +177,7 @@ impl Summary {
             "paired": self.paired,
             "unreadable": self.unreadable.iter().map(|(p, w)| json!({"path": p, "reason": w})).collect::<Vec<_>>(),
             "rules": rules,
-            "same_year": self.same_year.iter().map(|(g, y, ps)| json!({"issuer": g, "year": y, "paths": ps})).collect::<Vec<_>>(),
+            "same_year": self.same_year.iter().map(|(g, y, n, ps)| json!({"issuer": g, "year": y, "count": n, "paths": ps})).collect::<Vec<_>>(),
             "missing_years": self.missing_years.iter().map(|(g, ys)| json!({"issuer": g, "years": ys})).collect::<Vec<_>>(),
         })
     }
