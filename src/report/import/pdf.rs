@@ -97,12 +97,30 @@ fn guarded<T>(path: &str, f: impl FnOnce() -> Result<T, String>) -> Result<T, Im
 /// Parse the file; with a broken cross-reference table, parse it again with a rebuilt one
 /// (`true`: the table was rebuilt, which the report must say).
 fn load(path: &str, bytes: &[u8]) -> Result<(Document, bool), ImportError> {
-    let err = match guarded(path, || Document::load_mem(bytes).map_err(|e| e.to_string())) {
+    let err = match guarded(path, || Document::load_mem(bytes).map_err(|e| structure_error(&e.to_string()))) {
         Ok(doc) => return Ok((doc, false)),
         Err(err) => err,
     };
     let Some(fixed) = repair::rebuild_xref(bytes) else { return Err(err) };
-    guarded(path, || Document::load_mem(&fixed).map_err(|e| e.to_string())).map(|doc| (doc, true)).map_err(|_| err)
+    guarded(path, || Document::load_mem(&fixed).map_err(|e| structure_error(&e.to_string()))).map(|doc| (doc, true)).map_err(|_| err)
+}
+
+/// lopdf's reason a file does not load, in the user's words (its own are English).
+fn structure_error(lopdf: &str) -> String {
+    let what = [
+        ("cross reference", "交叉引用表损坏"),
+        ("xref", "交叉引用表损坏"),
+        ("trailer", "文件尾损坏"),
+        ("header", "文件头无效"),
+        ("encrypt", "文件已加密"),
+        ("password", "文件已加密"),
+        ("decompress", "数据流无法解压"),
+        ("end of input", "文件不完整（可能下载中断）"),
+    ]
+    .iter()
+    .find(|(k, _)| lopdf.contains(k))
+    .map_or("文件结构损坏", |(_, w)| w);
+    format!("PDF {what}")
 }
 
 fn is_han(c: char) -> bool {

@@ -1,0 +1,204 @@
+//! Batches: a folder of reports in several forms with an unreadable file and a non-report
+//! among them is checked whole; the summary names what could not be read; each report is
+//! paired with its issuer's previous year (JSON `prev`, human `上年报告`); CSV (parsed back
+//! with the csv crate) and JSON Lines carry the same findings as JSON; identities come
+//! from the report, a sidecar `报告名.toml` or an alias table.
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+// Generated reports whose identities all hold, in pipe, markdown and HTML form; a pair of
+// years keeps X1 (上年结转 = 上年的结转下年度).
+#[path = "../examples/generated/mod.rs"]
+#[allow(dead_code)]
+mod generated;
+use generated::Data;
+
+fn gouji(args: &[&std::ffi::OsStr]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_gouji")).args(args).current_dir(env!("CARGO_MANIFEST_DIR")).env("NO_COLOR", "1").output().expect("run gouji")
+}
+
+fn check(dir: &Path, more: &[&str]) -> Output {
+    let mut args: Vec<&std::ffi::OsStr> = vec!["check".as_ref(), dir.as_os_str()];
+    args.extend(more.iter().map(|s| std::ffi::OsStr::new(*s)));
+    gouji(&args)
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("batch").join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    dir
+}
+
+fn json(o: &Output) -> Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("JSON: {e}\n{}", String::from_utf8_lossy(&o.stderr)))
+}
+
+fn show(o: &Output) -> String {
+    format!("exit {:?}\n--- stdout\n{}\n--- stderr\n{}", o.status.code(), String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+}
+
+/// A folder: issuer 1's 2019 and 2020 (pipe), issuer 2's 2019 (markdown) and 2020 (HTML),
+/// issuer 3's 2020 with a planted 表四 error (pipe, in a subfolder), a PDF that is not one,
+/// a README that is no report, and files a walk leaves out.
+fn region() -> PathBuf {
+    let dir = scratch("region");
+    let first = Data::of(1, false, 1, 2019, None);
+    std::fs::write(dir.join("甲局-2019.txt"), first.pipe()).unwrap();
+    std::fs::write(dir.join("甲局-2020.txt"), Data::of(2, false, 1, 2020, Some(first.carried_forward())).pipe()).unwrap();
+    let second = Data::of(3, false, 2, 2019, None);
+    std::fs::write(dir.join("乙局-2019.md"), second.markdown()).unwrap();
+    std::fs::write(dir.join("乙局-2020.html"), Data::of(4, false, 2, 2020, Some(second.carried_forward())).html()).unwrap();
+    std::fs::create_dir_all(dir.join("部门")).unwrap();
+    std::fs::write(dir.join("部门/丙局-2020.txt"), Data::of(5, true, 3, 2020, None).pipe()).unwrap();
+    std::fs::write(dir.join("坏文件.pdf"), b"%PDF-1.4\n\x00\x01garbage").unwrap();
+    std::fs::write(dir.join("README.md"), "# 说明\n\n这个文件夹放的是各部门的年度报告。\n").unwrap();
+    std::fs::write(dir.join(".hidden.txt"), first.pipe()).unwrap();
+    std::fs::write(dir.join("甲局-2019.txt.snap"), "x").unwrap();
+    dir
+}
+
+fn report<'a>(j: &'a Value, name: &str) -> &'a Value {
+    j["reports"].as_array().expect("reports").iter().find(|r| r["path"].as_str().is_some_and(|p| p.ends_with(name))).unwrap_or_else(|| panic!("{name} in {j}"))
+}
+
+#[test]
+fn a_folder_is_checked_whole_and_summarised() {
+    let dir = region();
+    let o = check(&dir, &["--format", "json"]);
+    // 丙局's planted error: exit 1; the two unreadable files found in the folder do not end the run.
+    assert_eq!(o.status.code(), Some(1), "{}", show(&o));
+    let j = json(&o);
+    let names: Vec<&str> = j["reports"].as_array().unwrap().iter().map(|r| r["path"].as_str().unwrap().rsplit('/').next().unwrap()).collect();
+    assert_eq!(names, ["README.md", "乙局-2019.md", "乙局-2020.html", "坏文件.pdf", "甲局-2019.txt", "甲局-2020.txt", "丙局-2020.txt"], "sorted by path");
+    let s = &j["summary"];
+    assert_eq!((s["reports_checked"].as_u64(), s["with_errors"].as_u64(), s["clean"].as_u64()), (Some(5), Some(1), Some(4)), "{s}");
+    let unreadable: Vec<(String, String)> =
+        s["unreadable"].as_array().unwrap().iter().map(|u| (u["path"].as_str().unwrap().rsplit('/').next().unwrap().to_string(), u["reason"].as_str().unwrap().to_string())).collect();
+    assert_eq!(unreadable.len(), 2, "{unreadable:?}");
+    assert!(unreadable[0].0 == "README.md" && unreadable[0].1.contains("未找到年度报告"), "{unreadable:?}");
+    assert!(unreadable[1].0 == "坏文件.pdf" && unreadable[1].1.contains("PDF"), "{unreadable:?}");
+    let t4 = s["rules"].as_array().unwrap().iter().find(|r| r["id"] == "t4.block_total").expect("t4.block_total counted");
+    assert_eq!((t4["findings"].as_u64(), t4["failed"].as_u64(), t4["passed"].as_u64()), (Some(1), Some(1), Some(4)), "{t4}");
+
+    // The same in human output: the summary at the end names each unreadable file with its reason.
+    let o = check(&dir, &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", show(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    let summary = &out[out.find("━━ 汇总").unwrap_or_else(|| panic!("a summary\n{}", show(&o)))..];
+    for want in ["检查报告 5 份", "有错误 1，仅有警告 0，无问题 4，无法读取 2", "无法读取的文件：", "README.md：未找到年度报告", "坏文件.pdf：", "t4.block_total：1 处", "与上年报告配对 2"] {
+        assert!(summary.contains(want), "{want:?} in\n{summary}");
+    }
+}
+
+#[test]
+fn each_report_is_paired_with_its_previous_year() {
+    let dir = region();
+    let j = json(&check(&dir, &["--format", "json"]));
+    let prev = |name: &str| report(&j, name)["prev"].clone();
+    assert!(prev("甲局-2020.txt")["path"].as_str().is_some_and(|p| p.ends_with("甲局-2019.txt")), "{}", prev("甲局-2020.txt"));
+    assert_eq!(prev("甲局-2020.txt")["year"], 2019);
+    // Across forms: the markdown 2019 is the HTML 2020's previous year.
+    assert!(prev("乙局-2020.html")["path"].as_str().is_some_and(|p| p.ends_with("乙局-2019.md")));
+    for alone in ["甲局-2019.txt", "乙局-2019.md", "丙局-2020.txt"] {
+        assert_eq!(prev(alone), Value::Null, "{alone}");
+    }
+    // Which issuer lacks which year, the batch holding two.
+    let missing = &j["summary"]["missing_years"];
+    assert_eq!(missing, &serde_json::json!([{"issuer": "无锡市某某区第3局", "years": [2019]}]), "{missing}");
+    let out = String::from_utf8_lossy(&check(&dir, &[]).stdout).into_owned();
+    let block = &out[out.find("甲局-2020.txt：").unwrap()..];
+    assert!(block.lines().nth(1).is_some_and(|l| l.contains("上年报告：") && l.contains("甲局-2019.txt（2019 年）")), "{block}");
+    assert!(out.contains("无锡市某某区第3局：缺 2019 年"), "{out}");
+}
+
+#[test]
+fn csv_and_json_lines_carry_the_findings_of_json() {
+    let dir = region();
+    let j = json(&check(&dir, &["--format", "json"]));
+    let o = check(&dir, &["--format", "csv"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(o.stdout.starts_with("\u{feff}".as_bytes()), "UTF-8 with a byte-order mark");
+    let mut r = csv::Reader::from_reader(&o.stdout[3..]);
+    let header: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
+    assert_eq!(header, ["文件", "发布机关", "年度", "规则", "标题", "严重程度", "类别", "位置", "单元格", "左边", "右边", "差", "说明"]);
+    let rows: Vec<csv::StringRecord> = r.records().map(|x| x.expect("a CSV row")).collect();
+    // One row per finding, and one per unreadable file.
+    let findings: Vec<(String, String, String)> = j["reports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|rep| {
+            rep["findings"].as_array().unwrap().iter().map(move |f| {
+                let delta = if f["delta"].is_null() { String::new() } else { f["delta"].to_string() };
+                (rep["path"].as_str().unwrap().to_string(), f["rule"].as_str().unwrap().to_string(), delta)
+            })
+        })
+        .collect();
+    let from_csv: Vec<(String, String, String)> = rows.iter().filter(|r| &r[6] != "无法读取").map(|r| (r[0].to_string(), r[3].to_string(), r[11].to_string())).collect();
+    assert_eq!(from_csv, findings);
+    assert_eq!(rows.iter().filter(|r| &r[6] == "无法读取").count(), 2);
+    let planted = rows.iter().find(|r| &r[3] == "t4.block_total").expect("the planted error");
+    assert!(planted[0].ends_with("丙局-2020.txt") && &planted[1] == "无锡市某某区第3局" && &planted[2] == "2020", "{planted:?}");
+    assert!(&planted[5] == "错误" && &planted[6] == "报告错误" && planted[7].contains("行政复议") && planted[8].contains("总计"), "{planted:?}");
+
+    // JSON Lines: one report a line, the same entries.
+    let o = check(&dir, &["--format", "jsonl"]);
+    let lines: Vec<Value> = String::from_utf8_lossy(&o.stdout).lines().map(|l| serde_json::from_str(l).expect("a JSON line")).collect();
+    assert_eq!(lines.len(), 7);
+    for (line, rep) in lines.iter().zip(j["reports"].as_array().unwrap()) {
+        assert_eq!((&line["path"], &line["prev"], &line["findings"]), (&rep["path"], &rep["prev"], &rep["findings"]));
+    }
+}
+
+#[test]
+fn identities_from_sidecars_and_aliases() {
+    let dir = scratch("identity");
+    let first = Data::of(1, false, 1, 2019, None);
+    let second = Data::of(2, false, 1, 2020, Some(first.carried_forward()));
+    // The 2019 report's title names another issuer and year: its sidecar says what it is.
+    std::fs::write(dir.join("a.txt"), first.pipe().replacen("无锡市某某区第1局2019年", "某某单位2018年", 1)).unwrap();
+    std::fs::write(dir.join("a.toml"), "issuer = \"无锡市某某区第1局\"\nyear = 2019\n").unwrap();
+    // The 2020 report writes the issuer another way, mapped by the folder's alias table.
+    std::fs::write(dir.join("b.txt"), second.pipe().replacen("无锡市某某区第1局", "无锡市某某区第一局", 1)).unwrap();
+    std::fs::write(dir.join("gouji.toml"), "[aliases]\n\"无锡市 某某区第一局（办公室）\" = \"无锡市某某区第1局\"\n").unwrap();
+    let j = json(&check(&dir, &["--format", "json"]));
+    assert_eq!((&report(&j, "a.txt")["issuer"], &report(&j, "a.txt")["year"]), (&Value::from("无锡市某某区第1局"), &Value::from(2019)));
+    assert!(report(&j, "b.txt")["prev"]["path"].as_str().is_some_and(|p| p.ends_with("a.txt")), "{}", report(&j, "b.txt"));
+    // A wrong sidecar is said, pointed at its line.
+    std::fs::write(dir.join("a.toml"), "issuer = \"x\"\nyaer = 2019\n").unwrap();
+    let o = check(&dir, &[]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("a.toml 第 2 行有不认识的字段"), "{}", show(&o));
+}
+
+#[test]
+fn two_reports_of_a_year_are_a_finding_and_prev_pairs_one_report() {
+    let dir = scratch("same-year");
+    let first = Data::of(1, false, 1, 2019, None);
+    std::fs::write(dir.join("a.txt"), first.pipe()).unwrap();
+    std::fs::write(dir.join("a-copy.md"), first.markdown()).unwrap();
+    let second = dir.join("b.txt");
+    std::fs::write(&second, Data::of(2, false, 1, 2020, Some(first.carried_forward())).pipe()).unwrap();
+    let j = json(&check(&dir, &["--format", "json"]));
+    for name in ["a.txt", "a-copy.md"] {
+        let f = report(&j, name)["findings"].as_array().unwrap().iter().find(|f| f["rule"] == "batch.same_year").cloned();
+        assert!(f.as_ref().is_some_and(|f| f["severity"] == "warning" && f["message"].as_str().unwrap().contains("2019 年还有 1 份报告")), "{name}: {f:?}");
+    }
+    // 2020 (pipe) takes the 2019 report of its own form, and says so.
+    assert!(report(&j, "b.txt")["prev"]["path"].as_str().is_some_and(|p| p.ends_with("a.txt")));
+    let out = String::from_utf8_lossy(&check(&dir, &[]).stdout).into_owned();
+    assert!(out.contains("配对说明：2019 年有 2 份报告，取形式相同的一份"), "{out}");
+
+    // One report, its previous year given.
+    let a = dir.join("a.txt");
+    let o = gouji(&["check".as_ref(), second.as_os_str(), "--prev".as_ref(), a.as_os_str(), "--format".as_ref(), "json".as_ref()]);
+    assert_eq!(o.status.code(), Some(0), "{}", show(&o));
+    assert!(json(&o)["reports"][0]["prev"]["path"].as_str().is_some_and(|p| p.ends_with("a.txt")));
+    // --prev with a batch is a usage mistake.
+    let o = gouji(&["check".as_ref(), dir.as_os_str(), "--prev".as_ref(), a.as_os_str()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("只能在检查一份报告时使用"), "{}", show(&o));
+}
