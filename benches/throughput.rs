@@ -9,8 +9,8 @@
 
 use gouji::{Checker, Pack};
 
-// The generator of `examples/generate.rs`: seed-form reports whose identities all hold.
-#[path = "../examples/generated/mod.rs"]
+// The generator of `tools/generate.rs`: seed-form reports whose identities all hold.
+#[path = "../tools/generated/mod.rs"]
 #[allow(dead_code)] // the bench reads the pipe form only
 mod generated;
 

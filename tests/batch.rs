@@ -10,7 +10,7 @@ use std::process::{Command, Output};
 
 // Generated reports whose identities all hold, in pipe, markdown and HTML form; a pair of
 // years keeps X1 (上年结转 = 上年的结转下年度).
-#[path = "../examples/generated/mod.rs"]
+#[path = "../tools/generated/mod.rs"]
 #[allow(dead_code)]
 mod generated;
 use generated::Data;
@@ -75,8 +75,12 @@ fn a_folder_is_checked_whole_and_summarised() {
     assert_eq!(names, ["README.md", "乙局-2019.md", "乙局-2020.html", "坏文件.pdf", "甲局-2019.txt", "甲局-2020.txt", "丙局-2020.txt"], "sorted by path");
     let s = &j["summary"];
     assert_eq!((s["reports_checked"].as_u64(), s["with_errors"].as_u64(), s["clean"].as_u64()), (Some(5), Some(1), Some(4)), "{s}");
-    let unreadable: Vec<(String, String)> =
-        s["unreadable"].as_array().unwrap().iter().map(|u| (u["path"].as_str().unwrap().rsplit('/').next().unwrap().to_string(), u["reason"].as_str().unwrap().to_string())).collect();
+    let unreadable: Vec<(String, String)> = s["unreadable"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| (u["path"].as_str().unwrap().rsplit('/').next().unwrap().to_string(), u["reason"].as_str().unwrap().to_string()))
+        .collect();
     assert_eq!(unreadable.len(), 2, "{unreadable:?}");
     assert!(unreadable[0].0 == "README.md" && unreadable[0].1.contains("未找到年度报告"), "{unreadable:?}");
     assert!(unreadable[1].0 == "坏文件.pdf" && unreadable[1].1.contains("PDF"), "{unreadable:?}");
@@ -88,7 +92,15 @@ fn a_folder_is_checked_whole_and_summarised() {
     assert_eq!(o.status.code(), Some(1), "{}", show(&o));
     let out = String::from_utf8_lossy(&o.stdout);
     let summary = &out[out.find("━━ 汇总").unwrap_or_else(|| panic!("a summary\n{}", show(&o)))..];
-    for want in ["检查报告 5 份", "有错误 1，仅有警告 0，无问题 4，无法读取 2", "无法读取的文件：", "README.md：未找到年度报告", "坏文件.pdf：", "t4.block_total：1 处", "与上年报告配对 2"] {
+    for want in [
+        "检查报告 5 份",
+        "有错误 1，仅有警告 0，无问题 4，无法读取 2",
+        "无法读取的文件：",
+        "README.md：未找到年度报告",
+        "坏文件.pdf：",
+        "t4.block_total：1 处",
+        "与上年报告配对 2",
+    ] {
         assert!(summary.contains(want), "{want:?} in\n{summary}");
     }
 }
@@ -137,7 +149,8 @@ fn csv_and_json_lines_carry_the_findings_of_json() {
             })
         })
         .collect();
-    let from_csv: Vec<(String, String, String)> = rows.iter().filter(|r| &r[6] != "无法读取").map(|r| (r[0].to_string(), r[3].to_string(), r[11].to_string())).collect();
+    let from_csv: Vec<(String, String, String)> =
+        rows.iter().filter(|r| &r[6] != "无法读取").map(|r| (r[0].to_string(), r[3].to_string(), r[11].to_string())).collect();
     assert_eq!(from_csv, findings);
     assert_eq!(rows.iter().filter(|r| &r[6] == "无法读取").count(), 2);
     let planted = rows.iter().find(|r| &r[3] == "t4.block_total").expect("the planted error");

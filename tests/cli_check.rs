@@ -310,10 +310,16 @@ fn the_readme_example_shows_a_real_finding() {
     // README's first command: the bundled example carries 洪泽区 2023's real 表四 error
     // (行政复议 10 + 1 + 0 + 0 with 总计 0; 复议后起诉 5 with 总计 0).
     let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).expect("README");
-    assert!(readme.contains("cargo run --release -- check examples/example-2023.txt"), "README's main command changed");
-    let o = gouji(&["check", "examples/example-2023.txt"]);
+    assert!(readme.contains("cargo run --release -- check examples/ "), "README's main command changed");
+    let o = gouji(&["check", "examples/"]);
     assert_eq!(code(&o), 1, "{}", stdout(&o));
     let out = stdout(&o);
+    // A folder: two years of one issuer, paired, and a third report; the summary at the end.
+    assert!(
+        out.contains("━━ examples/example-2024.txt：某某市某某区人民政府 2024 年度报告（2021 年格式）\n  上年报告：examples/example-2023.txt（2023 年）"),
+        "{out}"
+    );
+    assert!(out.contains("━━ 汇总：文件 3 个，检查报告 3 份\n  有错误 1，仅有警告 0，无问题 2，无法读取 0；与上年报告配对 1"), "{out}");
     assert!(out.contains("× [t4.block_total] 行政复议：总计 0，而结果维持、结果纠正、其他结果、尚未审结之和为 11，差 -11"), "{out}");
     assert!(out.contains("× [t4.block_total] 复议后起诉：总计 0"), "{out}");
     assert!(out.contains("规则 7 条：通过 6，未通过 1，无法评估 0，不适用 0"), "{out}");

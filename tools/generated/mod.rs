@@ -1,5 +1,5 @@
 //! Generated annual reports (2019 template) with varying, consistent numbers, in the
-//! seed's pipe form, markdown or HTML: shared by `examples/generate.rs` (files at scale)
+//! seed's pipe form, markdown or HTML: shared by `tools/generate.rs` (files at scale)
 //! and `benches/throughput.rs` (in memory).
 
 use std::fmt::Write as _;
