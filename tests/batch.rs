@@ -215,3 +215,55 @@ fn two_reports_of_a_year_are_a_finding_and_prev_pairs_one_report() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("只能在检查一份报告时使用"), "{}", show(&o));
 }
+
+#[path = "common/mod.rs"]
+mod common;
+
+#[test]
+#[ignore = "needs ../shared/corpus-raw"]
+fn the_corpus_folder_is_checked_whole_and_009_pairs_with_010() {
+    let corpus = common::corpus_dir();
+    let seeds = corpus.join("../seeds");
+    let o = gouji(&["check".as_ref(), corpus.as_os_str(), seeds.as_os_str(), "--format".as_ref(), "json".as_ref()]);
+    // 009 has real errors: exit 1; the files that are no report are named, never the end of the run.
+    assert_eq!(o.status.code(), Some(1), "{}", show(&o));
+    let j = json(&o);
+    let files = walk_count(&corpus) + walk_count(&seeds);
+    assert_eq!(j["reports"].as_array().unwrap().len(), files, "every file has its entry");
+    let s = &j["summary"];
+    let unreadable = s["unreadable"].as_array().unwrap();
+    assert_eq!(s["reports_checked"].as_u64().unwrap() as usize + unreadable.len(), files);
+    for u in unreadable {
+        assert!(!u["reason"].as_str().unwrap().is_empty(), "{u}");
+    }
+    let names: Vec<&str> = unreadable.iter().map(|u| u["path"].as_str().unwrap().rsplit('/').next().unwrap()).collect();
+    assert!(names.contains(&"README.md") && names.iter().filter(|n| n.starts_with("S0_")).count() == 3, "{names:?}");
+    // 010 (淮安市洪泽区人民政府) is paired with 009 (洪泽区人民政府), each form with its own.
+    for (this, before) in [
+        ("010_hongze-district_2024.pdf", "009_hongze-district_2023.pdf"),
+        ("010_hongze-district_2024.pdftotext-layout.txt", "009_hongze-district_2023.pdftotext-layout.txt"),
+    ] {
+        let prev = &report(&j, this)["prev"];
+        assert!(prev["path"].as_str().is_some_and(|p| p.ends_with(before)) && prev["year"] == 2023, "{this}: {prev}");
+    }
+    let o = gouji(&["check".as_ref(), corpus.as_os_str(), seeds.as_os_str()]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = String::from_utf8_lossy(&o.stdout);
+    let summary = &out[out.find("━━ 汇总").expect("a summary")..];
+    assert!(
+        summary.contains("无法读取的文件：")
+            && summary.contains("README.md：")
+            && summary.contains("S0_kirogov_sample_report_2023_beijing.pdf：PDF 没有可提取的文字层"),
+        "{summary}"
+    );
+}
+
+/// Files under `dir`, counted by hand (no hidden ones or gouji's own there).
+fn walk_count(dir: &Path) -> usize {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| !p.file_name().unwrap().to_string_lossy().starts_with('.'))
+        .map(|p| if p.is_dir() { walk_count(&p) } else { 1 })
+        .sum()
+}
