@@ -43,8 +43,8 @@ fn show(o: &Output) -> String {
 /// A folder: issuer 1's 2019 and 2020 (pipe), issuer 2's 2019 (markdown) and 2020 (HTML),
 /// issuer 3's 2020 with a planted 表四 error (pipe, in a subfolder), a PDF that is not one,
 /// a README that is no report, and files a walk leaves out.
-fn region() -> PathBuf {
-    let dir = scratch("region");
+fn region(name: &str) -> PathBuf {
+    let dir = scratch(name);
     let first = Data::of(1, false, 1, 2019, None);
     std::fs::write(dir.join("甲局-2019.txt"), first.pipe()).unwrap();
     std::fs::write(dir.join("甲局-2020.txt"), Data::of(2, false, 1, 2020, Some(first.carried_forward())).pipe()).unwrap();
@@ -66,7 +66,7 @@ fn report<'a>(j: &'a Value, name: &str) -> &'a Value {
 
 #[test]
 fn a_folder_is_checked_whole_and_summarised() {
-    let dir = region();
+    let dir = region("summary");
     let o = check(&dir, &["--format", "json"]);
     // 丙局's planted error: exit 1; the two unreadable files found in the folder do not end the run.
     assert_eq!(o.status.code(), Some(1), "{}", show(&o));
@@ -107,7 +107,7 @@ fn a_folder_is_checked_whole_and_summarised() {
 
 #[test]
 fn each_report_is_paired_with_its_previous_year() {
-    let dir = region();
+    let dir = region("pairing");
     let j = json(&check(&dir, &["--format", "json"]));
     let prev = |name: &str| report(&j, name)["prev"].clone();
     assert!(prev("甲局-2020.txt")["path"].as_str().is_some_and(|p| p.ends_with("甲局-2019.txt")), "{}", prev("甲局-2020.txt"));
@@ -128,7 +128,7 @@ fn each_report_is_paired_with_its_previous_year() {
 
 #[test]
 fn csv_and_json_lines_carry_the_findings_of_json() {
-    let dir = region();
+    let dir = region("csv");
     let j = json(&check(&dir, &["--format", "json"]));
     let o = check(&dir, &["--format", "csv"]);
     assert_eq!(o.status.code(), Some(1));
