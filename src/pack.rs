@@ -166,6 +166,7 @@ const OFFICIAL: &[(&str, &str)] = &[
     ("t3.gouji", include_str!("../rules/official/t3.gouji")),
     ("t4.gouji", include_str!("../rules/official/t4.gouji")),
     ("values.gouji", include_str!("../rules/official/values.gouji")),
+    ("xyear.gouji", include_str!("../rules/official/xyear.gouji")),
 ];
 
 /// The embedded templates as one shared set.

@@ -204,7 +204,7 @@ fn a_finding_can_cite_cells_of_two_reports() {
     // Without it: not assessable, and the finding says why.
     let e = pack.evaluate(Context::of(&this));
     assert_eq!(e.findings[0].class, FindingClass::NotAssessable);
-    assert!(e.findings[0].message.contains("没有上年的报告"), "{}", e.findings[0].message);
+    assert!(e.findings[0].message.contains("没有上年报告"), "{}", e.findings[0].message);
 }
 
 #[test]

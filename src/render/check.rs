@@ -46,9 +46,14 @@ pub fn human(path: &str, outcome: &Outcome, color: bool) -> String {
         let why = f.message.strip_prefix("无法评估：").unwrap_or(&f.message);
         let _ = writeln!(out, "  无法评估 [{}] {why}", f.rule);
     }
-    // Rules that did not run and said nothing: why, so "不适用 1" names its rule.
-    for r in eval.rules.iter().filter(|r| r.outcome == outcome::Outcome::NotApplicable && !findings.iter().any(|f| f.rule == r.id)) {
-        let _ = writeln!(out, "  不适用 [{}] {}", r.id, r.reason.as_deref().unwrap_or(""));
+    // Rules that did not run and said nothing: why, so "不适用 1" (or "无法评估 1": a
+    // cross-year rule without the previous report) names its rule.
+    for r in eval
+        .rules
+        .iter()
+        .filter(|r| matches!(r.outcome, outcome::Outcome::NotApplicable | outcome::Outcome::NotAssessable) && !findings.iter().any(|f| f.rule == r.id))
+    {
+        let _ = writeln!(out, "  {} [{}] {}", r.outcome.word(), r.id, r.reason.as_deref().unwrap_or(""));
     }
     let count = |s: Severity| findings.iter().filter(|f| f.severity == s && f.class != FindingClass::NotAssessable).count();
     let _ = writeln!(out, "  小结：错误 {}，警告 {}，无法评估 {}", count(Severity::Error), count(Severity::Warning), skipped.len());
