@@ -92,6 +92,14 @@ impl Checker {
             .collect()
     }
 
+    /// Whether any rule of any pack reads the previous year's report (`上年.…`, the
+    /// official `xyear.*` rules do). Cheap (a flag per rule, set at load): a batch can skip
+    /// pairing reports by issuer and year when no rule reads the pair. Pass the pair as
+    /// `Context { report, previous: Some(&last_year) }`.
+    pub fn uses_previous(&self) -> bool {
+        self.packs.iter().any(Pack::uses_previous)
+    }
+
     /// The templates reports are read with.
     pub fn templates(&self) -> &TemplateSet {
         &self.templates

@@ -387,6 +387,12 @@ impl Pack {
         Ok(Pack { manifest, rules: compiled.rules, warnings: compiled.warnings, templates: set, template_files, sources, dir, limits: limits.clone() })
     }
 
+    /// Whether any rule of the pack reads the previous year's report (`上年.…`): without
+    /// one, a caller has no pairing to do.
+    pub fn uses_previous(&self) -> bool {
+        self.rules.iter().any(|r| r.previous)
+    }
+
     /// Check one report on its own: findings in rule order.
     pub fn check(&self, report: &Report) -> Vec<Finding> {
         self.evaluate(Context::of(report)).findings
