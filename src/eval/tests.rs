@@ -505,6 +505,10 @@ fn a_cross_year_rule_reads_the_previous_report_in_its_own_template() {
     let json = serde_json::to_value(f).expect("serialisable");
     assert_eq!(json["cells"][0].get("report"), None);
     assert_eq!(json["cells"][1]["report"], "prev");
+    // Shown in this report's text, the previous report's cell is named with its path, not
+    // underlined at its offset in the wrong text.
+    let shown = crate::render::check::human("测试", &Ok((this.clone(), e.clone())), false);
+    assert!(shown.contains("上年报告（上年）：上年·四、结转下年度继续办理·总计 = 4"), "{shown}");
     // The same pair the other way round (a 2019-format report after a 2021 one) reads too.
     let (mut this19, mut before21) =
         (report_2020(&row("carried_over", ["1", "0", "0", "0", "0", "0", "1"])), report(&row("carried_forward", ["1", "0", "0", "0", "0", "0", "1"])));
