@@ -230,7 +230,12 @@ impl<'t> Resolver<'t> {
             return Some((i, t));
         }
         let pool: Vec<(String, String)> = tpl.tables.iter().map(|t| (t.name.clone(), crate::template::labels::normalize(&t.name))).collect();
-        let suggestions = super::suggest::suggest(name, pool.iter().map(|(a, b)| (a.as_str(), b.as_str())));
+        let mut suggestions = super::suggest::suggest(name, pool.iter().map(|(a, b)| (a.as_str(), b.as_str())));
+        // `上年表三[…]`: the previous report's table, its `.` left out.
+        let rest = name.node.strip_prefix("上年").or_else(|| name.node.strip_prefix("prev"));
+        if let Some(t) = rest.and_then(|r| tpl.tables.iter().find(|t| t.key == r || t.name == r)) {
+            suggestions = vec![format!("上年.{}", t.name)];
+        }
         let names: Vec<&str> = tpl.tables.iter().map(|t| t.name.as_str()).collect();
         let keys: Vec<&str> = tpl.tables.iter().map(|t| t.key.as_str()).collect();
         let known = format!("{}（或 {}）", names.join("、"), keys.join("、"));
