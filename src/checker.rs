@@ -132,7 +132,7 @@ impl Checker {
 
     /// Findings and per-rule outcomes of every pack in a context.
     pub fn evaluate(&self, cx: Context<'_>) -> Evaluation {
-        let mut out = Evaluation::default();
+        let mut out = Evaluation { previous: cx.previous.map(|p| p.path.clone()), ..Evaluation::default() };
         let mut left = self.packs.first().map_or(0, |p| p.limits.findings_per_report);
         for (i, pack) in self.packs.iter().enumerate() {
             let mut e = crate::eval::evaluate(&pack.rules, cx, &pack.limits, &mut left);

@@ -46,6 +46,9 @@ pub struct Evaluation {
     pub findings: Vec<Finding>,
     /// One outcome per rule, in rule order.
     pub rules: Vec<RuleOutcome>,
+    /// The path of the previous year's report of the context, when it had one (what a
+    /// finding cell with `report` 1 is in).
+    pub previous: Option<String>,
 }
 
 /// A value during evaluation; `Copy`, strings borrowed from the rules or the report.
@@ -133,7 +136,7 @@ fn template_of<'a>(report: &'a Report, table: &str) -> &'a str {
 /// one notice says so and the remaining rules are not run.
 pub fn evaluate(rules: &[CompiledRule], cx: Context<'_>, limits: &Limits, left: &mut usize) -> Evaluation {
     let report = cx.report;
-    let mut out = Evaluation::default();
+    let mut out = Evaluation { previous: cx.previous.map(|p| p.path.clone()), ..Evaluation::default() };
     // The texts findings point into: the report checked, then the previous year's.
     let text_of = |r: &Report| ReportText { path: r.path.clone(), form: r.form.clone(), text: r.source.clone() };
     let report_texts: Vec<ReportText> = std::iter::once(report).chain(cx.previous).map(text_of).collect();

@@ -83,6 +83,10 @@ pub fn report_json(path: &str, o: &Outcome) -> Value {
                 "diagnostics": r.diagnostics,
                 "errors": [],
             });
+            // A pair: the previous year's report the cells marked `"report": "prev"` are in.
+            if let Some(p) = &e.previous {
+                doc["previous"] = json!(p);
+            }
             super::spans::add_file_offsets(&mut doc, r);
             doc
         }
@@ -120,6 +124,7 @@ pub fn report_json_pretty(path: &str, o: &Outcome, depth: usize) -> String {
                 rules: &e.rules,
                 diagnostics: &r.diagnostics,
                 errors: &[],
+                previous: e.previous.as_deref(),
             },
             depth,
         ),
@@ -141,6 +146,8 @@ struct Entry<'a> {
     rules: &'a [outcome::RuleOutcome],
     diagnostics: &'a [crate::report::model::ImportDiagnostic],
     errors: &'a [Value],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    previous: Option<&'a str>,
 }
 
 /// Any error-severity finding (report error or doubt) among the outcomes.
