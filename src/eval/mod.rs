@@ -191,6 +191,12 @@ pub fn evaluate(rules: &[CompiledRule], cx: Context<'_>, limits: &Limits, left: 
                     let tables = rule.op_prev_tables.get(i).map_or(&[][..], Vec::as_slice);
                     if let Some(missing) = tables.iter().find(|t| !prev.tables.contains_key(*t)) {
                         ctx.not_assessable_prev_table(missing);
+                        // A guard that cannot be decided ends the rule (as one not holding
+                        // would): what it guards is not checked.
+                        let guard = rule.variants.iter().filter_map(|v| v.ops.as_ref().ok()).any(|ops| matches!(ops.get(i), Some(Op::When(..))));
+                        if guard {
+                            break;
+                        }
                         continue;
                     }
                     let at = tables.first().or(rule_prev_table).map_or(table, String::as_str);

@@ -583,3 +583,20 @@ fn a_quick_cell_loop_and_a_dense_sum_stay_right_beside_previous_cells() {
         assert_eq!(got, both(&plain), "{policy}");
     }
 }
+
+#[test]
+fn a_guard_on_a_table_the_previous_report_lacks_stops_the_rule() {
+    // The guard cannot be decided without last year's 表三: what it guards is not checked
+    // (it would fail: 3 ≠ 4), the rule is not assessable and says why.
+    let this = report(&[("carried_over", "total", "3")]);
+    let mut before = report_2020(&[]);
+    before.tables.clear();
+    let rules = "rule g \"x\" { when 上年.表三[结转下年度, 总计] >= 0\n check 表三[上年结转, 总计] == 4 }";
+    let pack = Pack::from_text("t.gouji", rules).unwrap_or_else(|e| panic!("{:?}", e.errors));
+    let e = pack.evaluate(Context { report: &this, previous: Some(&before) });
+    assert_eq!(e.findings.iter().map(|f| f.class).collect::<Vec<_>>(), [FindingClass::NotAssessable]);
+    assert_eq!((e.rules[0].outcome, e.rules[0].checked), (Outcome::NotAssessable, 0));
+    // With last year's 表三 the guard holds and the check fails.
+    let e = pack.evaluate(Context { report: &this, previous: Some(&report_2020(&[("carried_forward", "total", "1")])) });
+    assert_eq!(e.rules[0].outcome, Outcome::Failed);
+}
