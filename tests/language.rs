@@ -190,3 +190,15 @@ fn cases_of_a_cross_year_rule_give_last_years_cells_or_none() {
         pack(&rule("case \"g\" { template 2021\n previous template 2019\n given 上年.表三[3.其他, 总计] = 1\n expect pass }")).expect_err("2019 has no 3.其他");
     assert_eq!(e.errors[0].code(), "gouji::check::case");
 }
+
+#[test]
+fn a_failing_pair_case_says_both_templates() {
+    let src = "rule x \"上年结转\" { blank as zero\n check 表三[上年结转, 总计] == 上年.表三[结转下年度, 总计]\n case \"错\" { template 2021\n previous template 2019\n others zero\n given 上年.表三[结转下年度, 总计] = 2\n expect pass } }";
+    let p = pack(src).unwrap();
+    let r = gouji::testing::run(&p, false).unwrap();
+    assert_eq!(r.cases.len(), 1);
+    assert_eq!(r.cases[0].template, "2021 年格式，上年 2019");
+    assert!(r.cases[0].failure.as_deref().is_some_and(|f| f.contains("预期通过，实际失败")), "{:?}", r.cases[0].failure);
+    let shown = gouji::render::test::human(&p, &r, false);
+    assert!(shown.contains("用例“错”（2021 年格式，上年 2019 年格式）未通过"), "{shown}");
+}

@@ -20,6 +20,7 @@ use std::sync::Arc;
 pub struct CaseResult {
     pub rule: String,
     pub case: String,
+    /// Where it ran: the template id (`2021`), or for a pair `2021 年格式，上年 2019`.
     pub template: String,
     /// `None` when every expectation held; else what went wrong, in words.
     pub failure: Option<String>,
@@ -158,9 +159,14 @@ fn result(rule: &CompiledRule, case: &Case, tpl: &str, failure: Option<String>, 
 }
 
 fn run_one(rule: &CompiledRule, case: &Case, tpl: &Template) -> CaseResult {
+    // Where the case ran, in words: `2021`, or `2021 年格式，上年 2019` for a pair.
+    let at = match previous_template(rule, case, tpl) {
+        Some(p) => format!("{} 年格式，上年 {}", tpl.id, p.id),
+        None => tpl.id.clone(),
+    };
     let report = match build_report(case, tpl, false) {
         Ok(r) => r,
-        Err((why, span)) => return result(rule, case, &tpl.id, Some(why), span),
+        Err((why, span)) => return result(rule, case, &at, Some(why), span),
     };
     let previous = match previous_template(rule, case, tpl).map(|p| build_report(case, p, true)) {
         None => None,
@@ -168,7 +174,7 @@ fn run_one(rule: &CompiledRule, case: &Case, tpl: &Template) -> CaseResult {
             r.year = report.year.map(|y| y - 1);
             Some(r)
         }
-        Some(Err((why, span))) => return result(rule, case, &tpl.id, Some(why), span),
+        Some(Err((why, span))) => return result(rule, case, &at, Some(why), span),
     };
     let limits = crate::Limits::default();
     let cx = eval::Context { report: &report, previous: previous.as_ref() };
@@ -176,20 +182,20 @@ fn run_one(rule: &CompiledRule, case: &Case, tpl: &Template) -> CaseResult {
     // A rule that did not run proves nothing: no expectation holds on it.
     if let (Some(o), Some(first)) = (e.rules.first().filter(|o| o.outcome == eval::Outcome::NotApplicable), case.expect.first()) {
         let why = format!("规则在 {} 年格式上不适用（{}）", tpl.id, o.reason.clone().unwrap_or_default());
-        return result(rule, case, &tpl.id, Some(why), first.span);
+        return result(rule, case, &at, Some(why), first.span);
     }
     let findings = e.findings;
     // Not assessable as a whole (no previous report) says so in the outcome, not a finding.
     let whole = e.rules.first().filter(|o| o.outcome == eval::Outcome::NotAssessable && o.not_assessable == 0).and_then(|o| o.reason.clone());
     for expect in &case.expect {
         if let Some(why) = unmet(expect.outcome.node, expect.at.as_ref(), &case.expect, &findings, whole.as_deref()) {
-            return result(rule, case, &tpl.id, Some(why), expect.span);
+            return result(rule, case, &at, Some(why), expect.span);
         }
     }
     if case.expect.is_empty() {
-        return result(rule, case, &tpl.id, Some("用例没有 expect 语句".into()), case.name.span);
+        return result(rule, case, &at, Some("用例没有 expect 语句".into()), case.name.span);
     }
-    result(rule, case, &tpl.id, None, case.span)
+    result(rule, case, &at, None, case.span)
 }
 
 /// A report of the template with every cell 0 or blank, and the given cells (of the
