@@ -92,6 +92,14 @@ impl Checker {
             .collect()
     }
 
+    /// Whether any rule of any pack reads the previous year's report (`上年.…`, the
+    /// official `xyear.*` rules do). Cheap (a flag per rule, set at load): a batch can skip
+    /// pairing reports by issuer and year when no rule reads the pair. Pass the pair as
+    /// `Context { report, previous: Some(&last_year) }`.
+    pub fn uses_previous(&self) -> bool {
+        self.packs.iter().any(Pack::uses_previous)
+    }
+
     /// The templates reports are read with.
     pub fn templates(&self) -> &TemplateSet {
         &self.templates
@@ -139,7 +147,7 @@ impl Checker {
 
     /// Findings and per-rule outcomes of every pack in a context.
     pub fn evaluate(&self, cx: Context<'_>) -> Evaluation {
-        let mut out = Evaluation::default();
+        let mut out = Evaluation { previous: cx.previous.map(|p| p.path.clone()), ..Evaluation::default() };
         let mut left = self.packs.first().map_or(0, |p| p.limits.findings_per_report);
         for (i, pack) in self.packs.iter().enumerate() {
             let mut e = crate::eval::evaluate(&pack.rules, cx, &pack.limits, &mut left);

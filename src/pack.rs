@@ -166,6 +166,7 @@ const OFFICIAL: &[(&str, &str)] = &[
     ("t3.gouji", include_str!("../rules/official/t3.gouji")),
     ("t4.gouji", include_str!("../rules/official/t4.gouji")),
     ("values.gouji", include_str!("../rules/official/values.gouji")),
+    ("xyear.gouji", include_str!("../rules/official/xyear.gouji")),
 ];
 
 /// The embedded templates as one shared set.
@@ -384,6 +385,12 @@ impl Pack {
             r.file = files.get(r.span.source.0 as usize).cloned();
         }
         Ok(Pack { manifest, rules: compiled.rules, warnings: compiled.warnings, templates: set, template_files, sources, dir, limits: limits.clone() })
+    }
+
+    /// Whether any rule of the pack reads the previous year's report (`上年.…`): without
+    /// one, a caller has no pairing to do.
+    pub fn uses_previous(&self) -> bool {
+        self.rules.iter().any(|r| r.previous)
     }
 
     /// Check one report on its own: findings in rule order.

@@ -246,7 +246,8 @@ fn seed_prints_rule_counts_and_json_has_per_rule_outcomes() {
     let seed = common::seed();
     let path = seed.to_str().expect("path");
     let out = stdout(&gouji(&["check", path]));
-    assert!(out.contains("规则 7 条：通过 6，未通过 1，无法评估 0，不适用 0"), "{out}");
+    // The three cross-year rules: no previous report given (2019 format: in_force is for 2021).
+    assert!(out.contains("规则 10 条：通过 6，未通过 1，无法评估 2，不适用 1"), "{out}");
     let json = json_of(&gouji(&["check", path, "--format", "json"]));
     let rules = json["reports"][0]["rules"].as_array().expect("rules");
     let outcome = |id: &str| rules.iter().find(|r| r["id"] == id).map(|r| r["outcome"].as_str().unwrap_or("").to_string());
@@ -262,7 +263,7 @@ fn json_rules_have_outcome_counts_and_reasons() {
     let o = gouji(&["check", &fixture("missing_t4.txt"), "--format", "json"]);
     let json = json_of(&o);
     let rules = json["reports"][0]["rules"].as_array().expect("rules");
-    assert_eq!(rules.len(), 7, "{rules:#?}");
+    assert_eq!(rules.len(), 10, "{rules:#?}");
     for r in rules {
         let outcome = r["outcome"].as_str().expect("outcome");
         assert!(["passed", "failed", "not_assessable", "not_applicable"].contains(&outcome), "{r}");
@@ -274,7 +275,11 @@ fn json_rules_have_outcome_counts_and_reasons() {
     let t4 = rules.iter().find(|r| r["id"] == "t4.block_total").expect("t4 rule");
     assert_eq!(t4["outcome"], "not_applicable");
     assert!(t4["reason"].as_str().unwrap_or("").contains("表四"), "{t4}");
-    assert_eq!(json["rules_never_applied"], serde_json::json!(["t4.block_total"]));
+    // A cross-year rule without the previous report: not assessable, and it says why.
+    let carry = rules.iter().find(|r| r["id"] == "xyear.carry").expect("xyear.carry");
+    assert_eq!(carry["outcome"], "not_assessable");
+    assert_eq!(carry["reason"], "没有上年报告");
+    assert_eq!(json["rules_never_applied"], serde_json::json!(["t4.block_total", "xyear.prev_items"]));
 }
 
 #[test]
@@ -288,7 +293,8 @@ fn a_batch_names_the_rules_that_applied_to_no_report() {
     let out = stdout(&o);
     assert!(out.contains("以下规则在这 2 份报告中都不适用："), "{out}");
     assert!(out.contains("x.only2019：适用条件不成立：when template == 2019"), "{out}");
-    assert!(out.contains("不适用 1"), "{out}");
+    // x.only2019 and xyear.prev_items (for 2019-format pairs).
+    assert!(out.contains("不适用 2"), "{out}");
     // With a 2019 report in the batch, the rule applied somewhere: not named.
     let c = fixture("2019_consistent.txt");
     let out = stdout(&gouji(&["check", &a, &c, "--rules", rules.to_str().expect("path")]));
@@ -322,7 +328,11 @@ fn the_readme_example_shows_a_real_finding() {
     assert!(out.contains("━━ 汇总：文件 3 个，检查报告 3 份\n  有错误 1，仅有警告 0，无问题 2，无法读取 0；与上年报告配对 1"), "{out}");
     assert!(out.contains("× [t4.block_total] 行政复议：总计 0，而结果维持、结果纠正、其他结果、尚未审结之和为 11，差 -11"), "{out}");
     assert!(out.contains("× [t4.block_total] 复议后起诉：总计 0"), "{out}");
-    assert!(out.contains("规则 7 条：通过 6，未通过 1，无法评估 0，不适用 0"), "{out}");
+    assert!(out.contains("规则 10 条：通过 6，未通过 1，无法评估 2，不适用 1"), "{out}");
+    assert!(out.contains("无法评估 [xyear.carry] 没有上年报告"), "{out}");
+    // The pair: every cross-year rule for its template holds.
+    let pair = &out[out.find("━━ examples/example-2024.txt").unwrap()..out.find("━━ examples/example.txt").unwrap()];
+    assert!(pair.contains("规则 10 条：通过 9，未通过 0，无法评估 0，不适用 1"), "{pair}");
 }
 
 // ---------------------------------------------------------------- packs given wrongly

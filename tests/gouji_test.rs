@@ -60,7 +60,7 @@ fn assert_differs(result: (Option<i32>, String), phrases: &[&str]) {
     for p in phrases {
         assert!(text.contains(p), "output lacks “{p}”:\n{text}");
     }
-    assert!(text.contains("报告用例：11 个一致，1 个有差异"), "{text}");
+    assert!(text.contains("报告用例：14 个一致，1 个有差异"), "{text}");
 }
 
 const BALANCE: &str = "03-balance-fails-2021";
@@ -71,7 +71,7 @@ fn an_unchanged_copy_passes() {
     let pack = official_copy("unchanged");
     let (code, text) = gouji_test(&pack, &[]);
     assert_eq!(code, Some(0), "{text}");
-    assert!(text.contains("报告用例：12 个一致，0 个有差异"), "{text}");
+    assert!(text.contains("报告用例：15 个一致，0 个有差异"), "{text}");
     assert!(text.contains(&format!("✓ {}", pack.join("cases").join(format!("{DOMAIN}.txt")).display())), "{text}");
 }
 
@@ -227,7 +227,7 @@ fn accept_writes_nothing_while_a_rule_level_case_fails() {
         v
     };
     let before = snaps();
-    assert_eq!(before.len(), 12);
+    assert_eq!(before.len(), 15);
     let (code, text) = gouji_test(&pack, &["--accept"]);
     assert_eq!(code, Some(1), "{text}");
     assert!(text.contains("1 个未通过"), "{text}");
@@ -254,7 +254,7 @@ fn windows_line_endings_are_the_same_snapshot() {
     }
     let (code, text) = gouji_test(&pack, &[]);
     assert_eq!(code, Some(0), "{text}");
-    assert!(text.contains("报告用例：12 个一致，0 个有差异"), "{text}");
+    assert!(text.contains("报告用例：15 个一致，0 个有差异"), "{text}");
 }
 
 #[test]
@@ -263,4 +263,33 @@ fn a_byte_order_mark_is_the_same_snapshot() {
     edit(&snap(&pack, BALANCE), |s| format!("\u{feff}{s}"));
     let (code, text) = gouji_test(&pack, &[]);
     assert_eq!(code, Some(0), "{text}");
+}
+
+#[test]
+fn a_pair_case_is_checked_with_its_previous_report() {
+    let pack = official_copy("pair");
+    let case = pack.join("cases").join("13-xyear-consistent-2022.txt");
+    let prev = pack.join("cases").join("13-xyear-consistent-2022.prev.txt");
+    // Last year's 结转下年度 总计 1 → 2: this year's case now differs (a new X1 finding),
+    // though the case file itself is unchanged.
+    edit(&prev, |s| {
+        s.replacen("四、结转下年度继续办理 |\n1 |\n0 |\n0 |\n0 |\n0 |\n0 |\n1 |", "四、结转下年度继续办理 |\n1 |\n0 |\n0 |\n0 |\n0 |\n0 |\n2 |", 1)
+    });
+    let (code, text) = gouji_test(&pack, &[]);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("13-xyear-consistent-2022.txt（上年报告 13-xyear-consistent-2022.prev.txt）：新增 1，消失 0，变化 0"), "{text}");
+    assert!(text.contains("xyear.carry"), "{text}");
+    // The previous report is no case of its own, and without it the case is a single report
+    // again: the cross-year rules are not assessable, no finding, the snapshot holds.
+    assert!(!text.contains(".prev.txt："), "{text}");
+    std::fs::remove_file(&prev).unwrap();
+    let (code, text) = gouji_test(&pack, &[]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("✓ ") && text.contains("13-xyear-consistent-2022.txt：0 条结果，与快照一致"), "{text}");
+    assert!(case.is_file());
+    // An unreadable previous report makes the pair unreadable, named.
+    std::fs::write(pack.join("cases").join("14-xyear-fails-2022.prev.txt"), "").unwrap();
+    let (code, text) = gouji_test(&pack, &[]);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("14-xyear-fails-2022.prev.txt") && text.contains("无法读取"), "{text}");
 }

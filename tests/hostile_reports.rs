@@ -567,3 +567,35 @@ fn check_json_spans_map_back_for_decoded_reports() {
         assert_eq!(encoding_rs::GBK.decode_without_bom_handling(&bytes[at..at + len]).0, raw, "{}", report.path);
     }
 }
+
+/// A pair in `check --format json`: the entry names the previous report, its cells say
+/// `"report": "prev"`, and only the checked report's decoding maps spans back to file bytes.
+#[test]
+fn check_json_of_a_pair_names_the_previous_report() {
+    use gouji::render::check::{report_json, report_json_pretty};
+    let checker = gouji::Checker::official();
+    let text = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/example-2023.txt")).unwrap();
+    let (gbk, _, _) = encoding_rs::GBK.encode(&text);
+    let report = checker.read("gbk.txt", &gbk, None).expect("reads");
+    let mut before = checker.read("上年.txt", text.as_bytes(), None).expect("reads");
+    let cell = before.tables.get_mut("t3").and_then(|t| t.rows.get_mut("carried_forward")).and_then(|r| r.cells.get_mut("total")).expect("结转下年度·总计");
+    *cell = gouji::report::value::cell_from("9", cell.span);
+    let e = checker.evaluate(gouji::Context { report: &report, previous: Some(&before) });
+    assert_eq!(e.previous.as_deref(), Some("上年.txt"));
+    let outcome = Ok((report, e));
+    let tree = serde_json::to_string_pretty(&report_json("gbk.txt", &outcome)).unwrap();
+    assert_eq!(report_json_pretty("gbk.txt", &outcome, 0), tree);
+    let json: serde_json::Value = serde_json::from_str(&tree).unwrap();
+    assert_eq!(json["prev"]["path"], "上年.txt");
+    let carry =
+        json["findings"].as_array().unwrap().iter().find(|f| f["rule"] == "xyear.carry" && f["binding"][0]["key"] == "total").expect("X1 fails at 总计");
+    let cells = carry["cells"].as_array().unwrap();
+    assert_eq!((cells[0].get("report"), &cells[1]["report"]), (None, &serde_json::json!("prev")));
+    assert!(cells[0]["span"]["file_offset"].is_u64(), "{}", cells[0]);
+    assert!(cells[1]["span"].get("file_offset").is_none(), "{}", cells[1]);
+    assert_eq!(cells[1]["raw"], "9");
+    // A single report's entry has no `previous`.
+    let alone = checker.evaluate(gouji::Context::of(&before));
+    let single = report_json("上年.txt", &Ok((before, alone)));
+    assert!(single.get("previous").is_none());
+}

@@ -341,3 +341,42 @@ fn snapshots_keep_the_case_files_extension() {
     assert_eq!(a, Path::new("cases/x.txt.snap"));
     assert_eq!(b, Path::new("cases/x.html.snap"));
 }
+
+#[test]
+fn cross_year_rules_with_a_character_dropped_load_or_fail_pointedly_and_never_panic() {
+    // Every seventh character of the official cross-year rules dropped in turn: each text
+    // loads (and runs with and without a previous report, with its cases) or is refused
+    // with errors pointed inside it — never a panic.
+    let text = include_str!("../rules/official/xyear.gouji");
+    let (now, before) = (report(), report());
+    let (mut loaded, mut refused) = (0, 0);
+    let cuts: Vec<usize> = text.char_indices().map(|(i, _)| i).step_by(7).collect();
+    for at in cuts {
+        let len = text[at..].chars().next().map_or(0, char::len_utf8);
+        let cut = format!("{}{}", &text[..at], &text[at + len..]);
+        match Pack::from_text("h.gouji", &cut) {
+            Ok(p) => {
+                loaded += 1;
+                for cx in [gouji::Context::of(&now), gouji::Context { report: &now, previous: Some(&before) }] {
+                    let e = p.evaluate(cx);
+                    assert_eq!(e.rules.len(), p.rules.len());
+                    assert!(e
+                        .rules
+                        .iter()
+                        .all(|r| r.outcome == Outcome::Passed || r.reason.as_deref().is_some_and(|w| !w.is_empty()) || r.outcome == Outcome::Failed));
+                }
+                let _ = gouji::testing::run(&p, false).expect("cases run");
+            }
+            Err(e) => {
+                refused += 1;
+                assert!(!e.errors.is_empty());
+                assert!(
+                    e.errors.iter().all(|x| x.span.end <= cut.len() && cut.is_char_boundary(x.span.start) && cut.is_char_boundary(x.span.end)),
+                    "{at}: {:?}",
+                    e.errors
+                );
+            }
+        }
+    }
+    assert!(loaded > 50 && refused > 50, "{loaded} loaded, {refused} refused");
+}

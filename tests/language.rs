@@ -130,3 +130,75 @@ fn a_case_on_a_template_the_rule_does_not_run_on_fails() {
     let why = r.cases[0].failure.clone().expect("the case must not pass");
     assert!(why.contains("规则在 2019 年格式上不适用"), "{why}");
 }
+
+#[test]
+fn a_name_of_some_previous_templates_only_warns_per_pair_unless_guarded() {
+    // 3.其他 is a row of 2021 only: read in the previous report, the rule applies to pairs
+    // whose previous report is in the 2021 format.
+    let src = "rule a \"x\" { check 表三[上年结转, 总计] >= 上年.表三[3.其他, 总计] }";
+    let w = warnings(src);
+    assert_eq!(w, [("gouji::check::partial_templates".to_string(), "此规则只适用于这些格式组合：2019（上年 2021）、2021（上年 2021）".to_string())]);
+    let p = pack(src).unwrap();
+    let d: String = gouji::diagnostics::render(&p.warning_diagnostics()[0], false).split_whitespace().collect();
+    assert!(d.contains("whentemplate==…或when上年.template==…"), "{d}");
+    let v = p.rules[0].variant_pair("2021", Some("2019")).expect("pair");
+    assert!(v.ops.as_ref().is_err_and(|why| why.contains("上年报告为 2019 年格式")), "{:?}", v.ops.as_ref().err());
+    assert!(warnings(&format!("rule a \"x\" {{ when 上年.template == 2021\n {} }}", &src[13..src.len() - 2])).is_empty());
+    // No pair at all: an error, with did-you-mean from the previous templates' labels.
+    let e = pack("rule a \"x\" { check 上年.表三[3.其它, 总计] >= 0 }").expect_err("no template has it");
+    assert_eq!(e.errors[0].code(), "gouji::check::unknown_row");
+}
+
+#[test]
+fn a_cross_year_rule_is_compiled_per_pair_and_says_it_reads_the_previous_report() {
+    let p = pack("rule a \"x\" { for each col c in 表三 { check 表三[上年结转, c] == 上年.表三[结转下年度, c] } }").unwrap();
+    assert!(p.uses_previous());
+    let pairs: Vec<(String, Option<String>)> = p.rules[0].variants.iter().map(|v| (v.template.id.clone(), v.previous.as_ref().map(|t| t.id.clone()))).collect();
+    let want: Vec<(String, Option<String>)> =
+        [("2019", "2019"), ("2019", "2021"), ("2021", "2019"), ("2021", "2021")].iter().map(|(a, b)| (a.to_string(), Some(b.to_string()))).collect();
+    assert_eq!(pairs, want);
+    assert!(!pack("rule a \"x\" { check 表三[上年结转, 总计] >= 0 }").unwrap().uses_previous());
+    assert!(gouji::Checker::official().uses_previous());
+    let plain = gouji::Checker::new(vec![pack("rule a \"x\" { check 表三[上年结转, 总计] >= 0 }").unwrap()]).unwrap();
+    assert!(!plain.uses_previous());
+}
+
+#[test]
+fn cases_of_a_cross_year_rule_give_last_years_cells_or_none() {
+    let rule = |cases: &str| {
+        format!("rule x \"上年结转\" {{ blank as zero\n for each col c in 表三 {{ check 表三[上年结转, c] == 上年.表三[结转下年度, c] }}\n {cases} }}")
+    };
+    let failures = |cases: &str| -> Vec<String> {
+        let p = pack(&rule(cases)).unwrap_or_else(|e| panic!("{:?}", e.errors));
+        gouji::testing::run(&p, false).unwrap().cases.iter().filter_map(|c| c.failure.clone()).collect()
+    };
+    // `others zero` fills the previous report too when the case has one.
+    assert!(failures("case \"a\" { template 2021\n others zero\n given 上年.表三[结转下年度, 总计] = 0\n expect pass }").is_empty());
+    // Without any previous cell or template: no previous report, not assessable.
+    let f = failures("case \"b\" { template 2021\n others zero\n expect pass }");
+    assert!(f.len() == 1 && f[0].contains("没有上年报告"), "{f:?}");
+    assert!(failures("case \"c\" { template 2021\n 没有上年\n expect skip }").is_empty());
+    // A previous template of its own, and a failure where the two reports differ.
+    assert!(failures("case \"d\" { template 2021\n previous template 2019\n others zero\n given 上年.表三[结转下年度, 总计] = 2\n expect fail at 总计 }")
+        .is_empty());
+    assert!(failures("case \"e\" { 上年格式 2019\n others zero\n given 表三[上年结转, 自然人] = 1\n expect fail at 自然人 }").is_empty());
+    // A previous template that is no template of the pack is a load error.
+    let e = pack(&rule("case \"f\" { template 2021\n previous template 2020\n expect pass }")).expect_err("2020 is no template");
+    assert_eq!(e.errors[0].code(), "gouji::check::case");
+    // A given of the previous report that is no cell of its template is a load error too.
+    let e =
+        pack(&rule("case \"g\" { template 2021\n previous template 2019\n given 上年.表三[3.其他, 总计] = 1\n expect pass }")).expect_err("2019 has no 3.其他");
+    assert_eq!(e.errors[0].code(), "gouji::check::case");
+}
+
+#[test]
+fn a_failing_pair_case_says_both_templates() {
+    let src = "rule x \"上年结转\" { blank as zero\n check 表三[上年结转, 总计] == 上年.表三[结转下年度, 总计]\n case \"错\" { template 2021\n previous template 2019\n others zero\n given 上年.表三[结转下年度, 总计] = 2\n expect pass } }";
+    let p = pack(src).unwrap();
+    let r = gouji::testing::run(&p, false).unwrap();
+    assert_eq!(r.cases.len(), 1);
+    assert_eq!(r.cases[0].template, "2021 年格式，上年 2019");
+    assert!(r.cases[0].failure.as_deref().is_some_and(|f| f.contains("预期通过，实际失败")), "{:?}", r.cases[0].failure);
+    let shown = gouji::render::test::human(&p, &r, false);
+    assert!(shown.contains("用例“错”（2021 年格式，上年 2019 年格式）未通过"), "{shown}");
+}

@@ -42,14 +42,13 @@ fn main() {
     };
     std::fs::create_dir_all(&out).unwrap_or_else(|e| usage(&format!("无法创建 {}：{e}", out.display())));
     let (mut planted, mut bytes) = (0usize, 0usize);
-    let mut before: Option<[u64; 6]> = None;
+    let mut before: Option<Data> = None;
     for i in 0..n {
         let plant = every > 0 && i % every == every / 2;
         planted += usize::from(plant);
         let (issuer, k) = (i as u64 / years, i as u64 % years);
         let year = (2020 + 1 + k - years) as u16;
-        let data = if years == 1 { Data::new(i as u64, plant) } else { Data::of(i as u64, plant, issuer, year, before.filter(|_| k > 0)) };
-        before = Some(data.carried_forward());
+        let data = if years == 1 { Data::new(i as u64, plant) } else { Data::of(i as u64, plant, issuer, year, before.as_ref().filter(|_| k > 0)) };
         let text = match ext {
             "txt" => data.pipe(),
             "md" => data.markdown(),
@@ -58,6 +57,7 @@ fn main() {
         bytes += text.len();
         let name = format!("{i:06}{}.{ext}", if plant { "-planted" } else { "" });
         std::fs::write(out.join(name), text).unwrap_or_else(|e| usage(&format!("无法写入：{e}")));
+        before = Some(data);
     }
     println!("{n} 份 {form} 报告写入 {}，共 {:.1} MiB，其中植入错误 {planted} 份", out.display(), bytes as f64 / (1 << 20) as f64);
 }

@@ -28,4 +28,9 @@ fuzz_target!(|data: &[u8]| {
         let _ = f.message.len();
     }
     let _ = gouji::render::check::human("example-2023.txt", &Ok((report.clone(), eval)), false);
+    // Cross-year rules (`上年.…`) run only with a previous report: the same one stands in.
+    if checker.uses_previous() {
+        let eval = checker.evaluate(gouji::Context { report, previous: Some(report) });
+        let _ = gouji::render::check::human("example-2023.txt", &Ok((report.clone(), eval)), false);
+    }
 });

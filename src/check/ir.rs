@@ -26,6 +26,12 @@ pub struct CompiledRule {
     /// Per top-level op: the table it is about; that table's template in the report picks
     /// which variant the op is evaluated from (mixed reports have per-table templates).
     pub op_tables: Vec<Option<String>>,
+    /// Whether the rule reads the previous year's report (`上年.…`): then its variants are
+    /// per pair of templates (this report's, the previous one's).
+    pub previous: bool,
+    /// Per top-level op: the tables it reads in the previous year's report (the first one's
+    /// template there picks the variant; each must be in that report).
+    pub op_prev_tables: Vec<Vec<String>>,
     /// Per template of the pack: the resolved body, or why the rule does not apply there.
     pub variants: Vec<Variant>,
     /// Variable names by slot (for messages and bindings).
@@ -48,6 +54,9 @@ pub struct RuleFile {
 #[derive(Debug, Clone)]
 pub struct Variant {
     pub template: Arc<Template>,
+    /// For a rule that reads the previous year's report: that report's template, which
+    /// the names after `上年.` were resolved in.
+    pub previous: Option<Arc<Template>>,
     pub ops: Result<Vec<Op>, String>,
 }
 
@@ -57,9 +66,21 @@ impl CompiledRule {
         self.variants.iter().find(|v| v.template.id == template)
     }
 
-    /// The templates the rule applies to.
+    /// The variant for this report's template and the previous report's (`None` for a
+    /// rule that does not read the previous report).
+    pub fn variant_pair(&self, template: &str, previous: Option<&str>) -> Option<&Variant> {
+        self.variants.iter().find(|v| v.template.id == template && v.previous.as_ref().map(|p| p.id.as_str()) == previous)
+    }
+
+    /// The templates the rule applies to (for a rule reading the previous report: with
+    /// some previous template), each once.
     pub fn applies_to(&self) -> impl Iterator<Item = &Arc<Template>> {
-        self.variants.iter().filter(|v| v.ops.is_ok()).map(|v| &v.template)
+        self.variants
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| v.ops.is_ok())
+            .filter(|(i, v)| !self.variants[..*i].iter().any(|w| w.ops.is_ok() && w.template.id == v.template.id))
+            .map(|(_, v)| &v.template)
     }
 }
 
@@ -191,6 +212,10 @@ pub enum Sel {
     Keys(Vec<Key>),
     /// A quantifier variable.
     Var(usize),
+    /// A quantifier variable of this report's template used in the previous report's:
+    /// per key it can be bound to, the same row or column in the previous template
+    /// (`None`: that template has no such row or column).
+    Mapped(usize, Vec<(String, Option<Key>)>),
 }
 
 /// A resolved cell reference: one cell, or a set for `sum`.
@@ -285,6 +310,10 @@ pub enum Ex {
     Template,
     /// `template == id`, decided per template variant.
     TemplateIs(String),
+    /// `上年.template`: the previous report's template (only compared with an id).
+    PrevTemplate,
+    /// `上年.template == id`, decided per variant.
+    PrevTemplateIs(String),
     Year,
     Call(Func, Vec<Ex>, Span),
     Neg(Box<Ex>),

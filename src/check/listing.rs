@@ -12,18 +12,26 @@ pub fn ir_text(rules: &[CompiledRule]) -> String {
         for v in &r.variants {
             match &v.ops {
                 Ok(ops) => {
-                    let _ = writeln!(out, "  template {}:", v.template.id);
+                    let _ = writeln!(out, "  template {}:", variant_name(v));
                     for op in ops {
                         write_op(&mut out, r, op, 2);
                     }
                 }
                 Err(why) => {
-                    let _ = writeln!(out, "  template {}: 不适用（{why}）", v.template.id);
+                    let _ = writeln!(out, "  template {}: 不适用（{why}）", variant_name(v));
                 }
             }
         }
     }
     out
+}
+
+/// `2021`, or `2021 previous 2019` for a rule reading the previous report.
+fn variant_name(v: &Variant) -> String {
+    match &v.previous {
+        Some(p) => format!("{} previous {}", v.template.id, p.id),
+        None => v.template.id.clone(),
+    }
 }
 
 fn write_op(out: &mut String, r: &CompiledRule, op: &Op, depth: usize) {
@@ -70,6 +78,10 @@ fn pos(p: usize) -> String {
 fn sel_text(r: &CompiledRule, s: &Sel) -> String {
     match s {
         Sel::Var(i) => format!("${i}:{}", r.slot_names[*i]),
+        Sel::Mapped(i, map) => {
+            let shown: Vec<String> = map.iter().map(|(k, to)| format!("{k}→{}", to.as_ref().map_or("无".into(), |t| pos(t.2)))).collect();
+            format!("${i}:{}→上年{{{}}}", r.slot_names[*i], shown.join(","))
+        }
         Sel::Keys(k) if k.len() <= 3 => k.iter().map(|k| format!("{}@{}", k.0, pos(k.2))).collect::<Vec<_>>().join("|"),
         Sel::Keys(k) => format!("{}@{} … {}@{}（{} 项）", k[0].0, pos(k[0].2), k[k.len() - 1].0, pos(k[k.len() - 1].2), k.len()),
     }
@@ -82,9 +94,14 @@ fn ex_text(r: &CompiledRule, ex: &Ex) -> String {
         Ex::Str(s) => format!("{s:?}"),
         Ex::Slot(i) => format!("${i}:{}", r.slot_names[*i]),
         Ex::CellVar(i, _) => format!("cell(${i}:{})", r.slot_names[*i]),
-        Ex::Cells(set) => format!("{}#{}[{}; {}]", set.table, set.table_ix, sel_text(r, &set.rows), sel_text(r, &set.cols)),
+        Ex::Cells(set) => {
+            let prev = if set.report == Which::Previous { "上年." } else { "" };
+            format!("{prev}{}#{}[{}; {}]", set.table, set.table_ix, sel_text(r, &set.rows), sel_text(r, &set.cols))
+        }
         Ex::Template => "template".into(),
         Ex::TemplateIs(id) => format!("template == {id}"),
+        Ex::PrevTemplate => "上年.template".into(),
+        Ex::PrevTemplateIs(id) => format!("上年.template == {id}"),
         Ex::Year => "year".into(),
         Ex::Call(f, args, _) => format!("{f:?}({})", args.iter().map(|a| ex_text(r, a)).collect::<Vec<_>>().join(", ")),
         Ex::Neg(x) => format!("-({})", ex_text(r, x)),

@@ -37,6 +37,16 @@ pub struct NameUse {
 
 pub struct Resolver<'t> {
     tpl: &'t Template,
+    /// The previous report's template, for a rule that reads it (`上年.…`).
+    prev_tpl: Option<&'t Template>,
+    /// Resolving the target of a `上年.`: names are the previous template's.
+    in_prev: bool,
+    /// Per slot: the keys a loop variable is bound to (to map them into the previous
+    /// template).
+    slot_keys: Vec<Vec<Key>>,
+    /// Per top-level op: the tables it reads in the previous report.
+    pub op_prev_tables: Vec<Vec<String>>,
+    stmt_prev_tables: Vec<String>,
     scopes: Vec<Vec<(String, usize, VarKind)>>,
     /// Names by slot, in declaration order (same across templates).
     pub slots: Vec<String>,
@@ -64,6 +74,11 @@ impl<'t> Resolver<'t> {
     pub fn new(tpl: &'t Template, template_ids: &'t [String]) -> Self {
         Resolver {
             tpl,
+            prev_tpl: None,
+            in_prev: false,
+            slot_keys: Vec::new(),
+            op_prev_tables: Vec::new(),
+            stmt_prev_tables: Vec::new(),
             scopes: vec![Vec::new()],
             slots: Vec::new(),
             slot_tables: Vec::new(),
@@ -74,6 +89,20 @@ impl<'t> Resolver<'t> {
             first_table: None,
             op_tables: Vec::new(),
             stmt_table: None,
+        }
+    }
+
+    /// A resolver for a rule that reads the previous year's report: this report's template
+    /// `tpl`, the previous one's `prev`.
+    pub fn with_previous(tpl: &'t Template, prev: &'t Template, template_ids: &'t [String]) -> Self {
+        Resolver { prev_tpl: Some(prev), ..Resolver::new(tpl, template_ids) }
+    }
+
+    /// The template names are resolved in: the previous report's inside `上年.`.
+    fn names_tpl(&self) -> &'t Template {
+        match (self.in_prev, self.prev_tpl) {
+            (true, Some(p)) => p,
+            _ => self.tpl,
         }
     }
 
@@ -89,6 +118,7 @@ impl<'t> Resolver<'t> {
         let slot = self.slots.len();
         self.slots.push(name.to_string());
         self.slot_tables.push(None);
+        self.slot_keys.push(Vec::new());
         self.value_slots.push(matches!(kind, VarKind::Value(_)));
         self.scopes.last_mut().expect("scope").push((name.to_string(), slot, kind));
         slot
@@ -105,11 +135,13 @@ impl<'t> Resolver<'t> {
         for stmt in stmts {
             if top {
                 self.stmt_table = None;
+                self.stmt_prev_tables.clear();
             }
             let before = ops.len();
             self.stmt(stmt, &mut ops);
             if top && ops.len() > before {
                 self.op_tables.push(self.stmt_table.take());
+                self.op_prev_tables.push(std::mem::take(&mut self.stmt_prev_tables));
             }
         }
         ops
@@ -152,6 +184,10 @@ impl<'t> Resolver<'t> {
                 ops.push(Op::Check { ex, within: within.as_ref().map(|w| w.node), span: *span });
             }
             Stmt::ForEach(fe) => {
+                if let Some(at) = fe.domain_prev {
+                    let message = "for each 只能遍历本年报告的表格，不能遍历上年报告".to_string();
+                    self.type_err(at, message, "在本年的表格上循环，循环体里用 上年.表三[行, c] 读取上年的同一行、同一列");
+                }
                 let (table, items) = self.domain(fe.quant.clone(), &fe.domain);
                 self.scopes.push(Vec::new());
                 let kind = match fe.quant.node {
@@ -162,6 +198,13 @@ impl<'t> Resolver<'t> {
                 let slot = self.declare(&fe.var, kind);
                 // The table the variable ranges over: it indexes that table only.
                 self.slot_tables[slot] = table;
+                self.slot_keys[slot] = items
+                    .iter()
+                    .filter_map(|b| match b {
+                        Binding::Col { key_label, .. } | Binding::Row { key_label, .. } => Some(key_label.clone()),
+                        Binding::Cell(_) => None,
+                    })
+                    .collect();
                 let body = self.block(&fe.body);
                 self.scopes.pop();
                 let cells = crate::check::ir::leading_cells(&items);
@@ -173,15 +216,26 @@ impl<'t> Resolver<'t> {
 
     /// The table a name means, by index in the template.
     fn table(&mut self, name: &Spanned<String>) -> Option<(usize, &'t TableDef)> {
-        let tpl = self.tpl;
+        let tpl = self.names_tpl();
         if let Some((i, t)) = tpl.tables.iter().enumerate().find(|(_, t)| t.key == name.node || t.name == name.node) {
-            self.first_table.get_or_insert_with(|| t.key.clone());
-            self.stmt_table.get_or_insert_with(|| t.key.clone());
+            if self.in_prev {
+                if !self.stmt_prev_tables.contains(&t.key) {
+                    self.stmt_prev_tables.push(t.key.clone());
+                }
+            } else {
+                self.first_table.get_or_insert_with(|| t.key.clone());
+                self.stmt_table.get_or_insert_with(|| t.key.clone());
+            }
             self.names.push(NameUse { span: name.span, written: name.node.clone(), key: t.key.clone(), printed: t.name.clone(), exact: true });
             return Some((i, t));
         }
         let pool: Vec<(String, String)> = tpl.tables.iter().map(|t| (t.name.clone(), crate::template::labels::normalize(&t.name))).collect();
-        let suggestions = super::suggest::suggest(name, pool.iter().map(|(a, b)| (a.as_str(), b.as_str())));
+        let mut suggestions = super::suggest::suggest(name, pool.iter().map(|(a, b)| (a.as_str(), b.as_str())));
+        // `上年表三[…]`: the previous report's table, its `.` left out.
+        let rest = name.node.strip_prefix("上年").or_else(|| name.node.strip_prefix("prev"));
+        if let Some(t) = rest.and_then(|r| tpl.tables.iter().find(|t| t.key == r || t.name == r)) {
+            suggestions = vec![format!("上年.{}", t.name)];
+        }
         let names: Vec<&str> = tpl.tables.iter().map(|t| t.name.as_str()).collect();
         let keys: Vec<&str> = tpl.tables.iter().map(|t| t.key.as_str()).collect();
         let known = format!("{}（或 {}）", names.join("、"), keys.join("、"));
@@ -316,10 +370,26 @@ impl<'t> Resolver<'t> {
             // A column of 表三 is no column of 表四: a loop variable indexes its own table.
             if let Some(own) = self.slot_tables.get(slot).cloned().flatten().filter(|t| *t != def.key) {
                 let own_name = self.tpl.table(&own).map_or(own.clone(), |t| t.name.clone());
+                let def_name = if self.in_prev { format!("上年的{}", def.name) } else { def.name.clone() };
                 let what = if want == VarKind::Row { "行" } else { "列" };
-                let message = format!("“{}”是{own_name}的{what}，不能用于{}", name.node, def.name);
+                let message = format!("“{}”是{own_name}的{what}，不能用于{def_name}", name.node);
                 self.type_err(name.span, message, format!("循环变量只能用于它所遍历的表：for each … in {}", def.name));
                 return None;
+            }
+            if self.in_prev {
+                // Bound by key: the same row or column in the previous report's template.
+                let map = self.slot_keys[slot]
+                    .iter()
+                    .map(|k| {
+                        let there = if want == VarKind::Row {
+                            def.row(&k.0).map(|(_, r)| row_key(def, r))
+                        } else {
+                            def.parts.iter().flat_map(|p| &p.cols).find(|c| c.key == k.0).map(|c| col_key(def, c))
+                        };
+                        (k.0.clone(), there)
+                    })
+                    .collect();
+                return Some(Sel::Mapped(slot, map));
             }
             return Some(Sel::Var(slot));
         }
@@ -343,7 +413,7 @@ impl<'t> Resolver<'t> {
         let (rows, cols) = (rows?, cols?);
         let count = |s: &Sel| match s {
             Sel::Keys(k) => k.len(),
-            Sel::Var(_) => 1,
+            Sel::Var(_) | Sel::Mapped(..) => 1,
         };
         let many = count(&rows) * count(&cols) > 1;
         let ragged = def.parts.windows(2).any(|w| w[0].cols.iter().map(|c| &c.key).ne(w[1].cols.iter().map(|c| &c.key)));
@@ -366,7 +436,8 @@ impl<'t> Resolver<'t> {
                 return None;
             }
         }
-        Some((CellSet { report: Which::This, table: def.key.clone(), table_ix, ragged, rows, cols, span: r.span }, many))
+        let report = if self.in_prev { Which::Previous } else { Which::This };
+        Some((CellSet { report, table: def.key.clone(), table_ix, ragged, rows, cols, span: r.span }, many))
     }
 
     /// A quantifier's table (its variable indexes that table only) and the items it
@@ -541,7 +612,7 @@ impl<'t> Resolver<'t> {
 
     /// `template == 2021` / `template != "2019"`: the other side a literal id of a template
     /// of the pack, the operator `==` or `!=`.
-    fn template_is(&mut self, op: BinOp, other: &Expr, span: Span) -> Typed {
+    fn template_is(&mut self, op: BinOp, other: &Expr, span: Span, previous: bool) -> Typed {
         let id = template_literal(other);
         let (Some(id), true) = (id, matches!(op, BinOp::Eq | BinOp::Ne)) else {
             self.template_misuse(span);
@@ -552,7 +623,7 @@ impl<'t> Resolver<'t> {
             self.type_err(other.span, format!("没有“{id}”这种格式"), format!("本规则包的格式：{ids}"));
             return (Ex::Error, Ty::Error);
         }
-        let is = Ex::TemplateIs(id);
+        let is = if previous { Ex::PrevTemplateIs(id) } else { Ex::TemplateIs(id) };
         (if op == BinOp::Eq { is } else { Ex::Not(Box::new(is)) }, Ty::Bool)
     }
 
@@ -577,6 +648,54 @@ impl<'t> Resolver<'t> {
                 ex => (Ex::Not(Box::new(ex)), Ty::Bool),
             },
             ExprKind::Binary(op, l, r) => self.binary(*op, l, r, e.span),
+            ExprKind::Prev(target, mark) => self.previous(target, *mark),
+        }
+    }
+
+    /// `上年.<target>`: a cell reference (any form) resolved in the previous report's
+    /// template, or `上年.template`; anything else is a pointed error.
+    fn previous(&mut self, target: &Expr, mark: Span) -> Typed {
+        if self.in_prev {
+            self.type_err(mark, "“上年.”写了两次", "上年只指前一年的报告，只写一次：上年.表三[结转下年度, c]");
+            return (Ex::Error, Ty::Error);
+        }
+        let help = "上年. 后面写单元格引用，例如 上年.表三[结转下年度, 总计] 或 上年.t3.carried_forward.total";
+        match &target.kind {
+            ExprKind::Cell(_) | ExprKind::Key(_) => {
+                self.in_prev = true;
+                let out = self.expr(target);
+                self.in_prev = false;
+                out
+            }
+            ExprKind::Prev(_, again) => {
+                self.type_err(*again, "“上年.”写了两次", "上年只指前一年的报告，只写一次：上年.表三[结转下年度, c]");
+                (Ex::Error, Ty::Error)
+            }
+            ExprKind::Name(n) if (n == "template" || n == "格式") && self.lookup(n).is_none() => (Ex::PrevTemplate, Ty::Template),
+            ExprKind::Name(n) => {
+                let message = match self.lookup(n) {
+                    Some((_, VarKind::Value(_))) => format!("“{n}”是本规则的变量，已经是计算好的值，前面不能加“上年.”"),
+                    Some(_) => format!("“{n}”是循环变量，前面不能加“上年.”"),
+                    None => format!("“上年.”后面的“{n}”不是单元格引用"),
+                };
+                let help = match self.lookup(n) {
+                    Some((_, VarKind::Col | VarKind::Row)) => format!("在上年的表格中用它：上年.表三[结转下年度, {n}]"),
+                    Some((_, VarKind::Cell)) => "要读上年的单元格，请写出行和列：上年.表三[行, 列]".to_string(),
+                    Some(_) => "把 上年. 写在 let 右边的单元格引用前：let p = 上年.表三[结转下年度, 总计]".to_string(),
+                    None => format!("{help}；上年的格式写作 上年.template"),
+                };
+                self.type_err(target.span.join(mark), message, help);
+                (Ex::Error, Ty::Error)
+            }
+            ExprKind::Call(name, _) => {
+                let message = format!("“上年.”不能加在函数 {} 前面", name.node);
+                self.type_err(mark.join(name.span), message, format!("把 上年. 写在参数里的单元格引用前：{}(上年.表三[…])", name.node));
+                (Ex::Error, Ty::Error)
+            }
+            _ => {
+                self.type_err(mark.join(target.span), "“上年.”后面应是单元格引用", help);
+                (Ex::Error, Ty::Error)
+            }
         }
     }
 
@@ -590,7 +709,8 @@ impl<'t> Resolver<'t> {
             _ if op.is_comparison() => {
                 let ((a, ta), (b, tb)) = (self.expr(l), self.expr(r));
                 if ta == Ty::Template || tb == Ty::Template {
-                    return self.template_is(op, if ta == Ty::Template { r } else { l }, span);
+                    let previous = matches!((&a, &b), (Ex::PrevTemplate, _) | (_, Ex::PrevTemplate));
+                    return self.template_is(op, if ta == Ty::Template { r } else { l }, span, previous);
                 }
                 if ta == Ty::Error || tb == Ty::Error {
                     (Ex::Error, Ex::Error, Ty::Error)

@@ -46,7 +46,7 @@ fn case_mistakes(c: &ast::Case, errors: &mut Vec<RuleError>) {
             Some(ast::Selector::One(n)) => crate::template::labels::normalize(n),
             _ => String::new(),
         };
-        (g.cell.table.node.clone(), sel(&g.cell.row), sel(&g.cell.col))
+        (g.previous, g.cell.table.node.clone(), sel(&g.cell.row), sel(&g.cell.col))
     };
     for (i, g) in c.given.iter().enumerate() {
         if c.given[..i].iter().any(|o| written(o) == written(g)) {

@@ -98,9 +98,16 @@ impl Diagnostic for FindingDiagnostic {
         if let Some(p) = self.page {
             lines.push(format!("位置：PDF 第 {p} 页"));
         }
-        let unseen: Vec<String> = f.cells.iter().filter(|c| c.span.is_none()).map(|c| c.describe()).collect();
+        let unseen: Vec<String> = f.cells.iter().filter(|c| c.report == 0 && c.span.is_none()).map(|c| c.describe()).collect();
         if !unseen.is_empty() {
             lines.push(format!("报告中缺少：{}", unseen.join("、")));
+        }
+        // Cells of the previous year's report are not in the text shown: named with their
+        // values and where they are (that report's path).
+        let previous: Vec<String> = f.cells.iter().filter(|c| c.report == 1).map(|c| c.describe()).collect();
+        if !previous.is_empty() {
+            let path = f.sources.reports.get(1).map_or("", |r| r.path.as_str());
+            lines.push(format!("上年报告（{path}）：{}", previous.join("、")));
         }
         (!lines.is_empty()).then(|| Box::new(lines.join("\n")) as Box<dyn fmt::Display>)
     }
@@ -110,7 +117,8 @@ impl Diagnostic for FindingDiagnostic {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let labels = self.finding.cells.iter().filter_map(|c| {
+        // Only the report shown: a span of another report's cell points into another text.
+        let labels = self.finding.cells.iter().filter(|c| c.report == 0).filter_map(|c| {
             let span = c.span?;
             Some(LabeledSpan::new(Some(c.describe()), span.offset, span.len))
         });

@@ -42,6 +42,10 @@ pub enum RuleErrorKind {
     TemplateMeaning { name: String, per_template: Vec<String> },
     /// A warning: a name exists in only some templates, so the rule applies only there.
     PartialTemplates { name: String, applies: Vec<String>, missing: Vec<String> },
+    /// A warning: a rule reading the previous report names something that exists in
+    /// only some pairs of templates (this report's, the previous one's), so it applies
+    /// only to those pairs (`2021（上年 2019）`).
+    PartialPairs { name: String, applies: Vec<String>, missing: Vec<String> },
     /// A rule that applies to no template of its pack.
     NeverApplies { why: String },
     /// Two rules with one id.
@@ -87,7 +91,7 @@ impl RuleError {
 
     /// A warning: the pack loads, the author is told.
     pub fn is_warning(&self) -> bool {
-        matches!(self.kind, RuleErrorKind::PartialTemplates { .. })
+        matches!(self.kind, RuleErrorKind::PartialTemplates { .. } | RuleErrorKind::PartialPairs { .. })
     }
 
     /// The stable error code (`gouji::check::unknown_row`), for tests and tooling.
@@ -108,7 +112,7 @@ impl RuleError {
             MessageFormat { .. } => "gouji::check::message_format",
             Repeated { .. } => "gouji::check::repeated_setting",
             TemplateMeaning { .. } => "gouji::check::template_meaning",
-            PartialTemplates { .. } => "gouji::check::partial_templates",
+            PartialTemplates { .. } | PartialPairs { .. } => "gouji::check::partial_templates",
             NeverApplies { .. } => "gouji::check::never_applies",
             DuplicateRule { .. } => "gouji::check::duplicate_rule",
             NoCheck { .. } => "gouji::check::no_check",
@@ -150,6 +154,7 @@ impl RuleError {
             Repeated { what, first_line } => format!("{what} 重复：第 {first_line} 行已经设置过"),
             TemplateMeaning { name, .. } => format!("“{name}”在不同年份的格式中指不同的行或列"),
             PartialTemplates { applies, .. } => format!("此规则只适用于 {} 年格式", applies.join("、")),
+            PartialPairs { applies, .. } => format!("此规则只适用于这些格式组合：{}", applies.join("、")),
             NeverApplies { why } => format!("此规则不适用于本规则包的任何格式：{why}"),
             DuplicateRule { id } => format!("规则编号“{id}”重复"),
             NoCheck { id } => format!("规则“{id}”没有任何 check 语句"),
@@ -183,6 +188,7 @@ impl RuleError {
             Repeated { .. } => "重复的设置".into(),
             TemplateMeaning { .. } => "各格式含义不同".into(),
             PartialTemplates { missing, .. } => format!("{} 年格式中没有", missing.join("、")),
+            PartialPairs { missing, .. } => format!("{} 中没有", missing.join("、")),
             NeverApplies { .. } => "永远不适用".into(),
             UnknownFunction { .. } => "未知函数".into(),
             Arity { .. } => "参数个数不对".into(),
@@ -216,6 +222,10 @@ impl RuleError {
                 missing.join("、"),
                 applies.join("、"),
                 applies.first().map_or("", String::as_str)
+            )),
+            PartialPairs { name, missing, .. } => Some(format!(
+                "格式组合 {}（本年格式，括号中为上年报告的格式）中没有“{name}”，此规则在这些报告上不适用；如确为特定格式的规则，请加 when template == … 或 when 上年.template == …",
+                missing.join("、")
             )),
             Ambiguous { candidates, .. } => Some(format!("请写出更完整的名称，候选：{}", candidates.join("、"))),
             Type { help, .. } | Template { help, .. } => help.clone(),

@@ -246,7 +246,8 @@ fn place_by_key<'r>(def: &TableDef, at: usize, row: &'r Row, cells: &mut [Option
     }
 }
 
-/// One side of a cell set under the current bindings.
+/// One side of a cell set under the current bindings (empty for a variable bound to a key
+/// the previous template lacks: see [`unmapped`]).
 fn side<'r>(sel: &'r Sel, slots: &[Slot<'r>]) -> &'r [Key] {
     match sel {
         Sel::Keys(k) => k,
@@ -254,7 +255,30 @@ fn side<'r>(sel: &'r Sel, slots: &[Slot<'r>]) -> &'r [Key] {
             Some(Slot::Bound(Binding::Col { key_label, .. } | Binding::Row { key_label, .. })) => std::slice::from_ref(key_label),
             _ => &[],
         },
+        Sel::Mapped(i, map) => match mapped(map, slots.get(*i)) {
+            Some(Some(k)) => std::slice::from_ref(k),
+            _ => &[],
+        },
     }
+}
+
+/// The previous template's key for a variable's current binding: `None` when unbound,
+/// `Some(None)` when that template has no such row or column.
+#[inline]
+fn mapped<'r>(map: &'r [(String, Option<Key>)], slot: Option<&Slot<'r>>) -> Option<Option<&'r Key>> {
+    let Some(Slot::Bound(Binding::Col { key_label, .. } | Binding::Row { key_label, .. })) = slot else { return None };
+    map.iter().find(|(k, _)| *k == key_label.0).map(|(_, to)| to.as_ref())
+}
+
+/// A set of the previous report whose loop variable is bound to a row or column its
+/// template lacks: no cell to read (never an empty set summed to 0).
+#[inline]
+pub(super) fn unmapped(set: &CellSet, slots: &[Slot<'_>]) -> bool {
+    let one = |sel: &Sel| match sel {
+        Sel::Mapped(i, map) => !matches!(mapped(map, slots.get(*i)), Some(Some(_))),
+        _ => false,
+    };
+    one(&set.rows) || one(&set.cols)
 }
 
 /// The row and column keys of a set under the current bindings.

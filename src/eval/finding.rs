@@ -45,18 +45,32 @@ pub struct FindingCell {
     /// This blank (or placeholder) was counted as 0.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub blank_as_zero: bool,
-    /// Which of the finding's reports the cell is in (0: the report checked).
-    #[serde(skip)]
+    /// Which of the finding's reports the cell is in (0: the report checked, 1: the
+    /// previous year's, [`Sources::reports`] indexes). In JSON `"report": "prev"` for a
+    /// cell of the previous report, nothing for one of the report checked.
+    #[serde(skip_serializing_if = "is_this_report", serialize_with = "report_name")]
     pub report: usize,
 }
 
+fn is_this_report(r: &usize) -> bool {
+    *r == 0
+}
+
+fn report_name<S: serde::Serializer>(r: &usize, s: S) -> Result<S::Ok, S::Error> {
+    match r {
+        1 => s.serialize_str("prev"),
+        n => s.serialize_u64(*n as u64),
+    }
+}
+
 impl FindingCell {
-    /// `（七）总计·商业企业`
+    /// `（七）总计·商业企业`; a cell of the previous year's report `上年·四、结转下年度继续办理·总计`.
     pub fn name(&self) -> String {
+        let prev = if self.report == 1 { "上年·" } else { "" };
         if self.row_label.is_empty() {
-            self.col_label.clone()
+            format!("{prev}{}", self.col_label)
         } else {
-            format!("{}·{}", self.row_label, self.col_label)
+            format!("{prev}{}·{}", self.row_label, self.col_label)
         }
     }
 

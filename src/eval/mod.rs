@@ -46,6 +46,9 @@ pub struct Evaluation {
     pub findings: Vec<Finding>,
     /// One outcome per rule, in rule order.
     pub rules: Vec<RuleOutcome>,
+    /// The path of the previous year's report of the context, when it had one (what a
+    /// finding cell with `report` 1 is in).
+    pub previous: Option<String>,
 }
 
 /// A value during evaluation; `Copy`, strings borrowed from the rules or the report.
@@ -73,6 +76,11 @@ struct Ctx<'r> {
     views: cells::Views<'r>,
     rule: &'r CompiledRule,
     tpl: &'r Template,
+    /// The previous report's template in the variant run (names after `上年.` are its);
+    /// `tpl` for a rule that does not read the previous report.
+    ptpl: &'r Template,
+    /// The rule reads the previous report and the context has none: nothing was run.
+    no_previous: bool,
     slots: Vec<Slot<'r>>,
     /// Cells read by the expression being evaluated, while `tracing`.
     trace: Vec<Used<'r>>,
@@ -112,6 +120,15 @@ struct Ctx<'r> {
 
 /// Why a value is absent when a sum or difference leaves the decimal range.
 const OVERFLOW: &str = "数值超出可计算的范围";
+/// Why a rule reading the previous report is not assessable without one.
+pub const NO_PREVIOUS: &str = "没有上年报告";
+/// Why a cell of the previous report bound by a loop variable cannot be read.
+const NOT_IN_PREVIOUS_TEMPLATE: &str = "上年报告的格式中没有这一行或列";
+
+/// The template a report's table follows (the report's own when the table is absent).
+fn template_of<'a>(report: &'a Report, table: &str) -> &'a str {
+    report.tables.get(table).map(|t| t.template.as_str()).or(report.template.as_deref()).unwrap_or("")
+}
 
 /// Evaluate compiled rules in a context, in rule order, within `limits`; `left` is how
 /// many findings the report may still take (shared by the packs of one checker). A rule
@@ -119,7 +136,7 @@ const OVERFLOW: &str = "数值超出可计算的范围";
 /// one notice says so and the remaining rules are not run.
 pub fn evaluate(rules: &[CompiledRule], cx: Context<'_>, limits: &Limits, left: &mut usize) -> Evaluation {
     let report = cx.report;
-    let mut out = Evaluation::default();
+    let mut out = Evaluation { previous: cx.previous.map(|p| p.path.clone()), ..Evaluation::default() };
     // The texts findings point into: the report checked, then the previous year's.
     let text_of = |r: &Report| ReportText { path: r.path.clone(), form: r.form.clone(), text: r.source.clone() };
     let report_texts: Vec<ReportText> = std::iter::once(report).chain(cx.previous).map(text_of).collect();
@@ -146,11 +163,48 @@ pub fn evaluate(rules: &[CompiledRule], cx: Context<'_>, limits: &Limits, left: 
         }
         let taken = std::mem::replace(&mut views, cells::Views::new(report, cx.previous));
         let mut ctx = Ctx::new(report, taken, rule, &first.template, &report_texts, limits, limits.findings_per_rule.min(*left));
+        let rule_prev_table = rule.op_prev_tables.iter().flatten().next();
         for (i, table) in rule.op_tables.iter().enumerate() {
             let table = table.as_deref().unwrap_or(&rule.primary_table);
-            let template = report.tables.get(table).map(|t| t.template.as_str()).or(report.template.as_deref()).unwrap_or("");
+            let template = template_of(report, table);
+            // A rule reading the previous report runs in the variant of both reports'
+            // templates; without that report it is not assessable (where it applies).
+            let prev_template = match (rule.previous, cx.previous) {
+                (false, _) => None,
+                (true, None) => {
+                    match rule.variants.iter().find(|v| v.template.id == template) {
+                        _ if rule.variants.iter().any(|v| v.template.id == template && v.ops.is_ok()) => ctx.no_previous = true,
+                        Some(v) => {
+                            let why = v.ops.as_ref().err().cloned().unwrap_or_default();
+                            ctx.not_applicable.get_or_insert(why);
+                        }
+                        None if template.is_empty() => {
+                            ctx.not_applicable.get_or_insert_with(|| "报告的格式无法确定".into());
+                        }
+                        None => {
+                            ctx.not_applicable.get_or_insert_with(|| format!("本规则包不含 {template} 年格式"));
+                        }
+                    }
+                    continue;
+                }
+                (true, Some(prev)) => {
+                    let tables = rule.op_prev_tables.get(i).map_or(&[][..], Vec::as_slice);
+                    if let Some(missing) = tables.iter().find(|t| !prev.tables.contains_key(*t)) {
+                        ctx.not_assessable_prev_table(missing);
+                        // A guard that cannot be decided ends the rule (as one not holding
+                        // would): what it guards is not checked.
+                        let guard = rule.variants.iter().filter_map(|v| v.ops.as_ref().ok()).any(|ops| matches!(ops.get(i), Some(Op::When(..))));
+                        if guard {
+                            break;
+                        }
+                        continue;
+                    }
+                    let at = tables.first().or(rule_prev_table).map_or(table, String::as_str);
+                    Some(template_of(prev, at))
+                }
+            };
             // A rule whose names do not exist in this table's template does not apply.
-            let op = match rule.variant(template).map(|v| (v, &v.ops)) {
+            let op = match rule.variant_pair(template, prev_template).map(|v| (v, &v.ops)) {
                 Some((v, Ok(ops))) => ops.get(i).map(|op| (v, op)),
                 Some((_, Err(why))) => {
                     ctx.not_applicable.get_or_insert_with(|| why.clone());
@@ -160,13 +214,19 @@ pub fn evaluate(rules: &[CompiledRule], cx: Context<'_>, limits: &Limits, left: 
                     ctx.not_applicable.get_or_insert_with(|| "报告的格式无法确定".into());
                     None
                 }
+                None if prev_template == Some("") => {
+                    ctx.not_applicable.get_or_insert_with(|| "上年报告的格式无法确定".into());
+                    None
+                }
                 None => {
-                    ctx.not_applicable.get_or_insert_with(|| format!("本规则包不含 {template} 年格式"));
+                    let t = prev_template.map_or(template, |p| if rule.variant(template).is_some() { p } else { template });
+                    ctx.not_applicable.get_or_insert_with(|| format!("本规则包不含 {t} 年格式"));
                     None
                 }
             };
             let Some((variant, op)) = op else { continue };
             ctx.tpl = &variant.template;
+            ctx.ptpl = variant.previous.as_deref().unwrap_or(&variant.template);
             if !ctx.op(op) {
                 break;
             }
@@ -229,6 +289,8 @@ impl<'r> Ctx<'r> {
             views,
             rule,
             tpl,
+            ptpl: tpl,
+            no_previous: false,
             slots: vec![Slot::Empty; rule.slot_names.len()],
             trace: Vec::new(),
             tracing: false,
@@ -421,7 +483,7 @@ impl<'r> Ctx<'r> {
                 used.push(c);
             }
         }
-        let unreadable: Vec<bool> = used.iter().map(|u| u.cell.and_then(|c| c.value).is_none() || u.doubtful(self.tpl)).collect();
+        let unreadable: Vec<bool> = used.iter().map(|u| u.cell.and_then(|c| c.value).is_none() || u.doubtful(self.tpl_for(u.report))).collect();
         let cells: Vec<FindingCell> = used.into_iter().map(Used::to_finding_cell).collect();
         let binding = self.binding();
         let (lhs, rhs) = (sides.map(|s| s.0), sides.map(|s| s.1));
@@ -458,6 +520,8 @@ impl<'r> Ctx<'r> {
             (Outcome::Failed, None)
         } else if self.not_assessable > 0 {
             (Outcome::NotAssessable, self.first_na.clone())
+        } else if self.no_previous && self.not_applicable.is_none() {
+            (Outcome::NotAssessable, Some(NO_PREVIOUS.into()))
         } else if self.checked > 0 && !self.missing_tables.is_empty() {
             // Checked where the tables are, not where one is missing: not fully assessed.
             let why = self.not_applicable.clone().unwrap_or_default();
@@ -593,7 +657,7 @@ impl<'r> Ctx<'r> {
         let mut first = held[0].clone();
         let mut cells: Vec<FindingCell> = Vec::new();
         for c in held.iter().flat_map(|f| f.cells.iter().cloned()) {
-            if !cells.iter().any(|k| k.table == c.table && k.row == c.row && k.col == c.col) {
+            if !cells.iter().any(|k| k.report == c.report && k.table == c.table && k.row == c.row && k.col == c.col) {
                 cells.push(c);
             }
         }
@@ -608,6 +672,32 @@ impl<'r> Ctx<'r> {
         first.rhs = None;
         first.delta = None;
         self.findings.push(first);
+    }
+
+    /// The template of a report of the context.
+    #[inline(always)]
+    fn tpl_for(&self, which: Which) -> &'r Template {
+        match which {
+            Which::This => self.tpl,
+            Which::Previous => self.ptpl,
+        }
+    }
+
+    /// A table the previous report lacks: one not-assessable notice, and the op that needs
+    /// it does not run.
+    fn not_assessable_prev_table(&mut self, table: &str) {
+        let key = format!("上年.{table}");
+        if self.missing_tables.contains(&key) {
+            return;
+        }
+        self.missing_tables.push(key.clone());
+        let name = table_name(self.ptpl, table);
+        let why = format!("上年报告中未找到{name}");
+        self.not_assessable += 1;
+        self.first_na.get_or_insert_with(|| why.clone());
+        let message = format!("无法评估：{}（{why}）", self.rule.title);
+        let notice = notice(self.rule, self.finding_id(&[&key]), message, self.sources());
+        self.findings.push(notice);
     }
 
     fn not_assessable_table(&mut self, table: &str) {
@@ -634,12 +724,7 @@ impl<'r> Ctx<'r> {
                 }
                 _ => Val::Absent,
             },
-            Ex::Cells(set) if !self.tracing && !set.ragged => {
-                if !self.views.has(set.report) {
-                    self.why = Some("没有上年的报告");
-                }
-                self.sum_dense(set)
-            }
+            Ex::Cells(set) if !self.tracing && !set.ragged && set.report == Which::This => self.sum_dense(set),
             _ => self.eval_any(ex),
         }
     }
@@ -669,15 +754,20 @@ impl<'r> Ctx<'r> {
             },
             Ex::Cells(set) => {
                 if !self.views.has(set.report) {
-                    self.why = Some("没有上年的报告");
+                    self.why = Some(NO_PREVIOUS);
+                }
+                if cells::unmapped(set, &self.slots) {
+                    self.why = Some(NOT_IN_PREVIOUS_TEMPLATE);
+                    return Val::Absent;
                 }
                 if !self.tracing && !set.ragged {
                     return self.sum_dense(set);
                 }
                 let mut total = Decimal::ZERO;
                 let mut absent = false;
-                for mut u in cells::expand(set, &self.slots, &mut self.views, self.tpl) {
-                    let (v, blank_hit) = u.value(self.rule.blank, self.tpl);
+                let tpl = self.tpl_for(set.report);
+                for mut u in cells::expand(set, &self.slots, &mut self.views, tpl) {
+                    let (v, blank_hit) = u.value(self.rule.blank, tpl);
                     self.blank_hit |= blank_hit;
                     if self.tracing {
                         self.trace.push(u);
@@ -701,6 +791,8 @@ impl<'r> Ctx<'r> {
             }
             Ex::Template => self.tpl.id.parse().map(Val::Num).unwrap_or(Val::Str(&self.tpl.id)),
             Ex::TemplateIs(id) => Val::Bool(self.tpl.id == *id),
+            Ex::PrevTemplate => self.ptpl.id.parse().map(Val::Num).unwrap_or(Val::Str(&self.ptpl.id)),
+            Ex::PrevTemplateIs(id) => Val::Bool(self.ptpl.id == *id),
             Ex::Year => self.report.year.map_or(Val::Absent, |y| Val::Num(y.into())),
             Ex::Call(f, args, _) => self.call(*f, args),
             Ex::Neg(x) => match self.eval(x) {
@@ -739,7 +831,7 @@ impl<'r> Ctx<'r> {
     #[inline(never)]
     fn sum_dense(&mut self, set: &'r CellSet) -> Val<'r> {
         let (rows, cols) = cells::sides(set, &self.slots);
-        let (tpl, policy) = (self.tpl, self.rule.blank);
+        let (tpl, policy) = (self.tpl_for(set.report), self.rule.blank);
         let view = self.views.view(set.report, tpl, set.table_ix);
         let mut total = Decimal::ZERO;
         let (mut absent, mut overflow, mut blank_hit) = (false, false, false);
@@ -785,7 +877,7 @@ impl<'r> Ctx<'r> {
 
     /// Read one cell under the rule's blank policy, recording it in the trace.
     fn read(&mut self, mut u: Used<'r>) -> Val<'r> {
-        let (v, blank_hit) = u.value(self.rule.blank, self.tpl);
+        let (v, blank_hit) = u.value(self.rule.blank, self.tpl_for(u.report));
         self.blank_hit |= blank_hit;
         self.traced(u);
         v
@@ -798,7 +890,14 @@ impl<'r> Ctx<'r> {
                 Slot::Bound(b) => cells::bound(b, &mut self.views, self.tpl)?,
                 _ => return None,
             },
-            Ex::Cells(set) => cells::expand(set, &self.slots, &mut self.views, self.tpl).next()?,
+            Ex::Cells(set) if cells::unmapped(set, &self.slots) => {
+                self.why = Some(NOT_IN_PREVIOUS_TEMPLATE);
+                return None;
+            }
+            Ex::Cells(set) => {
+                let tpl = self.tpl_for(set.report);
+                cells::expand(set, &self.slots, &mut self.views, tpl).next()?
+            }
             _ => return None,
         };
         self.traced(u);
@@ -832,7 +931,8 @@ impl<'r> Ctx<'r> {
                 let n = match &args[0] {
                     Ex::Cells(set) => {
                         let mut n = 0;
-                        for u in cells::expand(set, &self.slots, &mut self.views, self.tpl) {
+                        let tpl = self.tpl_for(set.report);
+                        for u in cells::expand(set, &self.slots, &mut self.views, tpl) {
                             n += usize::from(u.cell.is_some());
                             if self.tracing {
                                 self.trace.push(u);
@@ -873,7 +973,7 @@ impl<'r> Ctx<'r> {
                 let Some(u) = self.cell_arg(&args[0]) else {
                     return Val::Absent;
                 };
-                predicate(f, &u, self.tpl)
+                predicate(f, &u, self.tpl_for(u.report))
             }
         }
     }

@@ -46,9 +46,14 @@ pub fn human(path: &str, outcome: &Outcome, color: bool) -> String {
         let why = f.message.strip_prefix("无法评估：").unwrap_or(&f.message);
         let _ = writeln!(out, "  无法评估 [{}] {why}", f.rule);
     }
-    // Rules that did not run and said nothing: why, so "不适用 1" names its rule.
-    for r in eval.rules.iter().filter(|r| r.outcome == outcome::Outcome::NotApplicable && !findings.iter().any(|f| f.rule == r.id)) {
-        let _ = writeln!(out, "  不适用 [{}] {}", r.id, r.reason.as_deref().unwrap_or(""));
+    // Rules that did not run and said nothing: why, so "不适用 1" (or "无法评估 1": a
+    // cross-year rule without the previous report) names its rule.
+    for r in eval
+        .rules
+        .iter()
+        .filter(|r| matches!(r.outcome, outcome::Outcome::NotApplicable | outcome::Outcome::NotAssessable) && !findings.iter().any(|f| f.rule == r.id))
+    {
+        let _ = writeln!(out, "  {} [{}] {}", r.outcome.word(), r.id, r.reason.as_deref().unwrap_or(""));
     }
     let count = |s: Severity| findings.iter().filter(|f| f.severity == s && f.class != FindingClass::NotAssessable).count();
     let _ = writeln!(out, "  小结：错误 {}，警告 {}，无法评估 {}", count(Severity::Error), count(Severity::Warning), skipped.len());
@@ -76,10 +81,18 @@ pub fn report_json(path: &str, o: &Outcome) -> Value {
     report_json_paired(path, o, None)
 }
 
-/// [`report_json`] with the report's previous-year counterpart (`"prev"`).
+/// The `"prev"` of a report entry: as the batch gives it, else the previous report the
+/// evaluation read (its year not known here).
+fn prev_of(prev: Option<&Prev>, e: &Evaluation) -> Option<Prev> {
+    prev.cloned().or_else(|| e.previous.clone().map(|path| Prev { path, year: None }))
+}
+
+/// [`report_json`] with the report's previous-year counterpart (`"prev"`; the cells marked
+/// `"report": "prev"` are in it).
 pub fn report_json_paired(path: &str, o: &Outcome, prev: Option<&Prev>) -> Value {
     match o {
         Ok((r, e)) => {
+            let prev = prev_of(prev, e);
             let mut doc = json!({
                 "path": path,
                 "issuer": r.issuer,
@@ -131,7 +144,7 @@ pub fn report_json_pretty_paired(path: &str, o: &Outcome, prev: Option<&Prev>, d
                 path,
                 issuer: r.issuer.as_deref(),
                 year: r.year,
-                prev,
+                prev: prev_of(prev, e).as_ref(),
                 template: r.template.as_deref(),
                 form: Some(&r.form),
                 span_text: r.span_text,

@@ -16,6 +16,9 @@ pub fn add_file_offsets(value: &mut Value, report: &Report) {
 fn walk(value: &mut Value, report: &Report) {
     match value {
         Value::Array(items) => items.iter_mut().for_each(|v| walk(v, report)),
+        // A cell of the previous year's report: its span is into that report's text, which
+        // this report's decoding says nothing about.
+        Value::Object(map) if map.get("report").is_some_and(|r| r == "prev") => {}
         Value::Object(map) => {
             let span = (map.get("offset").and_then(Value::as_u64), map.get("len").and_then(Value::as_u64));
             if let (Some(offset), Some(len), 2) = (span.0, span.1, map.len()) {

@@ -32,7 +32,10 @@ pub fn human(pack: &Pack, result: &PackTest, color: bool) -> String {
     }
     let _ = writeln!(out, "规则用例：{} 个通过，{} 个未通过", result.cases.len() - failed.len(), failed.len());
     for rc in &result.reports {
-        let name = rc.path.display().to_string();
+        let name = match &rc.previous {
+            Some(p) => format!("{}（上年报告 {}）", rc.path.display(), p.file_name().map_or(String::new(), |n| n.to_string_lossy().into_owned())),
+            None => rc.path.display().to_string(),
+        };
         let (_, findings) = match &rc.outcome {
             Ok(x) => x,
             Err(e) => {

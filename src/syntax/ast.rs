@@ -78,6 +78,8 @@ pub struct ForEach {
     pub quant: Spanned<Quant>,
     pub var: Spanned<String>,
     pub domain: CellRef,
+    /// `in 上年.表三`: where the `上年.` is written (a misuse the resolver reports).
+    pub domain_prev: Option<Span>,
     pub body: Vec<Stmt>,
     pub span: Span,
 }
@@ -101,6 +103,9 @@ pub enum ExprKind {
     Neg(Box<Expr>),
     Not(Box<Expr>),
     Binary(BinOp, Box<Expr>, Box<Expr>),
+    /// `上年.<expr>`: the expression read in the previous year's report; the span is the
+    /// `上年.` mark. Only a cell reference (or `template`) may follow.
+    Prev(Box<Expr>, Span),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -176,6 +181,10 @@ impl Selector {
 pub struct Case {
     pub name: Spanned<String>,
     pub template: Option<Spanned<String>>,
+    /// `previous template 2019`: the previous year's report's template.
+    pub previous_template: Option<Spanned<String>>,
+    /// `no previous`: the case has no previous year's report.
+    pub no_previous: Option<Span>,
     pub given: Vec<Given>,
     /// Cells not given are 0 (`others zero`) or blank (the default).
     pub others_zero: bool,
@@ -186,6 +195,8 @@ pub struct Case {
 #[derive(Debug, Clone)]
 pub struct Given {
     pub cell: CellRef,
+    /// `given 上年.…`: a cell of the previous year's report.
+    pub previous: bool,
     /// The raw text the cell is given (`5`, `-3`, `""` for blank, `"/"`).
     pub raw: Spanned<String>,
 }
@@ -203,4 +214,12 @@ pub struct Expect {
     /// `at 自然人`: the binding (column, row or block) where it fails.
     pub at: Option<Selector>,
     pub span: Span,
+}
+
+impl Case {
+    /// Whether the case has a previous year's report: it gives one of its cells or its
+    /// template.
+    pub fn has_previous(&self) -> bool {
+        self.no_previous.is_none() && (self.previous_template.is_some() || self.given.iter().any(|g| g.previous))
+    }
 }

@@ -123,6 +123,8 @@ fn describe(r: Rule) -> Option<&'static str> {
         | Rule::for_each
         | Rule::case => "语句（severity、blank、when、let、check、for each、message、case）",
         Rule::case_template | Rule::given | Rule::others | Rule::expect => "template、given、others 或 expect",
+        Rule::case_previous | Rule::no_previous => "previous template 或 no previous",
+        Rule::prev | Rule::prev_mark => "表达式",
         Rule::expr | Rule::primary | Rule::paren | Rule::call | Rule::cell_ref | Rule::key_path | Rule::neg | Rule::not => "表达式",
         Rule::add | Rule::sub | Rule::mul | Rule::div | Rule::eq | Rule::ne | Rule::le | Rule::ge | Rule::lt | Rule::gt | Rule::and | Rule::or => "运算符",
         Rule::selector | Rule::label => "行或列的名称",
@@ -163,6 +165,8 @@ fn pool(positives: &[Rule]) -> Vec<&'static str> {
             Rule::kw_expect => &["expect"],
             Rule::kw_template => &["template"],
             Rule::kw_at => &["at"],
+            Rule::kw_previous => &["previous"],
+            Rule::kw_no => &["no"],
             Rule::level => &["error", "warning", "info"],
             Rule::zero => &["zero"],
             Rule::skip => &["skip"],

@@ -207,10 +207,21 @@ impl Builder {
                     _ => Quant::Cell,
                 };
                 let var = self.spanned(&it.next().expect("grammar: var"));
-                let d = it.nth(1).expect("grammar: domain");
-                let domain =
-                    if d.as_rule() == Rule::ident { CellRef { table: self.spanned(&d), row: None, col: None, span: self.span(&d) } } else { self.cell_ref(d) };
-                Stmt::ForEach(ForEach { quant: Spanned::new(quant, self.span(&q)), var, domain, body: self.stmts(it), span })
+                let mut d = it.nth(1).expect("grammar: domain");
+                let mut domain_prev = None;
+                // `in 上年.表三`: kept for the resolver to refuse, pointed at the `上年.`.
+                while d.as_rule() == Rule::prev {
+                    let mut inner = d.into_inner();
+                    let mark = inner.next().expect("grammar: prev mark");
+                    domain_prev.get_or_insert(self.span(&mark));
+                    d = inner.next().expect("grammar: prev target");
+                }
+                let domain = match d.as_rule() {
+                    Rule::cell_ref => self.cell_ref(d),
+                    Rule::key_path => self.key_as_ref(&d),
+                    _ => CellRef { table: self.spanned(&d), row: None, col: None, span: self.span(&d) },
+                };
+                Stmt::ForEach(ForEach { quant: Spanned::new(quant, self.span(&q)), var, domain, domain_prev, body: self.stmts(it), span })
             }
             Rule::case => Stmt::Case(self.case(it, span)),
             other => unreachable!("grammar: statement {other:?}"),
@@ -219,16 +230,23 @@ impl Builder {
 
     fn case<'i>(&self, mut it: impl Iterator<Item = Pair<'i, Rule>>, span: Span) -> Case {
         let name = self.string(it.next().expect("grammar: case name"));
-        let mut case = Case { name, template: None, given: Vec::new(), others_zero: false, expect: Vec::new(), span };
+        let mut case =
+            Case { name, template: None, previous_template: None, no_previous: None, given: Vec::new(), others_zero: false, expect: Vec::new(), span };
         for p in it {
             let pspan = self.span(&p);
             let kind = p.as_rule();
             let mut inner = p.into_inner().skip(1);
             match kind {
                 Rule::case_template => case.template = inner.next().map(|n| self.spanned(&n)),
+                Rule::case_previous => case.previous_template = inner.last().map(|n| self.spanned(&n)),
+                Rule::no_previous => case.no_previous = Some(pspan),
                 Rule::others => case.others_zero = inner.next().is_some_and(|z| z.as_rule() == Rule::zero),
                 Rule::given => {
-                    let target = inner.next().expect("grammar: given cell");
+                    let mut target = inner.next().expect("grammar: given cell");
+                    let previous = target.as_rule() == Rule::prev_given;
+                    if previous {
+                        target = target.into_inner().nth(1).expect("grammar: given previous cell");
+                    }
                     let cell = if target.as_rule() == Rule::key_path { self.key_as_ref(&target) } else { self.cell_ref(target) };
                     let v = inner.nth(1).expect("grammar: given value");
                     let raw = if v.as_rule() == Rule::string {
@@ -237,7 +255,7 @@ impl Builder {
                         self.decimal(&v);
                         self.spanned(&v)
                     };
-                    case.given.push(Given { cell, raw });
+                    case.given.push(Given { cell, previous, raw });
                 }
                 Rule::expect => {
                     let o = inner.next().expect("grammar: outcome");
@@ -412,6 +430,12 @@ impl Builder {
             Rule::paren => {
                 let inner = self.expr(p.into_inner().nth(1).expect("grammar: parenthesized expr"));
                 return Expr { span, ..inner };
+            }
+            Rule::prev => {
+                let mut it = p.into_inner();
+                let mark = self.span(&it.next().expect("grammar: prev mark"));
+                let target = self.primary(it.next().expect("grammar: prev target"));
+                ExprKind::Prev(Box::new(target), mark)
             }
             other => unreachable!("grammar: primary {other:?}"),
         };

@@ -109,6 +109,9 @@ impl Printer<'_> {
             Stmt::ForEach(f) => self.node(format_args!("for each {:?}", f.quant.node), f.span, |p| {
                 p.leaf(format_args!("quant {:?}", f.quant.node), f.quant.span);
                 p.name("var", &f.var);
+                if let Some(at) = f.domain_prev {
+                    p.leaf("in previous", at);
+                }
                 p.node("in", f.domain.span, |p| p.cell_ref(&f.domain));
                 p.stmts(&f.body);
             }),
@@ -122,9 +125,15 @@ impl Printer<'_> {
             if let Some(t) = &c.template {
                 p.name("template", t);
             }
+            if let Some(t) = &c.previous_template {
+                p.name("previous template", t);
+            }
+            if let Some(at) = c.no_previous {
+                p.leaf("no previous", at);
+            }
             p.fact(format_args!("others {}", if c.others_zero { "zero" } else { "blank" }));
             for g in &c.given {
-                p.fact("given");
+                p.fact(if g.previous { "given previous" } else { "given" });
                 p.depth += 1;
                 p.node("cell", g.cell.span, |p| p.cell_ref(&g.cell));
                 p.name("raw", &g.raw);
@@ -187,6 +196,10 @@ impl Printer<'_> {
             ExprKind::Binary(op, l, r) => self.node(format_args!("binary {op:?}"), e.span, |p| {
                 p.expr(l);
                 p.expr(r);
+            }),
+            ExprKind::Prev(x, mark) => self.node("previous", e.span, |p| {
+                p.leaf("mark", *mark);
+                p.expr(x);
             }),
         }
     }

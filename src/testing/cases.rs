@@ -20,6 +20,7 @@ use std::sync::Arc;
 pub struct CaseResult {
     pub rule: String,
     pub case: String,
+    /// Where it ran: the template id (`2021`), or for a pair `2021 年格式，上年 2019`.
     pub template: String,
     /// `None` when every expectation held; else what went wrong, in words.
     pub failure: Option<String>,
@@ -35,16 +36,45 @@ pub fn run(rule: &CompiledRule) -> Vec<CaseResult> {
             Some(t) => match rule.variants.iter().find(|v| v.template.id == t.node) {
                 Some(v) => vec![&*v.template],
                 None => {
-                    let known: Vec<&str> = rule.variants.iter().map(|v| v.template.id.as_str()).collect();
+                    let known: Vec<&str> = rule.applies_to().map(|t| t.id.as_str()).collect();
                     out.push(result(rule, case, t, Some(format!("未知的模板“{}”（本规则包的格式：{}）", t.node, known.join("、"))), t.span));
                     continue;
                 }
             },
+            // A case for a pair: the templates where the rule applies with the case's
+            // previous template.
+            None if rule.previous && case.has_previous() => rule
+                .applies_to()
+                .filter(|t| {
+                    rule.variant_pair(&t.id, Some(case.previous_template.as_ref().map_or(t.id.as_str(), |p| p.node.as_str()))).is_some_and(|v| v.ops.is_ok())
+                })
+                .map(|t| &**t)
+                .collect(),
             None => rule.applies_to().map(|t| &**t).collect(),
         };
         for tpl in templates {
             out.push(run_one(rule, case, tpl));
         }
+    }
+    out
+}
+
+/// Mistakes in a case's previous year's report: one given to a rule that does not read
+/// it, or one declared and denied (`no previous`) at once.
+pub(crate) fn previous_errors(case: &Case, reads_previous: bool) -> Vec<RuleError> {
+    let mut out = Vec::new();
+    let declared: Vec<Span> = case.given.iter().filter(|g| g.previous).map(|g| g.cell.span).chain(case.previous_template.as_ref().map(|t| t.span)).collect();
+    if let Some(at) = declared.first().filter(|_| !reads_previous) {
+        let message = format!("用例“{}”给出了上年报告，但此规则不读取上年报告（没有“上年.”）", case.name.node);
+        out.push(RuleError::new(RuleErrorKind::Case { message }, *at));
+    }
+    if let (Some(no), Some(_)) = (case.no_previous, declared.first()) {
+        let message = format!("用例“{}”写了 no previous，又给出了上年报告的单元格或格式", case.name.node);
+        out.push(RuleError::new(RuleErrorKind::Case { message }, no));
+    }
+    if let Some(no) = case.no_previous.filter(|_| !reads_previous) {
+        let message = format!("用例“{}”写了 no previous，但此规则不读取上年报告", case.name.node);
+        out.push(RuleError::new(RuleErrorKind::Case { message }, no));
     }
     out
 }
@@ -59,7 +89,9 @@ pub(crate) fn case_errors(rule: &CompiledRule) -> Vec<RuleError> {
             None => rule.applies_to().map(|t| &**t).collect(),
         };
         for tpl in &templates {
+            let prev = previous_template(rule, case, tpl);
             for g in &case.given {
+                let tpl = if g.previous { prev.unwrap_or(tpl) } else { tpl };
                 if let Err((why, span)) = given_cell(&g.cell, tpl) {
                     if !out.iter().any(|e| e.span == span) {
                         let message = format!("用例“{}”：{why}", case.name.node);
@@ -110,36 +142,65 @@ fn names_place(tpl: &Template, name: &str) -> bool {
     labels.iter().any(|(k, l)| matches_place(name, &(k.to_string(), l.to_string())))
 }
 
+/// The template of a case's previous year's report when the case has one: the one it
+/// names, else its own.
+fn previous_template<'a>(rule: &'a CompiledRule, case: &Case, tpl: &'a Template) -> Option<&'a Template> {
+    if !case.has_previous() {
+        return None;
+    }
+    match &case.previous_template {
+        Some(p) => rule.variants.iter().find_map(|v| v.previous.as_deref().filter(|t| t.id == p.node)),
+        None => Some(tpl),
+    }
+}
+
 fn result(rule: &CompiledRule, case: &Case, tpl: &str, failure: Option<String>, span: Span) -> CaseResult {
     CaseResult { rule: rule.id.clone(), case: case.name.node.clone(), template: tpl.to_string(), failure, span }
 }
 
 fn run_one(rule: &CompiledRule, case: &Case, tpl: &Template) -> CaseResult {
-    let report = match build_report(case, tpl) {
+    // Where the case ran, in words: `2021`, or `2021 年格式，上年 2019` for a pair.
+    let at = match previous_template(rule, case, tpl) {
+        Some(p) => format!("{} 年格式，上年 {}", tpl.id, p.id),
+        None => tpl.id.clone(),
+    };
+    let report = match build_report(case, tpl, false) {
         Ok(r) => r,
-        Err((why, span)) => return result(rule, case, &tpl.id, Some(why), span),
+        Err((why, span)) => return result(rule, case, &at, Some(why), span),
+    };
+    let previous = match previous_template(rule, case, tpl).map(|p| build_report(case, p, true)) {
+        None => None,
+        Some(Ok(mut r)) => {
+            r.year = report.year.map(|y| y - 1);
+            Some(r)
+        }
+        Some(Err((why, span))) => return result(rule, case, &at, Some(why), span),
     };
     let limits = crate::Limits::default();
-    let e = eval::evaluate(std::slice::from_ref(rule), eval::Context::of(&report), &limits, &mut limits.findings_per_report.clone());
+    let cx = eval::Context { report: &report, previous: previous.as_ref() };
+    let e = eval::evaluate(std::slice::from_ref(rule), cx, &limits, &mut limits.findings_per_report.clone());
     // A rule that did not run proves nothing: no expectation holds on it.
     if let (Some(o), Some(first)) = (e.rules.first().filter(|o| o.outcome == eval::Outcome::NotApplicable), case.expect.first()) {
         let why = format!("规则在 {} 年格式上不适用（{}）", tpl.id, o.reason.clone().unwrap_or_default());
-        return result(rule, case, &tpl.id, Some(why), first.span);
+        return result(rule, case, &at, Some(why), first.span);
     }
     let findings = e.findings;
+    // Not assessable as a whole (no previous report) says so in the outcome, not a finding.
+    let whole = e.rules.first().filter(|o| o.outcome == eval::Outcome::NotAssessable && o.not_assessable == 0).and_then(|o| o.reason.clone());
     for expect in &case.expect {
-        if let Some(why) = unmet(expect.outcome.node, expect.at.as_ref(), &case.expect, &findings) {
-            return result(rule, case, &tpl.id, Some(why), expect.span);
+        if let Some(why) = unmet(expect.outcome.node, expect.at.as_ref(), &case.expect, &findings, whole.as_deref()) {
+            return result(rule, case, &at, Some(why), expect.span);
         }
     }
     if case.expect.is_empty() {
-        return result(rule, case, &tpl.id, Some("用例没有 expect 语句".into()), case.name.span);
+        return result(rule, case, &at, Some("用例没有 expect 语句".into()), case.name.span);
     }
-    result(rule, case, &tpl.id, None, case.span)
+    result(rule, case, &at, None, case.span)
 }
 
-/// A report of the template with every cell 0 or blank, and the given cells.
-fn build_report(case: &Case, tpl: &Template) -> Result<Report, (String, Span)> {
+/// A report of the template with every cell 0 or blank, and the given cells (of the
+/// previous year's report, with `previous`).
+fn build_report(case: &Case, tpl: &Template, previous: bool) -> Result<Report, (String, Span)> {
     let filler = if case.others_zero { "0" } else { "" };
     let mut tables = BTreeMap::new();
     for def in &tpl.tables {
@@ -154,7 +215,7 @@ fn build_report(case: &Case, tpl: &Template) -> Result<Report, (String, Span)> {
     }
     // The given cells, written out as the report's text so findings can point at them.
     let mut source = String::new();
-    for g in &case.given {
+    for g in case.given.iter().filter(|g| g.previous == previous) {
         let (t, r, c) = given_cell(&g.cell, tpl)?;
         let line = format!("{}·{}·{} = ", t, r, c);
         let at = source.len() + line.len();
@@ -165,7 +226,7 @@ fn build_report(case: &Case, tpl: &Template) -> Result<Report, (String, Span)> {
         }
     }
     Ok(Report {
-        path: format!("用例（{} 年格式）", tpl.id),
+        path: if previous { format!("用例的上年报告（{} 年格式）", tpl.id) } else { format!("用例（{} 年格式）", tpl.id) },
         form: "case".into(),
         issuer: Some("用例".into()),
         year: Some(tpl.first_year),
@@ -230,16 +291,18 @@ fn sel_names(sel: &Selector) -> Vec<String> {
 }
 
 /// Why an expectation does not hold, or `None`.
-fn unmet(outcome: Outcome, at: Option<&Selector>, all: &[crate::syntax::ast::Expect], findings: &[Finding]) -> Option<String> {
+/// `whole`: why the rule was not assessable as a whole, when it was (no previous report).
+fn unmet(outcome: Outcome, at: Option<&Selector>, all: &[crate::syntax::ast::Expect], findings: &[Finding], whole: Option<&str>) -> Option<String> {
     let fails: Vec<&Finding> = findings.iter().filter(|f| f.class != FindingClass::NotAssessable).collect();
     let skips: Vec<&Finding> = findings.iter().filter(|f| f.class == FindingClass::NotAssessable).collect();
-    let show = |fs: &[&Finding]| fs.iter().map(|f| f.message.clone()).collect::<Vec<_>>().join("；");
+    let show = |fs: &[&Finding]| fs.iter().map(|f| f.message.clone()).chain(whole.map(str::to_string)).collect::<Vec<_>>().join("；");
+    let skipped = !skips.is_empty() || whole.is_some();
     match outcome {
         Outcome::Pass if !fails.is_empty() => Some(format!("预期通过，实际失败：{}", show(&fails))),
-        Outcome::Pass if !skips.is_empty() => Some(format!("预期通过，实际无法评估：{}", show(&skips))),
+        Outcome::Pass if skipped => Some(format!("预期通过，实际无法评估：{}", show(&skips))),
         Outcome::Skip if !fails.is_empty() => Some(format!("预期无法评估，实际失败：{}", show(&fails))),
-        Outcome::Skip if skips.is_empty() => Some("预期无法评估，实际通过".into()),
-        Outcome::Fail if fails.is_empty() && !skips.is_empty() => Some(format!("预期失败，实际无法评估：{}", show(&skips))),
+        Outcome::Skip if !skipped => Some("预期无法评估，实际通过".into()),
+        Outcome::Fail if fails.is_empty() && skipped => Some(format!("预期失败，实际无法评估：{}", show(&skips))),
         Outcome::Fail if fails.is_empty() => Some("预期失败，实际通过".into()),
         Outcome::Fail => {
             let at = at?;

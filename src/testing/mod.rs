@@ -17,7 +17,10 @@ pub use compare::Diff;
 /// One report case: its findings now, and how they differ from the snapshot.
 #[derive(Debug)]
 pub struct ReportCase {
+    /// The report checked.
     pub path: PathBuf,
+    /// For a pair, the previous year's report it was checked with (`NAME.prev.EXT`).
+    pub previous: Option<PathBuf>,
     pub snapshot: PathBuf,
     /// The report and its findings, or why it could not be read.
     pub outcome: Result<(Report, Vec<Finding>), report::ImportError>,
@@ -68,10 +71,12 @@ pub fn run(pack: &Pack, accept: bool) -> std::io::Result<PackTest> {
         let root = std::fs::canonicalize(dir).ok();
         for path in snapshot::case_files(&dir.join("cases")) {
             // A case file is the pack's own: one linked from outside is not read.
-            if std::fs::canonicalize(&path).ok().zip(root.as_ref()).is_none_or(|(real, root)| !real.starts_with(root)) {
+            let outside = |p: &std::path::Path| std::fs::canonicalize(p).ok().zip(root.as_ref()).is_none_or(|(real, root)| !real.starts_with(root));
+            let prev = snapshot::previous_of(&path);
+            if let Some(bad) = std::iter::once(&path).chain(prev.as_ref()).find(|p| outside(p)) {
                 let why = "它是指向规则包目录之外的符号链接，不读取".to_string();
-                let outcome = Err(report::ImportError::Io { path: path.to_string_lossy().into_owned(), why });
-                reports.push(ReportCase { snapshot: snapshot::snapshot_path(&path), path, outcome, missing: false, diff: Diff::default() });
+                let outcome = Err(report::ImportError::Io { path: bad.to_string_lossy().into_owned(), why });
+                reports.push(ReportCase { snapshot: snapshot::snapshot_path(&path), path, previous: prev, outcome, missing: false, diff: Diff::default() });
                 continue;
             }
             let (rc, wrote) = report_case(pack, path, write)?;
@@ -91,10 +96,16 @@ pub fn run(pack: &Pack, accept: bool) -> std::io::Result<PackTest> {
 fn report_case(pack: &Pack, path: PathBuf, write: bool) -> std::io::Result<(ReportCase, bool)> {
     let snap = snapshot::snapshot_path(&path);
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    // Read with the pack's own templates (a table the pack brings is read too).
-    let outcome = report::read_file_with(&path.to_string_lossy(), None, &pack.templates).map(|r| {
-        let f = pack.check(&r);
-        (r, f)
+    // Read with the pack's own templates (a table the pack brings is read too); a pair
+    // (`NAME.prev.EXT` beside) is checked with its previous year's report.
+    let read = |p: &std::path::Path| report::read_file_with(&p.to_string_lossy(), None, &pack.templates);
+    let prev_path = snapshot::previous_of(&path);
+    let previous = prev_path.as_deref().map(read).transpose();
+    let outcome = previous.and_then(|prev| {
+        read(&path).map(|r| {
+            let f = pack.evaluate(crate::eval::Context { report: &r, previous: prev.as_ref() }).findings;
+            (r, f)
+        })
     });
     // A snapshot that is not UTF-8 is read lossily: it then differs, it is not "missing".
     // Windows line endings (a checkout with autocrlf) and a byte-order mark (an editor
@@ -109,7 +120,7 @@ fn report_case(pack: &Pack, path: PathBuf, write: bool) -> std::io::Result<(Repo
     };
     if let (true, Ok((_, f))) = (write && (missing || !diff.is_empty()), &outcome) {
         std::fs::write(&snap, snapshot::to_snap(&name, &snapshot::findings_text(f)))?;
-        return Ok((ReportCase { path, snapshot: snap, outcome, missing: false, diff: Diff::default() }, true));
+        return Ok((ReportCase { path, previous: prev_path, snapshot: snap, outcome, missing: false, diff: Diff::default() }, true));
     }
-    Ok((ReportCase { path, snapshot: snap, outcome, missing, diff }, false))
+    Ok((ReportCase { path, previous: prev_path, snapshot: snap, outcome, missing, diff }, false))
 }

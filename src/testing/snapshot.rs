@@ -10,7 +10,8 @@ use crate::syntax::ast::Severity;
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
-/// Files in a cases folder that are reports (everything but snapshots and notes).
+/// Files in a cases folder that are reports (everything but snapshots and notes, and the
+/// previous year's report of a pair, `NAME.prev.EXT`, which is read with its case).
 pub fn case_files(dir: &Path) -> Vec<PathBuf> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
@@ -19,9 +20,31 @@ pub fn case_files(dir: &Path) -> Vec<PathBuf> {
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.is_file())
         .filter(|p| !matches!(p.extension().and_then(|e| e.to_str()), Some("snap" | "new" | "md" | "toml")))
+        .filter(|p| !is_previous(p))
         .collect();
     files.sort();
     files
+}
+
+/// `NAME.prev.EXT`: the previous year's report of the case `NAME.EXT`.
+fn is_previous(p: &Path) -> bool {
+    p.file_stem().and_then(|s| s.to_str()).is_some_and(|s| s.ends_with(".prev"))
+}
+
+/// The previous year's report of a case, when it is a pair: `NAME.prev.*` beside
+/// `NAME.EXT` (any form: `x.txt` with `x.prev.html`; the first by name if several).
+pub fn previous_of(case: &Path) -> Option<PathBuf> {
+    let stem = case.file_stem()?.to_str()?;
+    let want = format!("{stem}.prev");
+    let dir = case.parent()?;
+    let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file() && p.file_stem().and_then(|s| s.to_str()) == Some(want.as_str()))
+        .filter(|p| !matches!(p.extension().and_then(|e| e.to_str()), Some("snap" | "new" | "md" | "toml")))
+        .collect();
+    found.sort();
+    found.into_iter().next()
 }
 
 /// The snapshot file of a case report: its name with `.snap` added (`x.txt.snap`).
@@ -73,7 +96,8 @@ pub fn block(f: &Finding) -> String {
             (Some(raw), _) => raw.clone(),
         };
         let zero = if c.blank_as_zero { "（按 0 计）" } else { "" };
-        let _ = writeln!(out, "  {}.{}.{} = {v}{zero}", c.table, c.row, c.col);
+        let prev = if c.report == 1 { "上年." } else { "" };
+        let _ = writeln!(out, "  {prev}{}.{}.{} = {v}{zero}", c.table, c.row, c.col);
     }
     out
 }

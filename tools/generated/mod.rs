@@ -68,9 +68,14 @@ impl Data {
         Data::of(seed, plant, seed % 97, 2020, None)
     }
 
-    /// Report `seed` of `issuer` for `year`; `carried_over`: the previous year's 结转下年度
-    /// per applicant column, so the pair keeps X1 (上年结转 = 上年的结转下年度).
-    pub fn of(seed: u64, plant: bool, issuer: u64, year: u16, carried_over: Option<[u64; 6]>) -> Data {
+    /// Report `seed` of `issuer` for `year`; `before`: the issuer's previous year, so the pair
+    /// keeps X1 (上年结转 = 上年的结转下年度) and X3 (上一年项目数量 = 上年的上一年项目数量 + 本年增/减).
+    pub fn of(seed: u64, plant: bool, issuer: u64, year: u16, before: Option<&Data>) -> Data {
+        let carried_over = before.map(Data::carried_forward);
+        let next_items = |label: &str| {
+            let row = before.and_then(|b| b.t2.iter().flat_map(|p| &p.2).find(|(l, _)| *l == label))?;
+            Some((row.1[0].parse::<i64>().ok()? + row.1[1].parse::<i64>().ok()?).to_string())
+        };
         let mut rng = Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
         let mut t3 = vec![[0u64; 6]; T3.len()];
         for col in 0..6 {
@@ -96,10 +101,32 @@ impl Data {
             t2[0].2.push((label, vec![rng.below(5).to_string(), rng.below(5).to_string(), rng.below(50).to_string()]));
         }
         for (cap, rows) in [("(五)", ["行政许可", "其他对外管理服务事项"]), ("(六)", ["行政处罚", "行政强制"])] {
-            let rows = rows.iter().map(|l| (*l, vec![rng.below(80).to_string(), (rng.below(7) as i64 - 3).to_string(), rng.below(6000).to_string()])).collect();
+            let rows = rows
+                .iter()
+                .map(|l| {
+                    let items = rng.below(80).to_string();
+                    let items = next_items(l).unwrap_or(items);
+                    // 本年增/减 never takes the count below 0.
+                    let change = (rng.below(7) as i64 - 3).max(-items.parse::<i64>().unwrap_or(0));
+                    (*l, vec![items, change.to_string(), rng.below(6000).to_string()])
+                })
+                .collect();
             t2.push((format!("第二十条第{cap}项"), item3, rows));
         }
-        t2.push(("第二十条第(八)项".into(), ["上一年项目数量", "本年增/减", ""], vec![("行政事业性收费", vec![rng.below(3).to_string(), "0".into()])]));
+        t2.push((
+            "第二十条第(八)项".into(),
+            ["上一年项目数量", "本年增/减", ""],
+            vec![(
+                "行政事业性收费",
+                vec![
+                    {
+                        let fees = rng.below(3).to_string();
+                        next_items("行政事业性收费").unwrap_or(fees)
+                    },
+                    "0".into(),
+                ],
+            )],
+        ));
         let amount = format!("{}.{:04}万元", rng.below(3000), rng.below(10000));
         t2.push(("第二十条第(九)项".into(), ["采购项目数量", "采购总金额", ""], vec![("政府集中采购", vec![rng.below(60).to_string(), amount])]));
         let mut t4 = [[0u64; 5]; 3];
