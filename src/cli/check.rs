@@ -437,16 +437,18 @@ fn write_checked(
     Ok((given_unreadable, error, checked))
 }
 
-/// The progress bar on stderr, when it is a terminal and `--quiet` was not given.
+/// The progress bar on stderr, when it is a terminal, the results go elsewhere (a file, a
+/// pipe: on the terminal they would tear through the bar, and show progress themselves)
+/// and `--quiet` was not given.
 struct Bar(Option<indicatif::ProgressBar>);
 
 impl Bar {
     fn new(len: usize, quiet: bool) -> Bar {
         use std::io::IsTerminal;
-        if quiet || len < 2 || !std::io::stderr().is_terminal() {
+        if quiet || len < 2 || !std::io::stderr().is_terminal() || std::io::stdout().is_terminal() {
             return Bar(None);
         }
-        let style = indicatif::ProgressStyle::with_template("{prefix} [{bar:40}] {pos}/{len} 份，已用 {elapsed}，约剩 {eta}")
+        let style = indicatif::ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} 份，已用 {elapsed}，约剩 {eta}")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
             .progress_chars("=> ");
         let bar = indicatif::ProgressBar::with_draw_target(Some(len as u64), indicatif::ProgressDrawTarget::stderr()).with_style(style);
