@@ -267,3 +267,45 @@ fn walk_count(dir: &Path) -> usize {
         .map(|p| if p.is_dir() { walk_count(&p) } else { 1 })
         .sum()
 }
+
+/// The first pass's identity (the head of a text report read alone) is the whole read's.
+fn identity_matches_the_whole_read(files: &[PathBuf]) -> usize {
+    let mut compared = 0;
+    for f in files {
+        let bytes = std::fs::read(f).unwrap();
+        let name = f.to_string_lossy();
+        let (Ok((_, issuer, year)), Ok(r)) = (gouji::report::identify(&name, &bytes, None), gouji::read(&name, &bytes, None)) else { continue };
+        assert_eq!((issuer.as_deref(), year), (r.issuer.as_deref(), r.year), "{name}");
+        compared += 1;
+    }
+    compared
+}
+
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    gouji::batch::expand(&[dir.to_path_buf()]).into_iter().map(|e| e.path).collect()
+}
+
+#[test]
+fn the_first_pass_reads_the_same_identity_as_the_whole_report() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = files_under(&root.join("tests/fixtures"));
+    files.extend(files_under(&root.join("examples")));
+    files.extend(files_under(&root.join("rules/official/cases")));
+    let dir = region("identity-pass");
+    files.extend(files_under(&dir));
+    // A title below a long head (more lines than the first pass reads alone).
+    let long = dir.join("long.txt");
+    let text = Data::of(9, false, 9, 2020, None).pipe();
+    std::fs::write(&long, format!("{}{text}", "说明文字\n".repeat(80))).unwrap();
+    files.push(long);
+    assert!(identity_matches_the_whole_read(&files) >= 30);
+}
+
+#[test]
+#[ignore = "needs ../shared/corpus-raw"]
+fn the_first_pass_reads_the_same_identity_on_the_corpus() {
+    let corpus = common::corpus_dir();
+    let mut files = files_under(&corpus);
+    files.extend(files_under(&corpus.join("../seeds")));
+    assert!(identity_matches_the_whole_read(&files) >= 15);
+}

@@ -42,6 +42,21 @@ pub fn read(doc: &RawDocument) -> Meta {
     Meta { title, issuer, year, published }
 }
 
+/// Issuer and year as [`read`] finds them, when its first text blocks hold the title line
+/// (`…年度报告`); `None` when they do not (then the title is guessed from further on, so a
+/// document cut short cannot tell).
+pub fn identity(doc: &RawDocument) -> Option<(Option<String>, Option<u16>)> {
+    let texts = doc.blocks.iter().filter_map(|b| match b {
+        Block::Text(f) => Some(f.text.as_str()),
+        Block::Row(_) => None,
+    });
+    let found = texts.take(12).any(|t| ANNUAL.iter().any(|f| f.find(t.as_bytes()).is_some()));
+    found.then(|| {
+        let m = read(doc);
+        (m.issuer, m.year)
+    })
+}
+
 /// `无锡市滨湖区民政局2020年政府信息…` → (`无锡市滨湖区民政局`, 2020).
 fn issuer_year(title: &str) -> (Option<String>, Option<u16>) {
     let compact: String = title.chars().filter(|c| !c.is_whitespace()).collect();

@@ -44,10 +44,25 @@ pub fn read_with(path: &str, bytes: &[u8], form: Option<Form>, set: &TemplateSet
     })
 }
 
+/// Lines of a text report read for its identity before the whole is (its title is in the
+/// first dozen text lines; the rest of the head is margin so no block is cut).
+const IDENTITY_LINES: usize = 64;
+
 /// The form of a report and the issuer and year its text states, without matching its
 /// tables (what pairing the reports of a batch needs). Errors as [`read_with`].
 pub fn identify(path: &str, bytes: &[u8], form: Option<Form>) -> Result<(Form, Option<String>, Option<u16>), ImportError> {
     let run = || {
+        // Plain and pipe text state the title in their first lines: those are read alone
+        // when they hold it (the same blocks, so the same answer as the whole file).
+        if let Some((f @ (Form::Pipe | Form::Text), head)) = import::text_head(bytes, form, IDENTITY_LINES) {
+            let doc = match f {
+                Form::Pipe => import::pipe::read(head),
+                _ => import::text::read(head),
+            };
+            if let Some((issuer, year)) = meta::identity(&doc) {
+                return Ok((f, issuer, year));
+            }
+        }
         let (form, doc) = import::read(path, bytes, form)?;
         let m = meta::read(&doc);
         Ok((form, m.issuer, m.year))

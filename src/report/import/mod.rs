@@ -263,6 +263,29 @@ pub fn decode_text(bytes: &[u8]) -> Option<(String, SpanText)> {
     (!had_errors).then(|| (text.into_owned(), SpanText::Decoded { encoding: encoding_rs::GB18030.name(), bom }))
 }
 
+/// The form of a text report and its first `lines` lines (the whole text when shorter), as
+/// [`read`] would decode and detect it; `None` for a binary form, HTML or an empty file.
+pub fn text_head(bytes: &[u8], form: Option<Form>, lines: usize) -> Option<(Form, String)> {
+    if matches!(form, Some(Form::Pdf | Form::Docx | Form::Html)) || bytes.starts_with(b"%PDF") || bytes.starts_with(b"PK\x03\x04") {
+        return None;
+    }
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return None;
+    }
+    let (text, _) = match form {
+        None => utf8_text(bytes)?,
+        _ => decode_text(bytes)?,
+    };
+    let form = form.unwrap_or_else(|| detect(bytes, Some(&text)));
+    if !matches!(form, Form::Pipe | Form::Text) {
+        return None;
+    }
+    let end = memchr::memchr_iter(b'\n', text.as_bytes()).nth(lines.saturating_sub(1)).map_or(text.len(), |i| i + 1);
+    let mut text = text;
+    text.truncate(end);
+    Some((form, text))
+}
+
 /// Read a document of a given (or detected) form into a raw document.
 pub fn read(path: &str, bytes: &[u8], form: Option<Form>) -> Result<(Form, RawDocument), ImportError> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
