@@ -38,10 +38,21 @@ pub enum Format {
     Json,
 }
 
+/// `gouji check`'s output formats: `parse`'s and one line per finding.
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum CheckFormat {
+    Human,
+    Json,
+    Short,
+}
+
 #[derive(Subcommand)]
 pub enum Command {
     /// 用规则包检查报告的勾稽关系（默认运行内置官方规则包）
-    #[command(help_template = HELP, override_usage = "gouji check 报告… [--rules 规则包]… [--no-default-rules] [--format human|json] [--form 形式] [--max-size MiB]")]
+    #[command(
+        help_template = HELP,
+        override_usage = "gouji check 报告… [--rules 规则包]… [--no-default-rules] [--format human|json|short] [--verbose] [--form 形式] [--max-size MiB]"
+    )]
     Check {
         /// 报告文件或目录（可多个；目录读取其中所有文件，含子目录，按名称排序）
         #[arg(required = true, value_name = "报告", help_heading = "参数")]
@@ -52,9 +63,12 @@ pub enum Command {
         /// 不运行内置官方规则包，只运行 --rules 指定的
         #[arg(long, help_heading = "选项")]
         no_default_rules: bool,
-        /// 输出格式：human（默认，供人阅读）或 json
+        /// 输出格式：human（默认，供人阅读）、json，或 short（每条结果一行：文件:行: 级别 规则 说明）
         #[arg(long, value_enum, default_value = "human", value_name = "格式", hide_default_value = true, hide_possible_values = true, help_heading = "选项")]
-        format: Format,
+        format: CheckFormat,
+        /// 显示每条结果涉及的全部单元格（默认只显示说明问题的单元格，其余为 0 的只计数）
+        #[arg(short = 'v', long, help_heading = "选项")]
+        verbose: bool,
         /// 指定来源形式（默认按内容识别）：pipe、html、docx、pdf、markdown、text
         #[arg(long, value_parser = parse_form, value_name = "形式", help_heading = "选项")]
         form: Option<Form>,

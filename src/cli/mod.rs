@@ -3,7 +3,7 @@
 
 mod args;
 
-use args::{Cli, Command, Format};
+use args::{CheckFormat, Cli, Command, Format};
 use clap::Parser;
 use gouji::render::check::Outcome;
 use gouji::report::Form;
@@ -40,8 +40,8 @@ pub fn run() -> ExitCode {
     };
     let done = match cli.command {
         Command::Parse { file, format, form, rules, max_report_size } => parse(&file, format, form, &rules, limits(max_report_size)),
-        Command::Check { reports, rules, no_default_rules, format, form, max_report_size } => {
-            check(&reports, &rules, no_default_rules, format, form, limits(max_report_size))
+        Command::Check { reports, rules, no_default_rules, format, verbose, form, max_report_size } => {
+            check(&reports, &rules, no_default_rules, Output { format, verbose }, form, limits(max_report_size))
         }
         Command::Test { pack, accept } => test(&pack, accept),
     };
@@ -206,52 +206,71 @@ fn expand(args: &[PathBuf]) -> Vec<PathBuf> {
     out
 }
 
-/// One report's part of the output, made on a worker: the text to print (JSON entry or
-/// human text), and what the batch's summary needs.
+/// One report's part of the output, made on a worker: the text to print (JSON entry, short
+/// lines, or human text in parts: its rules' definitions are shown once per run by the
+/// writer), and what the batch's summary needs.
 struct Done {
     text: String,
+    human: Option<gouji::render::check::Human>,
     unreadable: bool,
     error: bool,
     eval: Option<gouji::Evaluation>,
 }
 
+/// What `gouji check` writes.
+#[derive(Clone, Copy)]
+struct Output {
+    format: CheckFormat,
+    verbose: bool,
+}
+
+/// A report's human text in parts (the writer puts them together).
+fn human_parts(name: &str, o: &Outcome, output: Output, color: bool) -> Option<gouji::render::check::Human> {
+    let show = gouji::render::check::Show { color, verbose: output.verbose };
+    (output.format == CheckFormat::Human).then(|| gouji::render::check::human_parts(name, o, show))
+}
+
 /// Read, check and render one report. A panic anywhere in it (a bug in an importer or
 /// the checker) is caught and becomes an unreadable-report entry naming the file.
-fn one(checker: &gouji::Checker, path: &Path, form: Option<Form>, limits: &gouji::Limits, format: Format, color: bool) -> Done {
+fn one(checker: &gouji::Checker, path: &Path, form: Option<Form>, limits: &gouji::Limits, output: Output, color: bool) -> Done {
     let name = path.to_string_lossy();
     let work = || {
         let o: Outcome = checker.read_path(path, form, limits, Some(args::MAX_REPORT_SIZE)).map(|r| {
             let e = checker.evaluate(gouji::Context::of(&r));
             (r, e)
         });
-        let text = match format {
+        let text = match output.format {
             // Indented for its place in the batch's `"reports": [ … ]`.
-            Format::Json => gouji::render::check::report_json_pretty(&name, &o, 2),
-            Format::Human => gouji::render::check::human(&name, &o, color),
+            CheckFormat::Json => gouji::render::check::report_json_pretty(&name, &o, 2),
+            CheckFormat::Short => gouji::render::check::short(&name, &o),
+            CheckFormat::Human => String::new(),
         };
+        let human = human_parts(&name, &o, output, color);
         let one = [(String::new(), o)];
         let error = gouji::render::check::has_error(&one);
         let [(_, o)] = one;
-        (text, error, o)
+        (text, human, error, o)
     };
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)) {
-        Ok((text, error, o)) => {
+        Ok((text, human, error, o)) => {
             let unreadable = o.is_err();
-            Done { text, unreadable, error, eval: o.ok().map(|(_, e)| e) }
+            Done { text, human, unreadable, error, eval: o.ok().map(|(_, e)| e) }
         }
         Err(panic) => {
             let why = panic.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| panic.downcast_ref::<String>().cloned()).unwrap_or_default();
             let o: Outcome = Err(gouji::ImportError::Io { path: name.to_string(), why: format!("读取或检查时发生内部错误：{why}") });
-            let text = match format {
-                Format::Json => gouji::render::json::to_string_nested(&gouji::render::check::report_json(&name, &o), 2).unwrap_or_default(),
-                Format::Human => gouji::render::check::human(&name, &o, color),
+            let text = match output.format {
+                CheckFormat::Json => gouji::render::json::to_string_nested(&gouji::render::check::report_json(&name, &o), 2).unwrap_or_default(),
+                CheckFormat::Short => gouji::render::check::short(&name, &o),
+                CheckFormat::Human => String::new(),
             };
-            Done { text, unreadable: true, error: false, eval: None }
+            let human = human_parts(&name, &o, output, color);
+            Done { text, human, unreadable: true, error: false, eval: None }
         }
     }
 }
 
-fn check(reports: &[PathBuf], rules: &[PathBuf], no_default: bool, format: Format, form: Option<Form>, limits: gouji::Limits) -> std::io::Result<ExitCode> {
+fn check(reports: &[PathBuf], rules: &[PathBuf], no_default: bool, output: Output, form: Option<Form>, limits: gouji::Limits) -> std::io::Result<ExitCode> {
     let checker = match load_packs(rules, no_default, true) {
         Ok(c) => c,
         Err(code) => return Ok(code),
@@ -274,9 +293,9 @@ fn check(reports: &[PathBuf], rules: &[PathBuf], no_default: bool, format: Forma
     let color = color();
     let (unreadable, error) = std::thread::scope(|scope| {
         let (chunks, received) = std::sync::mpsc::sync_channel::<Vec<Done>>(1);
-        let writer = scope.spawn(move || write_checked(received, format));
+        let writer = scope.spawn(move || write_checked(received, output.format));
         for chunk in reports.chunks(chunk_len) {
-            let done: Vec<Done> = pool.install(|| chunk.par_iter().map(|path| one(&checker, path, form, &limits, format, color)).collect());
+            let done: Vec<Done> = pool.install(|| chunk.par_iter().map(|path| one(&checker, path, form, &limits, output, color)).collect());
             if chunks.send(done).is_err() {
                 break; // the writer stopped on an output error, which it returns
             }
@@ -295,12 +314,15 @@ fn check(reports: &[PathBuf], rules: &[PathBuf], no_default: bool, format: Forma
 
 /// Write the checked reports in order as their chunks arrive, then the batch's closing
 /// part; whether any report was unreadable, and whether any had an error finding.
-fn write_checked(chunks: std::sync::mpsc::Receiver<Vec<Done>>, format: Format) -> std::io::Result<(bool, bool)> {
+fn write_checked(chunks: std::sync::mpsc::Receiver<Vec<Done>>, format: CheckFormat) -> std::io::Result<(bool, bool)> {
     use std::io::Write;
     let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     let (mut unreadable, mut error) = (false, false);
     let mut applied = gouji::render::check::Applied::default();
-    if format == Format::Json {
+    // Each rule's definition is shown once in the run, under its first finding.
+    let mut seen = gouji::render::check::SeenRules::default();
+    let text = |d: &Done, seen: &mut gouji::render::check::SeenRules| d.human.as_ref().map(|h| h.text(seen)).unwrap_or_default();
+    if format == CheckFormat::Json {
         write!(out, "{{\n  \"reports\": [")?;
     }
     for (n, done) in chunks.iter().enumerate() {
@@ -311,33 +333,34 @@ fn write_checked(chunks: std::sync::mpsc::Receiver<Vec<Done>>, format: Format) -
                 applied.add(e);
             }
             match format {
-                Format::Json => {
+                CheckFormat::Json => {
                     let sep = if n == 0 && i == 0 { "\n" } else { ",\n" };
                     write!(out, "{sep}    {}", d.text)?;
                 }
-                Format::Human if d.unreadable => {
+                CheckFormat::Short => out.write_all(d.text.as_bytes())?,
+                CheckFormat::Human if d.unreadable => {
                     out.flush()?;
-                    say(format_args!("{}", d.text));
+                    say(format_args!("{}", text(d, &mut seen)));
                 }
-                Format::Human => out.write_all(d.text.as_bytes())?,
+                CheckFormat::Human => out.write_all(text(d, &mut seen).as_bytes())?,
             }
         }
     }
     let never = applied.never();
     let checked = applied.reports();
     match format {
-        Format::Json => {
+        CheckFormat::Json => {
             let ids: Vec<&str> = never.iter().map(|(id, _)| *id).collect();
             writeln!(out, "\n  ],\n  \"rules_never_applied\": {}\n}}", serde_json::to_string(&ids).unwrap_or_default())?;
         }
         // One report: its own outcomes already say it; a batch names what never ran.
-        Format::Human if checked > 1 && !never.is_empty() => {
+        CheckFormat::Human if checked > 1 && !never.is_empty() => {
             writeln!(out, "以下规则在这 {checked} 份报告中都不适用：")?;
             for (id, why) in never {
                 writeln!(out, "  {id}：{why}")?;
             }
         }
-        Format::Human => {}
+        CheckFormat::Human | CheckFormat::Short => {}
     }
     out.flush()?;
     Ok((unreadable, error))

@@ -32,6 +32,7 @@ fn report(cells: &[(&str, &str, &str)]) -> Report {
         diagnostics: Vec::new(),
         source: Arc::from(""),
         span_text: crate::report::model::SpanText::Rendering,
+        file_map: None,
     }
 }
 

@@ -1,6 +1,7 @@
 //! Renderers: a report or findings as text for people or JSON for programs.
 
 pub mod check;
+pub mod excerpt;
 pub mod json;
 pub mod parse;
 pub mod spans;

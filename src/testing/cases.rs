@@ -177,6 +177,7 @@ fn build_report(case: &Case, tpl: &Template) -> Result<Report, (String, Span)> {
         diagnostics: Vec::new(),
         source: Arc::from(source),
         span_text: crate::report::model::SpanText::Rendering,
+        file_map: None,
     })
 }
 
