@@ -51,9 +51,10 @@ fn human_snapshots() {
 fn short_snapshots() {
     insta::glob!("fixtures/render/*", |path| {
         let (name, outcome) = check_path(path);
-        let text = short(&name, &outcome);
+        let text = short(&name, &outcome, Show::default());
         // One line per finding, nothing else.
         assert_eq!(text.lines().count(), findings_of(&outcome).len(), "{text}");
+        assert!(findings_of(&outcome).iter().all(|f| f.class != gouji::FindingClass::NotAssessable));
         insta::assert_snapshot!(text);
     });
 }
@@ -166,6 +167,11 @@ fn the_command_line_writes_short_lines_and_shows_each_rule_once() {
     assert_eq!(code, 1, "{text}");
     assert_eq!(text.matches("[t3.balance]").count(), 4, "{text}");
     assert_eq!(text.matches("规则 t3.balance 定义于此").count(), 1, "{text}");
+    // Checks that could not be assessed are left out of short lines unless --verbose.
+    let (quiet, _) = gouji(&["check", "--format", "short", "tests/fixtures/check/missing_t4.txt"]);
+    let (verbose, _) = gouji(&["check", "--format", "short", "--verbose", "tests/fixtures/check/missing_t4.txt"]);
+    assert!(!quiet.contains("无法评估"), "{quiet}");
+    assert!(verbose.contains(": 提示 t4.block_total 无法评估："), "{verbose}");
     // --verbose shows every cell.
     let (quiet, _) = gouji(&["check", "tests/fixtures/check/i1_total_copied.txt"]);
     let (verbose, _) = gouji(&["check", "--verbose", "tests/fixtures/check/i1_total_copied.txt"]);
@@ -200,7 +206,7 @@ fn corpus_pingtan_2024_html_finding_is_readable() {
     assert!(text.contains("╰── （一）予以公开·自然人 = 72") && text.contains("╰── （一）予以公开·总计 = 71"), "{text}");
     let whole = human(name, &outcome, false);
     assert!(!whole.contains("<td") && whole.lines().all(|l| l.width() <= 200), "{whole}");
-    let lines = short(name, &outcome);
+    let lines = short(name, &outcome, Show::default());
     assert_eq!(lines.lines().filter(|l| l.contains(" t3.row_total ")).count(), 1, "{lines}");
     assert_eq!(lines.lines().count(), findings.len(), "{lines}");
 }

@@ -242,7 +242,7 @@ fn one(checker: &gouji::Checker, path: &Path, form: Option<Form>, limits: &gouji
         let text = match output.format {
             // Indented for its place in the batch's `"reports": [ … ]`.
             CheckFormat::Json => gouji::render::check::report_json_pretty(&name, &o, 2),
-            CheckFormat::Short => gouji::render::check::short(&name, &o),
+            CheckFormat::Short => gouji::render::check::short(&name, &o, gouji::render::check::Show { color: false, verbose: output.verbose }),
             CheckFormat::Human => String::new(),
         };
         let human = human_parts(&name, &o, output, color);
@@ -261,7 +261,7 @@ fn one(checker: &gouji::Checker, path: &Path, form: Option<Form>, limits: &gouji
             let o: Outcome = Err(gouji::ImportError::Io { path: name.to_string(), why: format!("读取或检查时发生内部错误：{why}") });
             let text = match output.format {
                 CheckFormat::Json => gouji::render::json::to_string_nested(&gouji::render::check::report_json(&name, &o), 2).unwrap_or_default(),
-                CheckFormat::Short => gouji::render::check::short(&name, &o),
+                CheckFormat::Short => gouji::render::check::short(&name, &o, gouji::render::check::Show { color: false, verbose: output.verbose }),
                 CheckFormat::Human => String::new(),
             };
             let human = human_parts(&name, &o, output, color);

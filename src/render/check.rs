@@ -145,8 +145,9 @@ const SHORT_MESSAGE_CHARS: usize = 160;
 /// `--format short`: one line per finding, as a compiler's concise mode —
 /// `path:line: 错误 t3.balance 自然人列：… 差 -1` (the line of the first cell cited in
 /// the report's text; for a rendering, the rendering's line) — and one line for a report
-/// that could not be read (`path: 无法读取：…`). Nothing else.
-pub fn short(path: &str, outcome: &Outcome) -> String {
+/// that could not be read (`path: 无法读取：…`). Nothing else. Checks that could not be
+/// assessed (a table missing …) are left out unless `show.verbose`.
+pub fn short(path: &str, outcome: &Outcome, show: Show) -> String {
     let mut out = String::new();
     let (_, eval) = match outcome {
         Ok(x) => x,
@@ -157,7 +158,7 @@ pub fn short(path: &str, outcome: &Outcome) -> String {
             return out;
         }
     };
-    for f in &eval.findings {
+    for f in eval.findings.iter().filter(|f| show.verbose || f.class != FindingClass::NotAssessable) {
         let line = f
             .sources
             .reports
