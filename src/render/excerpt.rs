@@ -84,7 +84,8 @@ pub fn write(out: &mut String, name: &str, text: &str, marks: &[Mark]) {
         }
     }
     let gutter = lines.last().map_or(1, |l| l.number.to_string().len());
-    let pad = " ".repeat(gutter);
+    // A space before the numbers, as miette draws the rule excerpts beside.
+    let pad = " ".repeat(gutter + 1);
     let _ = writeln!(out, "{pad} ╭─[{name}:{}]", lines[0].number);
     let mut previous: Option<usize> = None;
     for line in &lines {
@@ -93,7 +94,7 @@ pub fn write(out: &mut String, name: &str, text: &str, marks: &[Mark]) {
         }
         previous = Some(line.number);
         let (shown, cols) = window(line.text, &line.marks);
-        let _ = writeln!(out, "{:>gutter$} │ {shown}", line.number);
+        let _ = writeln!(out, " {:>gutter$} │ {shown}", line.number);
         // Underlines, then one line per label, the rightmost first (as miette draws them).
         let mut under = String::new();
         let mut at = 0;
