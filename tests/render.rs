@@ -179,6 +179,16 @@ fn the_command_line_writes_short_lines_and_shows_each_rule_once() {
     assert!(verbose.matches("╰── ").count() > quiet.matches("╰── ").count());
 }
 
+#[test]
+fn rule_load_errors_say_their_advice_in_chinese() {
+    let (text, code) = gouji(&["check", "--rules", "tests/rules/err-unknown-row.gouji", "tests/fixtures/render/pipe_balance.txt"]);
+    assert_eq!(code, 2, "{text}");
+    assert!(text.contains("  提示：您是否指“一、本年新收政府信息公开申请数量”？"), "{text}");
+    for word in ["help:", "Advice", "Warning:", "Error:"] {
+        assert!(!text.contains(word), "{word} in {text}");
+    }
+}
+
 /// The real 平潭 2024 page with one 表三 number changed in memory (（一）予以公开·自然人
 /// 71 → 72): the finding shows the row as text, labelled, in under 60 lines, and
 /// `--format short` gives it one line.

@@ -72,12 +72,8 @@ impl std::error::Error for FindingDiagnostic {}
 
 impl Diagnostic for FindingDiagnostic {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        let class = match self.finding.class {
-            FindingClass::ReportError => "报告错误",
-            FindingClass::ExtractionDoubt => "提取存疑",
-            FindingClass::NotAssessable => "无法评估",
-        };
-        Some(Box::new(format!("{} · {}", self.finding.title, class)))
+        let f = &self.finding;
+        Some(Box::new(format!("{} · {} · {}", severity_word(f.severity), class_word(f), f.title)))
     }
 
     fn severity(&self) -> Option<miette::Severity> {
