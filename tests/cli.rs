@@ -199,7 +199,10 @@ fn help_is_in_chinese() {
         assert_eq!(o.status.code(), Some(0), "{args:?}: {text}");
         assert!(text.contains("用法："), "{args:?}: {text}");
     }
-    assert!(all_output(&gouji(&["check", "--help"])).contains("--format <格式>       输出格式：human（默认，供人阅读）、json、jsonl（每行一份报告）或 csv"));
+    assert!(all_output(&gouji(&["check", "--help"]))
+        .contains("输出格式：human（默认，供人阅读）、json、jsonl（每行一份报告）、csv（每行一个问题，供电子表格）或 short（每条结果一行"));
+    assert!(all_output(&gouji(&["check", "--help"])).contains("--verbose"));
+    assert!(all_output(&gouji(&["parse", "--help"])).contains("输出格式：human（默认，供人阅读）或 json"));
 }
 
 #[test]

@@ -38,19 +38,23 @@ pub enum Format {
     Json,
 }
 
-/// The output formats of `check`.
+/// `gouji check`'s output formats.
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq, Debug)]
 pub enum CheckFormat {
     Human,
     Json,
     Jsonl,
     Csv,
+    Short,
 }
 
 #[derive(Subcommand)]
 pub enum Command {
     /// 用规则包检查报告的勾稽关系（默认运行内置官方规则包）
-    #[command(help_template = HELP, override_usage = "gouji check 报告或目录… [--rules 规则包]… [--format human|json|jsonl|csv] [--prev 上年报告] [--aliases 别名表] [选项]")]
+    #[command(
+        help_template = HELP,
+        override_usage = "gouji check 报告或目录… [--rules 规则包]… [--format human|json|jsonl|csv|short] [--verbose] [--prev 上年报告] [--aliases 别名表] [选项]"
+    )]
     Check {
         /// 报告文件或目录（可多个；目录读取其中所有文件，含子目录，按名称排序）
         #[arg(required = true, value_name = "报告", help_heading = "参数")]
@@ -61,9 +65,12 @@ pub enum Command {
         /// 不运行内置官方规则包，只运行 --rules 指定的
         #[arg(long, help_heading = "选项")]
         no_default_rules: bool,
-        /// 输出格式：human（默认，供人阅读）、json、jsonl（每行一份报告）或 csv（每行一个问题，供电子表格）
+        /// 输出格式：human（默认，供人阅读）、json、jsonl（每行一份报告）、csv（每行一个问题，供电子表格）或 short（每条结果一行：文件:行: 级别 规则 说明）
         #[arg(long, value_enum, default_value = "human", value_name = "格式", hide_default_value = true, hide_possible_values = true, help_heading = "选项")]
         format: CheckFormat,
+        /// 显示每条结果涉及的全部单元格（默认只显示说明问题的单元格，其余为 0 的只计数）
+        #[arg(short = 'v', long, help_heading = "选项")]
+        verbose: bool,
         /// 指定来源形式（默认按内容识别）：pipe、html、docx、pdf、markdown、text
         #[arg(long, value_parser = parse_form, value_name = "形式", help_heading = "选项")]
         form: Option<Form>,

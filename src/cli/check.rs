@@ -28,6 +28,7 @@ pub struct Opts {
     pub issuer: Option<String>,
     pub year: Option<u16>,
     pub quiet: bool,
+    pub verbose: bool,
 }
 
 /// A file's identity from the first pass (one per file of the batch, so kept small).
@@ -43,6 +44,8 @@ struct Ident {
 struct Done {
     path: String,
     text: String,
+    /// Human output in parts: each rule's definition is shown once per run, by the writer.
+    human: Option<gouji::render::check::Human>,
     /// Why it could not be read, and whether it was named on the command line.
     unreadable: Option<(String, bool)>,
     error: bool,
@@ -298,32 +301,40 @@ impl Run<'_> {
         let unreadable_prev = prev.and_then(|p| p.as_ref().err()).map(String::as_str);
         let work = || self.render(&name, o, paired, note.as_deref(), unreadable_prev);
         match (o, std::panic::catch_unwind(std::panic::AssertUnwindSafe(work))) {
-            (Ok((_, ev)), Ok(text)) => {
+            (Ok((_, ev)), Ok((text, human))) => {
                 let error = gouji::render::check::has_error_in(ev);
-                Done { path: name, text, unreadable: None, error, paired: paired.is_some(), eval: None }
+                Done { path: name, text, human, unreadable: None, error, paired: paired.is_some(), eval: None }
             }
-            (Err(err), Ok(text)) => Done { path: name, text, unreadable: Some((reason(err), e.given)), error: false, paired: false, eval: None },
+            (Err(err), Ok((text, human))) => {
+                Done { path: name, text, human, unreadable: Some((reason(err), e.given)), error: false, paired: false, eval: None }
+            }
             (_, Err(_)) => {
                 let err = gouji::ImportError::Io { path: name.clone(), why: "显示检查结果时发生内部错误".into() };
                 let why = reason(&err);
-                let text = self.render(&name, &Err(err), None, None, None);
-                Done { path: name, text, unreadable: Some((why, e.given)), error: false, paired: false, eval: None }
+                let (text, human) = self.render(&name, &Err(err), None, None, None);
+                Done { path: name, text, human, unreadable: Some((why, e.given)), error: false, paired: false, eval: None }
             }
         }
     }
 
-    fn render(&self, name: &str, o: &Outcome, prev: Option<&Prev>, note: Option<&str>, unreadable_prev: Option<&str>) -> String {
+    fn render(
+        &self,
+        name: &str,
+        o: &Outcome,
+        prev: Option<&Prev>,
+        note: Option<&str>,
+        unreadable_prev: Option<&str>,
+    ) -> (String, Option<gouji::render::check::Human>) {
         use gouji::render::{check, csv};
-        match self.o.format {
+        let show = check::Show { color: self.color, verbose: self.o.verbose };
+        let text = match self.o.format {
             // Indented for its place in the batch's `"reports": [ … ]`.
             CheckFormat::Json => check::report_json_pretty_paired(name, o, prev, 2),
             CheckFormat::Jsonl => serde_json::to_string(&check::report_json_paired(name, o, prev)).unwrap_or_default() + "\n",
-            CheckFormat::Csv => {
-                let rows = csv::rows(name, o, &[]);
-                csv::to_text(&rows)
-            }
+            CheckFormat::Csv => csv::to_text(&csv::rows(name, o, &[])),
+            CheckFormat::Short => check::short(name, o, check::Show { color: false, ..show }),
             CheckFormat::Human => {
-                let text = check::human(name, o, self.color);
+                let mut h = check::human_parts(name, o, show);
                 let mut lines = Vec::new();
                 if let Some(p) = prev {
                     let year = p.year.map_or(String::new(), |y| format!("（{y} 年）"));
@@ -335,26 +346,12 @@ impl Run<'_> {
                 if let Some(n) = note {
                     lines.push(format!("  配对说明：{n}"));
                 }
-                after_heading(text, &lines)
+                h.after_heading(&lines);
+                return (String::new(), Some(h));
             }
-        }
+        };
+        (text, None)
     }
-}
-
-/// Lines put after a report's heading line.
-fn after_heading(text: String, lines: &[String]) -> String {
-    if lines.is_empty() || !text.starts_with("━━") {
-        return text;
-    }
-    let at = text.find('\n').map_or(text.len(), |i| i + 1);
-    let mut out = String::with_capacity(text.len() + 64);
-    out.push_str(&text[..at]);
-    for l in lines {
-        out.push_str(l);
-        out.push('\n');
-    }
-    out.push_str(&text[at..]);
-    out
 }
 
 /// Why a file could not be read, without its path (the summary names it beside).
@@ -382,6 +379,9 @@ fn write_checked(
     use std::io::Write;
     let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     let (mut given_unreadable, mut error) = (false, false);
+    // Each rule's definition is shown once in the run, under its first finding.
+    let mut seen = gouji::render::check::SeenRules::default();
+    let human = |d: &Done, seen: &mut gouji::render::check::SeenRules| d.human.as_ref().map(|h| h.text(seen)).unwrap_or_default();
     match format {
         CheckFormat::Json => write!(out, "{{\n  \"reports\": [")?,
         CheckFormat::Csv => out.write_all(gouji::render::csv::header_text().as_bytes())?,
@@ -405,8 +405,9 @@ fn write_checked(
                 }
                 CheckFormat::Human if d.unreadable.is_some() => {
                     out.flush()?;
-                    say(format_args!("{}", d.text));
+                    say(format_args!("{}", human(d, &mut seen)));
                 }
+                CheckFormat::Human => out.write_all(human(d, &mut seen).as_bytes())?,
                 _ => out.write_all(d.text.as_bytes())?,
             }
         }
@@ -431,7 +432,7 @@ fn write_checked(
                 out.write_all(summary.human().as_bytes())?;
             }
         }
-        CheckFormat::Jsonl | CheckFormat::Csv => {}
+        CheckFormat::Jsonl | CheckFormat::Csv | CheckFormat::Short => {}
     }
     out.flush()?;
     Ok((given_unreadable, error, checked))

@@ -40,19 +40,22 @@ pub fn run() -> ExitCode {
     };
     let done = match cli.command {
         Command::Parse { file, format, form, rules, max_report_size } => parse(&file, format, form, &rules, limits(max_report_size)),
-        Command::Check { reports, rules, no_default_rules, format, form, max_report_size, prev, aliases, issuer, year, quiet } => check::run(check::Opts {
-            reports,
-            rules,
-            no_default: no_default_rules,
-            format,
-            form,
-            limits: limits(max_report_size),
-            prev,
-            aliases,
-            issuer,
-            year,
-            quiet,
-        }),
+        Command::Check { reports, rules, no_default_rules, format, form, max_report_size, prev, aliases, issuer, year, quiet, verbose } => {
+            check::run(check::Opts {
+                reports,
+                rules,
+                no_default: no_default_rules,
+                format,
+                form,
+                limits: limits(max_report_size),
+                prev,
+                aliases,
+                issuer,
+                year,
+                quiet,
+                verbose,
+            })
+        }
         Command::Test { pack, accept } => test(&pack, accept),
     };
     match done {

@@ -2,7 +2,8 @@
 //! cell labelled (`本年新收·自然人 = 5`), both sides and the delta in the help, and where
 //! the rule is defined as a related diagnostic in the rule file.
 
-use crate::eval::{Finding, FindingClass};
+use crate::eval::{Finding, FindingCell, FindingClass};
+use crate::report::model::CellState;
 use crate::syntax::ast::Severity;
 use crate::syntax::Span;
 use miette::{Diagnostic, LabeledSpan, NamedSource, SourceCode};
@@ -46,7 +47,7 @@ impl FindingDiagnostic {
             None => ("", "", Arc::from("")),
         };
         let name = match form {
-            "pdf" | "docx" => format!("{path}（文字版）"),
+            "pdf" | "docx" | "html" => format!("{path}（文字版）"),
             _ => path.to_string(),
         };
         let page = (form == "pdf").then(|| finding.cells.iter().find_map(|c| c.span)).flatten().and_then(|s| pdf_page(&text, s.offset));
@@ -71,12 +72,8 @@ impl std::error::Error for FindingDiagnostic {}
 
 impl Diagnostic for FindingDiagnostic {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        let class = match self.finding.class {
-            FindingClass::ReportError => "报告错误",
-            FindingClass::ExtractionDoubt => "提取存疑",
-            FindingClass::NotAssessable => "无法评估",
-        };
-        Some(Box::new(format!("{} · {}", self.finding.title, class)))
+        let f = &self.finding;
+        Some(Box::new(format!("{} · {} · {}", severity_word(f.severity), class_word(f), f.title)))
     }
 
     fn severity(&self) -> Option<miette::Severity> {
@@ -126,15 +123,168 @@ impl Diagnostic for FindingDiagnostic {
     }
 }
 
+/// How a finding is shown to people.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Show {
+    /// Colour (the rule excerpt's miette rendering).
+    pub color: bool,
+    /// Every cell the check read, not only those that explain it.
+    pub verbose: bool,
+}
+
 /// A finding as text: the finding in its report, then where its rule is written. (Not
 /// as miette's "related" diagnostic, which would print an English severity word.)
 pub fn render_finding(f: &Finding, color: bool) -> String {
-    let d = FindingDiagnostic::of(f);
-    let mut out = super::render(&d, color);
-    if let Some(rule) = &d.rule {
-        out.push_str(&super::render(rule, color));
+    let mut out = finding_text(f, Show { color, verbose: false });
+    out.push_str(&rule_text(f, color).unwrap_or_default());
+    out
+}
+
+/// The severity as a word (错误 / 警告 / 提示).
+pub fn severity_word(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "错误",
+        Severity::Warning => "警告",
+        Severity::Info => "提示",
+    }
+}
+
+/// The class as a word. A failed check of a warning or info rule is a problem or a note
+/// about the report, not an error (报告错误 is said of error-severity findings only).
+pub fn class_word(f: &Finding) -> &'static str {
+    match (f.class, f.severity) {
+        (FindingClass::ReportError, Severity::Error) => "报告错误",
+        (FindingClass::ReportError, Severity::Warning) => "报告问题",
+        (FindingClass::ReportError, Severity::Info) => "报告说明",
+        (FindingClass::ExtractionDoubt, _) => "提取存疑",
+        (FindingClass::NotAssessable, _) => "无法评估",
+    }
+}
+
+/// The cells that explain a finding, and how many explicit zeros were left out. A check
+/// of up to four cells shows them all; a longer one (a sum over a row or column) shows
+/// every cell that is not an explicit 0, the totals (labelled 总计) and its first cell
+/// (the side read first, as in `let total = …; check total == sum(…)`), and counts the
+/// zeros it leaves out.
+pub fn explaining(f: &Finding, verbose: bool) -> (Vec<&FindingCell>, usize) {
+    let cells = &f.cells;
+    if verbose || cells.len() <= 4 {
+        return (cells.iter().collect(), 0);
+    }
+    let zero = |c: &FindingCell| c.state == Some(CellState::Number) && c.value.is_some_and(|v| v.is_zero()) && !c.blank_as_zero;
+    // A total: in the 总计 column or a 总计 row, when not every cell is (a check down the
+    // 总计 column has one total, the （七）总计 row's).
+    let col_total = |c: &FindingCell| c.col == "total" || c.col_label.contains("总计");
+    let row_total = |c: &FindingCell| c.row_label.contains("总计");
+    let (all_cols, all_rows) = (cells.iter().all(col_total), cells.iter().all(row_total));
+    let total = |c: &FindingCell| (col_total(c) && !all_cols) || (row_total(c) && !all_rows);
+    let mut shown = Vec::new();
+    let mut hidden = 0;
+    for (i, c) in cells.iter().enumerate() {
+        if i == 0 || !zero(c) || total(c) {
+            shown.push(c);
+        } else {
+            hidden += 1;
+        }
+    }
+    (shown, hidden)
+}
+
+/// The finding without its rule: heading, message, the explaining cells in the report
+/// text, both sides and the difference.
+pub fn finding_text(f: &Finding, show: Show) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let _ = writeln!(out, "{} · {} · {}", severity_word(f.severity), class_word(f), f.title);
+    let symbol = match f.severity {
+        Severity::Error => "×",
+        Severity::Warning => "⚠",
+        Severity::Info => "☞",
+    };
+    let first = format!("[{}] {}", f.rule, f.message);
+    for (i, line) in wrap(&first, MESSAGE_WIDTH).iter().enumerate() {
+        let lead = if i == 0 { symbol } else { "│" };
+        let _ = writeln!(out, "  {lead} {line}");
+    }
+    let (cells, hidden) = explaining(f, show.verbose);
+    // One excerpt per report the cells are in, the checked one first.
+    for (i, r) in f.sources.reports.iter().enumerate() {
+        let (marks, astray): (Vec<crate::render::excerpt::Mark>, Vec<_>) = cells
+            .iter()
+            .filter(|c| c.report == i)
+            .filter_map(|c| Some(crate::render::excerpt::Mark { span: c.span?, label: c.describe() }))
+            .partition(|m| r.text.get(m.span.offset..m.span.offset + m.span.len).is_some());
+        crate::render::excerpt::write(&mut out, &shown_name(r), &r.text, &marks);
+        // A span that is not in its text (a report built in code) is named, never dropped.
+        for m in astray {
+            let whose = if i == 0 { "本报告" } else { "上年报告" };
+            let _ = writeln!(out, "  {whose}（{}）：{}", r.path, m.label);
+        }
+    }
+    if let (Some(l), Some(r)) = (f.lhs, f.rhs) {
+        use crate::eval::format::plain;
+        let d = f.delta.map_or("?".into(), plain);
+        let _ = writeln!(out, "  说明：左边 = {}，右边 = {}，差 Δ = {}", plain(l), plain(r), d);
+    }
+    if hidden > 0 {
+        let _ = writeln!(out, "  说明：其余 {hidden} 项为 0（--verbose 显示全部单元格）");
+    }
+    let first = f.sources.reports.first().filter(|r| r.form == "pdf");
+    let page = first.and_then(|r| f.cells.iter().filter(|c| c.report == 0).find_map(|c| c.span).and_then(|s| pdf_page(&r.text, s.offset)));
+    if let Some(p) = page {
+        let _ = writeln!(out, "  位置：PDF 第 {p} 页");
+    }
+    let unseen: Vec<String> = f.cells.iter().filter(|c| c.span.is_none()).map(|c| c.describe()).collect();
+    if !unseen.is_empty() {
+        let _ = writeln!(out, "  报告中缺少：{}", unseen.join("、"));
     }
     out
+}
+
+/// Display columns of a finding's message line (then it goes on under `│`).
+const MESSAGE_WIDTH: usize = 96;
+
+/// Text cut into lines of at most `width` columns (its own line breaks kept), a break put
+/// after a Chinese comma or 、 near the end of a line when there is one.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    use unicode_width::UnicodeWidthChar;
+    let mut lines = Vec::new();
+    for para in text.split('\n') {
+        let mut line = String::new();
+        let mut w = 0;
+        for c in para.chars() {
+            let cw = c.width().unwrap_or(0);
+            if w + cw > width && !line.is_empty() {
+                // Back to the last pause in the line's last quarter, if any.
+                let cut = line.char_indices().rev().take(width / 4).find(|(_, c)| "，、；。,;".contains(*c)).map(|(i, c)| i + c.len_utf8());
+                let rest = match cut {
+                    Some(at) if at < line.len() => line.split_off(at),
+                    _ => String::new(),
+                };
+                lines.push(std::mem::replace(&mut line, rest));
+                w = line.chars().map(|c| c.width().unwrap_or(0)).sum();
+            }
+            line.push(c);
+            w += cw;
+        }
+        lines.push(line);
+    }
+    lines
+}
+
+/// The name a report's text is shown under: a rendering says so.
+pub fn shown_name(r: &crate::eval::ReportText) -> String {
+    match r.form.as_str() {
+        "pdf" | "docx" | "html" => format!("{}（文字版）", r.path),
+        _ => r.path.clone(),
+    }
+}
+
+/// Where the finding's rule is written, as text (`None` for a rule built in code).
+pub fn rule_text(f: &Finding, color: bool) -> Option<String> {
+    let file = f.sources.rule_file.as_ref()?;
+    let rule = RuleLocation { source: NamedSource::new(file.name.clone(), file.text.clone()), span: f.check_span, id: f.rule.clone() };
+    Some(super::render(&rule, color))
 }
 
 impl fmt::Display for RuleLocation {
@@ -154,5 +304,20 @@ impl Diagnostic for RuleLocation {
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         Some(Box::new(std::iter::once(LabeledSpan::new_with_span(Some("检查的条件".into()), self.span))))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use unicode_width::UnicodeWidthStr;
+
+    #[test]
+    fn long_messages_wrap_at_a_pause_and_keep_every_character() {
+        let text = format!("以下 5 个单元格为空白：{}", ["甲乙丙丁戊己庚辛壬癸·商业企业"; 12].join("、"));
+        let lines = super::wrap(&text, 40);
+        assert!(lines.len() > 5, "{lines:?}");
+        assert!(lines.iter().all(|l| l.width() <= 40), "{lines:?}");
+        assert_eq!(lines.concat(), text);
+        assert!(lines[..lines.len() - 1].iter().any(|l| l.ends_with('、')), "{lines:?}");
     }
 }

@@ -37,6 +37,7 @@ fn report_in(tpl: &str, cells: &[(&str, &str, &str)]) -> Report {
         diagnostics: Vec::new(),
         source: Arc::from(""),
         span_text: crate::report::model::SpanText::Rendering,
+        file_map: None,
     }
 }
 

@@ -1,7 +1,8 @@
 //! `gouji check` output: findings as miette diagnostics inside the report source, or as
 //! JSON (stable, documented in the README).
 
-use crate::diagnostics::findings::render_finding;
+pub use crate::diagnostics::findings::Show;
+use crate::diagnostics::findings::{finding_text, rule_text, severity_word};
 use crate::eval::{outcome, Evaluation, FindingClass};
 use crate::report::{ImportError, Report};
 use crate::syntax::ast::Severity;
@@ -11,14 +12,95 @@ use std::fmt::Write;
 /// One checked file: the report and its evaluation, or why it could not be read.
 pub type Outcome = Result<(Report, Evaluation), ImportError>;
 
-/// Human text for one report.
+/// Human text for one report, each rule's definition shown once (under its first finding).
 pub fn human(path: &str, outcome: &Outcome, color: bool) -> String {
+    human_parts(path, outcome, Show { color, verbose: false }).text(&mut SeenRules::default())
+}
+
+/// Human text for one report within a run: a rule whose definition `seen` already holds
+/// is not shown again; those shown are added.
+pub fn human_with(path: &str, outcome: &Outcome, show: Show, seen: &mut SeenRules) -> String {
+    human_parts(path, outcome, show).text(seen)
+}
+
+/// The rules whose definition a run has shown already ("规则 … 定义于此" is shown once per
+/// rule per run). One per run, kept by whoever writes the reports in order.
+#[derive(Debug, Default, Clone)]
+pub struct SeenRules(std::collections::HashSet<String>);
+
+impl SeenRules {
+    /// Whether `id` is seen for the first time (and now is seen).
+    pub fn first(&mut self, id: &str) -> bool {
+        !self.0.contains(id) && self.0.insert(id.to_string())
+    }
+
+    /// Whether `id` was shown already.
+    pub fn contains(&self, id: &str) -> bool {
+        self.0.contains(id)
+    }
+}
+
+/// A report's human text rendered, with its rules' definitions kept apart, so a report
+/// can be rendered on any thread and written later, in order, through the run's
+/// [`SeenRules`] ([`Human::text`]).
+#[derive(Debug, Default, Clone)]
+pub struct Human {
+    parts: Vec<Part>,
+}
+
+#[derive(Debug, Clone)]
+enum Part {
+    Text(String),
+    /// A rule's definition, shown where its first finding in the run is.
+    Rule {
+        id: String,
+        text: String,
+    },
+}
+
+impl Human {
+    /// The text, leaving out each rule definition `seen` holds and adding those it shows.
+    pub fn text(&self, seen: &mut SeenRules) -> String {
+        let mut out = String::new();
+        for p in &self.parts {
+            match p {
+                Part::Text(t) => out.push_str(t),
+                Part::Rule { id, text } if seen.first(id) => out.push_str(text),
+                Part::Rule { .. } => {}
+            }
+        }
+        out
+    }
+
+    /// Put lines right after the report's heading line (the batch's pairing, say).
+    pub fn after_heading(&mut self, lines: &[String]) {
+        let Some(Part::Text(t)) = self.parts.first_mut() else { return };
+        if lines.is_empty() || !t.starts_with("━━") {
+            return;
+        }
+        let at = t.find('\n').map_or(t.len(), |i| i + 1);
+        let extra: String = lines.iter().map(|l| format!("{l}\n")).collect();
+        t.insert_str(at, &extra);
+    }
+
+    fn push(&mut self, text: String) {
+        match self.parts.last_mut() {
+            Some(Part::Text(t)) => t.push_str(&text),
+            _ => self.parts.push(Part::Text(text)),
+        }
+    }
+}
+
+/// Human text for one report in parts: [`Human::text`] puts them together.
+pub fn human_parts(path: &str, outcome: &Outcome, show: Show) -> Human {
+    let mut h = Human::default();
     let mut out = String::new();
     let (report, eval) = match outcome {
         Ok(x) => x,
         Err(e) => {
             let _ = writeln!(out, "{}", e.one_line());
-            return out;
+            h.push(out);
+            return h;
         }
     };
     let _ = writeln!(
@@ -33,12 +115,23 @@ pub fn human(path: &str, outcome: &Outcome, color: bool) -> String {
     }
     let findings = &eval.findings;
     let mut skipped = Vec::new();
+    let mut rules_here: Vec<&str> = Vec::new();
     for f in findings {
         if f.class == FindingClass::NotAssessable {
             skipped.push(f);
             continue;
         }
-        out.push_str(&render_finding(f, color));
+        out.push('\n');
+        out.push_str(&finding_text(f, show));
+        if !rules_here.contains(&f.rule.as_str()) {
+            rules_here.push(&f.rule);
+            if let Some(text) = rule_text(f, show.color) {
+                h.push(std::mem::take(&mut out));
+                h.parts.push(Part::Rule { id: f.rule.clone(), text });
+            }
+        }
+    }
+    if !findings.is_empty() && skipped.len() < findings.len() {
         out.push('\n');
     }
     for f in &skipped {
@@ -58,6 +151,49 @@ pub fn human(path: &str, outcome: &Outcome, color: bool) -> String {
     let count = |s: Severity| findings.iter().filter(|f| f.severity == s && f.class != FindingClass::NotAssessable).count();
     let _ = writeln!(out, "  小结：错误 {}，警告 {}，无法评估 {}", count(Severity::Error), count(Severity::Warning), skipped.len());
     let _ = writeln!(out, "  {}", outcome::summary(&eval.rules));
+    h.push(out);
+    h
+}
+
+/// Characters of a message kept on a `--format short` line.
+const SHORT_MESSAGE_CHARS: usize = 160;
+
+/// `--format short`: one line per finding, as a compiler's concise mode —
+/// `path:line: 错误 t3.balance 自然人列：… 差 -1` (the line of the first cell cited in
+/// the report's text; for a rendering, the rendering's line) — and one line for a report
+/// that could not be read (`path: 无法读取：…`). Nothing else. Checks that could not be
+/// assessed (a table missing …) are left out unless `show.verbose`.
+pub fn short(path: &str, outcome: &Outcome, show: Show) -> String {
+    let mut out = String::new();
+    let (_, eval) = match outcome {
+        Ok(x) => x,
+        Err(e) => {
+            let why = e.to_string();
+            let why = why.strip_prefix(&format!("{path}: ")).unwrap_or(&why).to_string();
+            let _ = writeln!(out, "{path}: 无法读取：{why}");
+            return out;
+        }
+    };
+    for f in eval.findings.iter().filter(|f| show.verbose || f.class != FindingClass::NotAssessable) {
+        let line = f
+            .sources
+            .reports
+            .first()
+            .and_then(|r| f.cells.iter().filter(|c| c.report == 0).find_map(|c| c.span).map(|s| crate::render::excerpt::line_of(&r.text, s.offset)));
+        let at = line.map_or(String::new(), |l| format!(":{l}"));
+        let message: String = f.message.chars().map(|c| if c == '\n' || c == '\r' { ' ' } else { c }).collect();
+        let mut message = match message.char_indices().nth(SHORT_MESSAGE_CHARS) {
+            Some((cut, _)) => format!("{}…", &message[..cut]),
+            None => message,
+        };
+        // The binding, unless the message already names it.
+        let binding: Vec<&str> = f.binding.iter().map(|b| b.label.as_str()).filter(|l| !message.contains(*l)).collect();
+        if let Some(d) = f.delta.filter(|_| !message.contains("差")) {
+            let _ = write!(message, "（差 {}）", crate::eval::format::plain(d));
+        }
+        let where_ = if binding.is_empty() { String::new() } else { format!(" {}", binding.join("、")) };
+        let _ = writeln!(out, "{path}{at}: {} {}{where_} {message}", severity_word(f.severity), f.rule);
+    }
     out
 }
 
@@ -136,7 +272,9 @@ pub fn report_json_pretty(path: &str, o: &Outcome, depth: usize) -> String {
 /// [`report_json_pretty`] with the report's previous-year counterpart.
 pub fn report_json_pretty_paired(path: &str, o: &Outcome, prev: Option<&Prev>, depth: usize) -> String {
     let text = match o {
-        Ok((r, _)) if matches!(r.span_text, crate::report::model::SpanText::Decoded { .. }) => {
+        // Spans that need file offsets beside them, when there are any (a clean HTML report
+        // takes the quick path).
+        Ok((r, e)) if super::spans::needed(r) && !(e.findings.is_empty() && r.diagnostics.iter().all(|d| d.span.is_none())) => {
             super::json::to_string_nested(&report_json_paired(path, o, prev), depth)
         }
         Ok((r, e)) => super::json::to_string_nested(

@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod csv;
+pub mod excerpt;
 pub mod json;
 pub mod parse;
 pub mod spans;

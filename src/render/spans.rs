@@ -1,16 +1,23 @@
-//! Spans in JSON for a report decoded from another encoding (GBK, UTF-16): every
-//! `{"offset", "len"}` object gets `file_offset` and `file_len`, the same range as bytes of
-//! the file, beside the offsets into the decoded text (which `span_text` names).
+//! Spans in JSON for a report whose spans do not index the file's bytes — decoded from
+//! another encoding (GBK, UTF-16), or a rendering of an HTML page: every `{"offset",
+//! "len"}` object gets `file_offset` and `file_len`, the same text as a byte range of the
+//! file, beside the offsets into the text `span_text` names.
 
 use crate::report::model::{Report, SpanText};
 use serde_json::Value;
 
-/// Add file offsets to every span in `value` when `report` was decoded; otherwise spans
-/// already are file offsets (or index a rendering, which has none) and nothing changes.
+/// Add file offsets to every span in `value` when `report` was decoded or rendered from
+/// markup; otherwise spans already are file offsets (or index a rendering of a PDF or
+/// DOCX, which has none) and nothing changes.
 pub fn add_file_offsets(value: &mut Value, report: &Report) {
-    if matches!(report.span_text, SpanText::Decoded { .. }) {
+    if needed(report) {
         walk(value, report);
     }
+}
+
+/// Whether spans of `report` need file offsets beside them in JSON.
+pub fn needed(report: &Report) -> bool {
+    matches!(report.span_text, SpanText::Decoded { .. }) || report.file_map.is_some()
 }
 
 fn walk(value: &mut Value, report: &Report) {
@@ -22,8 +29,8 @@ fn walk(value: &mut Value, report: &Report) {
         Value::Object(map) => {
             let span = (map.get("offset").and_then(Value::as_u64), map.get("len").and_then(Value::as_u64));
             if let (Some(offset), Some(len), 2) = (span.0, span.1, map.len()) {
-                let (start, end) = (offset as usize, (offset + len) as usize);
-                if let (Some(a), Some(b)) = (report.file_offset(start), report.file_offset(end)) {
+                let span = crate::report::model::Span::new(offset as usize, len as usize);
+                if let Some((a, b)) = report.file_range(span) {
                     map.insert("file_offset".into(), a.into());
                     map.insert("file_len".into(), (b - a).into());
                 }

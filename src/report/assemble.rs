@@ -51,7 +51,7 @@ pub fn assemble(path: &str, form: &str, mut doc: RawDocument, set: &TemplateSet)
     if sections.is_empty() && tables.is_empty() {
         return Err(ImportError::NotAReport { path: path.into() });
     }
-    mark_inexact_spans(&mut tables, &doc.source);
+    mark_inexact_spans(&mut tables, &doc.source, doc.file_map.as_deref());
     let template = default.template_from.iter().find_map(|k| tables.get(k).map(|t: &Table| t.template.clone()));
     if let (Some(t2), Some(t3)) = (tables.get("t2"), tables.get("t3")) {
         if t2.template != t3.template {
@@ -73,14 +73,16 @@ pub fn assemble(path: &str, form: &str, mut doc: RawDocument, set: &TemplateSet)
         diagnostics,
         source: Arc::from(doc.source),
         span_text: doc.span_text,
+        file_map: doc.file_map,
     })
 }
 
 /// Mark each cell whose span does not hold its raw text letter for letter (see
-/// [`crate::report::Cell::span_exact`]).
-fn mark_inexact_spans(tables: &mut BTreeMap<String, Table>, source: &str) {
+/// [`crate::report::Cell::span_exact`]); for a rendering of markup, each cell whose place
+/// in the file does not (a number split over markup or written with entities).
+fn mark_inexact_spans(tables: &mut BTreeMap<String, Table>, source: &str, map: Option<&crate::report::model::FileMap>) {
     for cell in tables.values_mut().flat_map(|t| t.rows.values_mut()).flat_map(|r| r.cells.values_mut()) {
-        cell.span_exact = source.get(cell.span.offset..cell.span.end()) == Some(cell.raw.as_str());
+        cell.span_exact = source.get(cell.span.offset..cell.span.end()) == Some(cell.raw.as_str()) && map.is_none_or(|m| m.exact(cell.span));
     }
 }
 

@@ -102,6 +102,99 @@ pub enum SpanText {
     Rendering,
 }
 
+/// One fragment of a rendering and where it is in the file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MapEntry {
+    /// Where the fragment is in the rendering.
+    pub render: Span,
+    /// Where it is in the file (bytes of the file once [`FileMap::new`] has mapped them).
+    pub file: Span,
+    /// The file holds the fragment's text letter for letter, so offsets inside it map.
+    pub exact: bool,
+}
+
+/// Where a rendering's fragments are in the file it was made from (HTML): every span into
+/// the rendering maps back to a byte range of the file.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FileMap {
+    /// In rendering order (the order the rendering was written in).
+    entries: Vec<MapEntry>,
+}
+
+impl FileMap {
+    /// The map of `entries`, whose file spans are offsets into `text`, the file as
+    /// `span_text` says it was read: the file itself, or its decoding (then mapped to the
+    /// file's bytes here, once, by encoding the text between consecutive offsets again).
+    pub fn new(mut entries: Vec<MapEntry>, text: &str, span_text: SpanText) -> FileMap {
+        if let SpanText::Decoded { encoding, bom } = span_text {
+            let mut points: Vec<usize> = entries.iter().flat_map(|e| [e.file.offset, e.file.end()]).collect();
+            points.sort_unstable();
+            points.dedup();
+            let Some(enc) = encoding_rs::Encoding::for_label(encoding.as_bytes()) else { return FileMap::default() };
+            let utf16 = enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE;
+            let mut bytes = Vec::with_capacity(points.len());
+            let (mut at, mut total) = (0usize, bom);
+            for &p in &points {
+                // Offsets off the text's characters: no file offsets rather than wrong ones.
+                let Some(piece) = text.get(at..p) else { return FileMap::default() };
+                total += if utf16 { 2 * piece.encode_utf16().count() } else { enc.output_encoding().encode(piece).0.len() };
+                bytes.push(total);
+                at = p;
+            }
+            let to_file = |o: usize| points.binary_search(&o).ok().map(|i| bytes[i]);
+            for e in &mut entries {
+                let (Some(a), Some(b)) = (to_file(e.file.offset), to_file(e.file.end())) else { return FileMap::default() };
+                e.exact &= b - a == e.file.len;
+                e.file = Span::new(a, b - a);
+            }
+        }
+        FileMap { entries }
+    }
+
+    /// The file byte range `(start, end)` of a span into the rendering: from the fragment
+    /// the span starts in (or the next one) to the fragment it ends in (or the one before).
+    /// Inside a fragment the file holds letter for letter, offsets map exactly; inside any
+    /// other, the range is the whole fragment's. `None` without fragments.
+    pub fn file_range(&self, span: Span) -> Option<(usize, usize)> {
+        let (start, end) = (span.offset, span.end());
+        // First entry not wholly before the start (a zero-length entry at the start counts).
+        let i = self.entries.partition_point(|e| e.render.end() < start || (e.render.end() == start && e.render.len > 0));
+        let first = self.entries.get(i)?;
+        let a = if first.render.offset <= start {
+            if first.exact {
+                first.file.offset + (start - first.render.offset)
+            } else {
+                first.file.offset
+            }
+        } else {
+            first.file.offset
+        };
+        if span.len == 0 && first.render.offset >= start {
+            return Some((a, a));
+        }
+        // Last entry starting before the end.
+        let j = self.entries.partition_point(|e| e.render.offset < end);
+        let Some(last) = j.checked_sub(1).and_then(|j| self.entries.get(j)) else { return Some((a, a)) };
+        let b = if last.render.end() >= end && last.exact { last.file.offset + (end - last.render.offset) } else { last.file.end() };
+        Some((a, b.max(a)))
+    }
+
+    /// Whether the file holds the text under `span` (inside one fragment) letter for letter.
+    pub fn exact(&self, span: Span) -> bool {
+        let i = self.entries.partition_point(|e| e.render.end() < span.offset || (e.render.end() == span.offset && e.render.len > 0));
+        self.entries.get(i).is_some_and(|e| e.exact && e.render.offset <= span.offset && span.end() <= e.render.end())
+    }
+
+    /// The rendering span of a span into the file as it was read before rendering (an
+    /// importer's diagnostic): the fragment holding it, else the next one.
+    pub fn to_rendering(&self, file: Span) -> Option<Span> {
+        let hit =
+            self.entries.iter().find(|e| e.file == file).or_else(|| self.entries.iter().find(|e| e.file.offset <= file.offset && file.end() <= e.file.end()));
+        let hit = hit.or_else(|| self.entries.iter().filter(|e| e.file.offset >= file.offset).min_by_key(|e| e.file.offset))?;
+        Some(hit.render)
+    }
+}
+
 /// A table in the layout of its template: row key → column key → cell.
 /// A row or column missing from the source is absent, never invented.
 #[derive(Clone, Debug, Default, Serialize)]
@@ -221,6 +314,9 @@ pub struct Report {
     pub source: Arc<str>,
     /// What `source` is, so spans can be read against the file.
     pub span_text: SpanText,
+    /// For a rendering made from the file's markup (HTML): where its text is in the file.
+    #[serde(skip)]
+    pub file_map: Option<Arc<FileMap>>,
 }
 
 impl Report {
@@ -231,6 +327,16 @@ impl Report {
     /// The source text under a span.
     pub fn text(&self, span: Span) -> &str {
         self.source.get(span.offset..span.end()).unwrap_or("")
+    }
+
+    /// The file byte range `(start, end)` of a span: for the file and its decoding the
+    /// span's own ends (see [`Report::file_offset`]), for a rendering made from the file's
+    /// markup the range its fragments come from; `None` for a rendering of a PDF or DOCX.
+    pub fn file_range(&self, span: Span) -> Option<(usize, usize)> {
+        match self.span_text {
+            SpanText::Rendering => self.file_map.as_ref()?.file_range(span),
+            _ => Some((self.file_offset(span.offset)?, self.file_offset(span.end())?)),
+        }
     }
 
     /// The byte offset in the file of a byte offset into [`Report::source`], when the source

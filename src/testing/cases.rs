@@ -238,6 +238,7 @@ fn build_report(case: &Case, tpl: &Template, previous: bool) -> Result<Report, (
         diagnostics: Vec::new(),
         source: Arc::from(source),
         span_text: crate::report::model::SpanText::Rendering,
+        file_map: None,
     })
 }
 

@@ -116,7 +116,7 @@ fn parse(xml: &str) -> Result<RawDocument, ParseError> {
             _ => {}
         }
     }
-    Ok(RawDocument { source: doc.source, blocks: doc.blocks, diagnostics: Vec::new(), span_text: SpanText::Rendering })
+    Ok(RawDocument { source: doc.source, blocks: doc.blocks, diagnostics: Vec::new(), span_text: SpanText::Rendering, file_map: None })
 }
 
 fn val(e: &BytesStart) -> Option<String> {

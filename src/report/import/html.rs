@@ -151,7 +151,7 @@ pub fn read(path: &str, source: String) -> Result<RawDocument, ImportError> {
         }
     }
     let (blocks, diagnostics) = walker.finish();
-    Ok(RawDocument { source, blocks, diagnostics, span_text: SpanText::File })
+    Ok(RawDocument { source, blocks, diagnostics, span_text: SpanText::File, file_map: None })
 }
 
 /// Parse the page in pieces, `None` once the tree passes [`REPORT_HTML_NODES`] (the tree

@@ -56,7 +56,7 @@ pub fn read(path: &str, source: String) -> Result<RawDocument, ImportError> {
         let message = format!("忽略了 {generic} 行转换工具生成的通用表头（Col1、1、2…）");
         diagnostics.push(ImportDiagnostic { code: "import.generic_header", level: Level::Info, message, span: None });
     }
-    Ok(RawDocument { source, blocks, diagnostics, span_text: SpanText::File })
+    Ok(RawDocument { source, blocks, diagnostics, span_text: SpanText::File, file_map: None })
 }
 
 /// A header row a converter made up: `Col1 | Col2`, `Column 1`, `0 | 1 | 2`, `1 | 2 | 3`.

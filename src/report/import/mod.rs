@@ -9,6 +9,7 @@ pub mod html;
 pub mod markdown;
 pub mod pdf;
 pub mod pipe;
+pub mod rendering;
 pub mod text;
 
 use super::model::{ImportDiagnostic, Span, SpanText};
@@ -61,6 +62,11 @@ impl RawRow {
     pub fn values(&self) -> &[Frag] {
         &self.frags[self.labels..]
     }
+
+    /// Every cell, labels first, to move their spans (see [`rendering`]).
+    pub fn frags_mut(&mut self) -> &mut [Frag] {
+        &mut self.frags
+    }
 }
 
 /// A paragraph or line of prose, or a table row.
@@ -80,6 +86,8 @@ pub struct RawDocument {
     pub diagnostics: Vec<ImportDiagnostic>,
     /// What `source` is: the file, its decoding or a rendering.
     pub span_text: SpanText,
+    /// For a rendering of a file's markup: where each fragment is in the file.
+    pub file_map: Option<std::sync::Arc<super::model::FileMap>>,
 }
 
 /// The source forms `gouji` reads.
@@ -313,6 +321,10 @@ pub fn read(path: &str, bytes: &[u8], form: Option<Form>) -> Result<(Form, RawDo
                 _ => text::read(text),
             };
             doc.span_text = span_text;
+            if form == Form::Html {
+                // Raw HTML lines are no text to show a person: cells point into a rendering.
+                rendering::render(&mut doc);
+            }
             return Ok((form, doc));
         }
     };

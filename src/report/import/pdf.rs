@@ -59,7 +59,7 @@ fn read_here(path: &str, bytes: &[u8]) -> Result<RawDocument, ImportError> {
         let message = "文件的交叉引用表（xref）已损坏，已按文件中的对象重建；文件可能不完整（如下载被截断），读出的内容可能缺页".to_string();
         diagnostics.insert(0, ImportDiagnostic { code: "import.pdf_xref_rebuilt", level: Level::Warning, message, span: None });
     }
-    Ok(RawDocument { source: layout.source, blocks, diagnostics, span_text: SpanText::Rendering })
+    Ok(RawDocument { source: layout.source, blocks, diagnostics, span_text: SpanText::Rendering, file_map: None })
 }
 
 thread_local! {

@@ -111,7 +111,7 @@ pub fn read(source: String) -> RawDocument {
         }
     }
     row.flush(&mut blocks);
-    RawDocument { source, blocks, diagnostics: Vec::new(), span_text: SpanText::File }
+    RawDocument { source, blocks, diagnostics: Vec::new(), span_text: SpanText::File, file_map: None }
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use crate::report::model::{Span, SpanText};
 
 pub fn read(source: String) -> RawDocument {
     let blocks = lines(&source).map(|(offset, line)| Block::Text(Frag::new(line, Span::new(offset, line.len())))).collect();
-    RawDocument { source, blocks, diagnostics: Vec::new(), span_text: SpanText::File }
+    RawDocument { source, blocks, diagnostics: Vec::new(), span_text: SpanText::File, file_map: None }
 }
 
 /// Non-empty lines, trimmed, with their byte offsets.
