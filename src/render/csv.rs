@@ -2,8 +2,8 @@
 //! so a spreadsheet on Windows shows the Chinese right; quoting by the csv crate.
 
 use super::check::Outcome;
-use crate::eval::{Finding, FindingClass};
-use crate::syntax::ast::Severity;
+use crate::diagnostics::findings::{class_word, severity_word};
+use crate::eval::Finding;
 
 /// The byte-order mark the file starts with.
 pub const BOM: &str = "\u{feff}";
@@ -11,24 +11,6 @@ pub const BOM: &str = "\u{feff}";
 /// The header row: path, issuer, year, rule, title, severity, class, binding, cells,
 /// lhs, rhs, delta, message.
 pub const HEADER: [&str; 13] = ["文件", "发布机关", "年度", "规则", "标题", "严重程度", "类别", "位置", "单元格", "左边", "右边", "差", "说明"];
-
-/// The severity as shown to people.
-pub fn severity_word(s: Severity) -> &'static str {
-    match s {
-        Severity::Error => "错误",
-        Severity::Warning => "警告",
-        Severity::Info => "提示",
-    }
-}
-
-/// The class as shown to people.
-pub fn class_word(c: FindingClass) -> &'static str {
-    match c {
-        FindingClass::ReportError => "报告错误",
-        FindingClass::ExtractionDoubt => "提取存疑",
-        FindingClass::NotAssessable => "无法评估",
-    }
-}
 
 /// The rows of one report: a row per finding, or one row saying why the file could not
 /// be read. `extra` findings (the batch's own, such as two reports of one year) follow.
@@ -59,7 +41,7 @@ pub fn rows(path: &str, o: &Outcome, extra: &[Finding]) -> Vec<[String; 13]> {
                 f.rule.clone(),
                 f.title.clone(),
                 severity_word(f.severity).into(),
-                class_word(f.class).into(),
+                class_word(f).into(),
                 binding.join("，"),
                 cells.join("；"),
                 num(f.lhs),
