@@ -121,18 +121,19 @@ impl Checker {
     }
 
     /// The form of a report file and the issuer and year it states, within `limits`,
-    /// without reading its tables: the first pass of a batch, for pairing.
-    pub fn identify_path(
-        &self,
-        path: &Path,
-        form: Option<Form>,
-        limits: &Limits,
-        raise: Option<&'static str>,
-    ) -> Result<(Form, Option<String>, Option<u16>), ImportError> {
+    /// without reading its tables: the first pass of a batch, for pairing (with the
+    /// document when it had to be imported whole).
+    pub fn identify_path(&self, path: &Path, form: Option<Form>, limits: &Limits, raise: Option<&'static str>) -> Result<report::Identified, ImportError> {
         let name = path.to_string_lossy();
         let bytes =
             crate::limits::read_bounded(path, limits.report_bytes, raise).map_err(|e| ImportError::Io { path: name.to_string(), why: e.to_string() })?;
-        report::identify(&name, &bytes, form)
+        report::identify_keeping(&name, &bytes, form)
+    }
+
+    /// The report of a document the identity pass imported ([`report::Identified::doc`]),
+    /// with the checker's templates; the same report [`Checker::read_path`] gives.
+    pub fn assemble(&self, path: &Path, form: Form, doc: report::import::RawDocument) -> Result<Report, ImportError> {
+        report::assemble_with(&path.to_string_lossy(), form, doc, &self.templates)
     }
 
     /// Read a report from memory with the checker's templates.

@@ -309,3 +309,40 @@ fn the_first_pass_reads_the_same_identity_on_the_corpus() {
     files.extend(files_under(&corpus.join("../seeds")));
     assert!(identity_matches_the_whole_read(&files) >= 15);
 }
+
+/// A document the first pass imported whole (HTML, markdown, PDF) gives, assembled, the
+/// report a fresh read gives: the second pass does not import it again.
+fn kept_document_is_the_same_report(files: &[PathBuf]) -> usize {
+    let set = gouji::TemplateSet::builtin();
+    let mut kept = 0;
+    for f in files {
+        let bytes = std::fs::read(f).unwrap();
+        let name = f.to_string_lossy();
+        let Ok(found) = gouji::report::identify_keeping(&name, &bytes, None) else { continue };
+        let Some(doc) = found.doc else { continue };
+        let fresh = gouji::read(&name, &bytes, None).map(|r| gouji::render::parse::json(&r));
+        let again = gouji::report::assemble_with(&name, found.form, doc, set).map(|r| gouji::render::parse::json(&r));
+        match (fresh, again) {
+            (Ok(a), Ok(b)) => assert_eq!(a, b, "{name}"),
+            (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{name}"),
+            (a, b) => panic!("{name}: {:?} / {:?}", a.is_ok(), b.is_ok()),
+        }
+        kept += 1;
+    }
+    kept
+}
+
+#[test]
+fn a_document_imported_for_its_identity_is_not_imported_again() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = files_under(&root.join("tests/fixtures"));
+    files.extend(files_under(&region("kept")));
+    assert!(kept_document_is_the_same_report(&files) >= 5);
+}
+
+#[test]
+#[ignore = "needs ../shared/corpus-raw"]
+fn a_kept_corpus_document_is_the_same_report() {
+    let corpus = common::corpus_dir();
+    assert!(kept_document_is_the_same_report(&files_under(&corpus)) >= 6);
+}

@@ -35,6 +35,9 @@ pub struct Opts {
 struct Ident {
     identity: Identity,
     form: &'static str,
+    /// The document the first pass imported whole (a PDF, DOCX or HTML report), kept for
+    /// the second while the batch's budget for them allows.
+    doc: Option<(Form, Box<gouji::report::import::RawDocument>)>,
     /// Why the file could not be read (it is not read again).
     error: Option<Box<gouji::ImportError>>,
 }
@@ -85,7 +88,7 @@ pub fn run(o: Opts) -> std::io::Result<ExitCode> {
     };
     let bar = Bar::new(entries.len(), o.quiet);
     let cli = (o.issuer.clone(), o.year);
-    let run = Run { checker: &checker, o: &o, aliases: &aliases, color: color() };
+    let run = Run { checker: &checker, o: &o, aliases: &aliases, color: color(), kept: Budget(KEPT_BYTES.into()) };
     // Pass 1: identities, for the pairing (one file alone needs none).
     let mut idents: Vec<Option<Ident>> = if single {
         vec![None]
@@ -208,6 +211,33 @@ struct Run<'a> {
     o: &'a Opts,
     aliases: &'a Aliases,
     color: bool,
+    kept: Budget,
+}
+
+/// Bytes of documents the first pass may keep for the second (beyond it, a document is
+/// imported again): PDF text extraction is the dearest step of a PDF, so a folder of a few
+/// hundred PDFs extracts each once, and memory stays bounded whatever the folder.
+const KEPT_BYTES: usize = 48 << 20;
+
+/// What a kept document costs, roughly: its text and the fragments of its blocks.
+fn weight(doc: &gouji::report::import::RawDocument) -> usize {
+    doc.source.len() * 3 + doc.blocks.len() * 64
+}
+
+/// The budget of kept documents, shared by the workers.
+struct Budget(std::sync::atomic::AtomicUsize);
+
+impl Budget {
+    /// Take `n` bytes when they are left.
+    fn take(&self, n: usize) -> bool {
+        use std::sync::atomic::Ordering::Relaxed;
+        self.0.fetch_update(Relaxed, Relaxed, |left| left.checked_sub(n)).is_ok()
+    }
+
+    /// Give back what a kept document took, once it is used.
+    fn give_back(&self, n: usize) {
+        self.0.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+    }
 }
 
 impl Run<'_> {
@@ -225,17 +255,18 @@ impl Run<'_> {
         };
         bar.inc();
         match (read, self.sidecar(e)) {
-            (Ok((form, issuer, year)), Ok(side)) => {
-                let mut identity = Identity::new((issuer.as_deref(), year), &side, IdentityFrom::Sidecar, self.aliases);
+            (Ok(found), Ok(side)) => {
+                let mut identity = Identity::new((found.issuer.as_deref(), found.year), &side, IdentityFrom::Sidecar, self.aliases);
                 // The text's own issuer is read again with the report; only an override is kept.
                 if identity.from == IdentityFrom::Report {
                     identity.issuer = None;
                 }
-                Ident { identity, form: form.name(), error: None }
+                let doc = found.doc.filter(|d| self.kept.take(weight(d))).map(|d| (found.form, Box::new(d)));
+                Ident { identity, form: found.form.name(), doc, error: None }
             }
-            (Err(err), _) => Ident { identity: Identity::default(), form: "", error: Some(Box::new(err)) },
+            (Err(err), _) => Ident { identity: Identity::default(), form: "", doc: None, error: Some(Box::new(err)) },
             (Ok(_), Err(why)) => {
-                Ident { identity: Identity::default(), form: "", error: Some(Box::new(gouji::ImportError::Io { path: name.to_string(), why })) }
+                Ident { identity: Identity::default(), form: "", doc: None, error: Some(Box::new(gouji::ImportError::Io { path: name.to_string(), why })) }
             }
         }
     }
@@ -248,7 +279,14 @@ impl Run<'_> {
         if let Some(err) = ident.as_mut().and_then(|i| i.error.take()) {
             return Err(*err);
         }
-        let mut r = self.checker.read_path(&e.path, self.o.form, &self.o.limits, Some(MAX_REPORT_SIZE))?;
+        let kept = ident.as_mut().and_then(|i| i.doc.take());
+        let mut r = match kept {
+            Some((form, doc)) => {
+                self.kept.give_back(weight(&doc));
+                self.checker.assemble(&e.path, form, *doc)?
+            }
+            None => self.checker.read_path(&e.path, self.o.form, &self.o.limits, Some(MAX_REPORT_SIZE))?,
+        };
         let identity = match ident {
             Some(i) => i.identity,
             None => {

@@ -34,13 +34,9 @@ pub fn read(path: &str, bytes: &[u8], form: Option<Form>) -> Result<Report, Impo
 /// A panic anywhere in the import is caught and becomes [`ImportError::Internal`], so
 /// one bad file never takes a batch down.
 pub fn read_with(path: &str, bytes: &[u8], form: Option<Form>, set: &TemplateSet) -> Result<Report, ImportError> {
-    let run = || {
+    caught_as_internal(path, || {
         let (form, doc) = import::read(path, bytes, form)?;
         assemble::assemble(path, form.name(), doc, set)
-    };
-    import::pdf::caught(run).unwrap_or_else(|panic| {
-        let why = panic.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| panic.downcast_ref::<String>().cloned());
-        Err(ImportError::Internal { path: path.into(), why: why.unwrap_or_default() })
     })
 }
 
@@ -48,9 +44,30 @@ pub fn read_with(path: &str, bytes: &[u8], form: Option<Form>, set: &TemplateSet
 /// first dozen text lines; the rest of the head is margin so no block is cut).
 const IDENTITY_LINES: usize = 64;
 
+/// What the identity pass learnt of a report: its form, the issuer and year its text
+/// states, and — when the whole document had to be imported for them (PDF, DOCX, HTML, a
+/// text whose head does not hold the title) — the imported document, which
+/// [`assemble_with`] turns into the report without importing it again.
+#[derive(Debug)]
+pub struct Identified {
+    /// The form it was read in.
+    pub form: Form,
+    /// The issuer as stated.
+    pub issuer: Option<String>,
+    /// The report year as stated.
+    pub year: Option<u16>,
+    /// The whole document, when it was imported.
+    pub doc: Option<import::RawDocument>,
+}
+
 /// The form of a report and the issuer and year its text states, without matching its
 /// tables (what pairing the reports of a batch needs). Errors as [`read_with`].
 pub fn identify(path: &str, bytes: &[u8], form: Option<Form>) -> Result<(Form, Option<String>, Option<u16>), ImportError> {
+    identify_keeping(path, bytes, form).map(|i| (i.form, i.issuer, i.year))
+}
+
+/// [`identify`], keeping the document when it was imported whole.
+pub fn identify_keeping(path: &str, bytes: &[u8], form: Option<Form>) -> Result<Identified, ImportError> {
     let run = || {
         // Plain and pipe text state the title in their first lines: those are read alone
         // when they hold it (the same blocks, so the same answer as the whole file).
@@ -60,13 +77,24 @@ pub fn identify(path: &str, bytes: &[u8], form: Option<Form>) -> Result<(Form, O
                 _ => import::text::read(head),
             };
             if let Some((issuer, year)) = meta::identity(&doc) {
-                return Ok((f, issuer, year));
+                return Ok(Identified { form: f, issuer, year, doc: None });
             }
         }
         let (form, doc) = import::read(path, bytes, form)?;
         let m = meta::read(&doc);
-        Ok((form, m.issuer, m.year))
+        Ok(Identified { form, issuer: m.issuer, year: m.year, doc: Some(doc) })
     };
+    caught_as_internal(path, run)
+}
+
+/// The report of a document imported already ([`Identified::doc`]), with the templates of
+/// `set`: what [`read_with`] gives for the same bytes.
+pub fn assemble_with(path: &str, form: Form, doc: import::RawDocument, set: &TemplateSet) -> Result<Report, ImportError> {
+    caught_as_internal(path, || assemble::assemble(path, form.name(), doc, set))
+}
+
+/// Run an import step; a panic in it is [`ImportError::Internal`].
+fn caught_as_internal<T>(path: &str, run: impl FnOnce() -> Result<T, ImportError>) -> Result<T, ImportError> {
     import::pdf::caught(run).unwrap_or_else(|panic| {
         let why = panic.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| panic.downcast_ref::<String>().cloned());
         Err(ImportError::Internal { path: path.into(), why: why.unwrap_or_default() })
