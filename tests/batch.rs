@@ -346,3 +346,35 @@ fn a_kept_corpus_document_is_the_same_report() {
     let corpus = common::corpus_dir();
     assert!(kept_document_is_the_same_report(&files_under(&corpus)) >= 6);
 }
+
+#[test]
+fn a_cross_year_finding_shows_the_cell_of_each_report_in_its_own_text() {
+    let dir = scratch("carry");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::fs::copy(root.join("examples/example-2023.txt"), dir.join("区-2023.txt")).unwrap();
+    // 2024's 上年结转·自然人 says 6 where 2023 carried 7 forward (新收 one more, so 表三 still balances).
+    let text = std::fs::read_to_string(root.join("examples/example-2024.txt")).unwrap();
+    let text = text.replacen("二、上年结转政府信息公开申请数量 |\n7 |", "二、上年结转政府信息公开申请数量 |\n6 |", 1).replacen(
+        "一、本年新收政府信息公开申请数量 |\n191 |",
+        "一、本年新收政府信息公开申请数量 |\n192 |",
+        1,
+    );
+    std::fs::write(dir.join("区-2024.txt"), text).unwrap();
+    let o = check(&dir, &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", show(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    let at = out.find("× [xyear.carry] 自然人列：本年报告的上年结转 6，上年报告的结转下年度 7，差 -1").unwrap_or_else(|| panic!("{out}"));
+    let finding = &out[at..at + out[at..].find("说明：").unwrap()];
+    // This year's cell in this year's file, last year's in last year's.
+    assert!(finding.contains("区-2024.txt:76]") && finding.contains("二、上年结转政府信息公开申请数量·自然人 = 6"), "{finding}");
+    assert!(finding.contains("区-2023.txt:288]") && finding.contains("上年·四、结转下年度继续办理·自然人 = 7"), "{finding}");
+    // One line in short form; in CSV the previous year's cell is marked.
+    let short = String::from_utf8_lossy(&check(&dir, &["--format", "short"]).stdout).into_owned();
+    let lines: Vec<&str> = short.lines().filter(|l| l.contains("xyear.carry")).collect();
+    assert_eq!(lines.len(), 1, "{short}");
+    assert!(lines[0].contains("区-2024.txt:76: 错误 xyear.carry"), "{short}");
+    let csv = check(&dir, &["--format", "csv"]);
+    let rows: Vec<csv::StringRecord> = csv::Reader::from_reader(&csv.stdout[3..]).records().map(Result::unwrap).collect();
+    let carry = rows.iter().find(|r| &r[3] == "xyear.carry").expect("the carry row");
+    assert!(carry[8].contains("；上年·四、结转下年度继续办理·自然人 = 7") && &carry[11] == "-1", "{carry:?}");
+}

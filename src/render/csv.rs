@@ -33,7 +33,8 @@ pub fn rows(path: &str, o: &Outcome, extra: &[Finding]) -> Vec<[String; 13]> {
         .chain(extra)
         .map(|f| {
             let binding: Vec<String> = f.binding.iter().map(|b| format!("{}={}", b.var, b.label)).collect();
-            let cells: Vec<String> = f.cells.iter().map(|c| if c.report == 0 { c.describe() } else { format!("上年 {}", c.describe()) }).collect();
+            // A previous year's cell names itself 上年·….
+            let cells: Vec<String> = f.cells.iter().map(|c| c.describe()).collect();
             [
                 path.to_string(),
                 issuer.clone(),
