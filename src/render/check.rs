@@ -91,6 +91,28 @@ impl Human {
     }
 }
 
+/// `2021 年格式`, or per table when the tables follow different templates
+/// (`表二 2021 年格式，表三、表四 2019 年格式`: 洪泽区's reports print a 2019 表三 under a 2021 表二).
+fn template_words(report: &Report) -> String {
+    let mut by: Vec<(&str, Vec<&str>)> = Vec::new();
+    for (key, t) in &report.tables {
+        let name = match key.as_str() {
+            "t2" => "表二",
+            "t3" => "表三",
+            "t4" => "表四",
+            other => other,
+        };
+        match by.iter_mut().find(|(tpl, _)| *tpl == t.template) {
+            Some((_, names)) => names.push(name),
+            None => by.push((&t.template, vec![name])),
+        }
+    }
+    if by.len() > 1 {
+        return by.iter().map(|(tpl, names)| format!("{} {tpl} 年格式", names.join("、"))).collect::<Vec<_>>().join("，");
+    }
+    format!("{} 年格式", report.template.as_deref().unwrap_or("？"))
+}
+
 /// Human text for one report in parts: [`Human::text`] puts them together.
 pub fn human_parts(path: &str, outcome: &Outcome, show: Show) -> Human {
     let mut h = Human::default();
@@ -105,10 +127,10 @@ pub fn human_parts(path: &str, outcome: &Outcome, show: Show) -> Human {
     };
     let _ = writeln!(
         out,
-        "━━ {path}：{} {} 年度报告（{} 年格式）",
+        "━━ {path}：{} {} 年度报告（{}）",
         report.issuer.as_deref().unwrap_or("（发布机关未知）"),
         report.year.map_or("？".into(), |y| y.to_string()),
-        report.template.as_deref().unwrap_or("？")
+        template_words(report)
     );
     for d in &report.diagnostics {
         let _ = writeln!(out, "  导入提示 [{}] {}", d.code, d.message);
