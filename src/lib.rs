@@ -23,6 +23,7 @@
 //! source bytes ──report::import──▶ RawDocument ──report::assemble──▶ Report (cells with spans)
 //!                                      ▲ templates (data: templates/*.toml, and a pack's own)
 //! rule text ──syntax (grammar → AST)──▶ check (typed resolution per template) ──▶ IR
+//! paths ──batch (walk, identity, pairing)──▶ each report beside its issuer's previous year
 //! IR × Context (report, related reports) ──eval──▶ Evaluation (findings, rule outcomes)
 //!            ──diagnostics + render──▶ miette text, JSON
 //! ```
