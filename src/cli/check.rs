@@ -115,7 +115,8 @@ pub fn run(o: Opts) -> std::io::Result<ExitCode> {
     let format = o.format;
     let result = std::thread::scope(|scope| {
         let (chunks, received) = std::sync::mpsc::sync_channel::<Vec<Done>>(1);
-        let writer = scope.spawn(move || write_checked(received, format, summary));
+        let shown = &bar;
+        let writer = scope.spawn(move || write_checked(received, format, summary, shown));
         // The chunk before, read: a previous year's report there is not read again.
         let mut before: (usize, Vec<Outcome>) = (0, Vec::new());
         for (n, (chunk, ids)) in entries.chunks(chunk_len).zip(idents.chunks_mut(chunk_len)).enumerate() {
@@ -415,6 +416,7 @@ fn write_checked(
     chunks: std::sync::mpsc::Receiver<Vec<Done>>,
     format: CheckFormat,
     mut summary: gouji::render::summary::Summary,
+    bar: &Bar,
 ) -> std::io::Result<(bool, bool, usize)> {
     use std::io::Write;
     let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
@@ -444,10 +446,24 @@ fn write_checked(
                     write!(out, "{sep}    {}", d.text)?;
                 }
                 CheckFormat::Human if d.unreadable.is_some() => {
-                    out.flush()?;
-                    say(format_args!("{}", human(d, &mut seen)));
+                    let text = human(d, &mut seen);
+                    bar.suspend(|| {
+                        out.flush()?;
+                        say(format_args!("{text}"));
+                        std::io::Result::Ok(())
+                    })?;
                 }
-                CheckFormat::Human => out.write_all(human(d, &mut seen).as_bytes())?,
+                CheckFormat::Human => {
+                    let text = human(d, &mut seen);
+                    // On the terminal the bar draws on, the bar steps aside for the text.
+                    bar.suspend(|| {
+                        out.write_all(text.as_bytes())?;
+                        if bar.on_screen() {
+                            out.flush()?;
+                        }
+                        std::io::Result::Ok(())
+                    })?;
+                }
                 _ => out.write_all(d.text.as_bytes())?,
             }
         }
@@ -478,22 +494,34 @@ fn write_checked(
     Ok((given_unreadable, error, checked))
 }
 
-/// The progress bar on stderr, when it is a terminal, the results go elsewhere (a file, a
-/// pipe: on the terminal they would tear through the bar, and show progress themselves)
-/// and `--quiet` was not given.
-struct Bar(Option<indicatif::ProgressBar>);
+/// The progress bar on stderr, when it is a terminal and `--quiet` was not given. When the
+/// results go to the same terminal, the bar steps aside while they are written.
+struct Bar(Option<indicatif::ProgressBar>, bool);
 
 impl Bar {
     fn new(len: usize, quiet: bool) -> Bar {
         use std::io::IsTerminal;
-        if quiet || len < 2 || !std::io::stderr().is_terminal() || std::io::stdout().is_terminal() {
-            return Bar(None);
+        if quiet || len < 2 || !std::io::stderr().is_terminal() {
+            return Bar(None, false);
         }
         let style = indicatif::ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} 份，已用 {elapsed}，约剩 {eta}")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
             .progress_chars("=> ");
         let bar = indicatif::ProgressBar::with_draw_target(Some(len as u64), indicatif::ProgressDrawTarget::stderr()).with_style(style);
-        Bar(Some(bar))
+        Bar(Some(bar), std::io::stdout().is_terminal())
+    }
+
+    /// The results go to the terminal the bar is drawn on.
+    fn on_screen(&self) -> bool {
+        self.0.is_some() && self.1
+    }
+
+    /// Run `write` with the bar out of the way when it shares the terminal.
+    fn suspend<T>(&self, write: impl FnOnce() -> T) -> T {
+        match &self.0 {
+            Some(b) if self.1 => b.suspend(write),
+            _ => write(),
+        }
     }
 
     fn phase(&self, what: &'static str) {
