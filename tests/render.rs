@@ -8,28 +8,11 @@
 mod common;
 
 use gouji::render::check::{human, human_with, short, Outcome, SeenRules, Show};
-use gouji::Checker;
 use std::path::Path;
 use std::process::Command;
 use unicode_width::UnicodeWidthStr;
 
-/// Check `bytes` as the report named `name` with the official pack.
-fn check_bytes(name: &str, bytes: &[u8]) -> Outcome {
-    let checker = Checker::official();
-    gouji::read(name, bytes, None).map(|r| {
-        let e = checker.evaluate(gouji::Context::of(&r));
-        (r, e)
-    })
-}
-
-/// A fixture by its path inside the repository (so snapshots do not depend on the clone).
-fn check_path(path: &Path) -> (String, Outcome) {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let name = path.strip_prefix(root).unwrap_or(path).to_string_lossy().replace('\\', "/");
-    let bytes = std::fs::read(root.join(&name)).unwrap_or_else(|e| panic!("{name}: {e}"));
-    let outcome = check_bytes(&name, &bytes);
-    (name, outcome)
-}
+use common::{check_bytes, check_path};
 
 fn fixture(file: &str) -> (String, Outcome) {
     check_path(Path::new(&format!("tests/fixtures/{file}")))

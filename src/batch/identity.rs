@@ -92,10 +92,16 @@ impl Sidecar {
     /// Read a sidecar file; one that cannot be read or parsed is an error in the user's
     /// words.
     pub fn load(path: &Path) -> Result<Sidecar, String> {
-        let text = crate::limits::read_bounded(path, 1 << 16, None).map_err(|e| format!("身份文件 {} 无法读取：{e}", path.display()))?;
-        let text = String::from_utf8(text).map_err(|_| format!("身份文件 {} 不是 UTF-8 文本", path.display()))?;
-        toml::from_str(&text).map_err(|e| format!("身份文件 {} {}", path.display(), toml_error(&text, &e)))
+        read_toml(path, "身份文件", 1 << 16)
     }
+}
+
+/// A small TOML file of ours (`what`: its kind, for messages), at most `limit` bytes; what
+/// is wrong with it in the user's words.
+fn read_toml<T: serde::de::DeserializeOwned>(path: &Path, what: &str, limit: u64) -> Result<T, String> {
+    let bytes = crate::limits::read_bounded(path, limit, None).map_err(|e| format!("{what} {} 无法读取：{e}", path.display()))?;
+    let text = String::from_utf8(bytes).map_err(|_| format!("{what} {} 不是 UTF-8 文本", path.display()))?;
+    toml::from_str(&text).map_err(|e| format!("{what} {} {}", path.display(), toml_error(&text, &e)))
 }
 
 /// Where a TOML file is wrong, in Chinese (the parser's own message is English): the line,
@@ -134,9 +140,7 @@ impl Aliases {
     /// Add the aliases of a `gouji.toml` (or `--aliases`) file; an alias defined twice
     /// with different targets is an error naming both files.
     pub fn load(&mut self, path: &Path) -> Result<(), String> {
-        let bytes = crate::limits::read_bounded(path, 1 << 20, None).map_err(|e| format!("别名文件 {} 无法读取：{e}", path.display()))?;
-        let text = String::from_utf8(bytes).map_err(|_| format!("别名文件 {} 不是 UTF-8 文本", path.display()))?;
-        let file: AliasFile = toml::from_str(&text).map_err(|e| format!("别名文件 {} {}", path.display(), toml_error(&text, &e)))?;
+        let file: AliasFile = read_toml(path, "别名文件", 1 << 20)?;
         let here = path.display().to_string();
         for (from, to) in file.aliases {
             let (from, to) = (normalize_issuer(&from), normalize_issuer(&to));

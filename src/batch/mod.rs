@@ -24,21 +24,12 @@ pub const SAME_YEAR: &str = "batch.same_year";
 /// report is not chosen silently.
 /// `count`: how many others there are; `named`: those shown (paths, perhaps the first few).
 pub fn same_year_finding(issuer: &str, year: u16, count: usize, named: &[String]) -> Finding {
-    Finding {
-        id: crate::eval::finding::fingerprint(&[SAME_YEAR, issuer, &year.to_string()]),
-        rule: SAME_YEAR.into(),
-        title: "同一发布机关同一年度有多份报告".into(),
-        severity: Severity::Warning,
-        class: FindingClass::ReportError,
-        message: format!("{issuer} {year} 年还有 {count} 份报告：{}；请确认哪一份是正式发布的报告", named.join("、")),
-        binding: Vec::new(),
-        cells: Vec::new(),
-        lhs: None,
-        rhs: None,
-        delta: None,
-        pack: 0,
-        rule_span: Default::default(),
-        check_span: Default::default(),
-        sources: Default::default(),
-    }
+    Finding::without_cells(
+        crate::eval::finding::fingerprint(&[SAME_YEAR, issuer, &year.to_string()]),
+        SAME_YEAR.into(),
+        "同一发布机关同一年度有多份报告".into(),
+        Severity::Warning,
+        FindingClass::ReportError,
+        format!("{issuer} {year} 年还有 {count} 份报告：{}；请确认哪一份是正式发布的报告", named.join("、")),
+    )
 }

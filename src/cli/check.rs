@@ -323,7 +323,7 @@ impl Run<'_> {
             let before = previous.and_then(|p| p.as_ref().ok()).map(|(r, _)| r);
             let eval = self.checker.evaluate(gouji::Context { report: r, previous: before });
             let shown = prev.map(|p| match previous {
-                Some(Err(err)) => Err(reason(err)),
+                Some(Err(err)) => Err(err.reason()),
                 _ => Ok(Prev { path: p.to_string_lossy().into_owned(), year: before.and_then(|b| b.year) }),
             });
             (Some(eval), shown)
@@ -347,11 +347,11 @@ impl Run<'_> {
                 Done { path: name, text, human, unreadable: None, error, paired: paired.is_some(), eval: None }
             }
             (Err(err), Ok((text, human))) => {
-                Done { path: name, text, human, unreadable: Some((reason(err), e.given)), error: false, paired: false, eval: None }
+                Done { path: name, text, human, unreadable: Some((err.reason(), e.given)), error: false, paired: false, eval: None }
             }
             (_, Err(_)) => {
                 let err = gouji::ImportError::Io { path: name.clone(), why: "显示检查结果时发生内部错误".into() };
-                let why = reason(&err);
+                let why = err.reason();
                 let (text, human) = self.render(&name, &Err(err), None, None, None);
                 Done { path: name, text, human, unreadable: Some((why, e.given)), error: false, paired: false, eval: None }
             }
@@ -392,20 +392,6 @@ impl Run<'_> {
             }
         };
         (text, None)
-    }
-}
-
-/// Why a file could not be read, without its path (the summary names it beside).
-fn reason(e: &gouji::ImportError) -> String {
-    let line = e.one_line();
-    let line = line.strip_prefix("错误：").unwrap_or(&line);
-    let path = match e {
-        gouji::ImportError::Io { path, .. } | gouji::ImportError::Internal { path, .. } => Some(path.as_str()),
-        _ => None,
-    };
-    match path.and_then(|p| line.strip_prefix(p)).or_else(|| line.split_once(": ").map(|(_, r)| r)) {
-        Some(rest) => rest.trim_start_matches(": ").to_string(),
-        None => line.to_string(),
     }
 }
 

@@ -139,6 +139,30 @@ pub struct Finding {
     pub sources: Sources,
 }
 
+impl Finding {
+    /// A finding that cites no cell (a notice of a rule, the batch's own finding): no
+    /// binding, no sides; `spans` are where its rule is written (default: nowhere).
+    pub(crate) fn without_cells(id: String, rule: String, title: String, severity: Severity, class: FindingClass, message: String) -> Finding {
+        Finding {
+            id,
+            rule,
+            title,
+            severity,
+            class,
+            message,
+            binding: Vec::new(),
+            cells: Vec::new(),
+            lhs: None,
+            rhs: None,
+            delta: None,
+            pack: 0,
+            rule_span: Span::default(),
+            check_span: Span::default(),
+            sources: Sources::default(),
+        }
+    }
+}
+
 /// Handles to what a finding cites, so it can be rendered on its own (no pack, no
 /// checker at hand) and can cite cells of more than one report.
 #[derive(Debug, Clone, Default)]

@@ -254,23 +254,9 @@ pub fn evaluate(rules: &[CompiledRule], cx: Context<'_>, limits: &Limits, left: 
 
 /// An info finding of a rule that cites no cell: a table absent, a findings budget reached.
 fn notice(rule: &CompiledRule, id: String, message: String, sources: Sources) -> Finding {
-    Finding {
-        id,
-        rule: rule.id.clone(),
-        title: rule.title.clone(),
-        severity: crate::syntax::ast::Severity::Info,
-        class: FindingClass::NotAssessable,
-        message,
-        binding: Vec::new(),
-        cells: Vec::new(),
-        lhs: None,
-        rhs: None,
-        delta: None,
-        pack: 0,
-        rule_span: rule.span,
-        check_span: rule.id_span,
-        sources,
-    }
+    let severity = crate::syntax::ast::Severity::Info;
+    let f = Finding::without_cells(id, rule.id.clone(), rule.title.clone(), severity, FindingClass::NotAssessable, message);
+    Finding { rule_span: rule.span, check_span: rule.id_span, sources, ..f }
 }
 
 impl<'r> Ctx<'r> {

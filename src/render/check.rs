@@ -347,36 +347,3 @@ pub fn has_error(outcomes: &[(String, Outcome)]) -> bool {
         .iter()
         .any(|(_, o)| o.as_ref().is_ok_and(|(_, e)| e.findings.iter().any(|f| f.severity == Severity::Error && f.class != FindingClass::NotAssessable)))
 }
-
-/// Which rules of a batch applied to some report, gathered as the reports stream by
-/// (memory: one entry per rule, whatever the batch size).
-#[derive(Debug, Default)]
-pub struct Applied {
-    /// Per rule, in output order: its id, whether it applied anywhere, the first reason it
-    /// did not.
-    rules: Vec<(String, bool, String)>,
-    reports: usize,
-}
-
-impl Applied {
-    /// Count one report's outcomes.
-    pub fn add(&mut self, e: &Evaluation) {
-        self.reports += 1;
-        if self.rules.is_empty() {
-            self.rules = e.rules.iter().map(|r| (r.id.clone(), false, r.reason.clone().unwrap_or_default())).collect();
-        }
-        for (slot, r) in self.rules.iter_mut().zip(&e.rules) {
-            slot.1 |= r.outcome != outcome::Outcome::NotApplicable;
-        }
-    }
-
-    /// Reports counted.
-    pub fn reports(&self) -> usize {
-        self.reports
-    }
-
-    /// The rules that applied to none of them, with the first report's reason.
-    pub fn never(&self) -> Vec<(&str, &str)> {
-        self.rules.iter().filter(|(_, applied, _)| !applied).map(|(id, _, why)| (id.as_str(), why.as_str())).collect()
-    }
-}

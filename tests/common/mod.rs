@@ -94,3 +94,25 @@ pub fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
         }
     }
 }
+
+// ---------------------------------------------------------------- checking fixtures
+
+use gouji::render::check::Outcome;
+
+/// Check `bytes` as the report named `name` with the official pack.
+pub fn check_bytes(name: &str, bytes: &[u8]) -> Outcome {
+    let checker = gouji::Checker::official();
+    gouji::read(name, bytes, None).map(|r| {
+        let e = checker.evaluate(gouji::Context::of(&r));
+        (r, e)
+    })
+}
+
+/// A fixture by its path inside the repository (so snapshots do not depend on the clone).
+pub fn check_path(path: &std::path::Path) -> (String, Outcome) {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let name = path.strip_prefix(root).unwrap_or(path).to_string_lossy().replace('\\', "/");
+    let bytes = std::fs::read(root.join(&name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let outcome = check_bytes(&name, &bytes);
+    (name, outcome)
+}

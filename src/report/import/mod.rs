@@ -169,6 +169,28 @@ pub enum ImportError {
 }
 
 impl ImportError {
+    /// The file it is about.
+    pub fn path(&self) -> &str {
+        match self {
+            ImportError::Empty { path }
+            | ImportError::Binary { path }
+            | ImportError::NotAReport { path }
+            | ImportError::NoText { path, .. }
+            | ImportError::Corrupt { path, .. }
+            | ImportError::Limit { path, .. }
+            | ImportError::Internal { path, .. }
+            | ImportError::Io { path, .. } => path,
+        }
+    }
+
+    /// Why, without the path (for a list that names the file beside it):
+    /// `文件为空（help）`.
+    pub fn reason(&self) -> String {
+        let line = self.one_line();
+        let line = line.strip_prefix("错误：").unwrap_or(&line);
+        line.strip_prefix(self.path()).and_then(|r| r.strip_prefix(": ")).unwrap_or(line).to_string()
+    }
+
     /// One line for people: `错误：报告.txt: 文件为空（help）`.
     pub fn one_line(&self) -> String {
         use miette::Diagnostic;
