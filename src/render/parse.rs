@@ -59,12 +59,49 @@ pub fn human(report: &Report) -> String {
         let Some(def) = layout.and_then(|t| t.table(key)) else { continue };
         let _ = writeln!(out, "\n{}（{}，{} 年格式）", def.name, def.title, table.template);
         out.push_str(&table_text(def, table));
+        out.push_str(&decodings_text(table));
     }
     if !report.diagnostics.is_empty() {
         let _ = writeln!(out, "\n导入提示：");
         for d in &report.diagnostics {
             let at = d.span.map(|sp| format!("（第 {} 行）", crate::diagnostics::line_of(&report.source, sp.offset))).unwrap_or_default();
             let _ = writeln!(out, "  [{}] {}{at}", d.code, d.message);
+        }
+    }
+    out
+}
+
+/// How each glued run of a table was split: the run, its cells, and what decided them.
+fn decodings_text(table: &Table) -> String {
+    let mut out = String::new();
+    let mut seen: Vec<*const crate::report::model::Decoding> = Vec::new();
+    for row in table.rows.dense().iter().flatten() {
+        for cell in row.cells.dense().iter().flatten() {
+            let Some(d) = &cell.decoded else { continue };
+            if seen.contains(&std::sync::Arc::as_ptr(d)) {
+                continue;
+            }
+            seen.push(std::sync::Arc::as_ptr(d));
+            if out.is_empty() {
+                out.push_str("  拆分依据（原文数字连写）：\n");
+            }
+            let cells: Vec<&str> = table
+                .rows
+                .dense()
+                .iter()
+                .flatten()
+                .flat_map(|r| r.cells.dense().iter().flatten())
+                .filter(|c| c.decoded.as_ref().is_some_and(|x| std::sync::Arc::ptr_eq(x, d)))
+                .map(|c| c.raw.as_str())
+                .collect();
+            let why = if d.by.is_empty() {
+                format!("按 {} 格、无前导零只有这一种拆分", d.cells)
+            } else {
+                let by: Vec<String> = d.by.iter().map(|u| format!("{}（{}，{}）", u.id, u.name, u.at)).collect();
+                format!("按 {} 格、无前导零有 {} 种拆分，由 {} 定为这一种", d.cells, d.readings, by.join("、"))
+            };
+            let label = if row.label_span.is_some() { row.label.as_str() } else { "数据行" };
+            let _ = writeln!(out, "    {label}：“{}” → {}：{why}", d.run, cells.join("|"));
         }
     }
     out

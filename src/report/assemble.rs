@@ -6,6 +6,7 @@
 //! Nothing is invented: an unmatched row, a wrong cell count or a missing row is an
 //! import diagnostic pointed at the source.
 
+use super::decode;
 use super::import::{Block, Frag, ImportError, RawDocument, RawRow};
 use super::matches::{self, Leaf, RowMatch};
 use super::meta;
@@ -35,9 +36,17 @@ pub fn assemble(path: &str, form: &str, mut doc: RawDocument, set: &TemplateSet)
         diagnostics.push(diag("import.too_many_rows", Level::Warning, msg, None));
     }
     let mut tables = BTreeMap::new();
+    let mut consumed = Vec::new();
     for def in table_defs(set, default) {
         let rows = rows_for(def, default, set, &sections, &rows_by_section);
         if rows.iter().all(|r| r.values().is_empty()) {
+            // No table rows: a scraped page may hold the table with its cells glued.
+            if let Some(found) = glued_table(&doc.source, &sections, &def.key, default, set) {
+                diagnostics.extend(found.outcome.diagnostics);
+                consumed.extend(found.outcome.consumed);
+                tables.insert(def.key.clone(), found.table);
+                continue;
+            }
             // A table only other templates have is not expected in this report.
             if default.table(&def.key).is_some() {
                 diagnostics.push(missing_table(def, &sections));
@@ -71,10 +80,27 @@ pub fn assemble(path: &str, form: &str, mut doc: RawDocument, set: &TemplateSet)
         sections,
         tables,
         diagnostics,
+        consumed,
         source: Arc::from(doc.source),
         span_text: doc.span_text,
         file_map: doc.file_map,
     })
+}
+
+/// A table printed in its section's running text with its cells glued ([`decode::text`]),
+/// under the template that explains it best (the year's default on a tie).
+fn glued_table(source: &str, sections: &[Section], key: &str, default: &Template, set: &TemplateSet) -> Option<decode::text::Found> {
+    let mut best: Option<decode::text::Found> = None;
+    for tpl in std::iter::once(default).chain(set.iter().filter(|t| t.id != default.id)) {
+        let Some(def) = tpl.table(key) else { continue };
+        let Some(section) = sections.iter().find(|s| s.number == def.section) else { continue };
+        let Some(mut found) = decode::text::table(source, section.span, def, &tpl.id) else { continue };
+        found.table.layout = set.get(&tpl.id).cloned();
+        if best.as_ref().is_none_or(|b| (found.evidence, found.score) > (b.evidence, b.score)) {
+            best = Some(found);
+        }
+    }
+    best
 }
 
 /// Mark each cell whose span does not hold its raw text letter for letter (see

@@ -8,6 +8,8 @@
 #[doc(hidden)]
 pub mod assemble;
 #[doc(hidden)]
+pub mod decode;
+#[doc(hidden)]
 pub mod import;
 #[doc(hidden)]
 pub mod matches;

@@ -78,6 +78,49 @@ pub struct Cell {
     /// `false` is written in JSON.
     #[serde(skip_serializing_if = "is_true")]
     pub span_exact: bool,
+    /// How the cell was decided, when the source glued it to its neighbours (one record
+    /// shared by the cells of a run).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decoded: Option<Arc<Decoding>>,
+}
+
+/// How the cells of a glued digit run were split: the run, how many readings its form
+/// allows, and the identities that chose one.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Decoding {
+    /// The run as printed (`230 000023`).
+    pub run: String,
+    /// Where the run is.
+    pub span: Span,
+    /// How many cells it was split into.
+    pub cells: usize,
+    /// Readings the run has by cell count, signs, decimal points and no leading zeros alone.
+    pub readings: usize,
+    /// The identities that left one of them (none: the form alone did), each once.
+    pub by: Vec<UsedIdentity>,
+}
+
+/// An identity used to decode (see [`crate::template::IdentityDef`]), and where.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct UsedIdentity {
+    /// `I2`.
+    pub id: String,
+    /// What it says.
+    pub name: String,
+    /// The row or column it was applied in (its printed label).
+    pub at: String,
+}
+
+/// An identity instance consumed to decode a table's cells: a check of the same cells rests
+/// on it and is not independent evidence.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Consumed {
+    /// The table key.
+    pub table: String,
+    /// The identity used.
+    pub identity: UsedIdentity,
+    /// The cells of the equation, as (row key, column key).
+    pub cells: Vec<(String, String)>,
 }
 
 fn is_true(b: &bool) -> bool {
@@ -309,6 +352,9 @@ pub struct Report {
     pub tables: BTreeMap<String, Table>,
     /// What the importer doubted or noted.
     pub diagnostics: Vec<ImportDiagnostic>,
+    /// Identities used to decode glued digits (see [`Consumed`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub consumed: Vec<Consumed>,
     /// The text every span points into: the file itself, or a text rendering (PDF, DOCX).
     #[serde(skip)]
     pub source: Arc<str>,

@@ -103,6 +103,11 @@ impl<T> Slots<T> {
         self.slots.get(position)?.as_ref()
     }
 
+    /// The value at a template position, to change it.
+    pub fn at_mut(&mut self, position: usize) -> Option<&mut T> {
+        self.slots.get_mut(position)?.as_mut()
+    }
+
     /// Put a value at a template position (out of range: dropped, as no such key exists).
     pub fn put(&mut self, position: usize, value: T) {
         if let Some(slot) = self.slots.get_mut(position) {

@@ -46,6 +46,22 @@ pub(crate) struct TableFile {
     pub parts: Vec<PartFile>,
     #[serde(default)]
     pub groups: Vec<GroupFile>,
+    #[serde(default)]
+    pub identities: Vec<IdentityFile>,
+}
+
+/// An identity of the form itself: exactly one of `total_col`, `total_row` (with `of`),
+/// `left` (with `right`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct IdentityFile {
+    pub id: Spanned<String>,
+    pub name: String,
+    pub total_col: Option<Spanned<String>>,
+    pub total_row: Option<Spanned<String>>,
+    pub of: Option<Spanned<String>>,
+    pub left: Option<Spanned<Vec<Spanned<String>>>>,
+    pub right: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 #[derive(Debug, Deserialize)]

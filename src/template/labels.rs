@@ -31,6 +31,25 @@ fn nfkc_stable(c: char) -> bool {
     matches!(c, '\u{20}'..='\u{7e}' | '\n' | '\r' | '\t' | '\u{3000}'..='\u{3035}' | '\u{3037}' | '\u{303b}'..='\u{303f}' | '\u{4e00}'..='\u{9fff}' | '\u{ff01}'..='\u{ff5e}' | '“' | '”' | '‘' | '’' | '\u{a0}')
 }
 
+/// [`normalize`] of running text printed at `offset`, char by char, with where each byte of
+/// the result comes from (the source char it was made from): to find labels inside a line
+/// and point at what follows them.
+pub fn normalize_mapped(text: &str, offset: usize) -> (String, Vec<crate::report::model::Span>) {
+    let mut out = String::with_capacity(text.len());
+    let mut map = Vec::with_capacity(text.len());
+    for (i, c) in text.char_indices() {
+        let before = out.len();
+        if nfkc_stable(c) {
+            push_normal(&mut out, fold_width(c));
+        } else {
+            std::iter::once(c).nfkc().for_each(|n| push_normal(&mut out, n));
+        }
+        map.resize(out.len(), crate::report::model::Span::new(offset + i, c.len_utf8()));
+        debug_assert!(map.len() >= before);
+    }
+    (out, map)
+}
+
 /// Full-width ASCII forms (U+FF01–FF5E) to ASCII, as NFKC does; U+3000 to a space.
 fn fold_width(c: char) -> char {
     match c {

@@ -5,7 +5,7 @@
 
 use super::error::{TemplateError, TemplateErrors};
 use super::file::{FileDef, GroupFile, PartFile, SectionFile, TableFile};
-use super::{ColDef, Domain, GroupDef, PartDef, RowDef, SectionDef, TableDef, Template, SECTION_ORDINALS};
+use super::{ColDef, Domain, GroupDef, IdentityDef, IdentityKind, PartDef, RowDef, SectionDef, TableDef, Template, SECTION_ORDINALS};
 use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
@@ -484,6 +484,7 @@ fn table(cx: &mut Cx, t: TableFile) -> Loaded {
             cx.err("gouji::template::dangling_group", g.span(), format!("{name}的行“{}”所属的分组“{}”未定义", r.key.get_ref(), g.get_ref()), Some(help));
         }
     }
+    let identities = identities(cx, &name, &t);
     let def = TableDef {
         key: t.key.get_ref().clone(),
         name: t.name,
@@ -496,6 +497,7 @@ fn table(cx: &mut Cx, t: TableFile) -> Loaded {
             .into_iter()
             .map(|g| GroupDef { key: g.key.into_inner(), label: g.label, aliases: g.aliases, parent: g.parent.map(Spanned::into_inner), norms: Vec::new() })
             .collect(),
+        identities,
         exact: Default::default(),
         cores: Default::default(),
         caption_norms: Vec::new(),
@@ -507,6 +509,51 @@ fn table(cx: &mut Cx, t: TableFile) -> Loaded {
         uid: 0,
     };
     Loaded { def, key: t.key.span(), section: t.section.span() }
+}
+
+/// A table's identities, each naming keys the table has and being of exactly one kind.
+fn identities(cx: &mut Cx, name: &str, t: &TableFile) -> Vec<IdentityDef> {
+    const CODE: &str = "gouji::template::bad_identity";
+    let rows: Vec<&str> = t.parts.iter().flat_map(|p| p.rows.get_ref()).map(|r| r.key.get_ref().as_str()).collect();
+    let cols: Vec<&str> = t.parts.iter().flat_map(|p| p.cols.get_ref()).map(|c| c.key.get_ref().as_str()).collect();
+    let groups: Vec<&str> = t.groups.iter().map(|g| g.key.get_ref().as_str()).collect();
+    cx.dups(t.identities.iter().map(|i| &i.id), &|k| format!("{name}中关系编号“{k}”"));
+    let mut out = Vec::new();
+    for i in &t.identities {
+        nonempty(cx, i.id.span(), &format!("{name}的关系编号"), i.id.get_ref());
+        nonempty(cx, i.id.span(), &format!("{name}的关系“{}”的说明（name）", i.id.get_ref()), &i.name);
+        let known = |cx: &mut Cx, k: &Spanned<String>, list: &[&str], what: &str| {
+            if !list.contains(&k.get_ref().as_str()) {
+                let help = format!("{name}的{what}：{}", quoted(list.iter().copied()));
+                cx.err(CODE, k.span(), format!("关系“{}”中的{what}“{}”不存在", i.id.get_ref(), k.get_ref()), Some(help));
+            }
+        };
+        let keys = |l: &Spanned<Vec<Spanned<String>>>| l.get_ref().iter().map(|k| k.get_ref().clone()).collect::<Vec<String>>();
+        let kind = match (&i.total_col, &i.total_row, &i.of, &i.left, &i.right) {
+            (Some(c), None, None, None, None) => {
+                known(cx, c, &cols, "列");
+                IdentityKind::RowTotal { col: c.get_ref().clone() }
+            }
+            (None, Some(r), Some(g), None, None) => {
+                known(cx, r, &rows, "行");
+                known(cx, g, &groups, "分组");
+                IdentityKind::ColTotal { row: r.get_ref().clone(), of: g.get_ref().clone() }
+            }
+            (None, None, None, Some(l), Some(r)) if !l.get_ref().is_empty() && !r.get_ref().is_empty() => {
+                for k in l.get_ref().iter().chain(r.get_ref()) {
+                    known(cx, k, &rows, "行");
+                }
+                IdentityKind::Balance { left: keys(l), right: keys(r) }
+            }
+            _ => {
+                let help = "每条关系只写一种：total_col = \"列\"（每行该列等于其余各列之和）；total_row = \"行\" 加 of = \"分组\"（每列该行等于分组各行之和）；left = [\"行\", …] 加 right = [\"行\", …]（每列两边之和相等）";
+                cx.err(CODE, i.id.span(), format!("关系“{}”的写法不对", i.id.get_ref()), Some(help.into()));
+                continue;
+            }
+        };
+        out.push(IdentityDef { id: i.id.get_ref().clone(), name: i.name.clone(), kind });
+    }
+    out
 }
 
 fn part(cx: &mut Cx, table: &str, n: usize, p: &PartFile) -> PartDef {

@@ -11,6 +11,7 @@
 
 mod error;
 mod file;
+pub mod identity;
 pub mod labels;
 mod load;
 mod set;
@@ -19,6 +20,7 @@ pub use error::{PointedTemplateError, TemplateError, TemplateErrors};
 pub use set::TemplateSet;
 
 use crate::report::slots::Keys;
+pub use identity::{IdentityDef, IdentityKind, Instance};
 use serde::Deserialize;
 use std::sync::Arc;
 
@@ -98,6 +100,9 @@ pub struct TableDef {
     pub flat: bool,
     pub parts: Vec<PartDef>,
     pub groups: Vec<GroupDef>,
+    /// The form's own identities (the official note, what each 总计 sums), used to decode
+    /// cells whose boundaries a source lost ([`identity`]).
+    pub identities: Vec<IdentityDef>,
     /// Normal-form label → what carries it exactly; built at load, so most rows of a
     /// report match with one hash lookup.
     exact: LabelIndex,

@@ -236,6 +236,7 @@ fn build_report(case: &Case, tpl: &Template, previous: bool) -> Result<Report, (
         sections: Vec::new(),
         tables,
         diagnostics: Vec::new(),
+        consumed: Vec::new(),
         source: Arc::from(source),
         span_text: crate::report::model::SpanText::Rendering,
         file_map: None,
