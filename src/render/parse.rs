@@ -71,38 +71,35 @@ pub fn human(report: &Report) -> String {
     out
 }
 
-/// How each glued run of a table was split: the run, its cells, and what decided them.
+/// How each glued run of a table was split: the run, its cells, and what decided them. A
+/// run's cells are consecutive in template order and share one record, so one pass groups
+/// them.
 fn decodings_text(table: &Table) -> String {
-    let mut out = String::new();
-    let mut seen: Vec<*const crate::report::model::Decoding> = Vec::new();
+    use crate::report::model::Decoding;
+    use std::sync::Arc;
+    let mut runs: Vec<(&str, &Arc<Decoding>, Vec<&str>)> = Vec::new();
     for row in table.rows.dense().iter().flatten() {
+        let label = if row.label_span.is_some() { row.label.as_str() } else { "数据行" };
         for cell in row.cells.dense().iter().flatten() {
             let Some(d) = &cell.decoded else { continue };
-            if seen.contains(&std::sync::Arc::as_ptr(d)) {
-                continue;
+            match runs.last_mut() {
+                Some((_, last, cells)) if Arc::ptr_eq(last, d) => cells.push(&cell.raw),
+                _ => runs.push((label, d, vec![&cell.raw])),
             }
-            seen.push(std::sync::Arc::as_ptr(d));
-            if out.is_empty() {
-                out.push_str("  拆分依据（原文数字连写）：\n");
-            }
-            let cells: Vec<&str> = table
-                .rows
-                .dense()
-                .iter()
-                .flatten()
-                .flat_map(|r| r.cells.dense().iter().flatten())
-                .filter(|c| c.decoded.as_ref().is_some_and(|x| std::sync::Arc::ptr_eq(x, d)))
-                .map(|c| c.raw.as_str())
-                .collect();
-            let why = if d.by.is_empty() {
-                format!("按 {} 格、无前导零只有这一种拆分", d.cells)
-            } else {
-                let by: Vec<String> = d.by.iter().map(|u| format!("{}（{}，{}）", u.id, u.name, u.at)).collect();
-                format!("按 {} 格、无前导零有 {} 种拆分，由 {} 定为这一种", d.cells, d.readings, by.join("、"))
-            };
-            let label = if row.label_span.is_some() { row.label.as_str() } else { "数据行" };
-            let _ = writeln!(out, "    {label}：“{}” → {}：{why}", d.run, cells.join("|"));
         }
+    }
+    let mut out = String::new();
+    if !runs.is_empty() {
+        out.push_str("  拆分依据（原文数字连写）：\n");
+    }
+    for (label, d, cells) in runs {
+        let why = if d.by.is_empty() {
+            format!("按 {} 格、无前导零只有这一种拆分", d.cells)
+        } else {
+            let by: Vec<String> = d.by.iter().map(|u| format!("{}（{}，{}）", u.id, u.name, u.at)).collect();
+            format!("按 {} 格、无前导零有 {} 种拆分，由 {} 定为这一种", d.cells, d.readings, by.join("、"))
+        };
+        let _ = writeln!(out, "    {label}：“{}” → {}：{why}", d.run, cells.join("|"));
     }
     out
 }

@@ -91,7 +91,7 @@ pub fn assemble(path: &str, form: &str, mut doc: RawDocument, set: &TemplateSet)
 /// under the template that explains it best (the year's default on a tie).
 fn glued_table(source: &str, sections: &[Section], key: &str, default: &Template, set: &TemplateSet) -> Option<decode::text::Found> {
     let mut best: Option<decode::text::Found> = None;
-    for tpl in std::iter::once(default).chain(set.iter().filter(|t| t.id != default.id)) {
+    for tpl in default_first(default, set) {
         let Some(def) = tpl.table(key) else { continue };
         let Some(section) = sections.iter().find(|s| s.number == def.section) else { continue };
         let Some(mut found) = decode::text::table(source, section.span, def, &tpl.id) else { continue };
@@ -330,8 +330,7 @@ fn best_table(key: &str, rows: &[&RawRow], default: &Template, set: &TemplateSet
     let norms = Norms::new(rows);
     // The year's template first: when it explains every row (no diagnostic), no other
     // template can do better (ties go to the default anyway), so the others are skipped.
-    let order = std::iter::once(default).chain(set.iter().filter(|t| t.id != default.id));
-    for tpl in order {
+    for tpl in default_first(default, set) {
         let Some(def) = tpl.table(key) else { continue };
         let (table, diags, score) = if def.flat { flat_table(def, &tpl.id, rows) } else { row_table(def, &tpl.id, rows, &norms) };
         let mut table = table;
@@ -350,6 +349,11 @@ fn best_table(key: &str, rows: &[&RawRow], default: &Template, set: &TemplateSet
     }
     let (_, _, table, diags) = best.expect("at least one template defines the table");
     (table, diags)
+}
+
+/// The templates of the set, the year's default first.
+fn default_first<'s>(default: &'s Template, set: &'s TemplateSet) -> impl Iterator<Item = &'s Template> {
+    std::iter::once(default).chain(set.iter().filter(move |t| t.id != default.id))
 }
 
 /// The value frags of a row with surplus trailing blanks dropped (pipe-form remnants).

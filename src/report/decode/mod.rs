@@ -122,8 +122,7 @@ pub fn solve(def: &TableDef, table: &mut Table, glued: &[Glued]) -> Outcome {
                 if !st.used[g].is_empty() {
                     let mut ids: Vec<&str> = st.used[g].iter().map(|&i| def.identities[instances[i].identity].id.as_str()).collect();
                     ids.dedup();
-                    let at = rows_named(def, &run.rows);
-                    out.by_identity.push(format!("{}：{}", at.trim_start_matches('的').trim_start_matches('行').trim_matches(['“', '”']), ids.join("、")));
+                    out.by_identity.push(format!("{}：{}", rows_label(def, &run.rows), ids.join("、")));
                 }
             }
             [] => {
@@ -158,15 +157,23 @@ pub fn solve(def: &TableDef, table: &mut Table, glued: &[Glued]) -> Outcome {
 /// Keep the readings of run `g` under which `inst` holds, when that tells them apart.
 fn narrow(st: &mut State, g: usize, i: usize, inst: &Instance) {
     let holds: Vec<Option<bool>> = st.readings[g].iter().map(|r| eval(st, inst, &|h| (h == g).then_some(r))).collect();
+    if keep_holding(&mut st.readings[g], &holds) {
+        st.used[g].push(i);
+    }
+}
+
+/// Keep the items where an identity holds, when its truth is known for each and differs
+/// between them (otherwise it tells nothing and nothing is kept or dropped); whether it did.
+fn keep_holding<T>(items: &mut Vec<T>, holds: &[Option<bool>]) -> bool {
     if holds.iter().any(Option::is_none) || holds.iter().all(|h| *h == holds[0]) {
-        return;
+        return false;
     }
     let mut k = 0;
-    st.readings[g].retain(|_| {
+    items.retain(|_| {
         k += 1;
         holds[k - 1] == Some(true)
     });
-    st.used[g].push(i);
+    true
 }
 
 /// The identities that span several runs (or a run and read cells): over every combination
@@ -206,15 +213,9 @@ fn table_identities(st: &mut State, instances: &[Instance]) {
                 })
             })
             .collect();
-        if holds.iter().any(Option::is_none) || holds.iter().all(|h| *h == holds[0]) {
-            continue;
+        if keep_holding(&mut combos, &holds) {
+            used.push(i);
         }
-        let mut k = 0;
-        combos.retain(|_| {
-            k += 1;
-            holds[k - 1] == Some(true)
-        });
-        used.push(i);
     }
     if used.is_empty() {
         return;
@@ -290,13 +291,21 @@ fn cols_of(def: &TableDef, pos: usize) -> &[crate::template::ColDef] {
     def.part_of(pos).map_or(&[], |p| &def.parts[p].cols)
 }
 
-/// `的行“（一）予以公开”`, or nothing for a flat table's run of all rows.
+/// `（一）予以公开`, or `数据行` for a flat table's run of all rows.
+fn rows_label(def: &TableDef, rows: &[usize]) -> String {
+    if def.flat {
+        return "数据行".into();
+    }
+    let labels: Vec<&str> = rows.iter().filter_map(|&r| def.rows().nth(r).map(|(_, d)| d.label.as_str())).collect();
+    labels.join("、")
+}
+
+/// `的行“（一）予以公开”`, or `的数据行`.
 fn rows_named(def: &TableDef, rows: &[usize]) -> String {
     if def.flat {
         return "的数据行".into();
     }
-    let labels: Vec<&str> = rows.iter().filter_map(|&r| def.rows().nth(r).map(|(_, d)| d.label.as_str())).collect();
-    format!("的行“{}”", labels.join("、"))
+    format!("的行“{}”", rows_label(def, rows))
 }
 
 /// The row or column label an instance is at.

@@ -5,6 +5,7 @@
 
 use super::split::Run;
 use super::{solve, Glued, Outcome};
+use crate::report::import::floor_char_boundary;
 use crate::report::model::{ImportDiagnostic, Level, Row, Span, Table};
 use crate::template::{labels, TableDef};
 
@@ -24,8 +25,8 @@ const MAX_BODY: usize = 64 * 1024;
 /// The table `def` of template `tpl` in `body` (a span of `source`); `None` when no row
 /// label with digits after it is there.
 pub fn table(source: &str, body: Span, def: &TableDef, tpl: &str) -> Option<Found> {
-    let text = source.get(body.offset..body.end().min(body.offset + MAX_BODY))?;
-    let text = text.get(..floor_boundary(text, MAX_BODY))?;
+    let text = source.get(body.offset..body.end())?;
+    let text = &text[..floor_char_boundary(text, MAX_BODY)];
     let (norm, map) = labels::normalize_mapped(text, body.offset);
     let mut table = Table::new(tpl, def);
     let mut glued = Vec::new();
@@ -121,9 +122,4 @@ fn run_at(source: &str, norm: &str, map: &[Span], from: usize, stop: usize) -> O
     let span = run.span(0, len);
     let printed = source.get(span.offset..span.end())?.to_string();
     Some((run, printed, span))
-}
-
-/// The largest char boundary of `s` at or below `at`.
-fn floor_boundary(s: &str, at: usize) -> usize {
-    (0..=at.min(s.len())).rev().find(|&i| s.is_char_boundary(i)).unwrap_or(0)
 }
