@@ -129,6 +129,41 @@ fn a_consistent_glued_report_has_no_report_error() {
     assert!(errors.is_empty(), "{errors:?}");
 }
 
+#[test]
+fn a_check_on_doubted_cells_says_they_were_not_read() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/glued/glued_doubts_2022.txt");
+    let (r, e) = check_bytes("glued_doubts_2022.txt", &std::fs::read(path).unwrap()).unwrap();
+    assert!(r.is_doubted("t3", "granted", "natural_person"));
+    assert!(!r.is_doubted("t3", "new_received", "natural_person"));
+    let f = e
+        .findings
+        .iter()
+        .find(|f| f.rule == "t3.row_total" && f.cells.iter().any(|c| c.row == "granted"))
+        .expect("t3.row_total on （一）予以公开");
+    assert_eq!(f.class, FindingClass::NotAssessable);
+    assert!(f.message.contains("（一）予以公开·总计 = 提取存疑（未读取）"), "{}", f.message);
+    assert!(f.cells.iter().all(|c| c.doubted), "{:#?}", f.cells);
+    // A cell that is merely absent is 缺失, not a doubt.
+    let total = e.findings.iter().find(|f| f.rule == "t3.results_total").unwrap();
+    assert!(total.message.contains("（七）总计·自然人 = 缺失"), "{}", total.message);
+    assert!(total.cells.iter().any(|c| c.row == "total_processed" && !c.doubted));
+}
+
+#[test]
+fn checks_on_cells_an_identity_decoded_say_they_are_not_independent() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/glued/glued_2022.txt");
+    let (_, e) = check_bytes("glued_2022.txt", &std::fs::read(path).unwrap()).unwrap();
+    let rule = |id: &str| e.rules.iter().find(|r| r.id == id).unwrap_or_else(|| panic!("no rule {id}"));
+    let ids = |id: &str| rule(id).decoded_by.iter().map(|u| u.id.clone()).collect::<Vec<_>>();
+    // I2 decided five rows, so five of t3.row_total's checks restate it; I1 one column.
+    assert_eq!((rule("t3.row_total").on_decoding, ids("t3.row_total")), (5, vec!["I2".to_string(); 5]));
+    assert_eq!((rule("t3.results_total").on_decoding, ids("t3.results_total")), (1, vec!["I1".to_string()]));
+    assert_eq!(rule("t4.block_total").on_decoding, 1);
+    // t3.balance (O1) was not used to decode: its checks are independent evidence.
+    assert_eq!(rule("t3.balance").on_decoding, 0);
+    assert!(rule("t3.row_total").decoded_by_text().contains("I2（"));
+}
+
 // ---------------------------------------------------------------- the real 平潭 pages
 
 const PINGTAN: [&str; 7] = [
@@ -213,6 +248,8 @@ fn pingtan_2020_fails_results_total_by_minus_six_and_the_others_hold() {
             // Decided from rows that decode without I1: nothing the rule checks consumed it.
             let r = read(&path);
             assert!(!r.consumed.iter().any(|c| c.identity.id == "I1"), "{:?}", r.consumed);
+            let failed = e.findings.iter().filter(|f| f.class == FindingClass::ReportError);
+            assert!(failed.clone().all(|f| f.decoded_by.is_empty() && !f.message.contains("不是独立证据")), "{file}");
         } else {
             assert!(errors.is_empty(), "{file}: {errors:?}");
         }

@@ -65,6 +65,7 @@ impl<'r> Used<'r> {
             value: self.cell.and_then(|c| c.value),
             span: self.cell.map(|c| c.span),
             blank_as_zero: self.blank_as_zero,
+            doubted: false,
             report: self.report.index(),
         }
     }
@@ -170,6 +171,11 @@ pub(super) struct Views<'r> {
 impl<'r> Views<'r> {
     pub fn new(report: &'r Report, previous: Option<&'r Report>) -> Self {
         Views { reports: [Some(report), previous], built: Vec::new(), last: 0 }
+    }
+
+    /// Report `which` of the context, when it has it.
+    pub fn report(&self, which: Which) -> Option<&'r Report> {
+        self.reports[which.index()]
     }
 
     /// Whether the context has this report.

@@ -1,7 +1,7 @@
 //! Findings: what a rule says about a report, with every involved cell.
 
 use crate::check::ir::RuleFile;
-use crate::report::model::{CellState, Span as ReportSpan};
+use crate::report::model::{CellState, Span as ReportSpan, UsedIdentity};
 use crate::syntax::ast::Severity;
 use crate::syntax::Span;
 use rust_decimal::Decimal;
@@ -45,6 +45,10 @@ pub struct FindingCell {
     /// This blank (or placeholder) was counted as 0.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub blank_as_zero: bool,
+    /// The importer left this cell unread for an extraction doubt (a glued run it could not
+    /// split with certainty): not a cell the report lacks.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub doubted: bool,
     /// Which of the finding's reports the cell is in (0: the report checked, 1: the
     /// previous year's, [`Sources::reports`] indexes). In JSON `"report": "prev"` for a
     /// cell of the previous report, nothing for one of the report checked.
@@ -74,9 +78,10 @@ impl FindingCell {
         }
     }
 
-    /// `（七）总计·商业企业 = 5` / `= 空白` / `缺失`
+    /// `（七）总计·商业企业 = 5` / `= 空白` / `缺失` / `提取存疑`
     pub fn describe(&self) -> String {
         let v = match (&self.raw, self.state) {
+            (None, _) if self.doubted => "提取存疑（未读取）".to_string(),
             (None, _) => "缺失".to_string(),
             (Some(_), Some(CellState::Blank)) if self.blank_as_zero => "空白（按 0 计）".into(),
             (Some(_), Some(CellState::Blank)) => "空白".into(),
@@ -125,6 +130,10 @@ pub struct Finding {
     /// Left − right.
     #[serde(with = "rust_decimal::serde::arbitrary_precision_option")]
     pub delta: Option<Decimal>,
+    /// Identities the importer used to decode glued digits whose every cell this check
+    /// read: the check restates them, so they are no independent evidence here.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub decoded_by: Vec<UsedIdentity>,
     /// Index of the pack (in the checker's list) the rule comes from.
     #[serde(skip)]
     pub pack: usize,
@@ -155,6 +164,7 @@ impl Finding {
             lhs: None,
             rhs: None,
             delta: None,
+            decoded_by: Vec::new(),
             pack: 0,
             rule_span: Span::default(),
             check_span: Span::default(),

@@ -13,7 +13,7 @@ mod tests;
 
 use crate::check::ir::*;
 use crate::limits::Limits;
-use crate::report::model::{Cell, CellState, Report};
+use crate::report::model::{Cell, CellState, Report, UsedIdentity};
 use crate::syntax::ast::{BinOp, Class};
 use crate::syntax::Span;
 use crate::template::{Domain, Template};
@@ -100,6 +100,12 @@ struct Ctx<'r> {
     held: Vec<Finding>,
     /// Tables found missing (one not-assessable finding each).
     missing_tables: Vec<String>,
+    /// A report of the context had glued digits decoded with identities: every check's
+    /// cells are traced, passing or not, to tell which checks restate one.
+    decoded: bool,
+    /// Checks that restate an identity consumed to decode their cells, and those identities.
+    on_decoding: usize,
+    decoded_by: Vec<UsedIdentity>,
     /// The rule's accounting.
     checked: usize,
     failed: usize,
@@ -157,6 +163,8 @@ pub fn evaluate(rules: &[CompiledRule], cx: Context<'_>, limits: &Limits, left: 
                 checked: 0,
                 failed: 0,
                 not_assessable: 0,
+                on_decoding: 0,
+                decoded_by: Vec::new(),
                 reason: Some(reason),
             });
             continue;
@@ -270,6 +278,7 @@ impl<'r> Ctx<'r> {
         limits: &Limits,
         budget: usize,
     ) -> Self {
+        let decoded = [Which::This, Which::Previous].iter().any(|w| views.report(*w).is_some_and(|r| !r.consumed.is_empty()));
         Ctx {
             report,
             views,
@@ -285,6 +294,9 @@ impl<'r> Ctx<'r> {
             findings: Vec::new(),
             held: Vec::new(),
             missing_tables: Vec::new(),
+            decoded,
+            on_decoding: 0,
+            decoded_by: Vec::new(),
             checked: 0,
             failed: 0,
             not_assessable: 0,
@@ -402,14 +414,24 @@ impl<'r> Ctx<'r> {
 
     fn check(&mut self, ex: &'r Ex, within: Option<Decimal>, span: Span) {
         self.checked += 1;
-        if self.verdict(ex, within).0 == Val::Bool(true) {
+        if self.verdict(ex, within).0 == Val::Bool(true) && !self.decoded {
             return;
         }
-        // It does not hold: evaluated again, recording the cells it reads (see `tracing`).
+        // It does not hold (or cells were decoded): evaluated again, recording the cells it
+        // reads (see `tracing`).
         self.trace.clear();
         self.tracing = true;
         let (verdict, sides) = self.verdict(ex, within);
         self.tracing = false;
+        let decoded_by = if self.decoded { self.restated() } else { Vec::new() };
+        if !decoded_by.is_empty() {
+            self.on_decoding += 1;
+            for u in &decoded_by {
+                if !self.decoded_by.contains(u) {
+                    self.decoded_by.push(u.clone());
+                }
+            }
+        }
         let class = match verdict {
             Val::Bool(true) => return,
             _ if self.blank_hit => FindingClass::ReportError,
@@ -427,7 +449,12 @@ impl<'r> Ctx<'r> {
             self.stopped = true;
             return;
         }
-        let finding = self.finding(class, sides, span);
+        let mut finding = self.finding(class, sides, span);
+        if !decoded_by.is_empty() && class != FindingClass::NotAssessable {
+            let names: Vec<String> = decoded_by.iter().map(|u| format!("{}（{}）", u.id, u.at)).collect();
+            finding.message.push_str(&format!("（这些单元格拆分连写数字时已用{}，此项不是独立证据）", names.join("、")));
+            finding.decoded_by = decoded_by;
+        }
         if class == FindingClass::NotAssessable {
             self.not_assessable += 1;
             self.first_na.get_or_insert_with(|| finding.message.clone());
@@ -439,6 +466,23 @@ impl<'r> Ctx<'r> {
         } else {
             self.findings.push(finding);
         }
+    }
+
+    /// The identities consumed to decode glued digits whose every cell the traced check
+    /// read: the check restates them.
+    fn restated(&self) -> Vec<UsedIdentity> {
+        let mut out = Vec::new();
+        for which in [Which::This, Which::Previous] {
+            let Some(report) = self.views.report(which) else { continue };
+            for c in &report.consumed {
+                let read =
+                    |(r, col): &(String, String)| self.trace.iter().any(|u| u.report == which && u.keys() == (c.table.as_str(), r.as_str(), col.as_str()));
+                if !c.cells.is_empty() && c.cells.iter().all(read) && !out.contains(&c.identity) {
+                    out.push(c.identity.clone());
+                }
+            }
+        }
+        out
     }
 
     /// What a check comes to, with both sides of a comparison; sets `blank_hit` and `why`.
@@ -470,7 +514,11 @@ impl<'r> Ctx<'r> {
             }
         }
         let unreadable: Vec<bool> = used.iter().map(|u| u.cell.and_then(|c| c.value).is_none() || u.doubtful(self.tpl_for(u.report))).collect();
-        let cells: Vec<FindingCell> = used.into_iter().map(Used::to_finding_cell).collect();
+        let doubted = |u: &Used<'r>| {
+            let (t, r, c) = u.keys();
+            u.cell.is_none() && self.views.report(u.report).is_some_and(|rep| rep.is_doubted(t, r, c))
+        };
+        let cells: Vec<FindingCell> = used.into_iter().map(|u| FindingCell { doubted: doubted(&u), ..u.to_finding_cell() }).collect();
         let binding = self.binding();
         let (lhs, rhs) = (sides.map(|s| s.0), sides.map(|s| s.1));
         let delta = sides.and_then(|(a, b)| a.checked_sub(b));
@@ -488,6 +536,7 @@ impl<'r> Ctx<'r> {
             lhs,
             rhs,
             delta,
+            decoded_by: Vec::new(),
             pack: 0,
             rule_span: self.rule.span,
             check_span: span,
@@ -517,7 +566,16 @@ impl<'r> Ctx<'r> {
         } else {
             (Outcome::NotApplicable, Some(self.not_applicable.clone().unwrap_or_else(|| "没有可检查的内容".into())))
         };
-        RuleOutcome { id: self.rule.id.clone(), outcome, checked: self.checked, failed: self.failed, not_assessable: self.not_assessable, reason }
+        RuleOutcome {
+            id: self.rule.id.clone(),
+            outcome,
+            checked: self.checked,
+            failed: self.failed,
+            not_assessable: self.not_assessable,
+            on_decoding: self.on_decoding,
+            decoded_by: self.decoded_by.clone(),
+            reason,
+        }
     }
 
     /// The stable id: rule, report identity (issuer, year) and where (binding keys).

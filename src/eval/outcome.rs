@@ -1,6 +1,7 @@
 //! Rule accounting: for every report × rule one outcome, so "passed" is told from "never
 //! ran". Counted during evaluation, no second pass.
 
+use crate::report::model::UsedIdentity;
 use serde::Serialize;
 
 /// What a rule came to on one report.
@@ -44,9 +45,20 @@ pub struct RuleOutcome {
     pub failed: usize,
     /// Checks that could not be assessed.
     pub not_assessable: usize,
+    /// Checks that restate an identity the importer used to decode their cells (glued
+    /// digits): they hold by that decoding, not as independent evidence.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub on_decoding: usize,
+    /// Those identities, each instance once.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub decoded_by: Vec<UsedIdentity>,
     /// Why, for `not_assessable` and `not_applicable`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// Counts of a set of outcomes: `规则 7 条：通过 5，未通过 1，无法评估 1，不适用 0`.
@@ -60,4 +72,22 @@ pub fn summary(rules: &[RuleOutcome]) -> String {
         n(Outcome::NotAssessable),
         n(Outcome::NotApplicable)
     )
+}
+
+impl RuleOutcome {
+    /// `I1（本年度办理结果等于各项之和：自然人列、总计列）`: the identities its checks
+    /// restate, grouped by identity; empty when none.
+    pub fn decoded_by_text(&self) -> String {
+        let mut ids: Vec<&UsedIdentity> = Vec::new();
+        for u in &self.decoded_by {
+            if !ids.iter().any(|i| i.id == u.id) {
+                ids.push(u);
+            }
+        }
+        let group = |i: &UsedIdentity| {
+            let at: Vec<&str> = self.decoded_by.iter().filter(|u| u.id == i.id).map(|u| u.at.as_str()).collect();
+            format!("{}（{}：{}）", i.id, i.name, at.join("、"))
+        };
+        ids.into_iter().map(group).collect::<Vec<_>>().join("、")
+    }
 }

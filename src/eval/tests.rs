@@ -36,6 +36,7 @@ fn report_in(tpl: &str, cells: &[(&str, &str, &str)]) -> Report {
         tables: BTreeMap::from([("t3".to_string(), t3)]),
         diagnostics: Vec::new(),
         consumed: Vec::new(),
+        doubted: Vec::new(),
         source: Arc::from(""),
         span_text: crate::report::model::SpanText::Rendering,
         file_map: None,

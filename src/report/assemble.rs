@@ -37,6 +37,7 @@ pub fn assemble(path: &str, form: &str, mut doc: RawDocument, set: &TemplateSet)
     }
     let mut tables = BTreeMap::new();
     let mut consumed = Vec::new();
+    let mut doubted = Vec::new();
     for def in table_defs(set, default) {
         let rows = rows_for(def, default, set, &sections, &rows_by_section);
         if rows.iter().all(|r| r.values().is_empty()) {
@@ -44,6 +45,7 @@ pub fn assemble(path: &str, form: &str, mut doc: RawDocument, set: &TemplateSet)
             if let Some(found) = glued_table(&doc.source, &sections, &def.key, default, set) {
                 diagnostics.extend(found.outcome.diagnostics);
                 consumed.extend(found.outcome.consumed);
+                doubted.extend(found.outcome.doubted);
                 tables.insert(def.key.clone(), found.table);
                 continue;
             }
@@ -81,6 +83,7 @@ pub fn assemble(path: &str, form: &str, mut doc: RawDocument, set: &TemplateSet)
         tables,
         diagnostics,
         consumed,
+        doubted,
         source: Arc::from(doc.source),
         span_text: doc.span_text,
         file_map: doc.file_map,

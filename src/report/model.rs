@@ -123,6 +123,18 @@ pub struct Consumed {
     pub cells: Vec<(String, String)>,
 }
 
+/// Cells an importer could not read with certainty (a glued run with several readings or
+/// none): left unread, and a rule needing one says why — an extraction doubt, not a gap.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Doubted {
+    /// The table key.
+    pub table: String,
+    /// The import diagnostic that says why (`import.glued_ambiguous`).
+    pub code: &'static str,
+    /// The cells, as (row key, column key).
+    pub cells: Vec<(String, String)>,
+}
+
 fn is_true(b: &bool) -> bool {
     *b
 }
@@ -355,6 +367,9 @@ pub struct Report {
     /// Identities used to decode glued digits (see [`Consumed`]).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub consumed: Vec<Consumed>,
+    /// Cells left unread for an extraction doubt (see [`Doubted`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub doubted: Vec<Doubted>,
     /// The text every span points into: the file itself, or a text rendering (PDF, DOCX).
     #[serde(skip)]
     pub source: Arc<str>,
@@ -369,6 +384,14 @@ impl Report {
     /// A cell by table, row and column key.
     pub fn cell(&self, table: &str, row: &str, col: &str) -> Option<&Cell> {
         self.tables.get(table)?.cell(row, col)
+    }
+    /// Whether the importer left this cell unread for an extraction doubt.
+    pub fn is_doubted(&self, table: &str, row: &str, col: &str) -> bool {
+        self.doubted.iter().any(|d| d.table == table && d.cells.iter().any(|(r, c)| r == row && c == col))
+    }
+    /// The identities consumed to decode cells of a table, each with its cells.
+    pub fn consumed_in<'a>(&'a self, table: &'a str) -> impl Iterator<Item = &'a Consumed> + 'a {
+        self.consumed.iter().filter(move |c| c.table == table)
     }
     /// The source text under a span.
     pub fn text(&self, span: Span) -> &str {

@@ -237,6 +237,7 @@ fn build_report(case: &Case, tpl: &Template, previous: bool) -> Result<Report, (
         tables,
         diagnostics: Vec::new(),
         consumed: Vec::new(),
+        doubted: Vec::new(),
         source: Arc::from(source),
         span_text: crate::report::model::SpanText::Rendering,
         file_map: None,

@@ -14,7 +14,7 @@ pub mod split;
 mod tests;
 pub mod text;
 
-use crate::report::model::{Cell, CellState, Consumed, Decoding, ImportDiagnostic, Level, Span, Table, UsedIdentity};
+use crate::report::model::{Cell, CellState, Consumed, Decoding, Doubted, ImportDiagnostic, Level, Span, Table, UsedIdentity};
 use crate::template::{Domain, Instance, TableDef};
 use split::{Budget, Reading, Run};
 use std::sync::Arc;
@@ -43,6 +43,8 @@ const LISTED: usize = 4;
 pub struct Outcome {
     pub diagnostics: Vec<ImportDiagnostic>,
     pub consumed: Vec<Consumed>,
+    /// The cells of the runs left undecided.
+    pub doubted: Vec<Doubted>,
     /// Runs decoded to one reading.
     pub decoded: usize,
     /// Runs left undecided.
@@ -129,6 +131,7 @@ pub fn solve(def: &TableDef, table: &mut Table, glued: &[Glued]) -> Outcome {
                 let why = failed[g].take().unwrap_or_else(|| format!("没有一种拆分满足{}", used_names(def, &instances, &st.used[g])));
                 let msg = format!("{}{}的数字“{}”无法拆分：{}（提取存疑，未读取这些单元格）", def.name, rows_named(def, &run.rows), run.text, why);
                 out.diagnostics.push(diag("import.glued_undecodable", msg, run.span));
+                out.doubted.push(doubted(def, "import.glued_undecodable", &run.rows));
                 out.doubts += 1;
             }
             many => {
@@ -143,6 +146,7 @@ pub fn solve(def: &TableDef, table: &mut Table, glued: &[Glued]) -> Outcome {
                     shown.join("；")
                 );
                 out.diagnostics.push(diag("import.glued_ambiguous", msg, run.span));
+                out.doubted.push(doubted(def, "import.glued_ambiguous", &run.rows));
                 out.doubts += 1;
             }
         }
@@ -332,9 +336,15 @@ fn used_names(def: &TableDef, instances: &[Instance], used: &[usize]) -> String 
 }
 
 fn consumed(def: &TableDef, inst: &Instance) -> Consumed {
-    let key = |ix: usize| {
-        let (p, r, o) = def.rows_with_offsets().filter(|(_, _, o)| *o <= ix).last()?;
-        Some((r.key.clone(), def.parts[p].cols.get(ix - o)?.key.clone()))
-    };
-    Consumed { table: def.key.clone(), identity: used_identity(def, inst), cells: inst.cells().filter_map(key).collect() }
+    Consumed { table: def.key.clone(), identity: used_identity(def, inst), cells: inst.cells().filter_map(|ix| keys_at(def, ix)).collect() }
+}
+
+fn doubted(def: &TableDef, code: &'static str, rows: &[usize]) -> Doubted {
+    Doubted { table: def.key.clone(), code, cells: cells_of(def, rows).into_iter().filter_map(|ix| keys_at(def, ix)).collect() }
+}
+
+/// The (row key, column key) of a dense cell.
+fn keys_at(def: &TableDef, ix: usize) -> Option<(String, String)> {
+    let (p, r, o) = def.rows_with_offsets().filter(|(_, _, o)| *o <= ix).last()?;
+    Some((r.key.clone(), def.parts[p].cols.get(ix - o)?.key.clone()))
 }
