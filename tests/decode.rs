@@ -135,11 +135,7 @@ fn a_check_on_doubted_cells_says_they_were_not_read() {
     let (r, e) = check_bytes("glued_doubts_2022.txt", &std::fs::read(path).unwrap()).unwrap();
     assert!(r.is_doubted("t3", "granted", "natural_person"));
     assert!(!r.is_doubted("t3", "new_received", "natural_person"));
-    let f = e
-        .findings
-        .iter()
-        .find(|f| f.rule == "t3.row_total" && f.cells.iter().any(|c| c.row == "granted"))
-        .expect("t3.row_total on （一）予以公开");
+    let f = e.findings.iter().find(|f| f.rule == "t3.row_total" && f.cells.iter().any(|c| c.row == "granted")).expect("t3.row_total on （一）予以公开");
     assert_eq!(f.class, FindingClass::NotAssessable);
     assert!(f.message.contains("（一）予以公开·总计 = 提取存疑（未读取）"), "{}", f.message);
     assert!(f.cells.iter().all(|c| c.doubted), "{:#?}", f.cells);

@@ -549,3 +549,75 @@ fn corpus_s0_has_no_text_layer() {
         }
     }
 }
+
+/// 宿迁's 2023 and 2024 表三 drawn as forms side by side on one page. pdf-extract drops the
+/// transformation a form is drawn under; unplaced, the two tables printed over one another
+/// and their digits interleaved (`3402` and `3440` read `340420`, 18 false report errors).
+#[test]
+#[ignore = "reads ../shared/corpus-raw"]
+fn corpus_d01_side_by_side_tables_are_a_doubt_not_numbers() {
+    let name = "derived/D01_suqian-city_2023vs2024_comparison.pdf";
+    let r = gouji::read_file(common::corpus_file(name).to_str().unwrap(), None).expect("D01 imports");
+    assert_cell_spans(&r);
+    let twin = std::fs::read_to_string(common::corpus_file("derived/D01_suqian-city_2023vs2024_comparison.pdftotext-layout.txt")).unwrap();
+    let tokens: std::collections::HashSet<&str> = twin.split_whitespace().collect();
+    // Placed, the rendering holds both years' rows on one line, as printed.
+    let line = r.source.lines().find(|l| l.contains("本年新收政府信息公开申请数量") && l.contains("3402")).expect("the 本年新收 line");
+    let words: Vec<&str> = line.split_whitespace().collect();
+    assert_eq!(&words[1..8], ["3402", "99", "0", "4", "5", "1", "3511"], "{line}");
+    assert_eq!(&words[9..16], ["3440", "75", "0", "1", "6", "3", "3525"], "{line}");
+    // Glyphs without widths at one origin are one number each, not overprints (`3511`, not `351`).
+    assert!(r.source.lines().any(|l| l.starts_with("本年新收政府信息公开申请数量") && l.split_whitespace().collect::<Vec<_>>()[1..3] == ["3511", "3525"]));
+    // Every number read into a cell is printed in the file; the side-by-side rows are not read.
+    for (key, table) in &r.tables {
+        for (row, cells) in table.rows.iter() {
+            for (col, cell) in cells.cells.iter() {
+                if cell.value.is_some() {
+                    assert!(tokens.contains(cell.raw.as_str()), "{key}.{row}.{col} = {} is printed nowhere", cell.raw);
+                }
+            }
+        }
+    }
+    let d = r.diagnostics.iter().find(|d| d.code == "import.side_by_side").expect("a side-by-side doubt");
+    assert!(d.message.contains("表三有 22 行") && d.message.contains("一、本年新收政府信息公开申请数量"), "{}", d.message);
+    assert!(r.is_doubted("t3", "new_received", "natural_person") && r.is_doubted("t3", "total_processed", "total"));
+    assert!(r.tables["t3"].rows.iter().all(|(_, row)| row.cells.is_empty()), "no 表三 cell is read");
+    // No report error rests on cells that were never printed.
+    let (_, e) = common::check_bytes(name, &std::fs::read(common::corpus_file(name)).unwrap()).unwrap();
+    let errors: Vec<&str> = e.findings.iter().filter(|f| f.class == gouji::FindingClass::ReportError).map(|f| f.message.as_str()).collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    let balance = e.findings.iter().find(|f| f.rule == "t3.balance").expect("t3.balance");
+    assert!(balance.message.contains("提取存疑（未读取）"), "{}", balance.message);
+}
+
+/// A form XObject drawn twice, at its place and 250 pt to the right (a comparison page that
+/// draws one table per year as a form): both copies are read where they are drawn.
+#[test]
+fn a_form_is_read_where_it_is_drawn() {
+    use pdf_extract::{Dictionary, Document, Object, Stream};
+    let bytes = pdf(&[vec![text(50.0, 142.0, 12.0, "三四五 3402")]], true);
+    let mut doc = Document::load_mem(&bytes).unwrap();
+    let page = *doc.get_pages().values().next().unwrap();
+    let content = doc.get_page_content(page).unwrap();
+    let resources = doc.get_dictionary(page).unwrap().get(b"Resources").unwrap().as_dict().unwrap().clone();
+    let mut form = Dictionary::new();
+    form.set("Type", Object::Name(b"XObject".to_vec()));
+    form.set("Subtype", Object::Name(b"Form".to_vec()));
+    form.set("BBox", Object::Array(vec![0.into(), 0.into(), 595.into(), 842.into()]));
+    form.set("Resources", Object::Dictionary(resources.clone()));
+    let form = doc.add_object(Stream::new(form, content));
+    let mut xobjects = Dictionary::new();
+    xobjects.set("Fm0", Object::Reference(form));
+    let mut page_resources = resources;
+    page_resources.set("XObject", Object::Dictionary(xobjects));
+    let drawn = doc.add_object(Stream::new(Dictionary::new(), b"/Fm0 Do q 1 0 0 1 250 0 cm /Fm0 Do Q".to_vec()));
+    let dict = doc.get_object_mut(page).unwrap().as_dict_mut().unwrap();
+    dict.set("Resources", Object::Dictionary(page_resources));
+    dict.set("Contents", Object::Reference(drawn));
+    let mut out = Vec::new();
+    doc.save_to(&mut out).unwrap();
+    let (_, raw) = import::read("form.pdf", &out, Some(Form::Pdf)).expect("imports");
+    let line = raw.source.lines().find(|l| l.contains('三')).unwrap();
+    // Unplaced, both copies printed at one place and read `三四五 3402` once.
+    assert_eq!(line.split_whitespace().collect::<Vec<_>>(), ["三四五", "3402", "三四五", "3402"], "{line}");
+}

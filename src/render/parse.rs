@@ -33,6 +33,13 @@ pub fn json(report: &Report) -> Value {
         "row_labels": labels,
         "diagnostics": report.diagnostics,
     });
+    // Only a decoded or doubted report has these (every other report's JSON stays as it was).
+    if !report.consumed.is_empty() {
+        doc["consumed"] = json!(report.consumed);
+    }
+    if !report.doubted.is_empty() {
+        doc["doubted"] = json!(report.doubted);
+    }
     super::spans::add_file_offsets(&mut doc, report);
     doc
 }

@@ -10,7 +10,7 @@ use super::decode;
 use super::import::{Block, Frag, ImportError, RawDocument, RawRow};
 use super::matches::{self, Leaf, RowMatch};
 use super::meta;
-use super::model::{ImportDiagnostic, Level, Report, Row, Section, Span, Table};
+use super::model::{Doubted, ImportDiagnostic, Level, Report, Row, Section, Span, Table};
 use super::value::{cell_from, cell_from_compact};
 use crate::template::{self, RowDef, TableDef, Target, Template, TemplateSet};
 use std::collections::BTreeMap;
@@ -55,8 +55,11 @@ pub fn assemble(path: &str, form: &str, mut doc: RawDocument, set: &TemplateSet)
             }
             continue;
         }
-        let (table, mut diags) = best_table(&def.key, &rows, default, set);
+        let (table, mut diags, beside) = best_table(&def.key, &rows, default, set);
         diagnostics.append(&mut diags);
+        if !beside.is_empty() {
+            doubted.push(Doubted { table: def.key.clone(), code: "import.side_by_side", cells: beside });
+        }
         tables.insert(def.key.clone(), table);
     }
     if sections.is_empty() && tables.is_empty() {
@@ -326,8 +329,8 @@ fn guess_table<'t>(row: &RawRow, tpl: &'t Template) -> &'t str {
 
 /// Assemble a table under every template; keep the one that explains the rows best,
 /// the year's default on a tie.
-fn best_table(key: &str, rows: &[&RawRow], default: &Template, set: &TemplateSet) -> (Table, Vec<ImportDiagnostic>) {
-    let mut best: Option<(i64, bool, Table, Vec<ImportDiagnostic>)> = None;
+fn best_table(key: &str, rows: &[&RawRow], default: &Template, set: &TemplateSet) -> (Table, Vec<ImportDiagnostic>, Vec<(String, String)>) {
+    let mut best: Option<(i64, bool, Assembled)> = None;
     // Labels in normal form once per row, not once per template and scope, and only for
     // rows the match memo does not already know.
     let norms = Norms::new(rows);
@@ -335,23 +338,27 @@ fn best_table(key: &str, rows: &[&RawRow], default: &Template, set: &TemplateSet
     // template can do better (ties go to the default anyway), so the others are skipped.
     for tpl in default_first(default, set) {
         let Some(def) = tpl.table(key) else { continue };
-        let (table, diags, score) = if def.flat { flat_table(def, &tpl.id, rows) } else { row_table(def, &tpl.id, rows, &norms) };
-        let mut table = table;
+        let (mut table, diags, score, beside) = if def.flat {
+            let (t, d, s) = flat_table(def, &tpl.id, rows);
+            (t, d, s, Vec::new())
+        } else {
+            row_table(def, &tpl.id, rows, &norms)
+        };
         table.layout = set.get(&tpl.id).cloned();
         let is_default = tpl.id == default.id;
         if is_default && diags.is_empty() {
-            return (table, diags);
+            return (table, diags, beside);
         }
         let better = match &best {
             None => true,
             Some((s, d, ..)) => score > *s || (score == *s && is_default && !d),
         };
         if better {
-            best = Some((score, is_default, table, diags));
+            best = Some((score, is_default, (table, diags, score, beside)));
         }
     }
-    let (_, _, table, diags) = best.expect("at least one template defines the table");
-    (table, diags)
+    let (_, _, (table, diags, _, beside)) = best.expect("at least one template defines the table");
+    (table, diags, beside)
 }
 
 /// The templates of the set, the year's default first.
@@ -374,9 +381,11 @@ fn row_span(row: &RawRow) -> Option<Span> {
 }
 
 /// A table with a label column: rows matched by label, cells by position.
-fn row_table(def: &TableDef, tpl: &str, rows: &[&RawRow], norms: &Norms) -> (Table, Vec<ImportDiagnostic>, i64) {
+fn row_table(def: &TableDef, tpl: &str, rows: &[&RawRow], norms: &Norms) -> Assembled {
     let mut table = Table::new(tpl, def);
     let mut diags = Vec::new();
+    let mut beside: Vec<(String, String)> = Vec::new();
+    let mut beside_rows: Vec<(&str, Option<Span>)> = Vec::new();
     let mut score = 0i64;
     let mut part: Option<usize> = None;
     let mut repeats = Vec::new();
@@ -411,7 +420,15 @@ fn row_table(def: &TableDef, tpl: &str, rows: &[&RawRow], norms: &Norms) -> (Tab
             continue;
         }
         let mut out = Row::new(label_text(row), row.labels().iter().map(|f| f.span).reduce(Span::join), col_keys.clone());
-        if values.len() == cols.len() {
+        if side_by_side(row) {
+            // Two tables printed side by side (a comparison of two years): the line holds
+            // this row twice, and which half is this report's cannot be told.
+            score -= 1;
+            let (key, printed) = def.rows().nth(at).map_or((String::new(), ""), |(_, r)| (r.key.clone(), r.label.as_str()));
+            beside_rows.push((printed, row_span(row)));
+            out.label = printed.to_string();
+            beside.extend(cols.iter().map(|c| (key.clone(), c.key.clone())));
+        } else if values.len() == cols.len() {
             score += 2;
             for (j, (col, frag)) in cols.iter().zip(values).enumerate() {
                 let mut cell = cell_from_compact(&frag.text, frag.span);
@@ -435,6 +452,16 @@ fn row_table(def: &TableDef, tpl: &str, rows: &[&RawRow], norms: &Norms) -> (Tab
         table.rows.put(at, out);
     }
     diags.extend(repeated_rows(def, &repeats));
+    if let Some((_, span)) = beside_rows.first() {
+        let labels: Vec<&str> = beside_rows.iter().map(|(l, _)| *l).collect();
+        let msg = format!(
+            "{}有 {} 行在同一行里出现两次、两组数值并排（两张表左右并排印在一页上，如两年对比）：无法确定哪一组属于本报告，未读取这些行的单元格（提取存疑）：{}",
+            def.name,
+            labels.len(),
+            labels.join("；")
+        );
+        diags.push(diag("import.side_by_side", Level::Warning, msg, *span));
+    }
     let last_found = table.rows.dense().iter().rposition(Option::is_some).unwrap_or(0);
     let missing: Vec<(usize, &str)> = def.rows().enumerate().filter(|(i, _)| table.rows.at(*i).is_none()).map(|(i, (_, r))| (i, r.label.as_str())).collect();
     if !missing.is_empty() {
@@ -447,7 +474,20 @@ fn row_table(def: &TableDef, tpl: &str, rows: &[&RawRow], norms: &Norms) -> (Tab
         let msg = format!("{}缺少 {} 行（{} 年格式）：{}", def.name, labels.len(), tpl, labels.join("；"));
         diags.push(diag("import.missing_row", Level::Warning, msg, span));
     }
-    (table, diags, score)
+    (table, diags, score, beside)
+}
+
+/// A table, the doubts of its assembly, how well the template explains the rows, and the
+/// cells left unread because their row was printed twice side by side.
+type Assembled = (Table, Vec<ImportDiagnostic>, i64, Vec<(String, String)>);
+
+/// A row whose label cells hold numbers followed by more label text: another row's label
+/// and values printed on the same line (side-by-side tables), not one row.
+fn side_by_side(row: &RawRow) -> bool {
+    let labels = row.labels();
+    let numeric = |f: &Frag| cell_from_compact(&f.text, f.span).value.is_some();
+    let Some(last_text) = labels.iter().rposition(|f| !numeric(f) && !f.text.trim().is_empty()) else { return false };
+    labels[..last_text].iter().filter(|f| numeric(f)).count() >= 2
 }
 
 /// A row printed again: where, and each cell whose text differs from the first printing

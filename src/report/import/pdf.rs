@@ -9,6 +9,7 @@
 
 mod glyphs;
 mod layout;
+mod placement;
 mod prescan;
 mod repair;
 mod rows;
@@ -39,8 +40,12 @@ pub fn read(path: &str, bytes: &[u8]) -> Result<RawDocument, ImportError> {
 
 fn read_here(path: &str, bytes: &[u8]) -> Result<RawDocument, ImportError> {
     prescan::check(bytes).map_err(|why| ImportError::Corrupt { path: path.into(), form: Form::Pdf, why })?;
-    let (doc, rebuilt) = load(path, bytes)?;
+    let (mut doc, rebuilt) = load(path, bytes)?;
     guarded(path, || xobjects::check(&doc).map_err(|r| r.why()))?;
+    guarded(path, || {
+        placement::place_forms(&mut doc);
+        Ok(())
+    })?;
     let mut over = None;
     let collected = guarded(path, || {
         let mut out = Collector::default();

@@ -113,11 +113,13 @@ fn page_lines(page: &Page, mut glyphs: Vec<&Glyph>) -> Vec<Line> {
 }
 
 /// Drop glyphs drawn again over themselves (fake bold: the same text shown twice a
-/// fraction of an em apart), which would otherwise read `重重复复`.
+/// fraction of an em apart), which would otherwise read `重重复复`. A glyph whose font gives
+/// it no width (pdf-extract then does not advance: `3511` comes out as four glyphs at one
+/// origin) is followed by the next character, not by itself again: never dropped after it.
 fn dedup_overprint(glyphs: &mut Vec<&Glyph>) {
     let mut kept: Vec<&Glyph> = Vec::with_capacity(glyphs.len());
     for g in glyphs.iter() {
-        let near = |k: &&Glyph| k.text == g.text && (k.x - g.x).abs() < OVERPRINT * g.size && (k.y - g.y).abs() < OVERPRINT * g.size;
+        let near = |k: &&Glyph| k.width > 0.0 && k.text == g.text && (k.x - g.x).abs() < OVERPRINT * g.size && (k.y - g.y).abs() < OVERPRINT * g.size;
         if !kept.iter().rev().take(4).any(near) {
             kept.push(g);
         }

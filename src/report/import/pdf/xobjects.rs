@@ -229,7 +229,7 @@ fn walk<'a>(doc: &'a Document, stream: &'a Stream, resources: &'a Dictionary, st
 }
 
 /// A page's resources, inherited through `/Parent` as pdf-extract does.
-fn page_resources(doc: &Document, page: ObjectId) -> Option<&Dictionary> {
+pub(super) fn page_resources(doc: &Document, page: ObjectId) -> Option<&Dictionary> {
     let mut dict = doc.get_dictionary(page).ok()?;
     for _ in 0..64 {
         if let Ok(r) = dict.get(b"Resources") {
@@ -242,7 +242,7 @@ fn page_resources(doc: &Document, page: ObjectId) -> Option<&Dictionary> {
 
 /// The XObject stream named `name` in `resources`, with its number, unless it is an image:
 /// images draw no text and are never decoded (the inflate budget does not count them).
-fn lookup<'a>(doc: &'a Document, resources: &'a Dictionary, name: &[u8]) -> Option<(&'a Stream, Option<ObjectId>)> {
+pub(super) fn lookup<'a>(doc: &'a Document, resources: &'a Dictionary, name: &[u8]) -> Option<(&'a Stream, Option<ObjectId>)> {
     let xobjects = doc.dereference(resources.get(b"XObject").ok()?).ok()?.1.as_dict().ok()?;
     let (id, obj) = doc.dereference(xobjects.get(name).ok()?).ok()?;
     let stream = obj.as_stream().ok()?;
@@ -251,7 +251,7 @@ fn lookup<'a>(doc: &'a Document, resources: &'a Dictionary, name: &[u8]) -> Opti
 }
 
 /// The resources an XObject is drawn with: its own, else those it was drawn from.
-fn own_resources<'a>(doc: &'a Document, stream: &'a Stream, parent: &'a Dictionary) -> &'a Dictionary {
+pub(super) fn own_resources<'a>(doc: &'a Document, stream: &'a Stream, parent: &'a Dictionary) -> &'a Dictionary {
     stream.dict.get(b"Resources").ok().and_then(|r| doc.dereference(r).ok()).and_then(|(_, o)| o.as_dict().ok()).unwrap_or(parent)
 }
 
@@ -264,7 +264,7 @@ fn listed<'a>(doc: &'a Document, resources: &'a Dictionary) -> Vec<Child<'a>> {
 }
 
 /// A stream's content decoded as pdf-extract decodes it (undecodable filters: as stored).
-fn decoded(stream: &Stream) -> Vec<u8> {
+pub(super) fn decoded(stream: &Stream) -> Vec<u8> {
     match stream.filters() {
         Ok(_) => stream.decompressed_content().unwrap_or_else(|_| stream.content.clone()),
         Err(_) => stream.content.clone(),
