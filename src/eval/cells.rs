@@ -180,7 +180,7 @@ impl<'r> Views<'r> {
 
     /// Whether the context has this report.
     pub fn has(&self, which: Which) -> bool {
-        self.reports[which.index()].is_some()
+        self.report(which).is_some()
     }
 
     /// The cells of table `ix` of `tpl`, as report `which` has them (all missing when the

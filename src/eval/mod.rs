@@ -414,11 +414,11 @@ impl<'r> Ctx<'r> {
 
     fn check(&mut self, ex: &'r Ex, within: Option<Decimal>, span: Span) {
         self.checked += 1;
-        if self.verdict(ex, within).0 == Val::Bool(true) && !self.decoded {
+        // With decoded cells every check is traced (once); otherwise only one that does not
+        // hold is evaluated again, recording the cells it reads (see `tracing`).
+        if !self.decoded && self.verdict(ex, within).0 == Val::Bool(true) {
             return;
         }
-        // It does not hold (or cells were decoded): evaluated again, recording the cells it
-        // reads (see `tracing`).
         self.trace.clear();
         self.tracing = true;
         let (verdict, sides) = self.verdict(ex, within);

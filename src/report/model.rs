@@ -389,10 +389,6 @@ impl Report {
     pub fn is_doubted(&self, table: &str, row: &str, col: &str) -> bool {
         self.doubted.iter().any(|d| d.table == table && d.cells.iter().any(|(r, c)| r == row && c == col))
     }
-    /// The identities consumed to decode cells of a table, each with its cells.
-    pub fn consumed_in<'a>(&'a self, table: &'a str) -> impl Iterator<Item = &'a Consumed> + 'a {
-        self.consumed.iter().filter(move |c| c.table == table)
-    }
     /// The source text under a span.
     pub fn text(&self, span: Span) -> &str {
         self.source.get(span.offset..span.end()).unwrap_or("")
