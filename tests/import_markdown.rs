@@ -104,6 +104,68 @@ fn a_row_with_a_cell_missing_is_left_to_the_assembler() {
     assert_eq!(row(&r, "t3", "granted"), ["3", "0", "0", "0", "0", "0", "3"]);
 }
 
+/// Every cell of a damaged copy of `mouxian_2022.md`, as `table.row.col = raw` lines, that
+/// differs from the clean file's (a cell missing in one of them: `<none>`).
+fn differences_from_clean(r: &Report) -> Vec<String> {
+    let clean = fixture("mouxian_2022.md");
+    let cells = |r: &Report| -> std::collections::BTreeMap<String, String> {
+        let mut out = std::collections::BTreeMap::new();
+        for (tk, t) in &r.tables {
+            for (rk, row) in &t.rows {
+                for (ck, c) in &row.cells {
+                    out.insert(format!("{tk}.{rk}.{ck}"), c.raw.to_string());
+                }
+            }
+        }
+        out
+    };
+    let (a, b) = (cells(&clean), cells(r));
+    let keys: std::collections::BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+    let show = |v: Option<&String>| v.map_or("<none>".to_string(), |v| format!("{v:?}"));
+    keys.into_iter().filter(|k| a.get(*k) != b.get(*k)).map(|k| format!("{k} = {} → {}", show(a.get(k)), show(b.get(k)))).collect()
+}
+
+#[test]
+fn a_group_label_split_mid_word_is_joined() {
+    // `三、本年度办 | 理结果（一）予以公开` and `（三）不予 | 公开1.属于国家秘密`.
+    let r = fixture("split_label.md");
+    assert_eq!(differences_from_clean(&r), Vec::<String>::new());
+    assert_eq!(codes(&r), ["import.generic_header"], "{:#?}", r.diagnostics);
+    assert_eq!(r.tables["t3"].rows["granted"].label, "三、本年度办 理结果（一）予以公开");
+}
+
+#[test]
+fn a_table_cut_into_one_table_per_row_group_reads_as_one() {
+    let r = fixture("t3_per_group.md");
+    assert_eq!(differences_from_clean(&r), Vec::<String>::new());
+    assert_eq!(codes(&r), ["import.generic_header"], "{:#?}", r.diagnostics);
+}
+
+#[test]
+fn page_footer_rows_inside_a_table_are_skipped() {
+    // `| — 3 — |`, `| 第 4 页 共 6 页 |` and a bare `| 5 |` amid 表三's rows.
+    let r = fixture("footer_rows.md");
+    assert_eq!(differences_from_clean(&r), Vec::<String>::new());
+    assert_eq!(codes(&r), ["import.generic_header", "import.page_footer", "import.stray_number"], "{:#?}", r.diagnostics);
+    let footer = &r.diagnostics[1];
+    assert!(footer.message.contains("2 行页码"), "{}", footer.message);
+    // A bare number may be a page number or a cell's value: it is said, never read.
+    let stray = &r.diagnostics[2];
+    assert!(stray.message.contains("数字“5”不在任何单元格里"), "{}", stray.message);
+    assert_eq!(r.text(stray.span.expect("pointed")), "5");
+}
+
+#[test]
+fn a_stray_number_is_never_moved_into_the_blank_cell_it_may_belong_to() {
+    // The converter left 法律服务机构 of 1.信访举报投诉类申请 blank and put `0` after the table.
+    let r = fixture("stray_number.md");
+    assert_eq!(differences_from_clean(&r), ["t3.not_processed_complaint.legal_service = \"0\" → \"\""]);
+    assert_eq!(r.cell("t3", "not_processed_complaint", "legal_service").map(|c| c.state), Some(CellState::Blank));
+    let stray = r.diagnostics.iter().find(|d| d.code == "import.stray_number").expect("a stray-number doubt");
+    assert!(stray.message.contains("表三“1.信访举报投诉类申请”·法律服务机构"), "{}", stray.message);
+    assert_eq!(r.text(stray.span.expect("pointed")), "0");
+}
+
 #[test]
 fn snapshots() {
     let r = fixture("mouxian_2022.md");

@@ -42,7 +42,7 @@ const T4_COLS: [&str; 5] = ["maintained", "corrected", "other", "pending", "tota
 /// Every non-empty fragment's span points at its text; blanks are zero-length in range.
 fn assert_spans(doc: &RawDocument) {
     let frags = doc.blocks.iter().flat_map(|b| match b {
-        Block::Text(f) => vec![f],
+        Block::Text(f) | Block::Stray(f) => vec![f],
         Block::Row(r) => r.labels().iter().chain(r.values()).collect(),
     });
     for f in frags {
@@ -316,6 +316,7 @@ fn dump(doc: &RawDocument) -> String {
     for b in &doc.blocks {
         match b {
             Block::Text(f) => out.push_str(&format!("TEXT {}\n", f.text)),
+            Block::Stray(f) => out.push_str(&format!("STRAY {}\n", f.text)),
             Block::Row(r) => {
                 let labels: Vec<&str> = r.labels().iter().map(|f| f.text.as_str()).collect();
                 let values: Vec<&str> = r.values().iter().map(|f| if f.text.is_empty() { "·" } else { f.text.as_str() }).collect();

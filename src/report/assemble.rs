@@ -10,7 +10,7 @@ use super::decode;
 use super::import::{Block, Frag, ImportError, RawDocument, RawRow};
 use super::matches::{self, Leaf, RowMatch};
 use super::meta;
-use super::model::{Doubted, ImportDiagnostic, Level, Report, Row, Section, Span, Table};
+use super::model::{CellState, Doubted, ImportDiagnostic, Level, Report, Row, Section, Span, Table};
 use super::value::{cell_from, cell_from_compact};
 use crate::template::{self, RowDef, TableDef, Target, Template, TemplateSet};
 use std::collections::BTreeMap;
@@ -29,7 +29,7 @@ pub fn assemble(path: &str, form: &str, mut doc: RawDocument, set: &TemplateSet)
     let meta = meta::read(&doc);
     let default: &Template = set.for_year(meta.year);
     let mut diagnostics = std::mem::take(&mut doc.diagnostics);
-    let (sections, rows_by_section, dropped) = split_sections(&doc, default);
+    let Split { sections, rows: rows_by_section, strays, dropped } = split_sections(&doc, default);
     diagnostics.extend(missing_sections(default, &sections));
     if dropped > 0 {
         let msg = format!("表格行过多：年度报告的三张表约有 60 行，本文件有 {} 行，只读取前 {MAX_TABLE_ROWS} 行", dropped + MAX_TABLE_ROWS);
@@ -62,6 +62,7 @@ pub fn assemble(path: &str, form: &str, mut doc: RawDocument, set: &TemplateSet)
         }
         tables.insert(def.key.clone(), table);
     }
+    diagnostics.extend(strays.iter().map(|(n, f)| stray(f, *n, &tables, default, set)));
     if sections.is_empty() && tables.is_empty() {
         return Err(ImportError::NotAReport { path: path.into() });
     }
@@ -107,6 +108,37 @@ fn glued_table(source: &str, sections: &[Section], key: &str, default: &Template
         }
     }
     best
+}
+
+/// Blank cells named at most beside a stray number.
+const LISTED_BLANKS: usize = 5;
+
+/// A number in no cell, where it is: never moved into a cell (which one it left, if any,
+/// cannot be told), but the blank cells among numbers of its section's tables are named.
+fn stray(f: &Frag, section: u8, tables: &BTreeMap<String, Table>, default: &Template, set: &TemplateSet) -> ImportDiagnostic {
+    let mut blanks = Vec::new();
+    for (key, table) in tables {
+        let Some(def) = set.get(&table.template).and_then(|t| t.table(key)).or_else(|| default.table(key)) else { continue };
+        if def.section != section {
+            continue;
+        }
+        for (_, row) in def.rows() {
+            let Some(found) = table.rows.get(&row.key) else { continue };
+            let numbers = found.cells.values().any(|c| c.state == CellState::Number);
+            for col in def.cols_of(&row.key) {
+                if numbers && found.cells.get(&col.key).is_some_and(|c| c.state == CellState::Blank) {
+                    blanks.push(format!("{}“{}”·{}", def.name, row.label, col.label));
+                }
+            }
+        }
+    }
+    let near = match blanks.len() {
+        0 => String::new(),
+        n if n > LISTED_BLANKS => format!("；有数字的行中的空白单元格有 {n} 个，如 {}", blanks[..LISTED_BLANKS].join("、")),
+        _ => format!("；有数字的行中的空白单元格：{}", blanks.join("、")),
+    };
+    let msg = format!("表格中的数字“{}”不在任何单元格里（可能是页码，也可能是从某个单元格中漏出的数值），未读入任何单元格{near}（提取存疑）", f.text);
+    diag("import.stray_number", Level::Warning, msg, Some(f.span))
 }
 
 /// Mark each cell whose span does not hold its raw text letter for letter (see
@@ -168,7 +200,7 @@ fn diag(code: &'static str, level: Level, message: String, span: Option<Span>) -
 /// Headings are whole lines; a document with fewer than two such headings (a scraped page
 /// with the whole report on one line) is searched for headings inside its lines.
 /// Table rows beyond the first `MAX_TABLE_ROWS` are not read (see `MAX_TABLE_ROWS`).
-fn split_sections<'d>(doc: &'d RawDocument, tpl: &Template) -> (Vec<Section>, BTreeMap<u8, Vec<&'d RawRow>>, usize) {
+fn split_sections<'d>(doc: &'d RawDocument, tpl: &Template) -> Split<'d> {
     let mut heads = headings(doc, tpl, false);
     if heads.len() < 2 {
         let inline = headings(doc, tpl, true);
@@ -179,16 +211,21 @@ fn split_sections<'d>(doc: &'d RawDocument, tpl: &Template) -> (Vec<Section>, BT
     let mut rows: BTreeMap<u8, Vec<&RawRow>> = BTreeMap::new();
     let mut current = 0;
     let mut kept = 0;
+    let mut strays = Vec::new();
     let mut next_head = heads.iter().peekable();
     for (i, block) in doc.blocks.iter().enumerate() {
         while let Some((_, n, _)) = next_head.next_if(|(b, ..)| *b == i) {
             current = *n;
         }
-        if let Block::Row(r) = block {
-            if kept < MAX_TABLE_ROWS {
-                rows.entry(current).or_default().push(r);
+        match block {
+            Block::Row(r) => {
+                if kept < MAX_TABLE_ROWS {
+                    rows.entry(current).or_default().push(r);
+                }
+                kept += 1;
             }
-            kept += 1;
+            Block::Stray(f) if strays.len() < MAX_TABLE_ROWS => strays.push((current, f)),
+            _ => {}
         }
     }
     let end = doc.source.trim_end().len();
@@ -206,7 +243,18 @@ fn split_sections<'d>(doc: &'d RawDocument, tpl: &Template) -> (Vec<Section>, BT
             Section { number: *n, title: f.text.to_string(), text, span: Span::new(f.span.offset, body.len()) }
         })
         .collect();
-    (sections, rows, dropped)
+    Split { sections, rows, strays, dropped }
+}
+
+/// A document cut at its section headings.
+struct Split<'d> {
+    sections: Vec<Section>,
+    /// Table rows under each section number (0 = before any heading).
+    rows: BTreeMap<u8, Vec<&'d RawRow>>,
+    /// Lone numbers in no cell, with their section number.
+    strays: Vec<(u8, &'d Frag)>,
+    /// Table rows past [`MAX_TABLE_ROWS`], not read.
+    dropped: usize,
 }
 
 /// Section headings in document order as (block index, section number, heading). A section
@@ -561,9 +609,29 @@ fn label_text(row: &RawRow) -> String {
 /// them is, and the leaf row they name in the part the caption, or else `part`, sets.
 fn match_row(def: &TableDef, norm: &[Rc<str>], count: usize, part: Option<usize>, loose: bool) -> RowMatch {
     let caption = norm[..count].iter().find_map(|l| def.match_caption_norm(l));
+    // A label split across cells mid-word (`三、本年度办` | `理结果（一）予以公开`): the
+    // joined labels without the group labels they start with name the leaf.
+    let with_leaf;
+    let norm = match norm.get(count).and_then(|joined| without_groups(def, joined)) {
+        Some(leaf) => {
+            with_leaf = norm.iter().cloned().chain(std::iter::once(leaf)).collect::<Vec<_>>();
+            &with_leaf[..]
+        }
+        None => norm,
+    };
     let leaf =
         match_leaf(def, norm, caption.or(part), loose).and_then(|(p, r, label, score)| Some(Leaf { part: p, position: def.position_of(p, r)?, label, score }));
     RowMatch { caption, leaf }
+}
+
+/// A joined label with the group labels it starts with cut off (`三本年度办理结果(一)予以公开`
+/// → `(一)予以公开`), when it starts with one and something is left.
+fn without_groups(def: &TableDef, joined: &str) -> Option<Rc<str>> {
+    let mut rest = joined;
+    while let Some(shorter) = def.groups.iter().flat_map(|g| &g.norms).find_map(|g| rest.strip_prefix(g.as_str()).filter(|r| !r.is_empty())) {
+        rest = shorter;
+    }
+    (rest.len() < joined.len()).then(|| rest.into())
 }
 
 /// The template leaf row a found row is: each label fragment (leaf label last) and the

@@ -26,7 +26,7 @@ pub fn read(doc: &RawDocument) -> Meta {
         .iter()
         .filter_map(|b| match b {
             Block::Text(f) => Some(f.text.as_str()),
-            Block::Row(_) => None,
+            Block::Row(_) | Block::Stray(_) => None,
         })
         .collect();
     let at = texts.iter().take(12).position(|t| ANNUAL.iter().any(|f| f.find(t.as_bytes()).is_some()));
@@ -48,7 +48,7 @@ pub fn read(doc: &RawDocument) -> Meta {
 pub fn identity(doc: &RawDocument) -> Option<(Option<String>, Option<u16>)> {
     let texts = doc.blocks.iter().filter_map(|b| match b {
         Block::Text(f) => Some(f.text.as_str()),
-        Block::Row(_) => None,
+        Block::Row(_) | Block::Stray(_) => None,
     });
     let found = texts.take(12).any(|t| ANNUAL.iter().any(|f| f.find(t.as_bytes()).is_some()));
     found.then(|| {

@@ -19,6 +19,9 @@ pub fn read(path: &str, source: String) -> Result<RawDocument, ImportError> {
     let mut blocks = Vec::new();
     let mut table: Vec<Vec<Slot>> = Vec::new();
     let mut generic = 0;
+    let mut footers = 0;
+    // A lone-number line right after table rows is a stray, not prose.
+    let mut after_table = false;
     let flush = |table: &mut Vec<Vec<Slot>>, blocks: &mut Vec<Block>| -> Result<(), ImportError> {
         if !table.is_empty() {
             let rows = grid::rows(std::mem::take(table)).map_err(|e| e.error(path, Form::Markdown))?;
@@ -28,13 +31,18 @@ pub fn read(path: &str, source: String) -> Result<RawDocument, ImportError> {
     };
     for (offset, line) in lines(&source) {
         if !line.starts_with('|') {
+            let in_table = !table.is_empty();
             flush(&mut table, &mut blocks)?;
             let (text, span) = strip_markup(line, offset);
-            if !text.is_empty() {
-                blocks.push(Block::Text(Frag::new(text, span)));
+            if text.is_empty() {
+                continue;
             }
+            let stray = (in_table || after_table) && lone_number(text);
+            after_table = stray;
+            blocks.push(if stray { Block::Stray(Frag::new(text, span)) } else { Block::Text(Frag::new(text, span)) });
             continue;
         }
+        after_table = false;
         if line.bytes().filter(|b| *b == b'|').count() > REPORT_MARKDOWN_CELLS + 1 {
             return Err(ImportError::Limit { path: path.into(), form: Form::Markdown, what: "表格一行的单元格", limit: REPORT_MARKDOWN_CELLS as u64 });
         }
@@ -47,6 +55,20 @@ pub fn read(path: &str, source: String) -> Result<RawDocument, ImportError> {
             }
             continue;
         }
+        if let [(only, span)] = cells.iter().filter(|(t, _)| !t.is_empty()).collect::<Vec<_>>()[..] {
+            // One cell filled in a table row: a page footer a converter kept in the
+            // table, or — in a table wider than a label and a value — a number out of
+            // its cell: neither is read as a row.
+            if is_page_footer(only) {
+                footers += 1;
+                continue;
+            }
+            let width = table.iter().map(Vec::len).max().unwrap_or(0).max(cells.len());
+            if width > 2 && lone_number(only) {
+                blocks.push(Block::Stray(Frag::new(*only, *span)));
+                continue;
+            }
+        }
         let row = cells.into_iter().map(|(text, span)| Slot::Cell { frag: Frag::new(label_text(text), span), colspan: 1, rowspan: 1 }).collect();
         table.push(row);
     }
@@ -55,6 +77,10 @@ pub fn read(path: &str, source: String) -> Result<RawDocument, ImportError> {
     if generic > 0 {
         let message = format!("忽略了 {generic} 行转换工具生成的通用表头（Col1、1、2…）");
         diagnostics.push(ImportDiagnostic { code: "import.generic_header", level: Level::Info, message, span: None });
+    }
+    if footers > 0 {
+        let message = format!("跳过了表格中的 {footers} 行页码（如“第 4 页 共 6 页”“— 3 —”）");
+        diagnostics.push(ImportDiagnostic { code: "import.page_footer", level: Level::Info, message, span: None });
     }
     Ok(RawDocument { source, blocks, diagnostics, span_text: SpanText::File, file_map: None })
 }
@@ -75,6 +101,34 @@ fn is_generic_header(row: &[Slot]) -> bool {
     };
     let numbers: Vec<usize> = texts.iter().filter_map(|t| index(t)).collect();
     numbers.len() >= 2 && numbers.len() == texts.len() && numbers.windows(2).all(|w| w[1] == w[0] + 1)
+}
+
+/// A number alone (`3`, `12.5`), as a cell's value would be printed.
+fn lone_number(text: &str) -> bool {
+    crate::report::value::classify(text).0 == crate::report::model::CellState::Number
+}
+
+/// A page number as converters keep it: `— 3 —`, `-3-`, `第3页`, `第 4 页 共 6 页`, `4/6`.
+fn is_page_footer(text: &str) -> bool {
+    let t: String = text.chars().filter(|c| !is_space(*c)).collect();
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let dashes = ['-', '—', '–', '－', '‒', '―'];
+    let inner = t.trim_start_matches(dashes).trim_end_matches(dashes);
+    if inner.len() < t.len() && t.starts_with(dashes) && t.ends_with(dashes) && digits(inner) {
+        return true;
+    }
+    let page = |s: &str| s.strip_prefix('第').and_then(|s| s.strip_suffix('页')).is_some_and(digits);
+    let of = |s: &str| s.strip_prefix('共').and_then(|s| s.strip_suffix('页')).is_some_and(digits);
+    if page(&t) {
+        return true;
+    }
+    if let Some(at) = t.find('共').filter(|&i| i > 0) {
+        let (a, b) = t.split_at(at);
+        if page(a.trim_end_matches([',', '，', '/'])) && of(b) {
+            return true;
+        }
+    }
+    matches!(t.split_once('/'), Some((a, b)) if digits(a) && digits(b))
 }
 
 /// The cells of a pipe line, trimmed, with spans (a blank cell: zero-length, after its pipe).
@@ -163,6 +217,33 @@ mod tests {
         let doc = read("t.md", "| Col1 | Col2 |\n|---|---|\n| 1 | 2 |\n| 0 | 1 |\n| --- | --- |\n| 5 | 6 |\n".to_string()).unwrap();
         let n = doc.blocks.iter().filter(|b| matches!(b, Block::Row(_))).count();
         assert_eq!((n, doc.diagnostics.len()), (2, 1));
+    }
+
+    #[test]
+    fn page_footers_are_told_from_numbers() {
+        for t in ["— 3 —", "-3-", "- 12 -", "第3页", "第 4 页 共 6 页", "第4页，共6页", "4/6"] {
+            assert!(is_page_footer(t), "{t}");
+        }
+        for t in ["3", "-3", "3-", "第三页", "共6页", "4/", "— —", "行政复议"] {
+            assert!(!is_page_footer(t), "{t}");
+        }
+    }
+
+    #[test]
+    fn a_lone_number_in_a_table_is_a_stray_not_a_row() {
+        let doc = read("t.md", "| （一）予以公开 | 3 | 0 |\n|  | 7 |  |\n| 第 2 页 |\n\n5\n\n6\n\n完毕\n\n8\n".to_string()).unwrap();
+        let kinds: Vec<String> = doc
+            .blocks
+            .iter()
+            .map(|b| match b {
+                Block::Row(r) => format!("row {}", r.values().len()),
+                Block::Stray(f) => format!("stray {}", f.text),
+                Block::Text(f) => format!("text {}", f.text),
+            })
+            .collect();
+        // `5` and `6` come right after the table; `8` is prose after prose.
+        assert_eq!(kinds, ["stray 7", "row 2", "stray 5", "stray 6", "text 完毕", "text 8"]);
+        assert_eq!(doc.diagnostics.iter().map(|d| d.code).collect::<Vec<_>>(), ["import.page_footer"]);
     }
 
     #[test]

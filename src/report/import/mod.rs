@@ -74,6 +74,9 @@ impl RawRow {
 pub enum Block {
     Text(Frag),
     Row(RawRow),
+    /// A lone number amid a table but in no cell (a converter left it out of its cell, or
+    /// a page number): never read into a cell; the assembler says where it is.
+    Stray(Frag),
 }
 
 /// What an importer hands to the assembler.

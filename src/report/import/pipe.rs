@@ -124,7 +124,7 @@ mod tests {
             .into_iter()
             .filter_map(|b| match b {
                 Block::Row(r) => Some(r),
-                Block::Text(_) => None,
+                Block::Text(_) | Block::Stray(_) => None,
             })
             .collect()
     }

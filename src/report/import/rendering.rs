@@ -37,7 +37,7 @@ pub fn render(doc: &mut RawDocument) {
     };
     for block in &mut doc.blocks {
         match block {
-            Block::Text(f) => place(f, &mut out, &mut entries),
+            Block::Text(f) | Block::Stray(f) => place(f, &mut out, &mut entries),
             Block::Row(row) => {
                 for (i, f) in row.frags_mut().iter_mut().enumerate() {
                     if i > 0 {
