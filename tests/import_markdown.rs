@@ -167,6 +167,91 @@ fn a_stray_number_is_never_moved_into_the_blank_cell_it_may_belong_to() {
 }
 
 #[test]
+fn table_four_cut_into_three_tables_of_five_is_put_back_in_order() {
+    for name in ["t4_three_tables.md", "t4_wrong_headers.md"] {
+        // The second file heads every piece 行政复议: headers say nothing of the columns.
+        let r = fixture(name);
+        assert_eq!(differences_from_clean(&r), Vec::<String>::new(), "{name}");
+        assert_eq!(codes(&r), ["import.table_pieces"], "{name}: {:#?}", r.diagnostics);
+        assert!(r.diagnostics[0].message.contains("表四分成 3 段"), "{}", r.diagnostics[0].message);
+    }
+}
+
+#[test]
+fn pieces_that_do_not_make_the_whole_table_are_a_doubt() {
+    let head = "四、政府信息公开行政复议、行政诉讼情况\n\n";
+    let piece = |v: &str| format!("| 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 |\n|---|---|---|---|---|\n| {v} |\n\n");
+    // Two blocks of five: which one is missing cannot be told.
+    let two = format!("{head}{}{}", piece("1 | 0 | 0 | 0 | 1"), piece("0 | 0 | 0 | 1 | 1"));
+    // Five and six: not whole blocks.
+    let odd = format!("{head}{}{}{}", piece("1 | 0 | 0 | 0 | 1"), piece("0 | 0 | 0 | 1 | 1 | 2"), piece("0 | 0 | 0 | 1"));
+    for md in [two, odd] {
+        let r = gouji::read("t4.md", md.as_bytes(), Some(gouji::Form::Markdown)).expect("reads");
+        assert!(codes(&r).contains(&"import.cell_count"), "{:#?}", r.diagnostics);
+        assert!(r.tables.get("t4").is_none_or(|t| t.rows.values().all(|row| row.cells.is_empty())), "{md}");
+    }
+}
+
+#[test]
+fn label_less_rows_are_placed_by_row_order_when_it_leaves_one_reading_and_the_identities_hold() {
+    // 4.保护第三方合法权益 and 5.属于三类内部事务信息 printed with no label, between 3. and 6.
+    let r = fixture("labelless.md");
+    assert_eq!(differences_from_clean(&r), Vec::<String>::new());
+    assert_eq!(codes(&r), ["import.generic_header", "import.placed_by_order"], "{:#?}", r.diagnostics);
+    let placed = r.cell("t3", "denied_third_party", "natural_person").and_then(|c| c.placed.as_ref()).expect("a placement record");
+    assert_eq!((placed.after.as_deref(), placed.before.as_deref()), (Some("3.危及“三安全一稳定”"), Some("6.属于四类过程性信息")));
+    let ids: std::collections::BTreeSet<&str> = placed.by.iter().map(|u| u.id.as_str()).collect();
+    assert_eq!(ids, ["I1", "I2"].into());
+    assert!(placed.by.iter().all(|u| u.purpose == "确定无标签行的位置"));
+    // Both rows share the record; the rows around them were read by label.
+    let other = r.cell("t3", "denied_internal_affairs", "total").and_then(|c| c.placed.as_ref()).expect("placed");
+    assert!(std::sync::Arc::ptr_eq(placed, other));
+    assert!(r.cell("t3", "denied_process_info", "total").is_some_and(|c| c.placed.is_none()));
+    // The identities that chose are consumed: 2 rows (I2) and 7 columns (I1).
+    assert_eq!(r.consumed.len(), 9, "{:#?}", r.consumed);
+    let (_, e) = common::check_bytes(
+        "labelless.md",
+        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/markdown/labelless.md")).unwrap().as_slice(),
+    )
+    .unwrap();
+    let rule = |id: &str| e.rules.iter().find(|r| r.id == id).unwrap_or_else(|| panic!("no rule {id}"));
+    assert_eq!((rule("t3.row_total").on_decoding, rule("t3.results_total").on_decoding, rule("t3.balance").on_decoding), (2, 7, 0));
+    assert_eq!(rule("t3.row_total").decoded_for(), "确定无标签行的位置");
+}
+
+#[test]
+fn label_less_rows_the_order_cannot_place_are_a_doubt_and_unread() {
+    // 3.危及“三安全一稳定” dropped and 4., 5. without labels: two rows for three places.
+    let r = fixture("labelless_ambiguous.md");
+    let d = r.diagnostics.iter().find(|d| d.code == "import.unlabelled_row").expect("a doubt");
+    assert!(d.message.contains("该处缺 3 行"), "{}", d.message);
+    for key in ["denied_three_safety", "denied_third_party", "denied_internal_affairs"] {
+        assert!(r.tables["t3"].rows.get(key).is_none(), "{key} must stay unread");
+        assert!(r.is_doubted("t3", key, "total"), "{key} is doubted");
+    }
+    let lost: Vec<String> = differences_from_clean(&r).into_iter().filter(|d| !d.ends_with("→ <none>")).collect();
+    assert_eq!(lost, Vec::<String>::new(), "only cells left unread, no number changed");
+    assert!(r.consumed.is_empty());
+}
+
+#[test]
+fn label_less_rows_are_not_placed_where_an_identity_then_fails() {
+    let clean = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/markdown/labelless.md")).unwrap();
+    // The first label-less row's total no longer equals its parts: I2 fails once placed.
+    let bad = clean.replacen("|  |  |  | 1 | 0 | 0 | 0 | 0 | 0 | 1 |", "|  |  |  | 1 | 0 | 0 | 0 | 0 | 0 | 2 |", 1);
+    assert_ne!(bad, clean);
+    let r = gouji::read("bad.md", bad.as_bytes(), None).expect("reads");
+    let d = r.diagnostics.iter().find(|d| d.code == "import.unlabelled_row").expect("a doubt");
+    assert!(
+        d.message.contains("放入后I2（每行的总计等于各类申请人之和）、I1（（七）总计等于各项办理结果之和）不成立（4.保护第三方合法权益、总计列）"),
+        "{}",
+        d.message
+    );
+    assert!(r.tables["t3"].rows.get("denied_third_party").is_none() && r.tables["t3"].rows.get("denied_internal_affairs").is_none());
+    assert!(r.consumed.is_empty());
+}
+
+#[test]
 fn snapshots() {
     let r = fixture("mouxian_2022.md");
     insta::assert_snapshot!("mouxian_2022_human", gouji::render::parse::human(&r));

@@ -172,8 +172,14 @@ pub fn human_parts(path: &str, outcome: &Outcome, show: Show) -> Human {
     }
     // Checks that hold because the importer chose the digits' split by the same identity.
     for r in eval.rules.iter().filter(|r| r.on_decoding > 0) {
-        let _ =
-            writeln!(out, "  注意 [{}] {} 项检查所读的单元格由同一关系拆分连写数字得出：{}，这些检查不是独立证据", r.id, r.on_decoding, r.decoded_by_text());
+        let _ = writeln!(
+            out,
+            "  注意 [{}] {} 项检查所读的单元格在提取时已用同一关系{}：{}，这些检查不是独立证据",
+            r.id,
+            r.on_decoding,
+            r.decoded_for(),
+            r.decoded_by_text()
+        );
     }
     let count = |s: Severity| findings.iter().filter(|f| f.severity == s && f.class != FindingClass::NotAssessable).count();
     let _ = writeln!(out, "  小结：错误 {}，警告 {}，无法评估 {}", count(Severity::Error), count(Severity::Warning), skipped.len());

@@ -67,6 +67,7 @@ pub fn human(report: &Report) -> String {
         let _ = writeln!(out, "\n{}（{}，{} 年格式）", def.name, def.title, table.template);
         out.push_str(&table_text(def, table));
         out.push_str(&decodings_text(table));
+        out.push_str(&placements_text(table));
     }
     if !report.diagnostics.is_empty() {
         let _ = writeln!(out, "\n导入提示：");
@@ -107,6 +108,42 @@ fn decodings_text(table: &Table) -> String {
             format!("按 {} 格、无前导零有 {} 种拆分，由 {} 定为这一种", d.cells, d.readings, by.join("、"))
         };
         let _ = writeln!(out, "    {label}：“{}” → {}：{why}", d.run, cells.join("|"));
+    }
+    out
+}
+
+/// Where each run of label-less rows was placed, and the identities that held there.
+fn placements_text(table: &Table) -> String {
+    use crate::report::model::Placement;
+    use std::sync::Arc;
+    let mut runs: Vec<(&Arc<Placement>, Vec<&str>)> = Vec::new();
+    for row in table.rows.dense().iter().flatten() {
+        let Some(p) = row.cells.values().find_map(|c| c.placed.as_ref()) else { continue };
+        match runs.last_mut() {
+            Some((last, rows)) if Arc::ptr_eq(last, p) => rows.push(&row.label),
+            _ => runs.push((p, vec![&row.label])),
+        }
+    }
+    let mut out = String::new();
+    if !runs.is_empty() {
+        out.push_str("  定位依据（原文行无标签）：\n");
+    }
+    for (p, rows) in runs {
+        let mut ids: Vec<(&str, &str, Vec<&str>)> = Vec::new();
+        for u in &p.by {
+            match ids.iter_mut().find(|(id, ..)| *id == u.id) {
+                Some((.., at)) => at.push(&u.at),
+                None => ids.push((&u.id, &u.name, vec![&u.at])),
+            }
+        }
+        let by: Vec<String> = ids.iter().map(|(id, name, at)| format!("{id}（{name}：{}）", at.join("、"))).collect();
+        let place = match (&p.after, &p.before) {
+            (Some(a), Some(b)) => format!("在“{a}”与“{b}”之间"),
+            (Some(a), None) => format!("在“{a}”之后"),
+            (None, Some(b)) => format!("在“{b}”之前"),
+            (None, None) => String::new(),
+        };
+        let _ = writeln!(out, "    “{}”：{place}，按行序只能是这几行，放入后 {} 成立", rows.join("”“"), by.join("、"));
     }
     out
 }

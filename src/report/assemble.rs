@@ -55,12 +55,11 @@ pub fn assemble(path: &str, form: &str, mut doc: RawDocument, set: &TemplateSet)
             }
             continue;
         }
-        let (table, mut diags, beside) = best_table(&def.key, &rows, default, set);
-        diagnostics.append(&mut diags);
-        if !beside.is_empty() {
-            doubted.push(Doubted { table: def.key.clone(), code: "import.side_by_side", cells: beside });
-        }
-        tables.insert(def.key.clone(), table);
+        let mut found = best_table(&def.key, &rows, default, set);
+        diagnostics.append(&mut found.diags);
+        doubted.append(&mut found.doubted);
+        consumed.append(&mut found.consumed);
+        tables.insert(def.key.clone(), found.table);
     }
     diagnostics.extend(strays.iter().map(|(n, f)| stray(f, *n, &tables, default, set)));
     if sections.is_empty() && tables.is_empty() {
@@ -377,7 +376,7 @@ fn guess_table<'t>(row: &RawRow, tpl: &'t Template) -> &'t str {
 
 /// Assemble a table under every template; keep the one that explains the rows best,
 /// the year's default on a tie.
-fn best_table(key: &str, rows: &[&RawRow], default: &Template, set: &TemplateSet) -> (Table, Vec<ImportDiagnostic>, Vec<(String, String)>) {
+fn best_table(key: &str, rows: &[&RawRow], default: &Template, set: &TemplateSet) -> Assembled {
     let mut best: Option<(i64, bool, Assembled)> = None;
     // Labels in normal form once per row, not once per template and scope, and only for
     // rows the match memo does not already know.
@@ -386,27 +385,26 @@ fn best_table(key: &str, rows: &[&RawRow], default: &Template, set: &TemplateSet
     // template can do better (ties go to the default anyway), so the others are skipped.
     for tpl in default_first(default, set) {
         let Some(def) = tpl.table(key) else { continue };
-        let (mut table, diags, score, beside) = if def.flat {
-            let (t, d, s) = flat_table(def, &tpl.id, rows);
-            (t, d, s, Vec::new())
+        let mut found = if def.flat {
+            let (table, diags, score) = flat_table(def, &tpl.id, rows);
+            Assembled { table, diags, score, doubted: Vec::new(), consumed: Vec::new() }
         } else {
             row_table(def, &tpl.id, rows, &norms)
         };
-        table.layout = set.get(&tpl.id).cloned();
+        found.table.layout = set.get(&tpl.id).cloned();
         let is_default = tpl.id == default.id;
-        if is_default && diags.is_empty() {
-            return (table, diags, beside);
+        if is_default && found.diags.is_empty() {
+            return found;
         }
         let better = match &best {
             None => true,
-            Some((s, d, ..)) => score > *s || (score == *s && is_default && !d),
+            Some((s, d, _)) => found.score > *s || (found.score == *s && is_default && !d),
         };
         if better {
-            best = Some((score, is_default, (table, diags, score, beside)));
+            best = Some((found.score, is_default, found));
         }
     }
-    let (_, _, (table, diags, _, beside)) = best.expect("at least one template defines the table");
-    (table, diags, beside)
+    best.expect("at least one template defines the table").2
 }
 
 /// The templates of the set, the year's default first.
@@ -415,7 +413,7 @@ fn default_first<'s>(default: &'s Template, set: &'s TemplateSet) -> impl Iterat
 }
 
 /// The value frags of a row with surplus trailing blanks dropped (pipe-form remnants).
-fn trimmed(values: &[Frag], want: usize) -> &[Frag] {
+pub(crate) fn trimmed(values: &[Frag], want: usize) -> &[Frag] {
     let mut n = values.len();
     while n > want && values[n - 1].text.trim().is_empty() {
         n -= 1;
@@ -433,6 +431,8 @@ fn row_table(def: &TableDef, tpl: &str, rows: &[&RawRow], norms: &Norms) -> Asse
     let mut table = Table::new(tpl, def);
     let mut diags = Vec::new();
     let mut beside: Vec<(String, String)> = Vec::new();
+    let mut orphans: Vec<decode::order::Orphan> = Vec::new();
+    let mut last_at: Option<usize> = None;
     let mut beside_rows: Vec<(&str, Option<Span>)> = Vec::new();
     let mut score = 0i64;
     let mut part: Option<usize> = None;
@@ -446,7 +446,10 @@ fn row_table(def: &TableDef, tpl: &str, rows: &[&RawRow], norms: &Norms) -> Asse
             part = Some(p);
         }
         let Some(Leaf { part: p, position: at, label, score: m }) = found.leaf else {
-            if has_value {
+            if has_value && row.labels().is_empty() {
+                // No label at all: placed by the row order, if that leaves one reading.
+                orphans.push(decode::order::Orphan { row, values: row.values(), after: last_at, before: None });
+            } else if has_value {
                 let text = label_text(row);
                 let msg = format!("{}中无法识别的行“{}”（{} 年格式）", def.name, text, tpl);
                 diags.push(diag("import.unmatched_row", Level::Warning, msg, row_span(row)));
@@ -479,11 +482,7 @@ fn row_table(def: &TableDef, tpl: &str, rows: &[&RawRow], norms: &Norms) -> Asse
         } else if values.len() == cols.len() {
             score += 2;
             for (j, (col, frag)) in cols.iter().zip(values).enumerate() {
-                let mut cell = cell_from_compact(&frag.text, frag.span);
-                if cell.unit.is_none() && cell.value.is_some() {
-                    cell.unit.clone_from(&col.unit);
-                }
-                out.cells.put(j, cell);
+                out.cells.put(j, value_cell(col, frag));
             }
         } else {
             score -= 1;
@@ -498,7 +497,15 @@ fn row_table(def: &TableDef, tpl: &str, rows: &[&RawRow], norms: &Norms) -> Asse
             diags.push(diag("import.cell_count", Level::Warning, msg, row_span(row)));
         }
         table.rows.put(at, out);
+        last_at = Some(at);
+        for o in orphans.iter_mut().rev().take_while(|o| o.before.is_none()) {
+            o.before = Some(at);
+        }
     }
+    let placed = decode::order::place(def, &mut table, &orphans, value_cell);
+    score += 2 * placed.decoded as i64 - placed.doubts as i64;
+    diags.extend(placed.diagnostics);
+    let mut doubted = placed.doubted;
     diags.extend(repeated_rows(def, &repeats));
     if let Some((_, span)) = beside_rows.first() {
         let labels: Vec<&str> = beside_rows.iter().map(|(l, _)| *l).collect();
@@ -522,12 +529,31 @@ fn row_table(def: &TableDef, tpl: &str, rows: &[&RawRow], norms: &Norms) -> Asse
         let msg = format!("{}缺少 {} 行（{} 年格式）：{}", def.name, labels.len(), tpl, labels.join("；"));
         diags.push(diag("import.missing_row", Level::Warning, msg, span));
     }
-    (table, diags, score, beside)
+    if !beside.is_empty() {
+        doubted.push(Doubted { table: def.key.clone(), code: "import.side_by_side", cells: beside });
+    }
+    Assembled { table, diags, score, doubted, consumed: placed.consumed }
 }
 
-/// A table, the doubts of its assembly, how well the template explains the rows, and the
-/// cells left unread because their row was printed twice side by side.
-type Assembled = (Table, Vec<ImportDiagnostic>, i64, Vec<(String, String)>);
+/// A value under its column: the column's unit when the cell prints none.
+fn value_cell(col: &template::ColDef, frag: &Frag) -> crate::report::Cell {
+    let mut cell = cell_from_compact(&frag.text, frag.span);
+    if cell.unit.is_none() && cell.value.is_some() {
+        cell.unit.clone_from(&col.unit);
+    }
+    cell
+}
+
+/// A table, the doubts of its assembly, and how well the template explains the rows.
+struct Assembled {
+    table: Table,
+    diags: Vec<ImportDiagnostic>,
+    score: i64,
+    /// Cells left unread: rows printed twice side by side, label-less rows not placed.
+    doubted: Vec<Doubted>,
+    /// Identities that decided where label-less rows go.
+    consumed: Vec<crate::report::model::Consumed>,
+}
 
 /// A row whose label cells hold numbers followed by more label text: another row's label
 /// and values printed on the same line (side-by-side tables), not one row.
@@ -700,15 +726,24 @@ fn best_label<'t>(def: &'t TableDef, norm: &[Rc<str>], scope: Option<usize>, loo
 fn flat_table(def: &TableDef, tpl: &str, rows: &[&RawRow]) -> (Table, Vec<ImportDiagnostic>, i64) {
     let mut table = Table::new(tpl, def);
     let want: usize = def.parts.iter().map(|p| p.rows.len() * p.cols.len()).sum();
+    let mut diags = Vec::new();
     let data = rows.iter().find(|r| trimmed(r.values(), want).len() == want);
-    let Some(data) = data else {
-        let Some(r) = rows.iter().filter(|r| !r.values().is_empty()).max_by_key(|r| r.values().len()) else {
-            return (table, Vec::new(), -(want as i64));
-        };
-        let msg = format!("{}的数据行有 {} 个单元格，应有 {} 个：无法确定各数值所在的列（提取存疑）", def.name, r.values().len(), want);
-        return (table, vec![diag("import.cell_count", Level::Warning, msg, row_span(r))], -1);
+    let values: Vec<&Frag> = match (data, pieces(def, rows, want)) {
+        (Some(data), _) => data.values().iter().collect(),
+        (None, Some((values, spans))) => {
+            let msg = format!("{}分成 {} 段印出（转换工具把一张表拆成了几张），按格式顺序逐段拼合，表头不作依据", def.name, spans.len());
+            diags.push(diag("import.table_pieces", Level::Info, msg, spans.into_iter().reduce(Span::join)));
+            values
+        }
+        (None, None) => {
+            let Some(r) = rows.iter().filter(|r| !r.values().is_empty()).max_by_key(|r| r.values().len()) else {
+                return (table, Vec::new(), -(want as i64));
+            };
+            let msg = format!("{}的数据行有 {} 个单元格，应有 {} 个：无法确定各数值所在的列（提取存疑）", def.name, r.values().len(), want);
+            return (table, vec![diag("import.cell_count", Level::Warning, msg, row_span(r))], -1);
+        }
     };
-    let mut values = data.values().iter();
+    let mut values = values.into_iter();
     let mut at = 0;
     for (p, part) in def.parts.iter().enumerate() {
         let Some(col_keys) = def.col_keys_of(p) else { continue };
@@ -721,5 +756,32 @@ fn flat_table(def: &TableDef, tpl: &str, rows: &[&RawRow]) -> (Table, Vec<Import
             at += 1;
         }
     }
-    (table, Vec::new(), 2 * want as i64)
+    (table, diags, 2 * want as i64)
+}
+
+/// A flat table a converter cut into several tables (表四 as three tables of five): the rows
+/// with values, in order, when each holds whole blocks of the template (in its order) and
+/// together all of them — the only reading their count and order leave. Their values, and
+/// where each piece is.
+fn pieces<'r>(def: &TableDef, rows: &[&'r RawRow], want: usize) -> Option<(Vec<&'r Frag>, Vec<Span>)> {
+    let data: Vec<&RawRow> = rows.iter().copied().filter(|r| r.values().iter().any(|v| !v.text.trim().is_empty())).collect();
+    if data.len() < 2 {
+        return None;
+    }
+    let blocks: Vec<usize> = def.parts.iter().flat_map(|p| std::iter::repeat_n(p.cols.len(), p.rows.len())).collect();
+    let (mut next, mut values, mut spans) = (0, Vec::with_capacity(want), Vec::new());
+    for row in data {
+        let piece = trimmed(row.values(), want);
+        let mut n = 0;
+        while n < piece.len() {
+            n += blocks.get(next)?;
+            next += 1;
+        }
+        if n != piece.len() {
+            return None;
+        }
+        values.extend(piece);
+        spans.extend(row_span(row));
+    }
+    (next == blocks.len()).then_some((values, spans))
 }

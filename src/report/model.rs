@@ -82,6 +82,24 @@ pub struct Cell {
     /// shared by the cells of a run).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub decoded: Option<Arc<Decoding>>,
+    /// Where the cell's row was placed by the template's row order, when the source printed
+    /// it without a label (one record shared by the rows placed together).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub placed: Option<Arc<Placement>>,
+}
+
+/// How label-less rows were placed: where they were printed, the labelled rows around them,
+/// and the identities that held once they were placed (and so chose to keep them).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Placement {
+    /// The rows as printed.
+    pub span: Span,
+    /// The printed label of the labelled row before them.
+    pub after: Option<String>,
+    /// The printed label of the labelled row after them.
+    pub before: Option<String>,
+    /// The identities that held over their cells.
+    pub by: Vec<UsedIdentity>,
 }
 
 /// How the cells of a glued digit run were split: the run, how many readings its form
@@ -109,6 +127,8 @@ pub struct UsedIdentity {
     pub name: String,
     /// The row or column it was applied in (its printed label).
     pub at: String,
+    /// What it was used for (`拆分连写数字`, `确定无标签行的位置`).
+    pub purpose: &'static str,
 }
 
 /// An identity instance consumed to decode a table's cells: a check of the same cells rests

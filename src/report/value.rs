@@ -94,7 +94,17 @@ fn build(text: &str, span: Span, own: impl FnOnce(&str) -> CompactString) -> Cel
     // parts `classify` gives it built at once.
     if let Some(n) = plain_count(text) {
         let span = Span::new(span.offset, text.len());
-        return Cell { raw: own(text), state: CellState::Number, value: Some(Decimal::from(n)), unit: None, note: None, span, span_exact: true, decoded: None };
+        return Cell {
+            raw: own(text),
+            state: CellState::Number,
+            value: Some(Decimal::from(n)),
+            unit: None,
+            note: None,
+            span,
+            span_exact: true,
+            decoded: None,
+            placed: None,
+        };
     }
     let raw = trim_space(text);
     // `raw` is a slice of `text`: its start is the leading space's length (all of it, for
@@ -102,7 +112,7 @@ fn build(text: &str, span: Span, own: impl FnOnce(&str) -> CompactString) -> Cel
     let lead = if raw.is_empty() { text.len() } else { raw.as_ptr() as usize - text.as_ptr() as usize };
     let span = Span::new(span.offset + lead, raw.len());
     let (state, value, unit, note) = classify(raw);
-    Cell { raw: own(raw), state, value, unit, note, span, span_exact: true, decoded: None }
+    Cell { raw: own(raw), state, value, unit, note, span, span_exact: true, decoded: None, placed: None }
 }
 
 /// A blank cell at `offset` (for a cell the source shows as empty).
@@ -403,7 +413,7 @@ mod tests {
         for raw in ["0", "7", "193", "100000", "999999999999999999"] {
             let span = Span::new(40, raw.len());
             let (state, value, unit, note) = classify(trim_space(raw));
-            let general = Cell { raw: raw.into(), state, value, unit, note, span, span_exact: true, decoded: None };
+            let general = Cell { raw: raw.into(), state, value, unit, note, span, span_exact: true, decoded: None, placed: None };
             assert_eq!(cell_from(raw, span), general, "{raw}");
         }
     }

@@ -9,6 +9,7 @@
 //! Beside the importers, not inside one: [`text`] finds the runs in running text; any
 //! importer whose rows lost boundaries can hand its runs to [`solve`].
 
+pub mod order;
 pub mod split;
 #[cfg(test)]
 mod tests;
@@ -276,6 +277,7 @@ fn write(st: &State, table: &mut Table, g: usize, reading: &Reading, instances: 
                 span: run.run.span(a, b),
                 span_exact: true,
                 decoded: Some(record.clone()),
+                placed: None,
             };
             row.cells.put(j, cell);
         }
@@ -322,7 +324,7 @@ fn at_label(def: &TableDef, inst: &Instance) -> String {
 
 fn used_identity(def: &TableDef, inst: &Instance) -> UsedIdentity {
     let d = &def.identities[inst.identity];
-    UsedIdentity { id: d.id.clone(), name: d.name.clone(), at: at_label(def, inst) }
+    UsedIdentity { id: d.id.clone(), name: d.name.clone(), at: at_label(def, inst), purpose: "拆分连写数字" }
 }
 
 /// `I2（每行的总计等于各类申请人之和）`, each identity once.
