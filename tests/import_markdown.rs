@@ -142,6 +142,14 @@ fn a_table_cut_into_one_table_per_row_group_reads_as_one() {
 }
 
 #[test]
+fn header_rows_of_another_table_over_a_continuation_are_ignored() {
+    // After the page break 表三 continues under 表二's and 表四's header rows.
+    let r = fixture("t3_wrong_header.md");
+    assert_eq!(differences_from_clean(&r), Vec::<String>::new());
+    assert_eq!(codes(&r), ["import.generic_header"], "{:#?}", r.diagnostics);
+}
+
+#[test]
 fn page_footer_rows_inside_a_table_are_skipped() {
     // `| — 3 — |`, `| 第 4 页 共 6 页 |` and a bare `| 5 |` amid 表三's rows.
     let r = fixture("footer_rows.md");
