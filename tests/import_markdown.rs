@@ -260,6 +260,23 @@ fn label_less_rows_are_not_placed_where_an_identity_then_fails() {
 }
 
 #[test]
+fn table_four_printed_twice_with_other_numbers_is_a_doubt() {
+    let row = |v: &str| format!("| {} |\n", v.split(' ').collect::<Vec<_>>().join(" | "));
+    let head = "四、政府信息公开行政复议、行政诉讼情况\n\n";
+    let (a, b) = ("1 0 0 0 1 0 0 0 1 1 0 0 0 0 0", "2 0 0 0 2 0 0 0 1 1 0 0 0 0 0");
+    let twice = format!("{head}{}\n{}", row(a), row(b));
+    let r = gouji::read("t4.md", twice.as_bytes(), Some(gouji::Form::Markdown)).expect("reads");
+    let d = r.diagnostics.iter().find(|d| d.code == "import.duplicate_table").expect("a doubt");
+    assert!(d.message.contains(&format!("“{a}”与“{b}”")), "{}", d.message);
+    assert!(r.is_doubted("t4", "review", "maintained") && r.cell("t4", "review", "maintained").is_none());
+    // The same numbers twice: read, and said.
+    let same = format!("{head}{}\n{}", row(a), row(a));
+    let r = gouji::read("t4.md", same.as_bytes(), Some(gouji::Form::Markdown)).expect("reads");
+    assert!(codes(&r).contains(&"import.duplicate_row") && !codes(&r).contains(&"import.duplicate_table"), "{:#?}", r.diagnostics);
+    assert_eq!(common::row(&r, "t4", "review"), ["1", "0", "0", "0", "1"]);
+}
+
+#[test]
 fn snapshots() {
     let r = fixture("mouxian_2022.md");
     insta::assert_snapshot!("mouxian_2022_human", gouji::render::parse::human(&r));

@@ -579,10 +579,28 @@ fn corpus_d01_side_by_side_tables_are_a_doubt_not_numbers() {
             }
         }
     }
-    let d = r.diagnostics.iter().find(|d| d.code == "import.side_by_side").expect("a side-by-side doubt");
+    let d = r.diagnostics.iter().find(|d| d.code == "import.side_by_side" && d.message.starts_with("表三")).expect("a side-by-side doubt");
     assert!(d.message.contains("表三有 22 行") && d.message.contains("一、本年新收政府信息公开申请数量"), "{}", d.message);
     assert!(r.is_doubted("t3", "new_received", "natural_person") && r.is_doubted("t3", "total_processed", "total"));
     assert!(r.tables["t3"].rows.iter().all(|(_, row)| row.cells.is_empty()), "no 表三 cell is read");
+    // 表二's one-column rows print the label twice with one number each: a doubt too.
+    let t2 = r.diagnostics.iter().find(|d| d.code == "import.side_by_side" && d.message.starts_with("表二")).expect("表二 side by side");
+    assert!(t2.message.contains("表二有 6 行") && t2.message.contains("行政许可"), "{}", t2.message);
+    // The 2024 表四 row shares its baseline with the large heading of section 4: they are two
+    // texts (the heading is found, `88`, not `四、88政府…`), and with the 2023 row below it
+    // 表四 has two full data rows that differ: which is this report's cannot be told.
+    assert!(
+        r.sections.iter().any(|s| s.number == 4 && s.title.starts_with("四、政府信息公开")),
+        "{:?}",
+        r.sections.iter().map(|s| &s.title).collect::<Vec<_>>()
+    );
+    assert!(r.source.lines().any(|l| l.split_whitespace().collect::<Vec<_>>() == "88 18 28 36 170 7 0 11 7 25 33 0 6 13 52".split(' ').collect::<Vec<_>>()));
+    let t4 = r.diagnostics.iter().find(|d| d.code == "import.duplicate_table").expect("表四 twice");
+    assert!(t4.message.contains("“88 18 28 36 170 7 0 11 7 25 33 0 6 13 52”与“309 17 88 26 440"), "{}", t4.message);
+    assert!(r.is_doubted("t4", "review", "total"));
+    let read: Vec<String> =
+        r.tables.values().flat_map(|t| t.rows.values()).flat_map(|row| row.cells.values()).filter(|c| c.value.is_some()).map(|c| c.raw.to_string()).collect();
+    assert_eq!(read, Vec::<String>::new(), "a comparison of two years gives no number to either");
     // No report error rests on cells that were never printed.
     let (_, e) = common::check_bytes(name, &std::fs::read(common::corpus_file(name)).unwrap()).unwrap();
     let errors: Vec<&str> = e.findings.iter().filter(|f| f.class == gouji::FindingClass::ReportError).map(|f| f.message.as_str()).collect();
@@ -621,4 +639,22 @@ fn a_form_is_read_where_it_is_drawn() {
     let line = raw.source.lines().find(|l| l.contains('三')).unwrap();
     // Unplaced, both copies printed at one place and read `三四五 3402` once.
     assert_eq!(line.split_whitespace().collect::<Vec<_>>(), ["三四五", "3402", "三四五", "3402"], "{line}");
+}
+
+/// A table row printed across a large heading on one baseline (D01's 2024 表四 under
+/// `四、…情况`): two texts, never one line of glyphs merged in x order (`四、88政府…`).
+#[test]
+fn a_row_printed_across_a_heading_is_two_lines() {
+    let values = "88 18 28 36 170 7 0 11 7 25 33 0 6 13 52";
+    let mut page = vec![text(70.0, 100.0, 16.0, "四、政府信息公开行政复议、行政诉讼情况")];
+    page.extend(values.split(' ').enumerate().map(|(i, v)| text(75.0 + 20.0 * i as f64, 100.0, 7.0, v)));
+    // A heading with a smaller note after it, not over it, stays one line.
+    page.push(text(70.0, 160.0, 16.0, "五、存在的主要问题及改进情况"));
+    page.push(text(300.0, 160.0, 9.0, "（见附件）"));
+    let (_, doc) = import::read("over.pdf", &pdf(&[page], true), None).expect("imports");
+    let dumped = dump(&doc);
+    let lines: Vec<&str> = dumped.lines().collect();
+    assert_eq!(lines[0], "TEXT 四、政府信息公开行政复议、行政诉讼情况", "{dumped}");
+    assert_eq!(lines[1], format!("ROW   | {values}"), "{dumped}");
+    assert!(lines[2].starts_with("TEXT 五、存在的主要问题及改进情况") && lines[2].contains("（见附件）"), "{dumped}");
 }

@@ -285,12 +285,14 @@ const MAX_HEADING_LEN: usize = 240;
 const CN_ORDINALS: [&str; 10] = template::SECTION_ORDINALS;
 
 /// Headings printed inside a line (`…联系。一、总体情况2021年，…`): `{一..六}、{title}` for
-/// sections after `current`, earliest first. Only for text that is its own source slice.
+/// sections after `current`, earliest first, compared in normal form (so `⾏` is `行` and
+/// `(一)` is `（一）`). Only for text that is its own source slice.
 fn inline_headings(doc: &RawDocument, f: &Frag, tpl: &Template, mut current: u8) -> Vec<(u8, Frag)> {
     let mut found = Vec::new();
     if doc.source.get(f.span.offset..f.span.end()) != Some(f.text.as_str()) {
         return found;
     }
+    let (norm, map) = template::labels::normalize_mapped(&f.text, f.span.offset);
     let mut from = 0;
     loop {
         let hit = tpl
@@ -299,14 +301,18 @@ fn inline_headings(doc: &RawDocument, f: &Frag, tpl: &Template, mut current: u8)
             .filter(|s| s.number > current && (1..=CN_ORDINALS.len()).contains(&usize::from(s.number)))
             .flat_map(|s| {
                 let ord = CN_ORDINALS[usize::from(s.number) - 1];
+                let norm = &norm;
                 std::iter::once(&s.title).chain(&s.aliases).filter_map(move |t| {
-                    let needle = format!("{ord}、{t}");
-                    f.text[from..].find(&needle).map(|at| (from + at, s.number, needle.len()))
+                    let needle = template::labels::normalize(&format!("{ord}、{t}"));
+                    norm.get(from..)?.find(&needle).map(|at| (from + at, s.number, needle.len()))
                 })
             })
             .min_by_key(|(at, _, len)| (*at, std::cmp::Reverse(*len)));
         let Some((at, n, len)) = hit else { break };
-        found.push((n, Frag::new(&f.text[at..at + len], Span::new(f.span.offset + at, len))));
+        let (Some(first), Some(last)) = (map.get(at), map.get(at + len - 1)) else { break };
+        let span = first.join(*last);
+        let Some(text) = doc.source.get(span.offset..span.end()) else { break };
+        found.push((n, Frag::new(text, span)));
         current = n;
         from = at + len;
     }
@@ -385,12 +391,7 @@ fn best_table(key: &str, rows: &[&RawRow], default: &Template, set: &TemplateSet
     // template can do better (ties go to the default anyway), so the others are skipped.
     for tpl in default_first(default, set) {
         let Some(def) = tpl.table(key) else { continue };
-        let mut found = if def.flat {
-            let (table, diags, score) = flat_table(def, &tpl.id, rows);
-            Assembled { table, diags, score, doubted: Vec::new(), consumed: Vec::new() }
-        } else {
-            row_table(def, &tpl.id, rows, &norms)
-        };
+        let mut found = if def.flat { flat_table(def, &tpl.id, rows) } else { row_table(def, &tpl.id, rows, &norms) };
         found.table.layout = set.get(&tpl.id).cloned();
         let is_default = tpl.id == default.id;
         if is_default && found.diags.is_empty() {
@@ -561,7 +562,11 @@ fn side_by_side(row: &RawRow) -> bool {
     let labels = row.labels();
     let numeric = |f: &Frag| cell_from_compact(&f.text, f.span).value.is_some();
     let Some(last_text) = labels.iter().rposition(|f| !numeric(f) && !f.text.trim().is_empty()) else { return false };
-    labels[..last_text].iter().filter(|f| numeric(f)).count() >= 2
+    let numbers = labels[..last_text].iter().filter(|f| numeric(f)).count();
+    // One number between two printings of the same label: a one-column row (表二's
+    // 行政许可 1808595 行政许可 1573179).
+    let again = || labels[..last_text].iter().any(|f| template::labels::normalize(&f.text) == template::labels::normalize(&labels[last_text].text));
+    numbers >= 2 || (numbers == 1 && again())
 }
 
 /// A row printed again: where, and each cell whose text differs from the first printing
@@ -723,11 +728,32 @@ fn best_label<'t>(def: &'t TableDef, norm: &[Rc<str>], scope: Option<usize>, loo
 }
 
 /// A table whose rows all come in one source row (表四: 3 blocks × 5 values).
-fn flat_table(def: &TableDef, tpl: &str, rows: &[&RawRow]) -> (Table, Vec<ImportDiagnostic>, i64) {
+fn flat_table(def: &TableDef, tpl: &str, rows: &[&RawRow]) -> Assembled {
     let mut table = Table::new(tpl, def);
     let want: usize = def.parts.iter().map(|p| p.rows.len() * p.cols.len()).sum();
     let mut diags = Vec::new();
-    let data = rows.iter().find(|r| trimmed(r.values(), want).len() == want);
+    let full: Vec<&RawRow> = rows.iter().copied().filter(|r| trimmed(r.values(), want).len() == want).collect();
+    let shown = |r: &RawRow| trimmed(r.values(), want).iter().map(|f| f.text.as_str()).collect::<Vec<_>>().join(" ");
+    if let [first, again, ..] = full[..] {
+        let (a, b) = (shown(first), shown(again));
+        let span = row_span(again);
+        if full[1..].iter().any(|r| shown(r) != a) {
+            // Two years compared, or the table printed twice with other numbers: which row
+            // is this report's cannot be told.
+            let msg = format!(
+                "{}有 {} 个完整的数据行，数值不同（“{a}”与“{b}”）：可能是两年对比或整张表印了两次，无法确定哪一行属于本报告，未读取（提取存疑）",
+                def.name,
+                full.len()
+            );
+            let cells = def.rows().flat_map(|(p, r)| def.parts[p].cols.iter().map(|c| (r.key.clone(), c.key.clone()))).collect();
+            let doubted = vec![Doubted { table: def.key.clone(), code: "import.duplicate_table", cells }];
+            let diags = vec![diag("import.duplicate_table", Level::Warning, msg, span)];
+            return Assembled { table, diags, score: -1, doubted, consumed: Vec::new() };
+        }
+        let msg = format!("{}的数据行出现了 {} 次，数值相同，采用第一次出现的数值", def.name, full.len());
+        diags.push(diag("import.duplicate_row", Level::Warning, msg, span));
+    }
+    let data = full.first();
     let values: Vec<&Frag> = match (data, pieces(def, rows, want)) {
         (Some(data), _) => data.values().iter().collect(),
         (None, Some((values, spans))) => {
@@ -737,10 +763,11 @@ fn flat_table(def: &TableDef, tpl: &str, rows: &[&RawRow]) -> (Table, Vec<Import
         }
         (None, None) => {
             let Some(r) = rows.iter().filter(|r| !r.values().is_empty()).max_by_key(|r| r.values().len()) else {
-                return (table, Vec::new(), -(want as i64));
+                return Assembled { table, diags: Vec::new(), score: -(want as i64), doubted: Vec::new(), consumed: Vec::new() };
             };
             let msg = format!("{}的数据行有 {} 个单元格，应有 {} 个：无法确定各数值所在的列（提取存疑）", def.name, r.values().len(), want);
-            return (table, vec![diag("import.cell_count", Level::Warning, msg, row_span(r))], -1);
+            let diags = vec![diag("import.cell_count", Level::Warning, msg, row_span(r))];
+            return Assembled { table, diags, score: -1, doubted: Vec::new(), consumed: Vec::new() };
         }
     };
     let mut values = values.into_iter();
@@ -756,7 +783,7 @@ fn flat_table(def: &TableDef, tpl: &str, rows: &[&RawRow]) -> (Table, Vec<Import
             at += 1;
         }
     }
-    (table, diags, 2 * want as i64)
+    Assembled { table, diags, score: 2 * want as i64, doubted: Vec::new(), consumed: Vec::new() }
 }
 
 /// A flat table a converter cut into several tables (表四 as three tables of five): the rows

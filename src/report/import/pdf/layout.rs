@@ -97,8 +97,11 @@ fn page_lines(page: &Page, mut glyphs: Vec<&Glyph>) -> Vec<Line> {
     }
     let mut lines: Vec<Line> = groups
         .into_iter()
-        .filter_map(|mut group| {
+        .flat_map(|mut group| {
             group.sort_by(|a, b| a.x.total_cmp(&b.x));
+            streams(group)
+        })
+        .filter_map(|mut group| {
             dedup_overprint(&mut group);
             let y0 = group.iter().map(|g| g.y).fold(f64::INFINITY, f64::min);
             let y1 = group.iter().map(|g| g.y).fold(f64::NEG_INFINITY, f64::max);
@@ -111,6 +114,37 @@ fn page_lines(page: &Page, mut glyphs: Vec<&Glyph>) -> Vec<Line> {
     }
     lines
 }
+
+/// Glyphs of two sizes whose boxes overlap on one baseline are two texts printed over one
+/// another (a table row drawn across a heading), never one: a line with such an overlap is
+/// split by size into one line per text, the larger first (a heading comes before what
+/// follows it). Any other line is one text. `glyphs` are sorted by x.
+fn streams(glyphs: Vec<&Glyph>) -> Vec<Vec<&Glyph>> {
+    let same_size = |a: &Glyph, b: &Glyph| (a.size - b.size).abs() <= SIZE_CLASS * a.size.max(b.size);
+    let visible: Vec<&&Glyph> = glyphs.iter().filter(|g| !is_blank(g)).collect();
+    let overlap = visible.windows(2).any(|w| {
+        let (a, b) = (w[0], w[1]);
+        !same_size(a, b) && b.x < a.x + advance(a) - STREAM_OVERLAP * advance(a).min(advance(b))
+    });
+    if !overlap {
+        return vec![glyphs];
+    }
+    let mut classes: Vec<Vec<&Glyph>> = Vec::new();
+    for g in glyphs {
+        match classes.iter_mut().find(|c| same_size(c[0], g)) {
+            Some(c) => c.push(g),
+            None => classes.push(vec![g]),
+        }
+    }
+    classes.sort_by(|a, b| b[0].size.total_cmp(&a[0].size));
+    classes
+}
+
+/// Sizes within this fraction of each other are one size class (see [`streams`]).
+const SIZE_CLASS: f64 = 0.2;
+
+/// How much of the narrower glyph's advance two glyphs must overlap by to be two texts.
+const STREAM_OVERLAP: f64 = 0.3;
 
 /// Drop glyphs drawn again over themselves (fake bold: the same text shown twice a
 /// fraction of an em apart), which would otherwise read `重重复复`. A glyph whose font gives
