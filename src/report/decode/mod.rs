@@ -79,12 +79,7 @@ pub fn solve(def: &TableDef, table: &mut Table, glued: &[Glued]) -> Outcome {
     let mut out = Outcome::default();
     let instances = def.instances();
     let mut place = vec![Place::Fixed; def.cell_count()];
-    let mut fixed = vec![None; def.cell_count()];
-    for (p, r, offset) in def.rows_with_offsets() {
-        for (j, c) in def.parts[p].cols.iter().enumerate() {
-            fixed[offset + j] = table.cell(&r.key, &c.key).filter(|c| c.state == CellState::Number).and_then(|c| c.value);
-        }
-    }
+    let fixed = dense_values(def, table);
     let mut budget = Budget(BUDGET);
     let mut st = State { def, glued, readings: Vec::new(), by_form: Vec::new(), used: vec![Vec::new(); glued.len()], place: Vec::new(), fixed };
     let mut failed: Vec<Option<String>> = vec![None; glued.len()];
@@ -282,6 +277,17 @@ fn write(st: &State, table: &mut Table, g: usize, reading: &Reading, instances: 
             row.cells.put(j, cell);
         }
     }
+}
+
+/// The numbers of a table's cells in the dense numbering (`None`: no number there).
+fn dense_values(def: &TableDef, table: &Table) -> Vec<Option<rust_decimal::Decimal>> {
+    let mut values = vec![None; def.cell_count()];
+    for (p, r, offset) in def.rows_with_offsets() {
+        for (j, c) in def.parts[p].cols.iter().enumerate() {
+            values[offset + j] = table.cell(&r.key, &c.key).filter(|c| c.state == CellState::Number).and_then(|c| c.value);
+        }
+    }
+    values
 }
 
 fn diag(code: &'static str, message: String, span: Span) -> ImportDiagnostic {

@@ -4,7 +4,7 @@
 //! placement, so they are recorded as consumed. Anything else is a doubt: the rows stay
 //! unread and the positions they might fill are listed.
 
-use super::{at_label, diag, keys_at, used_names, Outcome};
+use super::{at_label, dense_values, diag, keys_at, used_names, Outcome};
 use crate::report::assemble::trimmed;
 use crate::report::import::{Frag, RawRow};
 use crate::report::model::{Cell, CellState, Consumed, Doubted, ImportDiagnostic, Level, Placement, Row, Span, Table, UsedIdentity};
@@ -38,6 +38,9 @@ struct Gap<'o, 'r> {
 /// `cell` makes a cell of a value under its column.
 pub fn place(def: &TableDef, table: &mut Table, orphans: &[Orphan], cell: impl Fn(&ColDef, &Frag) -> Cell) -> Outcome {
     let mut out = Outcome::default();
+    if orphans.is_empty() {
+        return out;
+    }
     let gaps = gaps(def, table, orphans);
     let instances = def.instances();
     // Gaps whose count and cell counts leave one reading, with their rows made.
@@ -118,7 +121,6 @@ pub fn place(def: &TableDef, table: &mut Table, orphans: &[Orphan], cell: impl F
         );
         out.diagnostics.push(ImportDiagnostic { code: "import.placed_by_order", level: Level::Info, message: msg, span: Some(span_of(gap)) });
         out.decoded += n;
-        out.by_identity.push(format!("{}：{}", labels.join(""), ids.join("、")));
     }
     out
 }
@@ -208,17 +210,6 @@ fn span_of(gap: &Gap) -> Span {
 fn cells_at(def: &TableDef, pos: usize) -> std::ops::Range<usize> {
     let n = def.part_of(pos).map_or(0, |p| def.parts[p].cols.len());
     def.offset_of(pos).map_or(0..0, |o| o..o + n)
-}
-
-/// The numbers of a table's cells in the dense numbering.
-fn dense_values(def: &TableDef, table: &Table) -> Vec<Option<Decimal>> {
-    let mut values = vec![None; def.cell_count()];
-    for (p, r, offset) in def.rows_with_offsets() {
-        for (j, c) in def.parts[p].cols.iter().enumerate() {
-            values[offset + j] = table.cell(&r.key, &c.key).filter(|c| c.state == CellState::Number).and_then(|c| c.value);
-        }
-    }
-    values
 }
 
 fn holds(inst: &Instance, values: &[Option<Decimal>]) -> Option<bool> {
