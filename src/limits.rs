@@ -82,6 +82,10 @@ pub const REPORT_ROWSPAN: usize = 65_534;
 /// Cells of one Markdown table row (default 1,000); a row with more is refused before its
 /// cells are built.
 pub const REPORT_MARKDOWN_CELLS: usize = 1_000;
+
+/// Facts (numbers in prose) kept per section: a real §1 states a few dozen; a hostile
+/// page of digits must not fill memory with them.
+pub const REPORT_SECTION_FACTS: usize = 5_000;
 /// Deepest element nesting of an HTML page, measured on the parsed tree (default 512; real
 /// pages are a few dozen deep). A cheap scan before parsing refuses pages whose tags
 /// suggest more than twice this, since the parser's scope checks cost time per level.

@@ -29,7 +29,8 @@ pub fn assemble(path: &str, form: &str, mut doc: RawDocument, set: &TemplateSet)
     let meta = meta::read(&doc);
     let default: &Template = set.for_year(meta.year);
     let mut diagnostics = std::mem::take(&mut doc.diagnostics);
-    let Split { sections, rows: rows_by_section, strays, dropped } = split_sections(&doc, default);
+    let Split { sections, rows: rows_by_section, strays, dropped, diagnostics: too_many_facts } = split_sections(&doc, default, form == "pdf");
+    diagnostics.extend(too_many_facts);
     diagnostics.extend(missing_sections(default, &sections));
     if dropped > 0 {
         let msg = format!("表格行过多：年度报告的三张表约有 60 行，本文件有 {} 行，只读取前 {MAX_TABLE_ROWS} 行", dropped + MAX_TABLE_ROWS);
@@ -199,7 +200,7 @@ fn diag(code: &'static str, level: Level, message: String, span: Option<Span>) -
 /// Headings are whole lines; a document with fewer than two such headings (a scraped page
 /// with the whole report on one line) is searched for headings inside its lines.
 /// Table rows beyond the first `MAX_TABLE_ROWS` are not read (see `MAX_TABLE_ROWS`).
-fn split_sections<'d>(doc: &'d RawDocument, tpl: &Template) -> Split<'d> {
+fn split_sections<'d>(doc: &'d RawDocument, tpl: &Template, wrapped: bool) -> Split<'d> {
     let mut heads = headings(doc, tpl, false);
     if heads.len() < 2 {
         let inline = headings(doc, tpl, true);
@@ -229,6 +230,7 @@ fn split_sections<'d>(doc: &'d RawDocument, tpl: &Template) -> Split<'d> {
     }
     let end = doc.source.trim_end().len();
     let dropped = kept.saturating_sub(MAX_TABLE_ROWS);
+    let mut diagnostics = Vec::new();
     let sections = heads
         .iter()
         .enumerate()
@@ -238,11 +240,16 @@ fn split_sections<'d>(doc: &'d RawDocument, tpl: &Template) -> Split<'d> {
             // the end), and a bad span is an empty body, never a panic.
             let body = doc.source.get(f.span.offset..stop).unwrap_or("").trim_end();
             let next = heads.get(i + 1).map(|(b, _, f)| (*b, f));
-            let text = section_text(doc, heads[i].0, next, f);
-            Section { number: *n, title: f.text.to_string(), text, span: Span::new(f.span.offset, body.len()) }
+            let (text, facts) = section_text(doc, heads[i].0, next, f, wrapped);
+            if facts.len() >= crate::limits::REPORT_SECTION_FACTS {
+                let ord = CN_ORDINALS.get(usize::from(*n).wrapping_sub(1)).copied().unwrap_or("");
+                let msg = format!("第{ord}部分的正文数字过多，只读取前 {} 个", crate::limits::REPORT_SECTION_FACTS);
+                diagnostics.push(diag("import.too_many_facts", Level::Warning, msg, Some(f.span)));
+            }
+            Section { number: *n, title: f.text.to_string(), text, span: Span::new(f.span.offset, body.len()), facts }
         })
         .collect();
-    Split { sections, rows, strays, dropped }
+    Split { sections, rows, strays, dropped, diagnostics }
 }
 
 /// A document cut at its section headings.
@@ -254,6 +261,8 @@ struct Split<'d> {
     strays: Vec<(u8, &'d Frag)>,
     /// Table rows past [`MAX_TABLE_ROWS`], not read.
     dropped: usize,
+    /// Sections with more facts than are kept.
+    diagnostics: Vec<ImportDiagnostic>,
 }
 
 /// Section headings in document order as (block index, section number, heading). A section
@@ -319,13 +328,13 @@ fn inline_headings(doc: &RawDocument, f: &Frag, tpl: &Template, mut current: u8)
     found
 }
 
-/// The prose of a section: its paragraphs (not its table rows, not markup), one a line,
+/// The prose of a section and its facts: its paragraphs (not its table rows, not markup), one a line,
 /// from the end of its heading to the start of the next (headings may sit inside a line).
-fn section_text(doc: &RawDocument, head: usize, next: Option<(usize, &Frag)>, heading: &Frag) -> String {
+fn section_text(doc: &RawDocument, head: usize, next: Option<(usize, &Frag)>, heading: &Frag, wrapped: bool) -> (String, Vec<super::facts::Fact>) {
     let from = heading.span.end();
     let until = next.map_or(usize::MAX, |(_, f)| f.span.offset);
     let last = next.map_or(doc.blocks.len().saturating_sub(1), |(b, _)| b);
-    let mut lines: Vec<&str> = Vec::new();
+    let mut pieces: Vec<super::facts::Piece> = Vec::new();
     for block in doc.blocks.iter().take(last + 1).skip(head) {
         let Block::Text(t) = block else { continue };
         let (a, b) = (t.span.offset, t.span.end());
@@ -336,12 +345,16 @@ fn section_text(doc: &RawDocument, head: usize, next: Option<(usize, &Frag)>, he
         // A fragment whose text is its source slice can be cut; others are taken whole.
         let literal = doc.source.get(a..b) == Some(t.text.as_str());
         let piece = if literal { doc.source.get(lo..hi).unwrap_or("") } else { t.text.as_str() };
+        let lead = piece.len() - piece.trim_start().len();
         let piece = piece.trim();
         if !piece.is_empty() {
-            lines.push(piece);
+            pieces.push(super::facts::Piece { text: piece, at: literal.then_some(lo + lead), whole: t.span });
         }
     }
-    lines.join("\n")
+    let text = pieces.iter().map(|p| p.text).collect::<Vec<_>>().join("\n");
+    // A page number left in the prose (`-3-`) is not a fact.
+    pieces.retain(|p| !super::import::is_page_footer(p.text));
+    (text, super::facts::of_pieces(&pieces, wrapped))
 }
 
 /// The rows of a table: those under its section; when no section that holds a table (in

@@ -9,6 +9,7 @@
 pub mod assemble;
 #[doc(hidden)]
 pub mod decode;
+pub mod facts;
 #[doc(hidden)]
 pub mod import;
 #[doc(hidden)]

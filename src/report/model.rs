@@ -334,6 +334,9 @@ pub struct Section {
     pub text: String,
     /// The heading and body in the source.
     pub span: Span,
+    /// Every number of the prose ([`crate::report::facts`]), in order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub facts: Vec<super::facts::Fact>,
 }
 
 /// How sure the importer is about a finding of its own.

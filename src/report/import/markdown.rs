@@ -10,7 +10,7 @@
 
 use super::grid::{self, Slot};
 use super::text::lines;
-use super::{Block, Form, Frag, ImportError, RawDocument};
+use super::{is_page_footer, Block, Form, Frag, ImportError, RawDocument};
 use crate::limits::REPORT_MARKDOWN_CELLS;
 use crate::report::model::{ImportDiagnostic, Level, Span, SpanText};
 use crate::report::value::is_space;
@@ -106,29 +106,6 @@ fn is_generic_header(row: &[Slot]) -> bool {
 /// A number alone (`3`, `12.5`), as a cell's value would be printed.
 fn lone_number(text: &str) -> bool {
     crate::report::value::classify(text).0 == crate::report::model::CellState::Number
-}
-
-/// A page number as converters keep it: `— 3 —`, `-3-`, `第3页`, `第 4 页 共 6 页`, `4/6`.
-fn is_page_footer(text: &str) -> bool {
-    let t: String = text.chars().filter(|c| !is_space(*c)).collect();
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    let dashes = ['-', '—', '–', '－', '‒', '―'];
-    let inner = t.trim_start_matches(dashes).trim_end_matches(dashes);
-    if inner.len() < t.len() && t.starts_with(dashes) && t.ends_with(dashes) && digits(inner) {
-        return true;
-    }
-    let page = |s: &str| s.strip_prefix('第').and_then(|s| s.strip_suffix('页')).is_some_and(digits);
-    let of = |s: &str| s.strip_prefix('共').and_then(|s| s.strip_suffix('页')).is_some_and(digits);
-    if page(&t) {
-        return true;
-    }
-    if let Some(at) = t.find('共').filter(|&i| i > 0) {
-        let (a, b) = t.split_at(at);
-        if page(a.trim_end_matches([',', '，', '/'])) && of(b) {
-            return true;
-        }
-    }
-    matches!(t.split_once('/'), Some((a, b)) if digits(a) && digits(b))
 }
 
 /// The cells of a pipe line, trimmed, with spans (a blank cell: zero-length, after its pipe).

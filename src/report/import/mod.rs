@@ -355,3 +355,26 @@ pub fn read(path: &str, bytes: &[u8], form: Option<Form>) -> Result<(Form, RawDo
     };
     Ok((detected, doc))
 }
+
+/// A page number as converters keep it: `— 3 —`, `-3-`, `第3页`, `第 4 页 共 6 页`, `4/6`.
+pub fn is_page_footer(text: &str) -> bool {
+    let t: String = text.chars().filter(|c| !crate::report::value::is_space(*c)).collect();
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let dashes = ['-', '—', '–', '－', '‒', '―'];
+    let inner = t.trim_start_matches(dashes).trim_end_matches(dashes);
+    if inner.len() < t.len() && t.starts_with(dashes) && t.ends_with(dashes) && digits(inner) {
+        return true;
+    }
+    let page = |s: &str| s.strip_prefix('第').and_then(|s| s.strip_suffix('页')).is_some_and(digits);
+    let of = |s: &str| s.strip_prefix('共').and_then(|s| s.strip_suffix('页')).is_some_and(digits);
+    if page(&t) {
+        return true;
+    }
+    if let Some(at) = t.find('共').filter(|&i| i > 0) {
+        let (a, b) = t.split_at(at);
+        if page(a.trim_end_matches([',', '，', '/'])) && of(b) {
+            return true;
+        }
+    }
+    matches!(t.split_once('/'), Some((a, b)) if digits(a) && digits(b))
+}
