@@ -69,6 +69,7 @@ pub fn human(report: &Report) -> String {
         out.push_str(&decodings_text(table));
         out.push_str(&placements_text(table));
     }
+    out.push_str(&facts_text(report));
     if !report.diagnostics.is_empty() {
         let _ = writeln!(out, "\n导入提示：");
         for d in &report.diagnostics {
@@ -144,6 +145,29 @@ fn placements_text(table: &Table) -> String {
             (None, None) => String::new(),
         };
         let _ = writeln!(out, "    “{}”：{place}，按行序只能是这几行，放入后 {} 成立", rows.join("”“"), by.join("、"));
+    }
+    out
+}
+
+/// Characters of context shown before a fact, at most.
+const FACT_CONTEXT: usize = 24;
+
+/// The numbers of each section's prose, each with the words before it in its clause (what
+/// a rule author matches a phrase against).
+fn facts_text(report: &Report) -> String {
+    let mut out = String::new();
+    for section in report.sections.iter().filter(|s| !s.facts.is_empty()) {
+        let _ = writeln!(out, "\n正文数字（{}，{} 个）：", section.title, section.facts.len());
+        for f in &section.facts {
+            let shown = report.text(f.span).replace(['\n', '\r'], "");
+            let before = report.source.get(f.sentence.offset..f.span.offset).filter(|_| f.span_exact).unwrap_or("");
+            let clause = before.rsplit(['，', ',', '、', '：', ':', '（', '(']).next().unwrap_or("").replace(['\n', '\r'], "");
+            let chars: Vec<char> = clause.trim().chars().collect();
+            let cut: String = chars[chars.len().saturating_sub(FACT_CONTEXT)..].iter().collect();
+            let more = if chars.len() > FACT_CONTEXT { "…" } else { "" };
+            let about = if f.approximate { "（约数）" } else { "" };
+            let _ = writeln!(out, "  {shown}{about}　← {more}{cut}");
+        }
     }
     out
 }
