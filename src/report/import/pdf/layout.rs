@@ -121,9 +121,10 @@ fn page_lines(page: &Page, mut glyphs: Vec<&Glyph>) -> Vec<Line> {
 /// follows it). Any other line is one text. `glyphs` are sorted by x.
 fn streams(glyphs: Vec<&Glyph>) -> Vec<Vec<&Glyph>> {
     let same_size = |a: &Glyph, b: &Glyph| (a.size - b.size).abs() <= SIZE_CLASS * a.size.max(b.size);
-    let visible: Vec<&&Glyph> = glyphs.iter().filter(|g| !is_blank(g)).collect();
-    let overlap = visible.windows(2).any(|w| {
-        let (a, b) = (w[0], w[1]);
+    let mut visible = glyphs.iter().filter(|g| !is_blank(g));
+    let mut prev = visible.next();
+    let overlap = visible.any(|b| {
+        let Some(a) = prev.replace(b) else { return false };
         !same_size(a, b) && b.x < a.x + advance(a) - STREAM_OVERLAP * advance(a).min(advance(b))
     });
     if !overlap {
