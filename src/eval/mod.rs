@@ -452,9 +452,8 @@ impl<'r> Ctx<'r> {
         let mut finding = self.finding(class, sides, span);
         if !decoded_by.is_empty() && class != FindingClass::NotAssessable {
             let names: Vec<String> = decoded_by.iter().map(|u| format!("{}（{}）", u.id, u.at)).collect();
-            let mut purposes: Vec<&str> = decoded_by.iter().map(|u| u.purpose).collect();
-            purposes.dedup();
-            finding.message.push_str(&format!("（这些单元格{}时已用{}，此项不是独立证据）", purposes.join("、"), names.join("、")));
+            let purposes = UsedIdentity::purposes(&decoded_by);
+            finding.message.push_str(&format!("（这些单元格{purposes}时已用{}，此项不是独立证据）", names.join("、")));
             finding.decoded_by = decoded_by;
         }
         if class == FindingClass::NotAssessable {

@@ -77,28 +77,12 @@ pub fn summary(rules: &[RuleOutcome]) -> String {
 impl RuleOutcome {
     /// What the identities of [`Self::decoded_by`] decided: `拆分连写数字`, `确定无标签行的位置`.
     pub fn decoded_for(&self) -> String {
-        let mut purposes: Vec<&str> = Vec::new();
-        for u in &self.decoded_by {
-            if !purposes.contains(&u.purpose) {
-                purposes.push(u.purpose);
-            }
-        }
-        purposes.join("、")
+        UsedIdentity::purposes(&self.decoded_by)
     }
 
     /// `I1（本年度办理结果等于各项之和：自然人列、总计列）`: the identities its checks
     /// restate, grouped by identity; empty when none.
     pub fn decoded_by_text(&self) -> String {
-        let mut ids: Vec<&UsedIdentity> = Vec::new();
-        for u in &self.decoded_by {
-            if !ids.iter().any(|i| i.id == u.id) {
-                ids.push(u);
-            }
-        }
-        let group = |i: &UsedIdentity| {
-            let at: Vec<&str> = self.decoded_by.iter().filter(|u| u.id == i.id).map(|u| u.at.as_str()).collect();
-            format!("{}（{}：{}）", i.id, i.name, at.join("、"))
-        };
-        ids.into_iter().map(group).collect::<Vec<_>>().join("、")
+        UsedIdentity::grouped(&self.decoded_by)
     }
 }

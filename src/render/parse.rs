@@ -130,21 +130,14 @@ fn placements_text(table: &Table) -> String {
         out.push_str("  定位依据（原文行无标签）：\n");
     }
     for (p, rows) in runs {
-        let mut ids: Vec<(&str, &str, Vec<&str>)> = Vec::new();
-        for u in &p.by {
-            match ids.iter_mut().find(|(id, ..)| *id == u.id) {
-                Some((.., at)) => at.push(&u.at),
-                None => ids.push((&u.id, &u.name, vec![&u.at])),
-            }
-        }
-        let by: Vec<String> = ids.iter().map(|(id, name, at)| format!("{id}（{name}：{}）", at.join("、"))).collect();
+        let by = crate::report::model::UsedIdentity::grouped(&p.by);
         let place = match (&p.after, &p.before) {
             (Some(a), Some(b)) => format!("在“{a}”与“{b}”之间"),
             (Some(a), None) => format!("在“{a}”之后"),
             (None, Some(b)) => format!("在“{b}”之前"),
             (None, None) => String::new(),
         };
-        let _ = writeln!(out, "    “{}”：{place}，按行序只能是这几行，放入后 {} 成立", rows.join("”“"), by.join("、"));
+        let _ = writeln!(out, "    “{}”：{place}，按行序只能是这几行，放入后 {by} 成立", rows.join("”“"));
     }
     out
 }

@@ -62,7 +62,7 @@ pub fn assemble(path: &str, form: &str, mut doc: RawDocument, set: &TemplateSet)
         consumed.append(&mut found.consumed);
         tables.insert(def.key.clone(), found.table);
     }
-    diagnostics.extend(strays.iter().map(|(n, f)| stray(f, *n, &tables, default, set)));
+    diagnostics.extend(strays.iter().map(|(n, f)| stray(f, *n, &tables)));
     if sections.is_empty() && tables.is_empty() {
         return Err(ImportError::NotAReport { path: path.into() });
     }
@@ -115,10 +115,10 @@ const LISTED_BLANKS: usize = 5;
 
 /// A number in no cell, where it is: never moved into a cell (which one it left, if any,
 /// cannot be told), but the blank cells among numbers of its section's tables are named.
-fn stray(f: &Frag, section: u8, tables: &BTreeMap<String, Table>, default: &Template, set: &TemplateSet) -> ImportDiagnostic {
+fn stray(f: &Frag, section: u8, tables: &BTreeMap<String, Table>) -> ImportDiagnostic {
     let mut blanks = Vec::new();
     for (key, table) in tables {
-        let Some(def) = set.get(&table.template).and_then(|t| t.table(key)).or_else(|| default.table(key)) else { continue };
+        let Some(def) = table.layout.as_deref().and_then(|t| t.table(key)) else { continue };
         if def.section != section {
             continue;
         }
@@ -271,10 +271,21 @@ struct Split<'d> {
 fn headings(doc: &RawDocument, tpl: &Template, inline: bool) -> Vec<(usize, u8, Frag)> {
     let mut heads = Vec::new();
     let mut current = 0;
+    // `{一..六}.{title}` in normal form, per section, from the template's normal forms.
+    let needles: Vec<(u8, String)> = if inline {
+        let ordinal = |n: u8| CN_ORDINALS.get(usize::from(n).wrapping_sub(1)).copied();
+        tpl.sections
+            .iter()
+            .filter_map(|s| Some((s, ordinal(s.number)?)))
+            .flat_map(|(s, ord)| s.norms.iter().map(move |t| (s.number, format!("{ord}.{t}"))))
+            .collect()
+    } else {
+        Vec::new()
+    };
     for (i, block) in doc.blocks.iter().enumerate() {
         let Block::Text(f) = block else { continue };
         if inline {
-            for (n, head) in inline_headings(doc, f, tpl, current) {
+            for (n, head) in inline_headings(doc, f, &needles, current) {
                 current = n;
                 heads.push((i, n, head));
             }
@@ -293,10 +304,10 @@ const MAX_HEADING_LEN: usize = 240;
 
 const CN_ORDINALS: [&str; 10] = template::SECTION_ORDINALS;
 
-/// Headings printed inside a line (`…联系。一、总体情况2021年，…`): `{一..六}、{title}` for
-/// sections after `current`, earliest first, compared in normal form (so `⾏` is `行` and
-/// `(一)` is `（一）`). Only for text that is its own source slice.
-fn inline_headings(doc: &RawDocument, f: &Frag, tpl: &Template, mut current: u8) -> Vec<(u8, Frag)> {
+/// Headings printed inside a line (`…联系。一、总体情况2021年，…`): the `needles` of sections
+/// after `current`, earliest first, compared in normal form (so `⾏` is `行` and `(一)` is
+/// `（一）`). Only for text that is its own source slice.
+fn inline_headings(doc: &RawDocument, f: &Frag, needles: &[(u8, String)], mut current: u8) -> Vec<(u8, Frag)> {
     let mut found = Vec::new();
     if doc.source.get(f.span.offset..f.span.end()) != Some(f.text.as_str()) {
         return found;
@@ -304,18 +315,10 @@ fn inline_headings(doc: &RawDocument, f: &Frag, tpl: &Template, mut current: u8)
     let (norm, map) = template::labels::normalize_mapped(&f.text, f.span.offset);
     let mut from = 0;
     loop {
-        let hit = tpl
-            .sections
+        let hit = needles
             .iter()
-            .filter(|s| s.number > current && (1..=CN_ORDINALS.len()).contains(&usize::from(s.number)))
-            .flat_map(|s| {
-                let ord = CN_ORDINALS[usize::from(s.number) - 1];
-                let norm = &norm;
-                std::iter::once(&s.title).chain(&s.aliases).filter_map(move |t| {
-                    let needle = template::labels::normalize(&format!("{ord}、{t}"));
-                    norm.get(from..)?.find(&needle).map(|at| (from + at, s.number, needle.len()))
-                })
-            })
+            .filter(|(n, _)| *n > current)
+            .filter_map(|(n, needle)| norm.get(from..)?.find(needle.as_str()).map(|at| (from + at, *n, needle.len())))
             .min_by_key(|(at, _, len)| (*at, std::cmp::Reverse(*len)));
         let Some((at, n, len)) = hit else { break };
         let (Some(first), Some(last)) = (map.get(at), map.get(at + len - 1)) else { break };
@@ -462,7 +465,7 @@ fn row_table(def: &TableDef, tpl: &str, rows: &[&RawRow], norms: &Norms) -> Asse
         let Some(Leaf { part: p, position: at, label, score: m }) = found.leaf else {
             if has_value && row.labels().is_empty() {
                 // No label at all: placed by the row order, if that leaves one reading.
-                orphans.push(decode::order::Orphan { row, values: row.values(), after: last_at, before: None });
+                orphans.push(decode::order::Orphan { row, after: last_at, before: None });
             } else if has_value {
                 let text = label_text(row);
                 let msg = format!("{}中无法识别的行“{}”（{} 年格式）", def.name, text, tpl);

@@ -131,6 +131,35 @@ pub struct UsedIdentity {
     pub purpose: &'static str,
 }
 
+impl UsedIdentity {
+    /// `I1（名称：自然人列、总计列）、I2（…）`: each identity once, with every place it was
+    /// used, in the order first used.
+    pub fn grouped(used: &[UsedIdentity]) -> String {
+        let mut ids: Vec<&UsedIdentity> = Vec::new();
+        for u in used {
+            if !ids.iter().any(|i| i.id == u.id) {
+                ids.push(u);
+            }
+        }
+        let group = |i: &UsedIdentity| {
+            let at: Vec<&str> = used.iter().filter(|u| u.id == i.id).map(|u| u.at.as_str()).collect();
+            format!("{}（{}：{}）", i.id, i.name, at.join("、"))
+        };
+        ids.into_iter().map(group).collect::<Vec<_>>().join("、")
+    }
+
+    /// What they were used for, each once: `拆分连写数字、确定无标签行的位置`.
+    pub fn purposes(used: &[UsedIdentity]) -> String {
+        let mut purposes: Vec<&str> = Vec::new();
+        for u in used {
+            if !purposes.contains(&u.purpose) {
+                purposes.push(u.purpose);
+            }
+        }
+        purposes.join("、")
+    }
+}
+
 /// An identity instance consumed to decode a table's cells: a check of the same cells rests
 /// on it and is not independent evidence.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

@@ -250,7 +250,7 @@ fn eval<'r>(st: &State, inst: &Instance, reading: &dyn Fn(usize) -> Option<&'r R
 /// Write run `g`'s one reading into its rows' cells, with the record of how it was decided.
 fn write(st: &State, table: &mut Table, g: usize, reading: &Reading, instances: &[Instance]) {
     let run = &st.glued[g];
-    let by = st.used[g].iter().map(|&i| used_identity(st.def, &instances[i])).collect();
+    let by = st.used[g].iter().map(|&i| used_identity(st.def, &instances[i], PURPOSE)).collect();
     let record = Arc::new(Decoding { run: run.text.clone(), span: run.span, cells: reading.ends.len(), readings: st.by_form[g], by });
     let mut k = 0;
     for &pos in &run.rows {
@@ -328,9 +328,12 @@ fn at_label(def: &TableDef, inst: &Instance) -> String {
     def.parts.iter().flat_map(|p| &p.cols).find(|c| c.key == inst.at).map_or_else(|| inst.at.clone(), |c| format!("{}列", c.label))
 }
 
-fn used_identity(def: &TableDef, inst: &Instance) -> UsedIdentity {
+/// What splitting glued digits records as an identity's use.
+const PURPOSE: &str = "拆分连写数字";
+
+fn used_identity(def: &TableDef, inst: &Instance, purpose: &'static str) -> UsedIdentity {
     let d = &def.identities[inst.identity];
-    UsedIdentity { id: d.id.clone(), name: d.name.clone(), at: at_label(def, inst), purpose: "拆分连写数字" }
+    UsedIdentity { id: d.id.clone(), name: d.name.clone(), at: at_label(def, inst), purpose }
 }
 
 /// `I2（每行的总计等于各类申请人之和）`, each identity once.
@@ -344,7 +347,7 @@ fn used_names(def: &TableDef, instances: &[Instance], used: &[usize]) -> String 
 }
 
 fn consumed(def: &TableDef, inst: &Instance) -> Consumed {
-    Consumed { table: def.key.clone(), identity: used_identity(def, inst), cells: inst.cells().filter_map(|ix| keys_at(def, ix)).collect() }
+    Consumed { table: def.key.clone(), identity: used_identity(def, inst, PURPOSE), cells: inst.cells().filter_map(|ix| keys_at(def, ix)).collect() }
 }
 
 fn doubted(def: &TableDef, code: &'static str, rows: &[usize]) -> Doubted {

@@ -19,8 +19,6 @@ pub const PURPOSE: &str = "确定无标签行的位置";
 /// before and after it in the source.
 pub struct Orphan<'r> {
     pub row: &'r RawRow,
-    /// The row's values (surplus trailing blanks are dropped against the row they go to).
-    pub values: &'r [Frag],
     pub after: Option<usize>,
     pub before: Option<usize>,
 }
@@ -159,7 +157,7 @@ fn unique(def: &TableDef, gap: &Gap) -> Result<(), String> {
     }
     for (o, &pos) in gap.orphans.iter().zip(&gap.free) {
         let want = def.part_of(pos).map_or(0, |p| def.parts[p].cols.len());
-        let n = trimmed(o.values, want).len();
+        let n = trimmed(o.row.values(), want).len();
         if n != want {
             return Err(format!("有一行 {n} 个单元格，“{}”应有 {want} 个", label_at(def, Some(pos)).unwrap_or_default()));
         }
@@ -171,7 +169,7 @@ fn unique(def: &TableDef, gap: &Gap) -> Result<(), String> {
 fn row_of(def: &TableDef, pos: usize, o: &Orphan, cell: &impl Fn(&ColDef, &Frag) -> Cell) -> Option<Row> {
     let p = def.part_of(pos)?;
     let mut row = Row::new(label_at(def, Some(pos)).unwrap_or_default(), None, def.col_keys_of(p)?.clone());
-    for (j, (col, frag)) in def.parts[p].cols.iter().zip(o.values).enumerate() {
+    for (j, (col, frag)) in def.parts[p].cols.iter().zip(o.row.values()).enumerate() {
         row.cells.put(j, cell(col, frag));
     }
     Some(row)
@@ -218,7 +216,5 @@ fn holds(inst: &Instance, values: &[Option<Decimal>]) -> Option<bool> {
 }
 
 fn used(def: &TableDef, inst: &Instance) -> UsedIdentity {
-    let mut u = super::used_identity(def, inst);
-    u.purpose = PURPOSE;
-    u
+    super::used_identity(def, inst, PURPOSE)
 }

@@ -55,7 +55,8 @@ pub fn read(path: &str, source: String) -> Result<RawDocument, ImportError> {
             }
             continue;
         }
-        if let [(only, span)] = cells.iter().filter(|(t, _)| !t.is_empty()).collect::<Vec<_>>()[..] {
+        let mut filled = cells.iter().filter(|(t, _)| !t.is_empty());
+        if let (Some((only, span)), None) = (filled.next(), filled.next()) {
             // One cell filled in a table row: a page footer a converter kept in the
             // table, or — in a table wider than a label and a value — a number out of
             // its cell: neither is read as a row.
