@@ -48,7 +48,7 @@ pub mod template;
 pub mod testing;
 
 pub use checker::Checker;
-pub use eval::{BindingOut, Context, Evaluation, Finding, FindingCell, FindingClass, Outcome, ReportText, RuleOutcome, Sources};
+pub use eval::{BindingOut, Context, Evaluation, Evidence, Finding, FindingCell, FindingClass, Outcome, ReportText, RuleOutcome, Sources};
 pub use limits::Limits;
 pub use pack::{Manifest, Pack};
 pub use report::{read, read_file, read_file_with, read_with, Form, ImportError, Report};

@@ -167,6 +167,7 @@ const OFFICIAL: &[(&str, &str)] = &[
     ("t4.gouji", include_str!("../rules/official/t4.gouji")),
     ("values.gouji", include_str!("../rules/official/values.gouji")),
     ("xyear.gouji", include_str!("../rules/official/xyear.gouji")),
+    ("text.gouji", include_str!("../rules/official/text.gouji")),
 ];
 
 /// The embedded templates as one shared set.

@@ -116,7 +116,8 @@ fn an_unreadable_report_in_json_has_errors_and_the_others_findings() {
     assert_eq!(reports[0]["path"], "tests/fixtures/check/no_such_report.txt");
     assert!(!reports[0]["errors"].as_array().expect("errors").is_empty());
     assert!(reports[0]["errors"][0]["message"].as_str().is_some_and(|m| !m.is_empty()));
-    assert_eq!(reports[1]["findings"].as_array().expect("findings").len(), 2);
+    // Two 表四 totals, and the prose's 行政复议 and 行政诉讼 that disagree with them.
+    assert_eq!(reports[1]["findings"].as_array().expect("findings").len(), 4);
 }
 
 // ---------------------------------------------------------------- packs
@@ -247,7 +248,9 @@ fn seed_prints_rule_counts_and_json_has_per_rule_outcomes() {
     let path = seed.to_str().expect("path");
     let out = stdout(&gouji(&["check", path]));
     // The three cross-year rules: no previous report given (2019 format: in_force is for 2021).
-    assert!(out.contains("规则 10 条：通过 6，未通过 1，无法评估 2，不适用 1"), "{out}");
+    // Of the eleven prose rules, 收到 (`收到依申请公开信息5件` = 本年新收 5) and §5 pass;
+    // two are for the 2021 format and seven find no number they look for.
+    assert!(out.contains("规则 21 条：通过 8，未通过 1，无法评估 2，不适用 10"), "{out}");
     let json = json_of(&gouji(&["check", path, "--format", "json"]));
     let rules = json["reports"][0]["rules"].as_array().expect("rules");
     let outcome = |id: &str| rules.iter().find(|r| r["id"] == id).map(|r| r["outcome"].as_str().unwrap_or("").to_string());
@@ -256,6 +259,8 @@ fn seed_prints_rule_counts_and_json_has_per_rule_outcomes() {
     let balance = rules.iter().find(|r| r["id"] == "t3.balance").expect("t3.balance");
     assert_eq!(balance["checked"], 7, "one check per column of 表三");
     assert_eq!(balance["failed"], 0);
+    let received = rules.iter().find(|r| r["id"] == "text.received").expect("text.received");
+    assert_eq!((received["outcome"].as_str(), received["checked"].as_u64()), (Some("passed"), Some(1)), "{received}");
 }
 
 #[test]
@@ -263,7 +268,7 @@ fn json_rules_have_outcome_counts_and_reasons() {
     let o = gouji(&["check", &fixture("missing_t4.txt"), "--format", "json"]);
     let json = json_of(&o);
     let rules = json["reports"][0]["rules"].as_array().expect("rules");
-    assert_eq!(rules.len(), 10, "{rules:#?}");
+    assert_eq!(rules.len(), 21, "{rules:#?}");
     for r in rules {
         let outcome = r["outcome"].as_str().expect("outcome");
         assert!(["passed", "failed", "not_assessable", "not_applicable"].contains(&outcome), "{r}");
@@ -279,7 +284,19 @@ fn json_rules_have_outcome_counts_and_reasons() {
     let carry = rules.iter().find(|r| r["id"] == "xyear.carry").expect("xyear.carry");
     assert_eq!(carry["outcome"], "not_assessable");
     assert_eq!(carry["reason"], "没有上年报告");
-    assert_eq!(json["rules_never_applied"], serde_json::json!(["t4.block_total", "xyear.prev_items"]));
+    // And the prose rules whose phrases this report's prose does not use.
+    let never = serde_json::json!([
+        "t4.block_total",
+        "xyear.prev_items",
+        "text.received",
+        "text.applicants",
+        "text.granted",
+        "text.review",
+        "text.litigation",
+        "text.normative_docs",
+        "text.year"
+    ]);
+    assert_eq!(json["rules_never_applied"], never);
 }
 
 #[test]
@@ -293,12 +310,14 @@ fn a_batch_names_the_rules_that_applied_to_no_report() {
     let out = stdout(&o);
     assert!(out.contains("以下规则在这 2 份报告中都不适用："), "{out}");
     assert!(out.contains("x.only2019：适用条件不成立：when template == 2019"), "{out}");
-    // x.only2019 and xyear.prev_items (for 2019-format pairs).
-    assert!(out.contains("不适用 2"), "{out}");
+    // x.only2019, xyear.prev_items (for 2019-format pairs) and the prose rules whose phrases
+    // neither report's prose uses.
+    assert!(out.contains("text.granted：正文中没有与“予以公开及部分公开{n}件”"), "{out}");
+    assert!(out.contains("x.only2019            通过 0，未通过 0，无法评估 0，不适用 2"), "{out}");
     // With a 2019 report in the batch, the rule applied somewhere: not named.
     let c = fixture("2019_consistent.txt");
     let out = stdout(&gouji(&["check", &a, &c, "--rules", rules.to_str().expect("path")]));
-    assert!(!out.contains("都不适用"), "{out}");
+    assert!(!out.contains("x.only2019："), "{out}");
 }
 
 #[test]
@@ -328,11 +347,11 @@ fn the_readme_example_shows_a_real_finding() {
     assert!(out.contains("━━ 汇总：文件 3 个，检查报告 3 份\n  有错误 1，仅有警告 0，无问题 2，无法读取 0；与上年报告配对 1"), "{out}");
     assert!(out.contains("× [t4.block_total] 行政复议：总计 0，而结果维持、结果纠正、其他结果、尚未审结之和为 11，差 -11"), "{out}");
     assert!(out.contains("× [t4.block_total] 复议后起诉：总计 0"), "{out}");
-    assert!(out.contains("规则 10 条：通过 6，未通过 1，无法评估 2，不适用 1"), "{out}");
+    assert!(out.contains("规则 21 条：通过 11，未通过 1，无法评估 2，不适用 7"), "{out}");
     assert!(out.contains("无法评估 [xyear.carry] 没有上年报告"), "{out}");
     // The pair: every cross-year rule for its template holds.
     let pair = &out[out.find("━━ examples/example-2024.txt").unwrap()..out.find("━━ examples/example.txt").unwrap()];
-    assert!(pair.contains("规则 10 条：通过 9，未通过 0，无法评估 0，不适用 1"), "{pair}");
+    assert!(pair.contains("规则 21 条：通过 14，未通过 0，无法评估 0，不适用 7"), "{pair}");
 }
 
 // ---------------------------------------------------------------- packs given wrongly

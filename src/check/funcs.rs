@@ -18,6 +18,10 @@ pub enum Param {
     Cells,
     /// An integer literal from 0 to 10 (decimal places).
     Places,
+    /// A section's prose (`正文[…]`).
+    Prose,
+    /// A text literal.
+    Str,
 }
 
 impl Param {
@@ -28,6 +32,8 @@ impl Param {
             Param::Cell => "一个单元格",
             Param::Cells => "单元格集合",
             Param::Places => "小数位数（0–10 的整数）",
+            Param::Prose => "一部分正文",
+            Param::Str => "文字",
         }
     }
 }
@@ -138,6 +144,22 @@ pub const FUNCS: &[FuncDef] = &[
         variadic: false,
         result: Ty::Bool,
         doc: "数值符合该栏的取值范围（件数为非负整数，本年增/减为整数，金额为非负数）",
+    },
+    FuncDef {
+        names: &["length", "字数"],
+        func: Func::Length,
+        params: &[Param::Prose],
+        variadic: false,
+        result: Ty::Num,
+        doc: "一部分正文的字数：汉字、字母和数字，不计空白和标点；报告没有这一部分时无法评估",
+    },
+    FuncDef {
+        names: &["contains", "包含"],
+        func: Func::Contains,
+        params: &[Param::Prose, Param::Str],
+        variadic: false,
+        result: Ty::Bool,
+        doc: "一部分正文包含某段文字（不计空白和换行），如 contains(正文[其他需要报告的事项], \"信息处理费\")",
     },
 ];
 

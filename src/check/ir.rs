@@ -17,6 +17,9 @@ pub struct CompiledRule {
     pub class: Class,
     /// All failures in one finding.
     pub once: bool,
+    /// `scope "全市" | …`: a failing comparison with a number whose sentence says one of
+    /// these is set aside (an info saying why), not a failure.
+    pub scope: Vec<String>,
     pub message: Option<Vec<MsgPart>>,
     /// The whole rule in its file, and its id.
     pub span: Span,
@@ -124,6 +127,13 @@ pub enum Op {
         within: Option<Decimal>,
         span: Span,
     },
+    /// `for each fact n in 正文[…]`: the body once per number of the prose a phrase matches,
+    /// found per report.
+    ForFacts {
+        slot: usize,
+        set: TextSet,
+        body: Vec<Op>,
+    },
     ForEach {
         slot: usize,
         quant: Quant,
@@ -218,6 +228,79 @@ pub enum Sel {
     Mapped(usize, Vec<(String, Option<Key>)>),
 }
 
+/// Resolved `正文[…]`: sections of the template and, for numbers, the phrases.
+#[derive(Debug, Clone)]
+pub struct TextSet {
+    /// Section numbers and their printed titles.
+    pub sections: Vec<(u8, String)>,
+    /// None: the sections' prose; some: the numbers any of them matches.
+    pub phrases: Vec<Phrase>,
+    pub span: Span,
+}
+
+/// A phrase `"收到…申请{n}件"` compiled: the words before the number (matched against its
+/// clause), its unit, and the words after (matched against the rest of its sentence).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Phrase {
+    /// As written.
+    pub written: String,
+    /// Pieces before `{n}`, separated by `…` in the phrase, whitespace removed.
+    pub before: Vec<String>,
+    /// A `…` right before `{n}`: the last piece need not touch the number.
+    pub gap_before: bool,
+    /// The unit written right after `{n}` (one of the fact units), if any.
+    pub unit: Option<&'static str>,
+    /// Pieces after the unit.
+    pub after: Vec<String>,
+    /// A `…` right after the unit: the first piece need not follow it at once.
+    pub gap_after: bool,
+}
+
+impl Phrase {
+    /// Whether a fact is one this phrase names.
+    pub fn matches(&self, f: &crate::report::facts::Fact) -> bool {
+        if self.unit.is_some_and(|u| f.unit.map(unit_norm) != Some(u)) {
+            return false;
+        }
+        // Before: pieces from the last, each found before the previous one.
+        let mut rest: &str = &f.before;
+        for (i, piece) in self.before.iter().enumerate().rev() {
+            let last = i + 1 == self.before.len();
+            let at = if last && !self.gap_before { rest.ends_with(piece.as_str()).then(|| rest.len() - piece.len()) } else { rest.rfind(piece.as_str()) };
+            match at {
+                Some(k) => rest = &rest[..k],
+                None => return false,
+            }
+        }
+        // After: what follows the unit printed. Words written right after `{n}` that are no
+        // unit (`{n}名`) follow a number printed without one.
+        if self.unit.is_none() && !self.after.is_empty() && !self.gap_after && f.unit.is_some() {
+            return false;
+        }
+        let mut rest: &str = &f.after;
+        for (i, piece) in self.after.iter().enumerate() {
+            // After a `…` a piece is looked for in the same clause only: `{n}件…下年度` must
+            // not reach a later clause's `顺延到下年度`.
+            let clause = rest.find(crate::report::facts::is_clause_mark).map_or(rest, |k| &rest[..k]);
+            let at = if i == 0 && !self.gap_after { rest.starts_with(piece.as_str()).then_some(0) } else { clause.find(piece.as_str()) };
+            match at {
+                Some(k) => rest = &rest[k + piece.len()..],
+                None => return false,
+            }
+        }
+        true
+    }
+}
+
+/// `％` is `%`.
+pub fn unit_norm(u: &'static str) -> &'static str {
+    if u == "％" {
+        "%"
+    } else {
+        u
+    }
+}
+
 /// A resolved cell reference: one cell, or a set for `sum`.
 #[derive(Debug, Clone)]
 pub struct CellSet {
@@ -251,6 +334,11 @@ pub enum Func {
     Present,
     /// Text where a number belongs, or a unit that does not fit the column.
     Doubtful,
+    /// Characters of a section's prose (letters, digits, ideographs; no spaces or
+    /// punctuation).
+    Length,
+    /// A section's prose contains a text (spaces and line breaks aside).
+    Contains,
     /// The number fits its column's domain (count / signed / decimal).
     Valid,
 }
@@ -289,6 +377,8 @@ pub enum Ty {
     Cells,
     /// Text (a string literal).
     Text,
+    /// A section's prose (`正文[第五部分]`): for `length`, `contains`.
+    Prose,
     /// The template id: compared with a number or a text.
     Template,
     /// A sub-expression that did not resolve; its error is already reported.
@@ -307,6 +397,10 @@ pub enum Ex {
     /// A `for each cell` variable, read as a cell.
     CellVar(usize, Span),
     Cells(CellSet),
+    /// A section's prose.
+    Prose(TextSet),
+    /// A `for each fact` variable: the number.
+    FactVar(usize),
     Template,
     /// `template == id`, decided per template variant.
     TemplateIs(String),

@@ -47,6 +47,12 @@ fn write_op(out: &mut String, r: &CompiledRule, op: &Op, depth: usize) {
             let w = within.map(|w| format!(" within {w}")).unwrap_or_default();
             let _ = writeln!(out, "{pad}check {}{w}", ex_text(r, ex));
         }
+        Op::ForFacts { slot, set, body } => {
+            let _ = writeln!(out, "{pad}for each Fact ${slot}:{} in {}", r.slot_names[*slot], text_set(set));
+            for op in body {
+                write_op(out, r, op, depth + 1);
+            }
+        }
         Op::ForEach { slot, quant, items, body, .. } => {
             let shown: Vec<String> = items.iter().take(4).map(binding_text).collect();
             let more = if items.len() > 4 { format!(" …（共 {} 项）", items.len()) } else { String::new() };
@@ -55,6 +61,25 @@ fn write_op(out: &mut String, r: &CompiledRule, op: &Op, depth: usize) {
                 write_op(out, r, op, depth + 1);
             }
         }
+    }
+}
+
+/// `正文[§1|§6; 收到…申请{n}件 → 收到 … 申请 ⟨件⟩]`: sections, and each phrase as compiled.
+fn text_set(set: &TextSet) -> String {
+    let sections: Vec<String> = set.sections.iter().map(|(n, _)| format!("§{n}")).collect();
+    let phrases: Vec<String> = set
+        .phrases
+        .iter()
+        .map(|p| {
+            let gap = |g: bool| if g { " … " } else { " " };
+            let unit = p.unit.map_or("⟨任意单位⟩".to_string(), |u| format!("⟨{u}⟩"));
+            format!("{} →{}{}{}n{}{}{}", p.written, p.before.join(" … "), gap(p.gap_before), "", unit, gap(p.gap_after), p.after.join(" … "))
+        })
+        .collect();
+    if phrases.is_empty() {
+        format!("正文[{}]", sections.join("|"))
+    } else {
+        format!("正文[{}; {}]", sections.join("|"), phrases.join("; "))
     }
 }
 
@@ -98,6 +123,8 @@ fn ex_text(r: &CompiledRule, ex: &Ex) -> String {
             let prev = if set.report == Which::Previous { "上年." } else { "" };
             format!("{prev}{}#{}[{}; {}]", set.table, set.table_ix, sel_text(r, &set.rows), sel_text(r, &set.cols))
         }
+        Ex::Prose(set) => text_set(set),
+        Ex::FactVar(i) => format!("fact(${i}:{})", r.slot_names[*i]),
         Ex::Template => "template".into(),
         Ex::TemplateIs(id) => format!("template == {id}"),
         Ex::PrevTemplate => "上年.template".into(),

@@ -17,6 +17,7 @@ pub mod names;
 pub mod resolve;
 pub mod settings;
 pub mod suggest;
+pub(crate) mod text;
 
 use crate::diagnostics::rules::{RuleError, RuleErrorKind as K};
 use crate::syntax::ast::{self, BinOp, ExprKind, Stmt};
@@ -91,6 +92,25 @@ pub fn reads_previous(body: &[Stmt]) -> bool {
         Stmt::When(e) | Stmt::Let(_, e) => expr(e),
         Stmt::Check { expr: e, .. } => expr(e),
         Stmt::ForEach(fe) => fe.domain_prev.is_some() || reads_previous(&fe.body),
+        _ => false,
+    })
+}
+
+/// Whether a rule reads the prose anywhere (`正文[…]`).
+pub fn reads_prose(body: &[Stmt]) -> bool {
+    fn expr(e: &ast::Expr) -> bool {
+        match &e.kind {
+            ExprKind::Text(_) => true,
+            ExprKind::Call(_, args) => args.iter().any(expr),
+            ExprKind::Neg(x) | ExprKind::Not(x) | ExprKind::Prev(x, _) => expr(x),
+            ExprKind::Binary(_, a, b) => expr(a) || expr(b),
+            _ => false,
+        }
+    }
+    body.iter().any(|s| match s {
+        Stmt::When(e) | Stmt::Let(_, e) => expr(e),
+        Stmt::Check { expr: e, .. } => expr(e),
+        Stmt::ForEach(fe) => matches!(fe.domain, ast::Domain::Text(_)) || reads_prose(&fe.body),
         _ => false,
     })
 }
@@ -312,10 +332,13 @@ fn compile_rule(rule: &ast::Rule, text: &str, templates: &[Arc<Template>], ids: 
     Some(CompiledRule {
         id: rule.id.node.clone(),
         title: rule.title.node.clone(),
-        severity: s.severity,
+        // A rule on the prose is a warning unless it says otherwise (the phrase → cell
+        // mapping is never certain; DOMAIN.md §3.1).
+        severity: if !s.severity_written && reads_prose(&rule.body) { ast::Severity::Warning } else { s.severity },
         blank: s.blank,
         class: s.class,
         once: s.once,
+        scope: s.scope.clone(),
         message,
         span: rule.span,
         id_span: rule.id.span,

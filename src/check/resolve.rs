@@ -7,7 +7,7 @@ use super::funcs::{self, Param};
 use super::ir::*;
 use super::names::{self, Resolved, RowName};
 use crate::diagnostics::rules::{RuleError, RuleErrorKind as K};
-use crate::syntax::ast::{BinOp, CellRef, Expr, ExprKind, Quant, Selector, Stmt};
+use crate::syntax::ast::{BinOp, CellRef, Domain, Expr, ExprKind, Quant, Selector, Stmt, TextRef};
 use crate::syntax::{Span, Spanned};
 use crate::template::{TableDef, Template};
 use rust_decimal::Decimal;
@@ -19,6 +19,8 @@ enum VarKind {
     Col,
     Row,
     Cell,
+    /// A number of the prose (`for each fact`).
+    Fact,
 }
 
 /// A name of the rule resolved in this template: where it is written and what it named
@@ -188,12 +190,21 @@ impl<'t> Resolver<'t> {
                     let message = "for each 只能遍历本年报告的表格，不能遍历上年报告".to_string();
                     self.type_err(at, message, "在本年的表格上循环，循环体里用 上年.表三[行, c] 读取上年的同一行、同一列");
                 }
-                let (table, items) = self.domain(fe.quant.clone(), &fe.domain);
+                let d = match &fe.domain {
+                    Domain::Text(t) => return self.for_facts(fe, t, ops),
+                    Domain::Cells(_) if fe.quant.node == Quant::Fact => {
+                        let message = "for each fact 遍历正文中的数字，范围应是 正文[…]".to_string();
+                        self.type_err(fe.domain.span(), message, "例如 for each fact n in 正文[总体情况, \"收到…申请{n}件\"]");
+                        return;
+                    }
+                    Domain::Cells(d) => d,
+                };
+                let (table, items) = self.domain(fe.quant.clone(), d);
                 self.scopes.push(Vec::new());
                 let kind = match fe.quant.node {
                     Quant::Col => VarKind::Col,
                     Quant::Row | Quant::Block => VarKind::Row,
-                    Quant::Cell => VarKind::Cell,
+                    Quant::Cell | Quant::Fact => VarKind::Cell,
                 };
                 let slot = self.declare(&fe.var, kind);
                 // The table the variable ranges over: it indexes that table only.
@@ -212,6 +223,45 @@ impl<'t> Resolver<'t> {
             }
             _ => {}
         }
+    }
+
+    /// `for each fact n in 正文[…, "…{n}…"]`: the phrases must name the loop variable.
+    fn for_facts(&mut self, fe: &crate::syntax::ast::ForEach, t: &TextRef, ops: &mut Vec<Op>) {
+        if fe.quant.node != Quant::Fact {
+            let message = format!("正文中的数字只能用 for each fact 遍历，不能用 for each {}", quant_word(fe.quant.node));
+            self.type_err(fe.quant.span, message, "写作 for each fact n in 正文[总体情况, \"收到…申请{n}件\"]");
+            return;
+        }
+        if t.phrases.is_empty() {
+            let message = "for each fact 需要短语来指出是哪些数字".to_string();
+            self.type_err(t.span, message, "在部分之后写短语，{n} 标出数字：正文[总体情况, \"收到…申请{n}件\"]");
+            return;
+        }
+        let set = super::text::resolve(self.tpl, t, Some(&fe.var.node), &mut self.errors);
+        self.scopes.push(Vec::new());
+        let slot = self.declare(&fe.var, VarKind::Fact);
+        let body = self.block(&fe.body);
+        self.scopes.pop();
+        if let Some(set) = set {
+            ops.push(Op::ForFacts { slot, set, body });
+        }
+    }
+
+    /// `正文[…]` in an expression: a section's prose (phrases give numbers, only for a loop).
+    fn prose(&mut self, t: &TextRef) -> Typed {
+        if !t.phrases.is_empty() {
+            let message = "带短语的 正文[…] 是正文中的一组数字，不能直接计算或比较".to_string();
+            self.type_err(t.span, message, "逐个检查这些数字：for each fact n in 正文[…, \"…{n}件\"] { check n == … }");
+            return (Ex::Error, Ty::Error);
+        }
+        let Some(set) = super::text::resolve(self.tpl, t, None, &mut self.errors) else {
+            return (Ex::Error, Ty::Error);
+        };
+        if set.sections.len() != 1 {
+            self.type_err(t.span, "这里要一个部分的正文", "length、contains 一次只看一个部分，例如 正文[存在的主要问题及改进情况]");
+            return (Ex::Error, Ty::Error);
+        }
+        (Ex::Prose(set), Ty::Prose)
     }
 
     /// The table a name means, by index in the template.
@@ -493,6 +543,7 @@ impl<'t> Resolver<'t> {
                 };
                 rows.into_iter().map(|key_label| Binding::Row { table: def.key.clone(), key_label }).collect()
             }
+            Quant::Fact => Vec::new(),
             Quant::Cell => {
                 let rows = d.row.as_ref().and_then(|s| keys(self.row_sel(def, s)));
                 let cols = d.col.as_ref().and_then(|s| keys(self.col_sel(def, s)));
@@ -572,6 +623,14 @@ impl<'t> Resolver<'t> {
                 self.type_err(e.span, format!("{what} 需要一个条件，这里是一段文字"), "文字只能与文字比较，例如 template == \"2021\"");
                 return Ex::Error;
             }
+            Ty::Prose => {
+                self.type_err(
+                    e.span,
+                    format!("{what} 需要一个条件，这里是一部分正文"),
+                    "例如 check length(正文[存在的主要问题及改进情况]) >= 20 或 check contains(正文[其他需要报告的事项], \"信息处理费\")",
+                );
+                return Ex::Error;
+            }
         }
         ex
     }
@@ -596,6 +655,10 @@ impl<'t> Resolver<'t> {
             }
             Ty::Text => {
                 self.type_err(span, "文字不能参与计算", "计算只用于数值和单元格");
+                Ex::Error
+            }
+            Ty::Prose => {
+                self.type_err(span, "正文不能参与计算", "正文的字数用 length(正文[…])；正文中的数字用 for each fact 逐个取出");
                 Ex::Error
             }
             Ty::Template => {
@@ -638,6 +701,7 @@ impl<'t> Resolver<'t> {
                 self.cell_ref(&r)
             }
             ExprKind::Cell(r) => self.cell_ref(r),
+            ExprKind::Text(t) => self.prose(t),
             ExprKind::Call(name, args) => self.call(name, args, e.span),
             ExprKind::Neg(x) => match self.number(x) {
                 Ex::Error => (Ex::Error, Ty::Error),
@@ -717,8 +781,8 @@ impl<'t> Resolver<'t> {
                 } else if ta == Ty::Bool || tb == Ty::Bool {
                     self.type_err(span, "不能比较两个条件", "组合条件请用 and、or、not");
                     (Ex::Error, Ex::Error, Ty::Error)
-                } else if ta == Ty::Text || tb == Ty::Text {
-                    let texty = |t: Ty| t == Ty::Text;
+                } else if matches!(ta, Ty::Text | Ty::Prose) || matches!(tb, Ty::Text | Ty::Prose) {
+                    let texty = |t: Ty| matches!(t, Ty::Text | Ty::Prose);
                     if !texty(ta) || !texty(tb) {
                         self.type_err(span, "文字只能与文字比较", "数值与数值比较，文字与文字比较");
                         (Ex::Error, Ex::Error, Ty::Error)
@@ -752,6 +816,7 @@ impl<'t> Resolver<'t> {
         match self.lookup(n) {
             Some((slot, VarKind::Value(ty))) => (Ex::Slot(slot), ty),
             Some((slot, VarKind::Cell)) => (Ex::CellVar(slot, span), Ty::Cell),
+            Some((slot, VarKind::Fact)) => (Ex::FactVar(slot), Ty::Num),
             Some((_, kind)) => {
                 let what = if kind == VarKind::Col { "一列" } else { "一行" };
                 let message = format!("“{n}”代表{what}，不是一个数值");
@@ -796,6 +861,16 @@ impl<'t> Resolver<'t> {
                 (Param::Cells, Ty::Cell | Ty::Cells) => true,
                 (Param::Cell, Ty::Cell) => matches!(e, Ex::Cells(_) | Ex::CellVar(..)),
                 (Param::Places, Ty::Num) => true,
+                (Param::Prose, Ty::Prose) | (Param::Str, Ty::Text) => true,
+                (Param::Prose, _) => {
+                    let message = format!("{} 的参数必须是一部分正文", name.node);
+                    self.type_err(a.span, message, format!("例如 {}(正文[存在的主要问题及改进情况])", def.names[0]));
+                    false
+                }
+                (Param::Str, _) => {
+                    self.type_err(a.span, format!("{} 的第二个参数必须是加引号的文字", name.node), "例如 contains(正文[其他需要报告的事项], \"信息处理费\")");
+                    false
+                }
                 (Param::Num, _) => {
                     let _ = self.as_number(Ex::Error, ty, a.span);
                     false
@@ -853,6 +928,7 @@ fn quant_word(q: Quant) -> &'static str {
         Quant::Row => "row",
         Quant::Block => "block",
         Quant::Cell => "cell",
+        Quant::Fact => "fact",
     }
 }
 

@@ -11,6 +11,10 @@ use crate::syntax::{Span, Spanned};
 /// Rule-level settings, independent of the template.
 pub struct Settings {
     pub severity: ast::Severity,
+    /// `severity` was written (a rule reading the prose is a warning by default).
+    pub severity_written: bool,
+    /// `scope "全市" | …`: words marking a sentence of another scope.
+    pub scope: Vec<String>,
     pub blank: ast::BlankPolicy,
     pub class: ast::Class,
     pub once: bool,
@@ -23,6 +27,8 @@ pub struct Settings {
 pub fn settings(stmts: &[Stmt], text: &str, errors: &mut Vec<RuleError>) -> Settings {
     let mut s = Settings {
         severity: ast::Severity::Error,
+        severity_written: false,
+        scope: Vec::new(),
         blank: ast::BlankPolicy::Skip,
         class: ast::Class::Error,
         once: false,
@@ -46,12 +52,18 @@ fn case_mistakes(c: &ast::Case, errors: &mut Vec<RuleError>) {
             Some(ast::Selector::One(n)) => crate::template::labels::normalize(n),
             _ => String::new(),
         };
-        (g.previous, g.cell.table.node.clone(), sel(&g.cell.row), sel(&g.cell.col))
+        match &g.target {
+            ast::GivenTarget::Cell(c) => (g.previous, c.table.node.clone(), sel(&c.row), sel(&c.col)),
+            ast::GivenTarget::Text(t) => {
+                let names: Vec<String> = t.sections.iter().map(|s| crate::template::labels::normalize(s)).collect();
+                (g.previous, "正文".into(), names.join("|"), String::new())
+            }
+        }
     };
     for (i, g) in c.given.iter().enumerate() {
         if c.given[..i].iter().any(|o| written(o) == written(g)) {
             let message = format!("用例“{}”两次给出同一个单元格", c.name.node);
-            errors.push(RuleError::new(K::Case { message }, g.cell.span));
+            errors.push(RuleError::new(K::Case { message }, g.target.span()));
         }
     }
     let has = |o: ast::Outcome| c.expect.iter().any(|e| e.outcome.node == o);
@@ -75,6 +87,7 @@ fn walk(stmts: &[Stmt], s: &mut Settings, seen: &mut Vec<(&'static str, Span)>, 
         let (what, span) = match st {
             Stmt::Severity(v) => {
                 s.severity = v.node;
+                s.severity_written = true;
                 ("severity", v.span)
             }
             Stmt::Blank(v) => {
@@ -84,6 +97,14 @@ fn walk(stmts: &[Stmt], s: &mut Settings, seen: &mut Vec<(&'static str, Span)>, 
             Stmt::Class(v) => {
                 s.class = v.node;
                 ("class", v.span)
+            }
+            Stmt::Scope(words, span) => {
+                s.scope = words.iter().map(|w| w.node.clone()).filter(|w| !w.trim().is_empty()).collect();
+                if s.scope.len() < words.len() {
+                    let message = "scope 的词语不能是空的".to_string();
+                    errors.push(RuleError::new(K::Type { message, help: Some("例如 scope \"全市\" | \"备案\"".into()) }, *span));
+                }
+                ("scope", *span)
             }
             Stmt::ReportOnce(span) => {
                 s.once = true;

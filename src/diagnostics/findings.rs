@@ -50,7 +50,8 @@ impl FindingDiagnostic {
             "pdf" | "docx" | "html" => format!("{path}（文字版）"),
             _ => path.to_string(),
         };
-        let page = (form == "pdf").then(|| finding.cells.iter().find_map(|c| c.span)).flatten().and_then(|s| pdf_page(&text, s.offset));
+        let first = finding.cells.iter().find_map(|c| c.span).or_else(|| finding.evidence.iter().find_map(|e| e.span));
+        let page = (form == "pdf").then_some(first).flatten().and_then(|s| pdf_page(&text, s.offset));
         FindingDiagnostic { finding: finding.clone(), report: NamedSource::new(name, text), rule, page }
     }
 }
@@ -119,7 +120,12 @@ impl Diagnostic for FindingDiagnostic {
             let span = c.span?;
             Some(LabeledSpan::new(Some(c.describe()), span.offset, span.len))
         });
-        Some(Box::new(labels.collect::<Vec<_>>().into_iter()))
+        // The prose it compared: the number in its sentence, or the section looked at.
+        let prose = self.finding.evidence.iter().filter(|e| e.report == 0).filter_map(|e| {
+            let span = e.span?;
+            Some(LabeledSpan::new(Some(e.describe()), span.offset, span.len))
+        });
+        Some(Box::new(labels.chain(prose).collect::<Vec<_>>().into_iter()))
     }
 }
 
@@ -158,6 +164,7 @@ pub fn class_word(f: &Finding) -> &'static str {
         (FindingClass::ReportError, Severity::Info) => "报告说明",
         (FindingClass::ExtractionDoubt, _) => "提取存疑",
         (FindingClass::NotAssessable, _) => "无法评估",
+        (FindingClass::SetAside, _) => "口径不同",
     }
 }
 
@@ -213,6 +220,8 @@ pub fn finding_text(f: &Finding, show: Show) -> String {
             .iter()
             .filter(|c| c.report == i)
             .filter_map(|c| Some(crate::render::excerpt::Mark { span: c.span?, label: c.describe() }))
+            // The prose compared: the number in its sentence, or the section looked at.
+            .chain(f.evidence.iter().filter(|e| e.report == i).filter_map(|e| Some(crate::render::excerpt::Mark { span: e.span?, label: e.describe() })))
             .partition(|m| r.text.get(m.span.offset..m.span.offset + m.span.len).is_some());
         crate::render::excerpt::write(&mut out, &shown_name(r), &r.text, &marks);
         // A span that is not in its text (a report built in code) is named, never dropped.
@@ -220,6 +229,9 @@ pub fn finding_text(f: &Finding, show: Show) -> String {
             let whose = if i == 0 { "本报告" } else { "上年报告" };
             let _ = writeln!(out, "  {whose}（{}）：{}", r.path, m.label);
         }
+    }
+    for e in f.evidence.iter().filter(|e| e.raw.is_some()) {
+        let _ = writeln!(out, "  正文原句：“{}”", e.text);
     }
     if let (Some(l), Some(r)) = (f.lhs, f.rhs) {
         use crate::eval::format::plain;
@@ -230,7 +242,8 @@ pub fn finding_text(f: &Finding, show: Show) -> String {
         let _ = writeln!(out, "  说明：其余 {hidden} 项为 0（--verbose 显示全部单元格）");
     }
     let first = f.sources.reports.first().filter(|r| r.form == "pdf");
-    let page = first.and_then(|r| f.cells.iter().filter(|c| c.report == 0).find_map(|c| c.span).and_then(|s| pdf_page(&r.text, s.offset)));
+    let at = f.cells.iter().filter(|c| c.report == 0).find_map(|c| c.span).or_else(|| f.evidence.iter().filter(|e| e.report == 0).find_map(|e| e.span));
+    let page = first.and_then(|r| at.and_then(|s| pdf_page(&r.text, s.offset)));
     if let Some(p) = page {
         let _ = writeln!(out, "  位置：PDF 第 {p} 页");
     }

@@ -18,6 +18,54 @@ pub enum FindingClass {
     ExtractionDoubt,
     /// A cell the rule needs is missing, blank (under `blank skip`) or unreadable.
     NotAssessable,
+    /// A sentence of the prose that disagrees with the table but speaks of another scope
+    /// (`scope "全市"`) or gives an approximate number: not judged, and says why.
+    SetAside,
+}
+
+impl FindingClass {
+    /// A statement that the report is wrong or its source unsure (not a note that the
+    /// rule could not judge).
+    pub fn is_failure(self) -> bool {
+        matches!(self, FindingClass::ReportError | FindingClass::ExtractionDoubt)
+    }
+}
+
+/// Prose a finding cites: the sentence of a number it compared, or a section it looked at.
+#[derive(Debug, Clone, Serialize)]
+pub struct Evidence {
+    /// What is cited: `text` (the prose).
+    pub kind: &'static str,
+    /// The section's number (1–6).
+    pub section: u8,
+    /// The section's heading as printed.
+    pub title: String,
+    /// The sentence (or the section's prose), at most 200 characters.
+    pub text: String,
+    /// The number (or the section) in the report's text.
+    pub span: Option<ReportSpan>,
+    /// The sentence in the report's text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sentence: Option<ReportSpan>,
+    /// The number as printed with its unit (`3119件`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub raw: Option<String>,
+    /// Its value.
+    #[serde(with = "rust_decimal::serde::arbitrary_precision_option", skip_serializing_if = "Option::is_none")]
+    pub value: Option<Decimal>,
+    /// Which of the finding's reports (as [`FindingCell::report`]).
+    #[serde(skip_serializing_if = "is_this_report", serialize_with = "report_name")]
+    pub report: usize,
+}
+
+impl Evidence {
+    /// `正文（一、总体情况）：3119件`
+    pub fn describe(&self) -> String {
+        match &self.raw {
+            Some(raw) => format!("正文（{}）：{raw}", self.title),
+            None => format!("正文（{}）", self.title),
+        }
+    }
 }
 
 /// One cell a finding involves.
@@ -121,6 +169,9 @@ pub struct Finding {
     pub binding: Vec<BindingOut>,
     /// Every cell the check read, in reading order.
     pub cells: Vec<FindingCell>,
+    /// The prose it read: the sentences of the numbers it compared, sections it looked at.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<Evidence>,
     /// Both sides of a comparison and their difference (left − right).
     #[serde(with = "rust_decimal::serde::arbitrary_precision_option")]
     pub lhs: Option<Decimal>,
@@ -161,6 +212,7 @@ impl Finding {
             message,
             binding: Vec::new(),
             cells: Vec::new(),
+            evidence: Vec::new(),
             lhs: None,
             rhs: None,
             delta: None,

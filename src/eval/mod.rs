@@ -8,6 +8,7 @@ mod cells;
 pub mod finding;
 pub(crate) mod format;
 pub mod outcome;
+mod prose;
 #[cfg(test)]
 mod tests;
 
@@ -18,7 +19,7 @@ use crate::syntax::ast::{BinOp, Class};
 use crate::syntax::Span;
 use crate::template::{Domain, Template};
 use cells::Used;
-pub use finding::{BindingOut, Finding, FindingCell, FindingClass, ReportText, Sources};
+pub use finding::{BindingOut, Evidence, Finding, FindingCell, FindingClass, ReportText, Sources};
 pub use outcome::{Outcome, RuleOutcome};
 use rust_decimal::Decimal;
 
@@ -69,6 +70,9 @@ enum Slot<'r> {
     /// from: a failing check reads the expression again for the cells (see [`Ctx::tracing`]).
     Value(Val<'r>, Option<&'static str>, &'r Ex),
     Bound(&'r Binding),
+    /// A `for each fact` variable: the number, its section, and which match of its section
+    /// it is (1, 2 … — the finding's place, stable while the prose is).
+    Fact(&'r crate::report::model::Section, &'r crate::report::facts::Fact, usize),
 }
 
 struct Ctx<'r> {
@@ -84,6 +88,8 @@ struct Ctx<'r> {
     slots: Vec<Slot<'r>>,
     /// Cells read by the expression being evaluated, while `tracing`.
     trace: Vec<Used<'r>>,
+    /// Prose read by it, while `tracing`.
+    text_trace: Vec<prose::TextUse<'r>>,
     /// Record the cells read. Only a check that does not hold cites them, so a check is
     /// evaluated without, and one that does not hold is evaluated again with them; a `let`
     /// keeps its expression and is read again then. Evaluation only reads the reports and
@@ -128,6 +134,8 @@ struct Ctx<'r> {
 const OVERFLOW: &str = "数值超出可计算的范围";
 /// Why a rule reading the previous report is not assessable without one.
 pub const NO_PREVIOUS: &str = "没有上年报告";
+/// How the reason begins when a rule's phrases match no number of the prose.
+pub const NO_MATCH: &str = "正文中没有与";
 /// Why a cell of the previous report bound by a loop variable cannot be read.
 const NOT_IN_PREVIOUS_TEMPLATE: &str = "上年报告的格式中没有这一行或列";
 
@@ -288,6 +296,7 @@ impl<'r> Ctx<'r> {
             no_previous: false,
             slots: vec![Slot::Empty; rule.slot_names.len()],
             trace: Vec::new(),
+            text_trace: Vec::new(),
             tracing: false,
             blank_hit: false,
             why: None,
@@ -339,6 +348,7 @@ impl<'r> Ctx<'r> {
                 return v == Val::Bool(true);
             }
             Op::Check { ex, within, span } => self.check(ex, *within, *span),
+            Op::ForFacts { slot, set, body } => self.for_facts(*slot, set, body),
             Op::ForEach { slot, items, body, cells, .. } => {
                 if let Some(table) = items.first().map(binding_table).filter(|t| !self.report.tables.contains_key(*t)) {
                     self.not_assessable_table(table);
@@ -359,6 +369,47 @@ impl<'r> Ctx<'r> {
             }
         }
         true
+    }
+
+    /// The body once per number of the prose the phrases match. A report with none of the
+    /// sections makes the rule not assessable (one notice); no match, not applicable.
+    fn for_facts(&mut self, slot: usize, set: &'r TextSet, body: &'r [Op]) {
+        let (found, missing) = prose::matches(self.report, set);
+        // Of several sections, those the report has are read; with none, nothing can be.
+        if !missing.is_empty() && missing.len() == set.sections.len() {
+            self.not_assessable_section(&missing.join("、"));
+        }
+        if found.is_empty() && missing.len() < set.sections.len() {
+            let phrases: Vec<String> = set.phrases.iter().map(|p| format!("“{}”", p.written)).collect();
+            self.not_applicable.get_or_insert_with(|| format!("{NO_MATCH}{}相符的数字", phrases.join("或")));
+        }
+        let mut nth = 0;
+        let mut section = 0;
+        for (s, f) in found {
+            nth = if s.number == section { nth + 1 } else { 1 };
+            section = s.number;
+            self.slots[slot] = Slot::Fact(s, f, nth);
+            self.block(body);
+            if self.stopped {
+                break;
+            }
+        }
+        self.slots[slot] = Slot::Empty;
+    }
+
+    /// A section the report lacks: one not-assessable notice for the rule.
+    fn not_assessable_section(&mut self, name: &str) {
+        let key = format!("正文.{name}");
+        if self.missing_tables.contains(&key) {
+            return;
+        }
+        self.missing_tables.push(key.clone());
+        let why = format!("报告中未找到{name}");
+        self.not_assessable += 1;
+        self.first_na.get_or_insert_with(|| why.clone());
+        let message = format!("无法评估：{}（{why}）", self.rule.title);
+        let notice = notice(self.rule, self.finding_id(&[&key]), message, self.sources());
+        self.findings.push(notice);
     }
 
     /// Run a loop body with the loop variable bound to `item`.
@@ -420,6 +471,7 @@ impl<'r> Ctx<'r> {
             return;
         }
         self.trace.clear();
+        self.text_trace.clear();
         self.tracing = true;
         let (verdict, sides) = self.verdict(ex, within);
         self.tracing = false;
@@ -432,8 +484,14 @@ impl<'r> Ctx<'r> {
                 }
             }
         }
+        // A sentence of another scope, or an approximate number, is not judged.
+        let aside = match verdict {
+            Val::Bool(false) => prose::set_aside(self.report, &self.text_trace, &self.rule.scope),
+            _ => None,
+        };
         let class = match verdict {
             Val::Bool(true) => return,
+            _ if aside.is_some() => FindingClass::SetAside,
             _ if self.blank_hit => FindingClass::ReportError,
             Val::Bool(false) if self.rule.class == Class::Doubt => FindingClass::ExtractionDoubt,
             Val::Bool(false) => FindingClass::ReportError,
@@ -441,28 +499,31 @@ impl<'r> Ctx<'r> {
         };
         if self.findings.len() + self.held.len() >= self.budget {
             // Counted, not made: the rule stops at its budget with one notice.
-            if class == FindingClass::NotAssessable {
-                self.not_assessable += 1;
-            } else {
+            if class.is_failure() {
                 self.failed += 1;
+            } else {
+                self.not_assessable += 1;
             }
             self.stopped = true;
             return;
         }
         let mut finding = self.finding(class, sides, span);
-        if !decoded_by.is_empty() && class != FindingClass::NotAssessable {
+        if let Some(why) = aside {
+            finding.message = format!("口径不同，未作判断：{}（{why}）", finding.message);
+        }
+        if !decoded_by.is_empty() && class.is_failure() {
             let names: Vec<String> = decoded_by.iter().map(|u| format!("{}（{}）", u.id, u.at)).collect();
             let purposes = UsedIdentity::purposes(&decoded_by);
             finding.message.push_str(&format!("（这些单元格{purposes}时已用{}，此项不是独立证据）", names.join("、")));
             finding.decoded_by = decoded_by;
         }
-        if class == FindingClass::NotAssessable {
+        if class.is_failure() {
+            self.failed += 1;
+        } else {
             self.not_assessable += 1;
             self.first_na.get_or_insert_with(|| finding.message.clone());
-        } else {
-            self.failed += 1;
         }
-        if self.rule.once && class != FindingClass::NotAssessable {
+        if self.rule.once && class.is_failure() {
             self.held.push(finding);
         } else {
             self.findings.push(finding);
@@ -520,6 +581,7 @@ impl<'r> Ctx<'r> {
             u.cell.is_none() && self.views.report(u.report).is_some_and(|rep| rep.is_doubted(t, r, c))
         };
         let cells: Vec<FindingCell> = used.into_iter().map(|u| FindingCell { doubted: doubted(&u), ..u.to_finding_cell() }).collect();
+        let evidence = prose::evidence(self.report, &std::mem::take(&mut self.text_trace));
         let binding = self.binding();
         let (lhs, rhs) = (sides.map(|s| s.0), sides.map(|s| s.1));
         let delta = sides.and_then(|(a, b)| a.checked_sub(b));
@@ -529,11 +591,12 @@ impl<'r> Ctx<'r> {
             id: self.finding_id(&keys),
             rule: self.rule.id.clone(),
             title: self.rule.title.clone(),
-            severity: if class == FindingClass::NotAssessable { crate::syntax::ast::Severity::Info } else { self.rule.severity },
+            severity: if class.is_failure() { self.rule.severity } else { crate::syntax::ast::Severity::Info },
             class,
             message,
             binding,
             cells,
+            evidence,
             lhs,
             rhs,
             delta,
@@ -593,6 +656,12 @@ impl<'r> Ctx<'r> {
             .enumerate()
             .filter_map(|(i, s)| match s {
                 Slot::Bound(b) => Some(BindingOut { var: self.rule.slot_names[i].clone(), key: b.key(), label: b.label() }),
+                // A number of the prose: its section and which match there (not its offset).
+                Slot::Fact(sec, f, nth) => Some(BindingOut {
+                    var: self.rule.slot_names[i].clone(),
+                    key: format!("text.{}.{nth}", sec.number),
+                    label: format!("{}{}", f.raw, f.unit.unwrap_or("")),
+                }),
                 _ => None,
             })
             .collect()
@@ -689,6 +758,7 @@ impl<'r> Ctx<'r> {
             Some(Slot::Value(Val::Str(s), ..)) => s.to_string(),
             Some(Slot::Value(Val::Absent, ..)) => "（无法读取）".into(),
             Some(Slot::Bound(b)) => b.label(),
+            Some(Slot::Fact(_, fact, _)) => format::number(fact.value, f),
             _ => String::new(),
         }
     }
@@ -834,6 +904,27 @@ impl<'r> Ctx<'r> {
                     Val::Num(total)
                 }
             }
+            Ex::FactVar(i) => match self.slots[*i] {
+                Slot::Fact(s, f, _) => {
+                    if self.tracing {
+                        self.text_trace.push(prose::TextUse::Fact(s, f));
+                    }
+                    Val::Num(f.value)
+                }
+                _ => Val::Absent,
+            },
+            Ex::Prose(set) => match prose::section(self.report, set) {
+                Ok(s) => {
+                    if self.tracing {
+                        self.text_trace.push(prose::TextUse::Section(s));
+                    }
+                    Val::Str(&s.text)
+                }
+                Err(why) => {
+                    self.why = Some(why);
+                    Val::Absent
+                }
+            },
             Ex::Template => self.tpl.id.parse().map(Val::Num).unwrap_or(Val::Str(&self.tpl.id)),
             Ex::TemplateIs(id) => Val::Bool(self.tpl.id == *id),
             Ex::PrevTemplate => self.ptpl.id.parse().map(Val::Num).unwrap_or(Val::Str(&self.ptpl.id)),
@@ -998,6 +1089,14 @@ impl<'r> Ctx<'r> {
                     let dp = rust_decimal::prelude::ToPrimitive::to_u32(places).unwrap_or(0);
                     Val::Num(n.round_dp_with_strategy(dp, rust_decimal::RoundingStrategy::MidpointAwayFromZero))
                 }
+                _ => Val::Absent,
+            },
+            Func::Length => match self.eval(&args[0]) {
+                Val::Str(t) => Val::Num(Decimal::from(prose::length(t))),
+                _ => Val::Absent,
+            },
+            Func::Contains => match (self.eval(&args[0]), self.eval(&args[1])) {
+                (Val::Str(t), Val::Str(needle)) => Val::Bool(prose::contains(t, needle)),
                 _ => Val::Absent,
             },
             Func::Min | Func::Max => {

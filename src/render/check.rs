@@ -163,12 +163,21 @@ pub fn human_parts(path: &str, outcome: &Outcome, show: Show) -> Human {
     }
     // Rules that did not run and said nothing: why, so "不适用 1" (or "无法评估 1": a
     // cross-year rule without the previous report) names its rule.
+    // Rules on the prose whose phrases the report does not use are one line, not one each.
+    let mut unmentioned: Vec<&str> = Vec::new();
     for r in eval
         .rules
         .iter()
         .filter(|r| matches!(r.outcome, outcome::Outcome::NotApplicable | outcome::Outcome::NotAssessable) && !findings.iter().any(|f| f.rule == r.id))
     {
+        if r.outcome == outcome::Outcome::NotApplicable && r.reason.as_deref().is_some_and(|w| w.starts_with(crate::eval::NO_MATCH)) {
+            unmentioned.push(&r.id);
+            continue;
+        }
         let _ = writeln!(out, "  {} [{}] {}", r.outcome.word(), r.id, r.reason.as_deref().unwrap_or(""));
+    }
+    if !unmentioned.is_empty() {
+        let _ = writeln!(out, "  不适用 [{}] 正文没有提到这些规则所找的数字", unmentioned.join("、"));
     }
     // Checks that hold because the importer chose the digits' split by the same identity.
     for r in eval.rules.iter().filter(|r| r.on_decoding > 0) {
@@ -181,8 +190,10 @@ pub fn human_parts(path: &str, outcome: &Outcome, show: Show) -> Human {
             r.decoded_by_text()
         );
     }
-    let count = |s: Severity| findings.iter().filter(|f| f.severity == s && f.class != FindingClass::NotAssessable).count();
-    let _ = writeln!(out, "  小结：错误 {}，警告 {}，无法评估 {}", count(Severity::Error), count(Severity::Warning), skipped.len());
+    let count = |s: Severity| findings.iter().filter(|f| f.severity == s && f.class.is_failure()).count();
+    let aside = findings.iter().filter(|f| f.class == FindingClass::SetAside).count();
+    let aside = if aside > 0 { format!("，口径不同 {aside}") } else { String::new() };
+    let _ = writeln!(out, "  小结：错误 {}，警告 {}，无法评估 {}{aside}", count(Severity::Error), count(Severity::Warning), skipped.len());
     let _ = writeln!(out, "  {}", outcome::summary(&eval.rules));
     h.push(out);
     h
@@ -207,12 +218,11 @@ pub fn short(path: &str, outcome: &Outcome, show: Show) -> String {
             return out;
         }
     };
-    for f in eval.findings.iter().filter(|f| show.verbose || f.class != FindingClass::NotAssessable) {
-        let line = f
-            .sources
-            .reports
-            .first()
-            .and_then(|r| f.cells.iter().filter(|c| c.report == 0).find_map(|c| c.span).map(|s| crate::render::excerpt::line_of(&r.text, s.offset)));
+    for f in eval.findings.iter().filter(|f| show.verbose || f.class.is_failure()) {
+        let line = f.sources.reports.first().and_then(|r| {
+            let cell = f.cells.iter().filter(|c| c.report == 0).find_map(|c| c.span);
+            cell.or_else(|| f.evidence.iter().filter(|e| e.report == 0).find_map(|e| e.span)).map(|s| crate::render::excerpt::line_of(&r.text, s.offset))
+        });
         let at = line.map_or(String::new(), |l| format!(":{l}"));
         let message: String = f.message.chars().map(|c| if c == '\n' || c == '\r' { ' ' } else { c }).collect();
         let mut message = match message.char_indices().nth(SHORT_MESSAGE_CHARS) {
@@ -349,12 +359,10 @@ struct Entry<'a> {
 
 /// Any error-severity finding (report error or doubt) in one evaluation.
 pub fn has_error_in(e: &Evaluation) -> bool {
-    e.findings.iter().any(|f| f.severity == Severity::Error && f.class != FindingClass::NotAssessable)
+    e.findings.iter().any(|f| f.severity == Severity::Error && f.class.is_failure())
 }
 
 /// Any error-severity finding (report error or doubt) among the outcomes.
 pub fn has_error(outcomes: &[(String, Outcome)]) -> bool {
-    outcomes
-        .iter()
-        .any(|(_, o)| o.as_ref().is_ok_and(|(_, e)| e.findings.iter().any(|f| f.severity == Severity::Error && f.class != FindingClass::NotAssessable)))
+    outcomes.iter().any(|(_, o)| o.as_ref().is_ok_and(|(_, e)| e.findings.iter().any(|f| f.severity == Severity::Error && f.class.is_failure())))
 }

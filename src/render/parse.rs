@@ -153,9 +153,7 @@ fn facts_text(report: &Report) -> String {
         let _ = writeln!(out, "\n正文数字（{}，{} 个）：", section.title, section.facts.len());
         for f in &section.facts {
             let shown = report.text(f.span).replace(['\n', '\r'], "");
-            let before = report.source.get(f.sentence.offset..f.span.offset).filter(|_| f.span_exact).unwrap_or("");
-            let clause = before.rsplit(['，', ',', '、', '：', ':', '（', '(']).next().unwrap_or("").replace(['\n', '\r'], "");
-            let chars: Vec<char> = clause.trim().chars().collect();
+            let chars: Vec<char> = f.before.chars().collect();
             let cut: String = chars[chars.len().saturating_sub(FACT_CONTEXT)..].iter().collect();
             let more = if chars.len() > FACT_CONTEXT { "…" } else { "" };
             let about = if f.approximate { "（约数）" } else { "" };

@@ -3,7 +3,7 @@
 //! and given in JSON.
 
 use crate::batch::Pairs;
-use crate::eval::{Evaluation, FindingClass, Outcome};
+use crate::eval::{Evaluation, Outcome};
 use crate::syntax::ast::Severity;
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -56,7 +56,7 @@ impl Summary {
     pub fn add(&mut self, e: &Evaluation, paired: bool) {
         self.checked += 1;
         self.paired += usize::from(paired);
-        let counted = |s: Severity| e.findings.iter().any(|f| f.severity == s && f.class != FindingClass::NotAssessable);
+        let counted = |s: Severity| e.findings.iter().any(|f| f.severity == s && f.class.is_failure());
         match (counted(Severity::Error), counted(Severity::Warning)) {
             (true, _) => self.with_errors += 1,
             (false, true) => self.warnings_only += 1,
@@ -70,7 +70,7 @@ impl Summary {
                 c.why_not = r.reason.clone();
             }
         }
-        for f in e.findings.iter().filter(|f| f.class != FindingClass::NotAssessable) {
+        for f in e.findings.iter().filter(|f| f.class.is_failure()) {
             let i = self.rule(&f.rule);
             self.rules[i].findings += 1;
         }

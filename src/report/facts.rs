@@ -32,6 +32,34 @@ pub struct Fact {
     /// `sentence` then show the paragraph, not the number. Only `false` is written in JSON.
     #[serde(skip_serializing_if = "is_true")]
     pub span_exact: bool,
+    /// The words before it in its clause (from the last `，、：（` of its sentence), spaces
+    /// and line breaks removed, at most [`CONTEXT`] characters: what a rule's phrase is
+    /// matched against (`全市共受理政府信息公开申请` before `3119件`).
+    #[serde(skip)]
+    pub before: String,
+    /// The rest of its sentence after the unit, spaces removed, at most [`CONTEXT`]
+    /// characters (`顺延到下年度答复` after `103件`).
+    #[serde(skip)]
+    pub after: String,
+}
+
+/// Characters of context a fact keeps on each side.
+pub const CONTEXT: usize = 48;
+
+/// Where a clause begins within a sentence.
+pub fn is_clause_mark(c: char) -> bool {
+    matches!(c, '，' | ',' | '、' | '：' | ':' | '（' | '(')
+}
+
+/// `text` without whitespace, its first (`from_end`: last) `CONTEXT` characters.
+fn context(text: &str, from_end: bool) -> String {
+    let kept = text.chars().filter(|c| !c.is_whitespace());
+    if from_end {
+        let all: Vec<char> = kept.collect();
+        all[all.len().saturating_sub(CONTEXT)..].iter().collect()
+    } else {
+        kept.take(CONTEXT).collect()
+    }
 }
 
 fn is_true(b: &bool) -> bool {
@@ -88,7 +116,7 @@ pub fn of_pieces(pieces: &[Piece], wrapped: bool) -> Vec<Fact> {
 }
 
 /// Units recognised after a number, longest first where one begins another.
-const UNITS: [&str; 19] = ["万元", "元", "件次", "件", "条", "个", "次", "项", "家", "人次", "人", "篇", "期", "场", "%", "％", "年", "月", "日"];
+pub const UNITS: [&str; 19] = ["万元", "元", "件次", "件", "条", "个", "次", "项", "家", "人次", "人", "篇", "期", "场", "%", "％", "年", "月", "日"];
 
 /// Facts of a text printed at `offset` of the display text, in order; at most
 /// [`crate::limits::REPORT_SECTION_FACTS`].
@@ -114,7 +142,21 @@ pub fn extract(text: &str, offset: usize) -> Vec<Fact> {
                 if sentence_end < end {
                     sentence_end = text[end..].find(is_sentence_end).map_or(text.len(), |k| end + k);
                 }
+                // A clause is looked for in the last few hundred bytes only: a sentence without
+                // punctuation must not make each fact scan all of it.
+                let mut from = sentence_start.max(i.saturating_sub(CONTEXT * 4));
+                while !text.is_char_boundary(from) {
+                    from += 1;
+                }
+                let sentence_before = &text[from..i];
+                let clause = sentence_before.rfind(is_clause_mark).map_or(sentence_before, |k| {
+                    let mark = sentence_before[k..].chars().next().map_or(1, char::len_utf8);
+                    &sentence_before[k + mark..]
+                });
+                let after_end = sentence_end.max(end);
                 out.push(Fact {
+                    before: context(clause, true),
+                    after: context(&text[end..after_end], false),
                     raw: text[i..raw_end].to_string(),
                     value,
                     unit,
@@ -183,12 +225,16 @@ fn chinese(text: &str, i: usize) -> Option<(Decimal, usize, usize, Option<&'stat
     let mut total: u64 = 0;
     let mut section: u64 = 0;
     let mut digit: Option<u64> = None;
+    // `十件` is 10, but a lone `万` or `千` (`万元` in a header) is no number at all.
+    let mut counted = false;
     let mut j = i;
     for c in text[i..].chars() {
         if let Some(d) = cn_digit(c) {
             digit = Some(d);
+            counted = true;
         } else if let Some(u) = cn_unit(c) {
             let d = digit.take().unwrap_or(if u == 10 && section == 0 { 1 } else { 0 });
+            counted |= u == 10;
             if u == 10_000 {
                 total = total.checked_add(section.checked_add(d)?)?.checked_mul(u)?;
                 section = 0;
@@ -200,7 +246,7 @@ fn chinese(text: &str, i: usize) -> Option<(Decimal, usize, usize, Option<&'stat
         }
         j += c.len_utf8();
     }
-    if j == i {
+    if j == i || !counted {
         return None;
     }
     let value = total.checked_add(section)?.checked_add(digit.unwrap_or(0))?;

@@ -55,10 +55,16 @@ pub enum Stmt {
     Blank(Spanned<BlankPolicy>),
     Class(Spanned<Class>),
     ReportOnce(Span),
+    /// `scope "全市" | "备案"`: words that mark a sentence as of another scope.
+    Scope(Vec<Spanned<String>>, Span),
     When(Expr),
     Message(Spanned<String>),
     Let(Spanned<String>, Expr),
-    Check { expr: Expr, within: Option<Spanned<Decimal>>, span: Span },
+    Check {
+        expr: Expr,
+        within: Option<Spanned<Decimal>>,
+        span: Span,
+    },
     ForEach(ForEach),
     Case(Case),
 }
@@ -70,6 +76,8 @@ pub enum Quant {
     Row,
     Block,
     Cell,
+    /// A number of the prose (`for each fact n in 正文[…]`).
+    Fact,
 }
 
 /// `for each <quant> <var> in <domain> { … }`
@@ -77,10 +85,38 @@ pub enum Quant {
 pub struct ForEach {
     pub quant: Spanned<Quant>,
     pub var: Spanned<String>,
-    pub domain: CellRef,
+    pub domain: Domain,
     /// `in 上年.表三`: where the `上年.` is written (a misuse the resolver reports).
     pub domain_prev: Option<Span>,
     pub body: Vec<Stmt>,
+    pub span: Span,
+}
+
+/// What a `for each` ranges over.
+#[derive(Debug, Clone)]
+pub enum Domain {
+    /// A table or some of its rows or columns.
+    Cells(CellRef),
+    /// The numbers of the prose a phrase matches.
+    Text(TextRef),
+}
+
+impl Domain {
+    pub fn span(&self) -> Span {
+        match self {
+            Domain::Cells(c) => c.span,
+            Domain::Text(t) => t.span,
+        }
+    }
+}
+
+/// `正文[总体情况]` or `正文[总体情况 | 其他需要报告的事项, "收到…{n}件" | "受理…{n}件"]`.
+#[derive(Debug, Clone)]
+pub struct TextRef {
+    /// Sections by title or number, as written.
+    pub sections: Vec<Spanned<String>>,
+    /// Phrases, as written (without quotes); none for a section's whole prose.
+    pub phrases: Vec<Spanned<String>>,
     pub span: Span,
 }
 
@@ -99,6 +135,8 @@ pub enum ExprKind {
     /// `t3.new_received.natural_person`
     Key([Spanned<String>; 3]),
     Cell(CellRef),
+    /// `正文[…]`: a section's prose, or the numbers of it a phrase matches.
+    Text(TextRef),
     Call(Spanned<String>, Vec<Expr>),
     Neg(Box<Expr>),
     Not(Box<Expr>),
@@ -194,11 +232,28 @@ pub struct Case {
 
 #[derive(Debug, Clone)]
 pub struct Given {
-    pub cell: CellRef,
+    pub target: GivenTarget,
     /// `given 上年.…`: a cell of the previous year's report.
     pub previous: bool,
     /// The raw text the cell is given (`5`, `-3`, `""` for blank, `"/"`).
     pub raw: Spanned<String>,
+}
+
+/// What a `given` sets.
+#[derive(Debug, Clone)]
+pub enum GivenTarget {
+    Cell(CellRef),
+    /// `given 正文[总体情况] = "…"`: a section's prose.
+    Text(TextRef),
+}
+
+impl GivenTarget {
+    pub fn span(&self) -> Span {
+        match self {
+            GivenTarget::Cell(c) => c.span,
+            GivenTarget::Text(t) => t.span,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

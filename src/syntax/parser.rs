@@ -185,6 +185,7 @@ impl Builder {
                 Stmt::Class(Spanned::new(class, self.span(&c)))
             }
             Rule::report_once => Stmt::ReportOnce(span),
+            Rule::scope_stmt => Stmt::Scope(it.filter(|p| p.as_rule() == Rule::string).map(|p| self.string(p)).collect(), span),
             Rule::when_stmt => Stmt::When(self.top_expr(it.next().expect("grammar: when expr"))),
             Rule::message => Stmt::Message(self.message(it.next().expect("grammar: message"))),
             Rule::let_stmt => {
@@ -204,6 +205,7 @@ impl Builder {
                     "col" | "列" => Quant::Col,
                     "row" | "行" => Quant::Row,
                     "block" | "块" => Quant::Block,
+                    "fact" | "数字" => Quant::Fact,
                     _ => Quant::Cell,
                 };
                 let var = self.spanned(&it.next().expect("grammar: var"));
@@ -217,9 +219,10 @@ impl Builder {
                     d = inner.next().expect("grammar: prev target");
                 }
                 let domain = match d.as_rule() {
-                    Rule::cell_ref => self.cell_ref(d),
-                    Rule::key_path => self.key_as_ref(&d),
-                    _ => CellRef { table: self.spanned(&d), row: None, col: None, span: self.span(&d) },
+                    Rule::text_ref => Domain::Text(self.text_ref(d)),
+                    Rule::cell_ref => Domain::Cells(self.cell_ref(d)),
+                    Rule::key_path => Domain::Cells(self.key_as_ref(&d)),
+                    _ => Domain::Cells(CellRef { table: self.spanned(&d), row: None, col: None, span: self.span(&d) }),
                 };
                 Stmt::ForEach(ForEach { quant: Spanned::new(quant, self.span(&q)), var, domain, domain_prev, body: self.stmts(it), span })
             }
@@ -247,7 +250,11 @@ impl Builder {
                     if previous {
                         target = target.into_inner().nth(1).expect("grammar: given previous cell");
                     }
-                    let cell = if target.as_rule() == Rule::key_path { self.key_as_ref(&target) } else { self.cell_ref(target) };
+                    let target = match target.as_rule() {
+                        Rule::key_path => GivenTarget::Cell(self.key_as_ref(&target)),
+                        Rule::text_ref => GivenTarget::Text(self.text_ref(target)),
+                        _ => GivenTarget::Cell(self.cell_ref(target)),
+                    };
                     let v = inner.nth(1).expect("grammar: given value");
                     let raw = if v.as_rule() == Rule::string {
                         self.string(v)
@@ -255,7 +262,7 @@ impl Builder {
                         self.decimal(&v);
                         self.spanned(&v)
                     };
-                    case.given.push(Given { cell, previous, raw });
+                    case.given.push(Given { target, previous, raw });
                 }
                 Rule::expect => {
                     let o = inner.next().expect("grammar: outcome");
@@ -291,6 +298,19 @@ impl Builder {
         [next(), next(), next()]
     }
 
+    fn text_ref(&self, p: Pair<Rule>) -> TextRef {
+        let span = self.span(&p);
+        let (mut sections, mut phrases) = (Vec::new(), Vec::new());
+        for q in p.into_inner() {
+            match q.as_rule() {
+                Rule::section_sel => sections.extend(q.into_inner().filter(|i| i.as_rule() != Rule::list_op).map(|i| self.label_item(i))),
+                Rule::string => phrases.push(self.string(q)),
+                _ => {}
+            }
+        }
+        TextRef { sections, phrases, span }
+    }
+
     fn cell_ref(&self, p: Pair<Rule>) -> CellRef {
         let span = self.span(&p);
         let mut it = p.into_inner();
@@ -318,6 +338,15 @@ impl Builder {
             }
             (_, 1) => Selector::One(items.pop().expect("one item")),
             _ => Selector::List(items),
+        }
+    }
+
+    /// A selector item: a quoted or a bare label.
+    fn label_item(&self, q: Pair<Rule>) -> Spanned<String> {
+        if q.as_rule() == Rule::label_string {
+            self.string(q)
+        } else {
+            self.label(&q)
         }
     }
 
@@ -421,6 +450,7 @@ impl Builder {
             Rule::ident => ExprKind::Name(p.as_str().to_string()),
             Rule::key_path => ExprKind::Key(self.key_parts(&p)),
             Rule::cell_ref => ExprKind::Cell(self.cell_ref(p)),
+            Rule::text_ref => ExprKind::Text(self.text_ref(p)),
             Rule::call => {
                 let mut it = p.into_inner();
                 let name = self.spanned(&it.next().expect("grammar: call name"));

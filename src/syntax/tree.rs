@@ -91,6 +91,11 @@ impl Printer<'_> {
             Stmt::Blank(b) => self.leaf(format_args!("blank {:?}", b.node), b.span),
             Stmt::Class(c) => self.leaf(format_args!("class {:?}", c.node), c.span),
             Stmt::ReportOnce(span) => self.leaf("report once", *span),
+            Stmt::Scope(words, span) => self.node("scope", *span, |p| {
+                for w in words {
+                    p.name("word", w);
+                }
+            }),
             Stmt::When(e) => self.node("when", e.span, |p| p.expr(e)),
             Stmt::Message(m) => self.name("message", m),
             Stmt::Let(name, e) => {
@@ -112,7 +117,10 @@ impl Printer<'_> {
                 if let Some(at) = f.domain_prev {
                     p.leaf("in previous", at);
                 }
-                p.node("in", f.domain.span, |p| p.cell_ref(&f.domain));
+                match &f.domain {
+                    Domain::Cells(c) => p.node("in", c.span, |p| p.cell_ref(c)),
+                    Domain::Text(t) => p.node("in text", t.span, |p| p.text_ref(t)),
+                }
                 p.stmts(&f.body);
             }),
             Stmt::Case(c) => self.case(c),
@@ -135,7 +143,10 @@ impl Printer<'_> {
             for g in &c.given {
                 p.fact(if g.previous { "given previous" } else { "given" });
                 p.depth += 1;
-                p.node("cell", g.cell.span, |p| p.cell_ref(&g.cell));
+                match &g.target {
+                    GivenTarget::Cell(c) => p.node("cell", c.span, |p| p.cell_ref(c)),
+                    GivenTarget::Text(t) => p.node("text", t.span, |p| p.text_ref(t)),
+                }
                 p.name("raw", &g.raw);
                 p.depth -= 1;
             }
@@ -156,6 +167,15 @@ impl Printer<'_> {
         }
         if let Some(col) = &c.col {
             self.selector("col", col);
+        }
+    }
+
+    fn text_ref(&mut self, t: &TextRef) {
+        for s in &t.sections {
+            self.name("section", s);
+        }
+        for ph in &t.phrases {
+            self.name("phrase", ph);
         }
     }
 
@@ -185,6 +205,7 @@ impl Printer<'_> {
                 }
             }),
             ExprKind::Cell(c) => self.node("cell", e.span, |p| p.cell_ref(c)),
+            ExprKind::Text(t) => self.node("text", e.span, |p| p.text_ref(t)),
             ExprKind::Call(name, args) => self.node(format_args!("call {:?}", name.node), e.span, |p| {
                 p.name("function", name);
                 for a in args {

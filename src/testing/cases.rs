@@ -5,10 +5,10 @@
 use crate::check::ir::CompiledRule;
 use crate::check::names::{self, Resolved, RowName};
 use crate::diagnostics::rules::{RuleError, RuleErrorKind};
-use crate::eval::{self, Finding, FindingClass};
-use crate::report::model::{Report, Span as RSpan, Table};
+use crate::eval::{self, Finding};
+use crate::report::model::{Report, Section, Span as RSpan, Table};
 use crate::report::value::cell_from;
-use crate::syntax::ast::{Case, CellRef, Outcome, Selector};
+use crate::syntax::ast::{Case, CellRef, GivenTarget, Outcome, Selector, TextRef};
 use crate::syntax::Span;
 use crate::template::{labels, Template};
 use std::collections::BTreeMap;
@@ -63,7 +63,8 @@ pub fn run(rule: &CompiledRule) -> Vec<CaseResult> {
 /// it, or one declared and denied (`no previous`) at once.
 pub(crate) fn previous_errors(case: &Case, reads_previous: bool) -> Vec<RuleError> {
     let mut out = Vec::new();
-    let declared: Vec<Span> = case.given.iter().filter(|g| g.previous).map(|g| g.cell.span).chain(case.previous_template.as_ref().map(|t| t.span)).collect();
+    let declared: Vec<Span> =
+        case.given.iter().filter(|g| g.previous).map(|g| g.target.span()).chain(case.previous_template.as_ref().map(|t| t.span)).collect();
     if let Some(at) = declared.first().filter(|_| !reads_previous) {
         let message = format!("用例“{}”给出了上年报告，但此规则不读取上年报告（没有“上年.”）", case.name.node);
         out.push(RuleError::new(RuleErrorKind::Case { message }, *at));
@@ -92,7 +93,7 @@ pub(crate) fn case_errors(rule: &CompiledRule) -> Vec<RuleError> {
             let prev = previous_template(rule, case, tpl);
             for g in &case.given {
                 let tpl = if g.previous { prev.unwrap_or(tpl) } else { tpl };
-                if let Err((why, span)) = given_cell(&g.cell, tpl) {
+                if let Err((why, span)) = given_place(&g.target, tpl) {
                     if !out.iter().any(|e| e.span == span) {
                         let message = format!("用例“{}”：{why}", case.name.node);
                         out.push(RuleError::new(RuleErrorKind::Case { message }, span));
@@ -213,10 +214,27 @@ fn build_report(case: &Case, tpl: &Template, previous: bool) -> Result<Report, (
         }
         tables.insert(def.key.clone(), table);
     }
-    // The given cells, written out as the report's text so findings can point at them.
+    // The given cells and prose, written out as the report's text so findings can point
+    // at them.
     let mut source = String::new();
+    let mut sections: Vec<Section> = Vec::new();
     for g in case.given.iter().filter(|g| g.previous == previous) {
-        let (t, r, c) = given_cell(&g.cell, tpl)?;
+        let cell = match &g.target {
+            GivenTarget::Cell(c) => c,
+            GivenTarget::Text(t) => {
+                for (number, title) in given_sections(t, tpl)? {
+                    let line = format!("正文·{title} = ");
+                    let at = source.len() + line.len();
+                    let _ = writeln!(source, "{line}{}", g.raw.node);
+                    let text = g.raw.node.clone();
+                    let facts = crate::report::facts::extract(&text, at);
+                    sections.retain(|s| s.number != number);
+                    sections.push(Section { number, title, text, span: RSpan::new(at, g.raw.node.len()), facts });
+                }
+                continue;
+            }
+        };
+        let (t, r, c) = given_cell(cell, tpl)?;
         let line = format!("{}·{}·{} = ", t, r, c);
         let at = source.len() + line.len();
         let _ = writeln!(source, "{line}{}", g.raw.node);
@@ -233,7 +251,10 @@ fn build_report(case: &Case, tpl: &Template, previous: bool) -> Result<Report, (
         template: Some(tpl.id.clone()),
         published: None,
         title: None,
-        sections: Vec::new(),
+        sections: {
+            sections.sort_by_key(|s| s.number);
+            sections
+        },
         tables,
         diagnostics: Vec::new(),
         consumed: Vec::new(),
@@ -242,6 +263,27 @@ fn build_report(case: &Case, tpl: &Template, previous: bool) -> Result<Report, (
         span_text: crate::report::model::SpanText::Rendering,
         file_map: None,
     })
+}
+
+/// Whether a given names a cell or section of the template (why not, where).
+fn given_place(g: &GivenTarget, tpl: &Template) -> Result<(), (String, Span)> {
+    match g {
+        GivenTarget::Cell(c) => given_cell(c, tpl).map(|_| ()),
+        GivenTarget::Text(t) => given_sections(t, tpl).map(|_| ()),
+    }
+}
+
+/// The sections a `given 正文[…]` sets: one or more by title or number, no phrase.
+fn given_sections(t: &TextRef, tpl: &Template) -> Result<Vec<(u8, String)>, (String, Span)> {
+    if let Some(p) = t.phrases.first() {
+        return Err(("given 正文[…] 给出一部分的正文，不写短语：given 正文[总体情况] = \"……\"".to_string(), p.span));
+    }
+    let mut out = Vec::new();
+    for name in &t.sections {
+        let found = crate::check::text::section(tpl, name).map_err(|e| (e.message(), name.span))?;
+        out.extend(found);
+    }
+    Ok(out)
 }
 
 /// A given's cell reference → (table, row, column) keys of the template.
@@ -296,8 +338,8 @@ fn sel_names(sel: &Selector) -> Vec<String> {
 /// Why an expectation does not hold, or `None`.
 /// `whole`: why the rule was not assessable as a whole, when it was (no previous report).
 fn unmet(outcome: Outcome, at: Option<&Selector>, all: &[crate::syntax::ast::Expect], findings: &[Finding], whole: Option<&str>) -> Option<String> {
-    let fails: Vec<&Finding> = findings.iter().filter(|f| f.class != FindingClass::NotAssessable).collect();
-    let skips: Vec<&Finding> = findings.iter().filter(|f| f.class == FindingClass::NotAssessable).collect();
+    let fails: Vec<&Finding> = findings.iter().filter(|f| f.class.is_failure()).collect();
+    let skips: Vec<&Finding> = findings.iter().filter(|f| !f.class.is_failure()).collect();
     let show = |fs: &[&Finding]| fs.iter().map(|f| f.message.clone()).chain(whole.map(str::to_string)).collect::<Vec<_>>().join("；");
     let skipped = !skips.is_empty() || whole.is_some();
     match outcome {

@@ -82,6 +82,7 @@ pub fn block(f: &Finding) -> String {
         FindingClass::ReportError => "报告错误",
         FindingClass::ExtractionDoubt => "提取存疑",
         FindingClass::NotAssessable => "无法评估",
+        FindingClass::SetAside => "口径不同",
     };
     let _ = writeln!(out, "  {sev} · {class}");
     let _ = writeln!(out, "  {}", f.message);
