@@ -60,7 +60,7 @@ fn assert_differs(result: (Option<i32>, String), phrases: &[&str]) {
     for p in phrases {
         assert!(text.contains(p), "output lacks “{p}”:\n{text}");
     }
-    assert!(text.contains("报告用例：16 个一致，1 个有差异"), "{text}");
+    assert!(text.contains("报告用例：17 个一致，1 个有差异"), "{text}");
 }
 
 const BALANCE: &str = "03-balance-fails-2021";
@@ -71,7 +71,7 @@ fn an_unchanged_copy_passes() {
     let pack = official_copy("unchanged");
     let (code, text) = gouji_test(&pack, &[]);
     assert_eq!(code, Some(0), "{text}");
-    assert!(text.contains("报告用例：17 个一致，0 个有差异"), "{text}");
+    assert!(text.contains("报告用例：18 个一致，0 个有差异"), "{text}");
     assert!(text.contains(&format!("✓ {}", pack.join("cases").join(format!("{DOMAIN}.txt")).display())), "{text}");
 }
 
@@ -227,7 +227,7 @@ fn accept_writes_nothing_while_a_rule_level_case_fails() {
         v
     };
     let before = snaps();
-    assert_eq!(before.len(), 17);
+    assert_eq!(before.len(), 18);
     let (code, text) = gouji_test(&pack, &["--accept"]);
     assert_eq!(code, Some(1), "{text}");
     assert!(text.contains("1 个未通过"), "{text}");
@@ -254,7 +254,7 @@ fn windows_line_endings_are_the_same_snapshot() {
     }
     let (code, text) = gouji_test(&pack, &[]);
     assert_eq!(code, Some(0), "{text}");
-    assert!(text.contains("报告用例：17 个一致，0 个有差异"), "{text}");
+    assert!(text.contains("报告用例：18 个一致，0 个有差异"), "{text}");
 }
 
 #[test]

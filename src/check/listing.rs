@@ -71,9 +71,28 @@ fn text_set(set: &TextSet) -> String {
         .phrases
         .iter()
         .map(|p| {
-            let gap = |g: bool| if g { " … " } else { " " };
-            let unit = p.unit.map_or("⟨任意单位⟩".to_string(), |u| format!("⟨{u}⟩"));
-            format!("{} →{}{}{}n{}{}{}", p.written, p.before.join(" … "), gap(p.gap_before), "", unit, gap(p.gap_after), p.after.join(" … "))
+            // `收到…申请{n}件` → `收到 … 申请 n⟨件⟩`: the pieces, `…` where a gap may be.
+            let mut parts: Vec<String> = Vec::new();
+            for (i, w) in p.before.iter().enumerate() {
+                if i > 0 {
+                    parts.push("…".into());
+                }
+                parts.push(w.clone());
+            }
+            if p.gap_before {
+                parts.push("…".into());
+            }
+            parts.push(p.unit.map_or("n⟨任意单位⟩".to_string(), |u| format!("n⟨{u}⟩")));
+            if p.gap_after {
+                parts.push("…".into());
+            }
+            for (i, w) in p.after.iter().enumerate() {
+                if i > 0 {
+                    parts.push("…".into());
+                }
+                parts.push(w.clone());
+            }
+            format!("{} → {}", p.written, parts.join(" "))
         })
         .collect();
     if phrases.is_empty() {

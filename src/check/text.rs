@@ -64,12 +64,7 @@ pub(crate) fn section(tpl: &Template, name: &Spanned<String>) -> Result<Vec<(u8,
     let pool: Vec<(String, String)> = tpl.sections.iter().map(|s| (s.title.clone(), normalize(&s.title))).collect();
     let suggestions = super::suggest::suggest(written, pool.iter().map(|(a, b)| (a.as_str(), b.as_str())));
     let known: Vec<String> = tpl.sections.iter().map(|s| format!("{}、{}", ORDINALS[usize::from(s.number.clamp(1, 9)) - 1], s.title)).collect();
-    let mut message = format!("报告中没有“{written}”这一部分");
-    if !suggestions.is_empty() {
-        message.push_str(&format!("，是否指“{}”？", suggestions.join("”或“")));
-    }
-    let help = format!("正文的部分写标题或序号（1 到 {}），或“全文”：{}", tpl.sections.len(), known.join("；"));
-    Err(Box::new(RuleError::new(K::Type { message, help: Some(help) }, name.span)))
+    Err(Box::new(RuleError::new(K::UnknownSection { name: written.to_string(), suggestions, known: known.join("；") }, name.span)))
 }
 
 /// A phrase: words, `{n}` where the number stands, its unit, more words; `…` skips words.

@@ -18,6 +18,8 @@ pub enum RuleErrorKind {
     NumberRange { text: String },
     /// `表五[…]`: no such table in any template.
     UnknownTable { name: String, suggestions: Vec<String>, known: String },
+    /// `正文[总体状况, …]`: no section of the template has this title or number.
+    UnknownSection { name: String, suggestions: Vec<String>, known: String },
     /// A row or group label that no template row matches.
     UnknownRow { name: String, table: String, suggestions: Vec<String> },
     /// A column label that no template column matches.
@@ -101,6 +103,7 @@ impl RuleError {
             Syntax { .. } => "gouji::syntax::unexpected",
             NumberRange { .. } => "gouji::syntax::number_range",
             UnknownTable { .. } => "gouji::check::unknown_table",
+            UnknownSection { .. } => "gouji::check::unknown_section",
             UnknownRow { .. } => "gouji::check::unknown_row",
             UnknownCol { .. } => "gouji::check::unknown_col",
             Ambiguous { .. } => "gouji::check::ambiguous_label",
@@ -142,6 +145,7 @@ impl RuleError {
             Syntax { found, .. } => format!("语法错误：此处不应出现“{found}”"),
             NumberRange { text } => format!("数字“{text}”超出范围，无法精确表示"),
             UnknownTable { name, .. } => format!("未知的表格“{name}”"),
+            UnknownSection { name, .. } => format!("报告中没有“{name}”这一部分"),
             UnknownRow { name, table, .. } => format!("{table}中没有名为“{name}”的行"),
             UnknownCol { name, table, .. } => format!("{table}中没有名为“{name}”的列"),
             Ambiguous { name, candidates } => format!("“{name}”有歧义：可指 {} 个不同的行或列", candidates.len()),
@@ -180,6 +184,7 @@ impl RuleError {
             Syntax { .. } => "无法解析".into(),
             NumberRange { .. } => "位数太多".into(),
             UnknownTable { .. } => "未知表格".into(),
+            UnknownSection { .. } => "未知的部分".into(),
             UnknownRow { .. } => "未知的行".into(),
             UnknownCol { .. } => "未知的列".into(),
             Ambiguous { .. } => "有歧义".into(),
@@ -209,6 +214,10 @@ impl RuleError {
         use RuleErrorKind::*;
         match &self.kind {
             UnknownTable { suggestions, known, .. } => did_you_mean(suggestions).or(Some(format!("可用的表格：{known}"))),
+            UnknownSection { suggestions, known, .. } => {
+                let all = format!("正文的部分写标题、序号（1 到 6）或“全文”：{known}");
+                Some(did_you_mean(suggestions).map_or(all.clone(), |d| format!("{d}\n{all}")))
+            }
             UnknownRow { suggestions, .. } | UnknownCol { suggestions, .. } | UnknownName { suggestions, .. } => did_you_mean(suggestions),
             UnknownFunction { suggestions, known, .. } => {
                 let all = format!("可用的函数：{known}");

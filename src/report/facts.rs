@@ -332,6 +332,8 @@ mod tests {
         );
         assert_eq!(facts("（一）予以公开；一、总体情况"), []);
         assert_eq!(facts("共一万二千件"), [f("一万二千", "12000", Some("件"))]);
+        // A header's `（万元）` is no number (it was read as 0 元); `十件` is 10.
+        assert_eq!(facts("收费金额（万元）共十件"), [f("十", "10", Some("件"))]);
     }
 
     #[test]
@@ -350,6 +352,20 @@ mod tests {
         // Paragraphs of other forms end their sentences: `351` has no unit then.
         let apart = of_pieces(&pieces, false);
         assert_eq!((apart[0].raw.as_str(), apart[0].unit), ("351", None));
+    }
+
+    #[test]
+    fn a_fact_keeps_the_words_of_its_clause_before_and_of_its_sentence_after() {
+        let all = extract("2024年，全市共受理 政府信息公开申请3119件，另有103件顺延到下年度答复。下一句", 0);
+        let ctx: Vec<(&str, &str)> = all.iter().map(|f| (f.before.as_str(), f.after.as_str())).collect();
+        assert_eq!(
+            ctx,
+            [
+                ("", "，全市共受理政府信息公开申请3119件，另有103件顺延到下年度答复"),
+                ("全市共受理政府信息公开申请", "，另有103件顺延到下年度答复"),
+                ("另有", "顺延到下年度答复")
+            ]
+        );
     }
 
     #[test]
