@@ -135,6 +135,20 @@ fn county_wide_filings_that_differ_from_table_four_are_set_aside_saying_why() {
     assert_eq!((review.outcome, review.checked, review.failed), (gouji::Outcome::NotAssessable, 2, 0));
 }
 
+#[test]
+fn the_deadline_is_checked_only_where_the_report_states_its_date_and_kind() {
+    let outcome = |rel: &str| {
+        let (_, e) = official(rel);
+        let o = e.rules.into_iter().find(|r| r.id == "text.deadline").unwrap();
+        (o.outcome, o.failed)
+    };
+    // A department's 2022 report published 2023-01-22, then 2023-02-20 (after 1月31日).
+    assert_eq!(outcome("rules/official/cases/01-consistent-2021.txt"), (gouji::Outcome::Passed, 0));
+    assert_eq!(outcome("rules/official/cases/18-text-all-differ-2021.txt"), (gouji::Outcome::Failed, 1));
+    // A 镇人民政府: the law sets no date for it.
+    assert_eq!(outcome("rules/official/cases/03-balance-fails-2021.txt"), (gouji::Outcome::NotApplicable, 0));
+}
+
 // ---------------------------------------------------------------- real reports
 
 #[test]

@@ -22,6 +22,8 @@ pub enum Param {
     Prose,
     /// A text literal.
     Str,
+    /// Any single value: a number, a cell, a date, a text.
+    Value,
 }
 
 impl Param {
@@ -34,6 +36,7 @@ impl Param {
             Param::Places => "小数位数（0–10 的整数）",
             Param::Prose => "一部分正文",
             Param::Str => "文字",
+            Param::Value => "值",
         }
     }
 }
@@ -160,6 +163,14 @@ pub const FUNCS: &[FuncDef] = &[
         variadic: false,
         result: Ty::Bool,
         doc: "一部分正文包含某段文字（不计空白和换行），如 contains(正文[其他需要报告的事项], \"信息处理费\")",
+    },
+    FuncDef {
+        names: &["known", "可知"],
+        func: Func::Known,
+        params: &[Param::Value],
+        variadic: false,
+        result: Ty::Bool,
+        doc: "这个值能够得出：报告写明了发布日期、单元格有数字等；用在 when 中，得不出时规则不适用",
     },
 ];
 

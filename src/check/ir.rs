@@ -339,6 +339,8 @@ pub enum Func {
     Length,
     /// A section's prose contains a text (spaces and line breaks aside).
     Contains,
+    /// A value can be had (the report states its date, a cell holds a number …).
+    Known,
     /// The number fits its column's domain (count / signed / decimal).
     Valid,
 }
@@ -381,6 +383,8 @@ pub enum Ty {
     Prose,
     /// The template id: compared with a number or a text.
     Template,
+    /// A date (`发布日期`, `公开期限`): compared only with a date.
+    Date,
     /// A sub-expression that did not resolve; its error is already reported.
     Error,
 }
@@ -409,6 +413,11 @@ pub enum Ex {
     /// `上年.template == id`, decided per variant.
     PrevTemplateIs(String),
     Year,
+    /// `发布日期`: the publication date the report states.
+    Published,
+    /// `公开期限`: the last day the law allows for publishing it (第四十九条: 1月31日 for a
+    /// department's report, 3月31日 for a government's), by the issuer's name.
+    Deadline,
     Call(Func, Vec<Ex>, Span),
     Neg(Box<Ex>),
     Not(Box<Ex>),

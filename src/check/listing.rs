@@ -149,6 +149,8 @@ fn ex_text(r: &CompiledRule, ex: &Ex) -> String {
         Ex::PrevTemplate => "上年.template".into(),
         Ex::PrevTemplateIs(id) => format!("上年.template == {id}"),
         Ex::Year => "year".into(),
+        Ex::Published => "published".into(),
+        Ex::Deadline => "deadline".into(),
         Ex::Call(f, args, _) => format!("{f:?}({})", args.iter().map(|a| ex_text(r, a)).collect::<Vec<_>>().join(", ")),
         Ex::Neg(x) => format!("-({})", ex_text(r, x)),
         Ex::Not(x) => format!("not ({})", ex_text(r, x)),

@@ -166,8 +166,8 @@ impl<'t> Resolver<'t> {
                     }
                     ty => ty,
                 };
-                if ["template", "格式", "year", "年度"].contains(&name.node.as_str()) {
-                    let message = format!("“{}”是内置的名称（报告的格式或年度），不能用 let 重新定义", name.node);
+                if ["template", "格式", "year", "年度", "published", "发布日期", "deadline", "公开期限"].contains(&name.node.as_str()) {
+                    let message = format!("“{}”是内置的名称（报告的格式、年度、发布日期或公开期限），不能用 let 重新定义", name.node);
                     self.type_err(name.span, message, "请换一个名称");
                 }
                 let slot = self.declare(name, VarKind::Value(ty));
@@ -602,7 +602,7 @@ impl<'t> Resolver<'t> {
         let (ex, ty) = self.expr(e);
         match ty {
             Ty::Bool | Ty::Error => {}
-            Ty::Num | Ty::Cell | Ty::Template => {
+            Ty::Num | Ty::Cell | Ty::Template | Ty::Date => {
                 let message = format!("{what} 需要一个条件（真或假），这里是一个数值");
                 self.type_err(
                     e.span,
@@ -659,6 +659,10 @@ impl<'t> Resolver<'t> {
             }
             Ty::Prose => {
                 self.type_err(span, "正文不能参与计算", "正文的字数用 length(正文[…])；正文中的数字用 for each fact 逐个取出");
+                Ex::Error
+            }
+            Ty::Date => {
+                self.type_err(span, "日期不能参与计算", "日期只能与日期比较，例如 check 发布日期 <= 公开期限");
                 Ex::Error
             }
             Ty::Template => {
@@ -778,6 +782,13 @@ impl<'t> Resolver<'t> {
                 }
                 if ta == Ty::Error || tb == Ty::Error {
                     (Ex::Error, Ex::Error, Ty::Error)
+                } else if ta == Ty::Date || tb == Ty::Date {
+                    if ta != tb {
+                        self.type_err(span, "日期只能与日期比较", "例如 check 发布日期 <= 公开期限");
+                        (Ex::Error, Ex::Error, Ty::Error)
+                    } else {
+                        (a, b, Ty::Bool)
+                    }
                 } else if ta == Ty::Bool || tb == Ty::Bool {
                     self.type_err(span, "不能比较两个条件", "组合条件请用 and、or、not");
                     (Ex::Error, Ex::Error, Ty::Error)
@@ -825,6 +836,8 @@ impl<'t> Resolver<'t> {
             }
             None if n == "template" || n == "格式" => (Ex::Template, Ty::Template),
             None if n == "year" || n == "年度" => (Ex::Year, Ty::Num),
+            None if n == "published" || n == "发布日期" => (Ex::Published, Ty::Date),
+            None if n == "deadline" || n == "公开期限" => (Ex::Deadline, Ty::Date),
             None => {
                 let names: Vec<String> = self.scopes.iter().flatten().map(|(n, ..)| n.clone()).collect();
                 let pool: Vec<(String, String)> = names.iter().map(|n| (n.clone(), n.clone())).collect();
@@ -862,6 +875,11 @@ impl<'t> Resolver<'t> {
                 (Param::Cell, Ty::Cell) => matches!(e, Ex::Cells(_) | Ex::CellVar(..)),
                 (Param::Places, Ty::Num) => true,
                 (Param::Prose, Ty::Prose) | (Param::Str, Ty::Text) => true,
+                (Param::Value, Ty::Num | Ty::Cell | Ty::Date | Ty::Text | Ty::Prose) => true,
+                (Param::Value, _) => {
+                    self.type_err(a.span, format!("{} 的参数应是一个值（数值、单元格、日期或文字）", name.node), "例如 when known(发布日期)");
+                    false
+                }
                 (Param::Prose, _) => {
                     let message = format!("{} 的参数必须是一部分正文", name.node);
                     self.type_err(a.span, message, format!("例如 {}(正文[存在的主要问题及改进情况])", def.names[0]));

@@ -58,6 +58,7 @@ fn case_mistakes(c: &ast::Case, errors: &mut Vec<RuleError>) {
                 let names: Vec<String> = t.sections.iter().map(|s| crate::template::labels::normalize(s)).collect();
                 (g.previous, "正文".into(), names.join("|"), String::new())
             }
+            ast::GivenTarget::Meta(m) => (g.previous, m.node.clone(), String::new(), String::new()),
         }
     };
     for (i, g) in c.given.iter().enumerate() {

@@ -58,6 +58,8 @@ enum Val<'r> {
     Num(Decimal),
     Bool(bool),
     Str(&'r str),
+    /// A date as `yyyymmdd` (ordered as dates are).
+    Date(u32),
     /// Not assessable: a needed cell is missing, blank (under `blank skip`) or unreadable,
     /// or the arithmetic could not be done (see `Ctx::why`).
     Absent,
@@ -756,6 +758,7 @@ impl<'r> Ctx<'r> {
             Some(Slot::Value(Val::Num(d), ..)) => format::number(*d, f),
             Some(Slot::Value(Val::Bool(b), ..)) => if *b { "是" } else { "否" }.into(),
             Some(Slot::Value(Val::Str(s), ..)) => s.to_string(),
+            Some(Slot::Value(Val::Date(d), ..)) => format!("{}年{}月{}日", d / 10000, d / 100 % 100, d % 100),
             Some(Slot::Value(Val::Absent, ..)) => "（无法读取）".into(),
             Some(Slot::Bound(b)) => b.label(),
             Some(Slot::Fact(_, fact, _)) => format::number(fact.value, f),
@@ -930,6 +933,20 @@ impl<'r> Ctx<'r> {
             Ex::PrevTemplate => self.ptpl.id.parse().map(Val::Num).unwrap_or(Val::Str(&self.ptpl.id)),
             Ex::PrevTemplateIs(id) => Val::Bool(self.ptpl.id == *id),
             Ex::Year => self.report.year.map_or(Val::Absent, |y| Val::Num(y.into())),
+            Ex::Published => match prose::published(self.report) {
+                Ok(d) => Val::Date(d),
+                Err(why) => {
+                    self.why = Some(why);
+                    Val::Absent
+                }
+            },
+            Ex::Deadline => match prose::deadline(self.report) {
+                Ok(d) => Val::Date(d),
+                Err(why) => {
+                    self.why = Some(why);
+                    Val::Absent
+                }
+            },
             Ex::Call(f, args, _) => self.call(*f, args),
             Ex::Neg(x) => match self.eval(x) {
                 Val::Num(n) => Val::Num(-n),
@@ -1099,6 +1116,13 @@ impl<'r> Ctx<'r> {
                 (Val::Str(t), Val::Str(needle)) => Val::Bool(prose::contains(t, needle)),
                 _ => Val::Absent,
             },
+            Func::Known => {
+                let v = self.eval(&args[0]);
+                // Whether it can be had is the answer; why it cannot is no failure here.
+                self.why = None;
+                self.blank_hit = false;
+                Val::Bool(v != Val::Absent)
+            }
             Func::Min | Func::Max => {
                 let mut best: Option<Decimal> = None;
                 for a in args {
@@ -1206,6 +1230,14 @@ fn compare<'r>(op: BinOp, a: &Val<'r>, b: &Val<'r>, tol: Decimal) -> Val<'r> {
             BinOp::Eq => x == y,
             BinOp::Ne => x != y,
             _ => false,
+        }),
+        (Val::Date(x), Val::Date(y)) => Val::Bool(match op {
+            BinOp::Eq => x == y,
+            BinOp::Ne => x != y,
+            BinOp::Lt => x < y,
+            BinOp::Le => x <= y,
+            BinOp::Gt => x > y,
+            _ => x >= y,
         }),
         _ => Val::Absent,
     }

@@ -134,3 +134,27 @@ pub(super) fn set_aside(report: &Report, used: &[TextUse<'_>], scope: &[String])
     }
     None
 }
+
+/// The publication date the report states, as `yyyymmdd`.
+pub(super) fn published(report: &Report) -> Result<u32, &'static str> {
+    let d = report.published.as_deref().ok_or("报告没有写明发布日期")?;
+    let n: Vec<u32> = d.split('-').filter_map(|p| p.parse().ok()).collect();
+    match n[..] {
+        [y, m, d] => Ok(y * 10000 + m * 100 + d),
+        _ => Err("报告的发布日期无法识别"),
+    }
+}
+
+/// The last day the law allows (条例 第四十九条): 1月31日 of the next year for a
+/// department's report, 3月31日 for a government's.
+pub(super) fn deadline(report: &Report) -> Result<u32, &'static str> {
+    use crate::report::meta::{issuer_kind, IssuerKind};
+    let year = u32::from(report.year.ok_or("报告的年度无法确定")?);
+    let issuer = report.issuer.as_deref().ok_or("报告没有写明发布机关")?;
+    match issuer_kind(issuer) {
+        Some(IssuerKind::Government) => Ok((year + 1) * 10000 + 331),
+        Some(IssuerKind::Department) => Ok((year + 1) * 10000 + 131),
+        Some(IssuerKind::Township) => Err("乡镇、街道报告的公开期限条例未作规定"),
+        None => Err("无法从发布机关的名称判断是部门还是本级政府"),
+    }
+}

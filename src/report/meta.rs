@@ -80,6 +80,36 @@ fn issuer_line(line: &str) -> Option<String> {
     (plain && (2..=30).contains(&line.chars().count())).then(|| line.to_string())
 }
 
+/// Who published a report, as far as its issuer's name tells (条例 第四十九条).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IssuerKind {
+    /// A 县级以上 government's own report (`淮安市人民政府`, `平潭综合实验区`): by 3月31日.
+    Government,
+    /// A department's (`滨湖区民政局`, `…人民政府办公室`): by 1月31日.
+    Department,
+    /// A 乡镇 or 街道's: the law sets no date for it.
+    Township,
+}
+
+/// The kind of issuer a name says, or `None` when it does not tell (a name of no known form).
+pub fn issuer_kind(issuer: &str) -> Option<IssuerKind> {
+    let name = issuer.trim();
+    let last = name.chars().last()?;
+    // A township or subdistrict is no 县级以上 government.
+    if name.ends_with("乡人民政府") || name.ends_with("镇人民政府") || name.contains("街道") {
+        return Some(IssuerKind::Township);
+    }
+    if name.ends_with("人民政府") || name.ends_with("实验区") || name.ends_with("管委会") && !name.contains("局") {
+        return Some(IssuerKind::Government);
+    }
+    const DEPARTMENT: [char; 10] = ['局', '委', '厅', '办', '室', '署', '会', '院', '处', '心'];
+    if DEPARTMENT.contains(&last) {
+        return Some(IssuerKind::Department);
+    }
+    // A place name alone (`某某县`, `某某市某某区`): the government's report.
+    matches!(last, '省' | '市' | '区' | '县' | '州' | '盟' | '旗').then_some(IssuerKind::Government)
+}
+
 /// `发布时间:2021-01-29 13:17` or a closing `2021年1月29日` line, as YYYY-MM-DD.
 fn published(texts: &[&str]) -> Option<String> {
     for t in texts.iter().take(12) {
@@ -93,7 +123,7 @@ fn published(texts: &[&str]) -> Option<String> {
 }
 
 /// The first date in a text: `2021-01-29`, `2021/1/29` or `2021年1月29日`.
-fn date(text: &str) -> Option<String> {
+pub fn date(text: &str) -> Option<String> {
     let nums: Vec<u32> = text.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty()).take(3).filter_map(|s| s.parse().ok()).collect();
     match nums[..] {
         [y, m, d] if (2000..2100).contains(&y) && (1..=12).contains(&m) && (1..=31).contains(&d) => Some(format!("{y:04}-{m:02}-{d:02}")),
@@ -120,6 +150,17 @@ mod tests {
         assert_eq!((m.issuer.as_deref(), m.year), (Some("洪泽区人民政府"), Some(2023)));
         let doc = crate::report::import::text::read("发布时间:2021-01-29\n2020年政府信息公开工作年度报告\n".into());
         assert_eq!(read(&doc).issuer, None);
+    }
+
+    #[test]
+    fn issuer_kinds_by_name() {
+        use IssuerKind::*;
+        let kinds: Vec<Option<IssuerKind>> =
+            ["淮安市人民政府", "平潭综合实验区", "无锡市滨湖区民政局", "淮安市人民政府办公室", "某某县", "某某镇人民政府", "某某街道办事处", "某某公司"]
+                .iter()
+                .map(|n| issuer_kind(n))
+                .collect();
+        assert_eq!(kinds, [Some(Government), Some(Government), Some(Department), Some(Department), Some(Government), Some(Township), Some(Township), None]);
     }
 
     #[test]

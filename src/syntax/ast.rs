@@ -245,6 +245,8 @@ pub enum GivenTarget {
     Cell(CellRef),
     /// `given 正文[总体情况] = "…"`: a section's prose.
     Text(TextRef),
+    /// `given 发布日期 = "…"` / `given 发布机关 = "…"`: the report's stated date or issuer.
+    Meta(Spanned<String>),
 }
 
 impl GivenTarget {
@@ -252,6 +254,7 @@ impl GivenTarget {
         match self {
             GivenTarget::Cell(c) => c.span,
             GivenTarget::Text(t) => t.span,
+            GivenTarget::Meta(m) => m.span,
         }
     }
 }

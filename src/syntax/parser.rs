@@ -253,6 +253,7 @@ impl Builder {
                     let target = match target.as_rule() {
                         Rule::key_path => GivenTarget::Cell(self.key_as_ref(&target)),
                         Rule::text_ref => GivenTarget::Text(self.text_ref(target)),
+                        Rule::given_meta => GivenTarget::Meta(self.spanned(&target)),
                         _ => GivenTarget::Cell(self.cell_ref(target)),
                     };
                     let v = inner.nth(1).expect("grammar: given value");

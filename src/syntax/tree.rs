@@ -146,6 +146,7 @@ impl Printer<'_> {
                 match &g.target {
                     GivenTarget::Cell(c) => p.node("cell", c.span, |p| p.cell_ref(c)),
                     GivenTarget::Text(t) => p.node("text", t.span, |p| p.text_ref(t)),
+                    GivenTarget::Meta(m) => p.name("meta", m),
                 }
                 p.name("raw", &g.raw);
                 p.depth -= 1;

@@ -218,9 +218,19 @@ fn build_report(case: &Case, tpl: &Template, previous: bool) -> Result<Report, (
     // at them.
     let mut source = String::new();
     let mut sections: Vec<Section> = Vec::new();
+    let (mut published, mut issuer) = (None, Some("用例".to_string()));
     for g in case.given.iter().filter(|g| g.previous == previous) {
         let cell = match &g.target {
             GivenTarget::Cell(c) => c,
+            GivenTarget::Meta(m) if matches!(m.node.as_str(), "发布日期" | "published") => {
+                let date = crate::report::meta::date(&g.raw.node).ok_or_else(|| (format!("“{}”不是日期，请写作 2022-01-31", g.raw.node), g.raw.span))?;
+                published = Some(date);
+                continue;
+            }
+            GivenTarget::Meta(_) => {
+                issuer = Some(g.raw.node.clone());
+                continue;
+            }
             GivenTarget::Text(t) => {
                 for (number, title) in given_sections(t, tpl)? {
                     let line = format!("正文·{title} = ");
@@ -246,10 +256,10 @@ fn build_report(case: &Case, tpl: &Template, previous: bool) -> Result<Report, (
     Ok(Report {
         path: if previous { format!("用例的上年报告（{} 年格式）", tpl.id) } else { format!("用例（{} 年格式）", tpl.id) },
         form: "case".into(),
-        issuer: Some("用例".into()),
+        issuer,
         year: Some(tpl.first_year),
         template: Some(tpl.id.clone()),
-        published: None,
+        published,
         title: None,
         sections: {
             sections.sort_by_key(|s| s.number);
@@ -270,6 +280,7 @@ fn given_place(g: &GivenTarget, tpl: &Template) -> Result<(), (String, Span)> {
     match g {
         GivenTarget::Cell(c) => given_cell(c, tpl).map(|_| ()),
         GivenTarget::Text(t) => given_sections(t, tpl).map(|_| ()),
+        GivenTarget::Meta(_) => Ok(()),
     }
 }
 

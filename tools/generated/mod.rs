@@ -163,7 +163,8 @@ impl Data {
             s.push('\n');
         };
         line(&self.title());
-        line("发布时间:2021-01-29 13:17");
+        // Published on time: by 1月31日 of the next year (a department).
+        line(&format!("发布时间:{}-01-29 13:17", self.year + 1));
         line("一、总体情况");
         line(&self.intro());
         line("二、主动公开政府信息情况");
@@ -299,7 +300,7 @@ impl Data {
 
     pub fn markdown(&self) -> String {
         let mut s = String::with_capacity(12 * 1024);
-        let _ = writeln!(s, "**{}**\n\n发布时间：2021-01-29\n", self.title());
+        let _ = writeln!(s, "**{}**\n\n发布时间：{}-01-29\n", self.title(), self.year + 1);
         let para = |s: &mut String, t: &str| {
             let _ = writeln!(s, "{t}\n");
         };
@@ -320,8 +321,9 @@ impl Data {
         let mut s = String::with_capacity(16 * 1024);
         let _ = writeln!(
             s,
-            "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{0}</title></head><body>\n<h1>{0}</h1>\n<p>发布时间：2021-01-29</p>",
-            self.title()
+            "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{0}</title></head><body>\n<h1>{0}</h1>\n<p>发布时间：{1}-01-29</p>",
+            self.title(),
+            self.year + 1
         );
         let para = |s: &mut String, t: &str| {
             let _ = writeln!(s, "<p>{t}</p>");
