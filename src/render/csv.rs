@@ -9,16 +9,16 @@ use crate::eval::Finding;
 pub const BOM: &str = "\u{feff}";
 
 /// The header row: path, issuer, year, rule, title, severity, class, binding, cells,
-/// lhs, rhs, delta, message.
-pub const HEADER: [&str; 13] = ["文件", "发布机关", "年度", "规则", "标题", "严重程度", "类别", "位置", "单元格", "左边", "右边", "差", "说明"];
+/// lhs, rhs, delta, message, and the prose cited (a sentence, for rules on the prose).
+pub const HEADER: [&str; 14] = ["文件", "发布机关", "年度", "规则", "标题", "严重程度", "类别", "位置", "单元格", "左边", "右边", "差", "说明", "正文"];
 
 /// The rows of one report: a row per finding, or one row saying why the file could not
 /// be read. `extra` findings (the batch's own, such as two reports of one year) follow.
-pub fn rows(path: &str, o: &Outcome, extra: &[Finding]) -> Vec<[String; 13]> {
+pub fn rows(path: &str, o: &Outcome, extra: &[Finding]) -> Vec<[String; 14]> {
     let (report, eval) = match o {
         Ok(x) => x,
         Err(e) => {
-            let mut row: [String; 13] = Default::default();
+            let mut row: [String; 14] = Default::default();
             row[0] = path.to_string();
             row[6] = "无法读取".into();
             row[12] = e.to_string();
@@ -35,6 +35,7 @@ pub fn rows(path: &str, o: &Outcome, extra: &[Finding]) -> Vec<[String; 13]> {
             let binding: Vec<String> = f.binding.iter().map(|b| format!("{}={}", b.var, b.label)).collect();
             // A previous year's cell names itself 上年·….
             let cells: Vec<String> = f.cells.iter().map(|c| c.describe()).collect();
+            let prose: Vec<String> = f.evidence.iter().map(|e| format!("{}「{}」", e.describe(), e.text)).collect();
             [
                 path.to_string(),
                 issuer.clone(),
@@ -49,13 +50,14 @@ pub fn rows(path: &str, o: &Outcome, extra: &[Finding]) -> Vec<[String; 13]> {
                 num(f.rhs),
                 num(f.delta),
                 f.message.clone(),
+                prose.join("；"),
             ]
         })
         .collect()
 }
 
 /// Rows as CSV text (no header), for a writer that puts the batch together.
-pub fn to_text(rows: &[[String; 13]]) -> String {
+pub fn to_text(rows: &[[String; 14]]) -> String {
     let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
     for r in rows {
         // Writing to memory cannot fail.
