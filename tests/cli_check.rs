@@ -248,9 +248,10 @@ fn seed_prints_rule_counts_and_json_has_per_rule_outcomes() {
     let path = seed.to_str().expect("path");
     let out = stdout(&gouji(&["check", path]));
     // The three cross-year rules: no previous report given (2019 format: in_force is for 2021).
-    // Of the eleven prose rules, 收到 (`收到依申请公开信息5件` = 本年新收 5) and §5 pass;
-    // two are for the 2021 format and seven find no number they look for.
-    assert!(out.contains("规则 22 条：通过 9，未通过 1，无法评估 2，不适用 10"), "{out}");
+    // Of the fourteen prose rules, 收到 (`收到依申请公开信息5件` = 本年新收 5), §5 and the
+    // publication date (2021-01-29) pass; two are for the 2021 format and nine find no
+    // number they look for.
+    assert!(out.contains("规则 24 条：通过 9，未通过 1，无法评估 2，不适用 12"), "{out}");
     let json = json_of(&gouji(&["check", path, "--format", "json"]));
     let rules = json["reports"][0]["rules"].as_array().expect("rules");
     let outcome = |id: &str| rules.iter().find(|r| r["id"] == id).map(|r| r["outcome"].as_str().unwrap_or("").to_string());
@@ -268,7 +269,7 @@ fn json_rules_have_outcome_counts_and_reasons() {
     let o = gouji(&["check", &fixture("missing_t4.txt"), "--format", "json"]);
     let json = json_of(&o);
     let rules = json["reports"][0]["rules"].as_array().expect("rules");
-    assert_eq!(rules.len(), 22, "{rules:#?}");
+    assert_eq!(rules.len(), 24, "{rules:#?}");
     for r in rules {
         let outcome = r["outcome"].as_str().expect("outcome");
         assert!(["passed", "failed", "not_assessable", "not_applicable"].contains(&outcome), "{r}");
@@ -293,6 +294,8 @@ fn json_rules_have_outcome_counts_and_reasons() {
         "text.granted",
         "text.review",
         "text.litigation",
+        "text.review_results",
+        "text.litigation_results",
         "text.normative_docs",
         "text.year"
     ]);
@@ -313,7 +316,7 @@ fn a_batch_names_the_rules_that_applied_to_no_report() {
     // x.only2019, xyear.prev_items (for 2019-format pairs) and the prose rules whose phrases
     // neither report's prose uses.
     assert!(out.contains("text.granted：正文中没有与“予以公开及部分公开{n}件”"), "{out}");
-    assert!(out.contains("x.only2019            通过 0，未通过 0，无法评估 0，不适用 2"), "{out}");
+    assert!(out.contains("x.only2019               通过 0，未通过 0，无法评估 0，不适用 2"), "{out}");
     // With a 2019 report in the batch, the rule applied somewhere: not named.
     let c = fixture("2019_consistent.txt");
     let out = stdout(&gouji(&["check", &a, &c, "--rules", rules.to_str().expect("path")]));
@@ -347,11 +350,11 @@ fn the_readme_example_shows_a_real_finding() {
     assert!(out.contains("━━ 汇总：文件 3 个，检查报告 3 份\n  有错误 1，仅有警告 0，无问题 2，无法读取 0；与上年报告配对 1"), "{out}");
     assert!(out.contains("× [t4.block_total] 行政复议：总计 0，而结果维持、结果纠正、其他结果、尚未审结之和为 11，差 -11"), "{out}");
     assert!(out.contains("× [t4.block_total] 复议后起诉：总计 0"), "{out}");
-    assert!(out.contains("规则 22 条：通过 12，未通过 1，无法评估 2，不适用 7"), "{out}");
+    assert!(out.contains("规则 24 条：通过 12，未通过 1，无法评估 2，不适用 9"), "{out}");
     assert!(out.contains("无法评估 [xyear.carry] 没有上年报告"), "{out}");
     // The pair: every cross-year rule for its template holds.
     let pair = &out[out.find("━━ examples/example-2024.txt").unwrap()..out.find("━━ examples/example.txt").unwrap()];
-    assert!(pair.contains("规则 22 条：通过 15，未通过 0，无法评估 0，不适用 7"), "{pair}");
+    assert!(pair.contains("规则 24 条：通过 15，未通过 0，无法评估 0，不适用 9"), "{pair}");
 }
 
 // ---------------------------------------------------------------- packs given wrongly

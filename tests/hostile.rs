@@ -355,7 +355,7 @@ fn invalid_utf8_report() {
 fn gbk_declared_as_utf8() {
     // The HTML says charset=utf-8, its bytes are GBK: read as GBK (the report is found).
     let run = check(&hostile("gbk-declared-utf8.html"));
-    expect(&run, 0, &["规则 22 条"]);
+    expect(&run, 0, &["规则 24 条"]);
     assert!(run.stdout.contains("某某县"), "the issuer is read from the GBK bytes\n{}", run.show());
 }
 
@@ -363,7 +363,7 @@ fn gbk_declared_as_utf8() {
 fn bom_file_spans_hold_raw_text() {
     let dir = scratch("bom");
     let path = write(&dir, "bom.txt", [b"\xef\xbb\xbf".to_vec(), example().into_bytes()].concat());
-    expect(&check(&path), 0, &["规则 22 条"]);
+    expect(&check(&path), 0, &["规则 24 条"]);
     let report = gouji::read_file(path.to_str().unwrap(), None).expect("a BOM report reads");
     assert!(common::assert_spans_show_raw(&report) > 50);
     // The JSON's spans point into the file's text the same way.
@@ -667,7 +667,7 @@ fn non_utf8_file_name() {
     let path = dir.join(OsString::from_vec(b"\xff\xfe\xb1\xa8\xb8\xe6.txt".to_vec()));
     std::fs::write(&path, example()).unwrap();
     let run = check(&path);
-    expect(&run, 0, &["规则 22 条"]);
+    expect(&run, 0, &["规则 24 条"]);
 }
 
 #[test]
@@ -914,7 +914,7 @@ fn batch_with_hostile_files_and_one_good() {
     for name in ["empty.txt", "garbage.pdf", "deep.html", "cut.docx", "self.pdf", "a-folder.txt"] {
         assert!(run.stderr.contains(name), "{name} is named as bad\n{}", run.show());
     }
-    assert!(run.stdout.contains("good.txt") && run.stdout.contains("规则 22 条：通过 13"), "the good report is still reported\n{}", run.show());
+    assert!(run.stdout.contains("good.txt") && run.stdout.contains("规则 24 条：通过 13"), "the good report is still reported\n{}", run.show());
 }
 
 #[test]

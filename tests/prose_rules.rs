@@ -172,6 +172,11 @@ fn huaian_2024_restates_its_tables_and_every_t_rule_holds() {
         let o = e.rules.iter().find(|o| o.id == id).unwrap();
         assert_eq!((o.outcome, o.checked, o.failed), (gouji::Outcome::Passed, 1, 0), "{id}: {:?}", o.reason);
     }
+    // And the parts: 复议 维持 72、纠正 64、其他 178、尚未审结 37; 诉讼 25 = 13 + 12, 5, 9, 7.
+    for id in ["text.review_results", "text.litigation_results"] {
+        let o = e.rules.iter().find(|o| o.id == id).unwrap();
+        assert_eq!((o.outcome, o.checked, o.failed), (gouji::Outcome::Passed, 4, 0), "{id}: {:?}", o.reason);
+    }
     assert!(e.findings.iter().all(|f| !f.rule.starts_with("text.")), "{:#?}", e.findings);
     // The numbers the rules read are the prose's own: 3119 stands in §1 after 受理…申请.
     let s1 = r.sections.iter().find(|s| s.number == 1).unwrap();

@@ -244,7 +244,10 @@ pub struct TextSet {
 pub struct Phrase {
     /// As written.
     pub written: String,
-    /// Pieces before `{n}`, separated by `…` in the phrase, whitespace removed.
+    /// Pieces before a `，` of the phrase (`行政复议…，…结果维持{n}件`): looked for, in order, in
+    /// the earlier clauses of the number's sentence.
+    pub earlier: Vec<String>,
+    /// Pieces before `{n}` in its clause, separated by `…` in the phrase, whitespace removed.
     pub before: Vec<String>,
     /// A `…` right before `{n}`: the last piece need not touch the number.
     pub gap_before: bool,
@@ -261,6 +264,14 @@ impl Phrase {
     pub fn matches(&self, f: &crate::report::facts::Fact) -> bool {
         if self.unit.is_some_and(|u| f.unit.map(unit_norm) != Some(u)) {
             return false;
+        }
+        // Earlier clauses: each piece after the one before it.
+        let mut rest: &str = &f.earlier;
+        for piece in &self.earlier {
+            match rest.find(piece.as_str()) {
+                Some(k) => rest = &rest[k + piece.len()..],
+                None => return false,
+            }
         }
         // Before: pieces from the last, each found before the previous one.
         let mut rest: &str = &f.before;

@@ -73,6 +73,13 @@ fn text_set(set: &TextSet) -> String {
         .map(|p| {
             // `收到…申请{n}件` → `收到 … 申请 n⟨件⟩`: the pieces, `…` where a gap may be.
             let mut parts: Vec<String> = Vec::new();
+            // Words of the sentence's earlier clauses, then `，`.
+            for w in &p.earlier {
+                parts.extend([w.clone(), "…".into()]);
+            }
+            if !p.earlier.is_empty() {
+                parts.push("，".into());
+            }
             for (i, w) in p.before.iter().enumerate() {
                 if i > 0 {
                     parts.push("…".into());

@@ -90,14 +90,25 @@ fn phrase(p: &Spanned<String>, hole: Option<&str>) -> Result<Phrase, Box<RuleErr
     let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
     let pieces = |s: &str| s.split('…').map(squeeze).filter(|p| !p.is_empty()).collect::<Vec<_>>();
     let head = squeeze(&text[..open]);
+    // `行政复议…，…结果维持{n}件`: words before the last clause mark are the sentence's earlier
+    // clauses'; the rest is the number's own clause.
+    let (earlier, head) = match head.rfind(crate::report::facts::is_clause_mark) {
+        Some(k) => (head[..k].to_string(), head[k + head[k..].chars().next().map_or(1, char::len_utf8)..].to_string()),
+        None => (String::new(), head),
+    };
     let tail = squeeze(&text[close + 1..]);
     let unit = UNITS.iter().find(|u| tail.starts_with(**u)).copied();
     let rest = unit.map_or(tail.as_str(), |u| &tail[u.len()..]);
     let unit = unit.map(super::ir::unit_norm);
-    let out =
-        Phrase {
-            written: p.node.clone(), before: pieces(&head), gap_before: head.ends_with('…'), unit, after: pieces(rest), gap_after: rest.starts_with('…')
-        };
+    let out = Phrase {
+        written: p.node.clone(),
+        earlier: pieces(&earlier),
+        before: pieces(&head),
+        gap_before: head.ends_with('…'),
+        unit,
+        after: pieces(rest),
+        gap_after: rest.starts_with('…'),
+    };
     if out.before.is_empty() && out.after.is_empty() {
         return Err(err(format!("短语“{}”除了数字没有别的词语，会与每个数字相符", p.node), example));
     }
@@ -137,6 +148,15 @@ mod tests {
         assert_eq!(hits("收到…{n}件", text), ["75件"]);
         assert_eq!(hits("自然人{n}件", text), ["72件"]);
         assert!(hits("收到…自然人{n}件", text).is_empty());
+    }
+
+    #[test]
+    fn words_before_a_comma_are_the_earlier_clauses() {
+        let text = "政府信息公开行政复议351件，其中结果维持72件，结果纠正64件；政府信息公开行政诉讼46件，其中结果维持25件。";
+        assert_eq!(hits("行政复议…，…结果维持{n}件", text), ["72件"]);
+        assert_eq!(hits("行政复议…，…结果纠正{n}件", text), ["64件"]);
+        assert_eq!(hits("行政诉讼…，…结果维持{n}件", text), ["25件"]);
+        assert_eq!(hits("结果维持{n}件", text), ["72件", "25件"]);
     }
 
     #[test]

@@ -177,7 +177,11 @@ pub fn human_parts(path: &str, outcome: &Outcome, show: Show) -> Human {
         let _ = writeln!(out, "  {} [{}] {}", r.outcome.word(), r.id, r.reason.as_deref().unwrap_or(""));
     }
     if !unmentioned.is_empty() {
-        let _ = writeln!(out, "  不适用 [{}] 正文没有提到这些规则所找的数字", unmentioned.join("、"));
+        // Rule ids several to a line, so the list stays within a terminal's width.
+        let _ = writeln!(out, "  不适用 正文没有提到这些规则所找的数字：");
+        for ids in unmentioned.chunks(6) {
+            let _ = writeln!(out, "    [{}]", ids.join("、"));
+        }
     }
     // Checks that hold because the importer chose the digits' split by the same identity.
     for r in eval.rules.iter().filter(|r| r.on_decoding > 0) {

@@ -41,6 +41,11 @@ pub struct Fact {
     /// characters (`顺延到下年度答复` after `103件`).
     #[serde(skip)]
     pub after: String,
+    /// The earlier clauses of its sentence, spaces removed, their last [`CONTEXT`] × 2
+    /// characters (`政府信息公开行政复议351件，其中` before `结果维持72件`): where a phrase's words
+    /// before a `，` are looked for.
+    #[serde(skip)]
+    pub earlier: String,
 }
 
 /// Characters of context a fact keeps on each side.
@@ -51,14 +56,14 @@ pub fn is_clause_mark(c: char) -> bool {
     matches!(c, '，' | ',' | '、' | '：' | ':' | '（' | '(')
 }
 
-/// `text` without whitespace, its first (`from_end`: last) `CONTEXT` characters.
-fn context(text: &str, from_end: bool) -> String {
+/// `text` without whitespace, its first (`from_end`: last) `n` characters.
+fn context(text: &str, from_end: bool, n: usize) -> String {
     let kept = text.chars().filter(|c| !c.is_whitespace());
     if from_end {
         let all: Vec<char> = kept.collect();
-        all[all.len().saturating_sub(CONTEXT)..].iter().collect()
+        all[all.len().saturating_sub(n)..].iter().collect()
     } else {
-        kept.take(CONTEXT).collect()
+        kept.take(n).collect()
     }
 }
 
@@ -144,19 +149,20 @@ pub fn extract(text: &str, offset: usize) -> Vec<Fact> {
                 }
                 // A clause is looked for in the last few hundred bytes only: a sentence without
                 // punctuation must not make each fact scan all of it.
-                let mut from = sentence_start.max(i.saturating_sub(CONTEXT * 4));
+                let mut from = sentence_start.max(i.saturating_sub(CONTEXT * 8));
                 while !text.is_char_boundary(from) {
                     from += 1;
                 }
                 let sentence_before = &text[from..i];
-                let clause = sentence_before.rfind(is_clause_mark).map_or(sentence_before, |k| {
+                let (earlier, clause) = sentence_before.rfind(is_clause_mark).map_or(("", sentence_before), |k| {
                     let mark = sentence_before[k..].chars().next().map_or(1, char::len_utf8);
-                    &sentence_before[k + mark..]
+                    (&sentence_before[..k], &sentence_before[k + mark..])
                 });
                 let after_end = sentence_end.max(end);
                 out.push(Fact {
-                    before: context(clause, true),
-                    after: context(&text[end..after_end], false),
+                    before: context(clause, true, CONTEXT),
+                    after: context(&text[end..after_end], false, CONTEXT),
+                    earlier: context(earlier, true, CONTEXT * 2),
                     raw: text[i..raw_end].to_string(),
                     value,
                     unit,
