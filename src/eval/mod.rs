@@ -399,19 +399,9 @@ impl<'r> Ctx<'r> {
         self.slots[slot] = Slot::Empty;
     }
 
-    /// A section the report lacks: one not-assessable notice for the rule.
+    /// None of a loop's sections is in the report: one not-assessable notice for the rule.
     fn not_assessable_section(&mut self, name: &str) {
-        let key = format!("正文.{name}");
-        if self.missing_tables.contains(&key) {
-            return;
-        }
-        self.missing_tables.push(key.clone());
-        let why = format!("报告中未找到{name}");
-        self.not_assessable += 1;
-        self.first_na.get_or_insert_with(|| why.clone());
-        let message = format!("无法评估：{}（{why}）", self.rule.title);
-        let notice = notice(self.rule, self.finding_id(&[&key]), message, self.sources());
-        self.findings.push(notice);
+        self.missing_notice(format!("正文.{name}"), format!("报告中未找到{name}"));
     }
 
     /// Run a loop body with the loop variable bound to `item`.
@@ -804,13 +794,17 @@ impl<'r> Ctx<'r> {
     /// A table the previous report lacks: one not-assessable notice, and the op that needs
     /// it does not run.
     fn not_assessable_prev_table(&mut self, table: &str) {
-        let key = format!("上年.{table}");
+        let name = table_name(self.ptpl, table);
+        self.missing_notice(format!("上年.{table}"), format!("上年报告中未找到{name}"));
+    }
+
+    /// Something the rule needs is missing from a report (`key`, once per rule): counted as
+    /// not assessable, with one notice saying `why`.
+    fn missing_notice(&mut self, key: String, why: String) {
         if self.missing_tables.contains(&key) {
             return;
         }
         self.missing_tables.push(key.clone());
-        let name = table_name(self.ptpl, table);
-        let why = format!("上年报告中未找到{name}");
         self.not_assessable += 1;
         self.first_na.get_or_insert_with(|| why.clone());
         let message = format!("无法评估：{}（{why}）", self.rule.title);
