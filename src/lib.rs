@@ -35,6 +35,7 @@ pub mod limits;
 mod pack;
 pub mod render;
 pub mod report;
+pub mod review;
 
 // The stages inside, public only so that each can be tested alone (per-stage snapshots
 // of the syntax tree and the IR, template and case tests); not part of the API.

@@ -135,7 +135,10 @@ fn csv_and_json_lines_carry_the_findings_of_json() {
     assert!(o.stdout.starts_with("\u{feff}".as_bytes()), "UTF-8 with a byte-order mark");
     let mut r = csv::Reader::from_reader(&o.stdout[3..]);
     let header: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
-    assert_eq!(header, ["文件", "发布机关", "年度", "规则", "标题", "严重程度", "类别", "位置", "单元格", "左边", "右边", "差", "说明", "正文"]);
+    assert_eq!(
+        header,
+        ["文件", "发布机关", "年度", "规则", "标题", "严重程度", "类别", "位置", "单元格", "左边", "右边", "差", "说明", "正文", "编号", "复核"]
+    );
     let rows: Vec<csv::StringRecord> = r.records().map(|x| x.expect("a CSV row")).collect();
     // One row per finding, and one per unreadable file.
     let findings: Vec<(String, String, String)> = j["reports"]

@@ -190,7 +190,17 @@ fn all_output(o: &Output) -> String {
 
 #[test]
 fn help_is_in_chinese() {
-    for args in [&["--help"][..], &["check", "--help"], &["test", "--help"], &["parse", "--help"], &["help"], &["help", "check"]] {
+    for args in [
+        &["--help"][..],
+        &["check", "--help"],
+        &["test", "--help"],
+        &["parse", "--help"],
+        &["help"],
+        &["help", "check"],
+        &["review", "--help"],
+        &["review", "dismiss", "--help"],
+        &["review", "list", "--help"],
+    ] {
         let o = gouji(args);
         let text = all_output(&o);
         for word in ENGLISH {
@@ -200,7 +210,7 @@ fn help_is_in_chinese() {
         assert!(text.contains("用法："), "{args:?}: {text}");
     }
     assert!(all_output(&gouji(&["check", "--help"]))
-        .contains("输出格式：human（默认，供人阅读）、json、jsonl（每行一份报告）、csv（每行一个问题，供电子表格）或 short（每条结果一行"));
+        .contains("输出格式：human（默认，供人阅读）、json、jsonl（每行一份报告）、csv（每行一个问题，供电子表格）、short（每条结果一行：文件:行: 级别 规则 说明）或 html（网页报告，写入 --output 目录）"));
     assert!(all_output(&gouji(&["check", "--help"])).contains("--verbose"));
     assert!(all_output(&gouji(&["parse", "--help"])).contains("输出格式：human（默认，供人阅读）或 json"));
 }
@@ -208,7 +218,8 @@ fn help_is_in_chinese() {
 #[test]
 fn command_line_mistakes_are_said_in_chinese_and_exit_2() {
     let cases: &[(&[&str], &str)] = &[
-        (&[], "缺少命令：check、test 或 parse"),
+        (&[], "缺少命令：check、review、test 或 parse"),
+        (&["review", "dismiss", "0123456789abcdef"], "缺少参数：--comment <原因>"),
         (&["check"], "缺少参数：<报告>"),
         (&["frob"], "未知的命令“frob”"),
         (&["check", "x.txt", "--bogus"], "未知的选项“--bogus”"),

@@ -24,7 +24,7 @@ fn skipped(name: &[u8]) -> bool {
 
 /// The files to check, in the order given; a folder stands for the files under it (its
 /// subfolders too), sorted by name, hidden files and `.snap`/`.toml`/`.gouji` files left
-/// out. An empty or unlistable folder is kept as given, so it is reported like any
+/// out, and so are folders of gouji's HTML pages. An empty or unlistable folder is kept as given, so it is reported like any
 /// unreadable report (never a silent exit 0). Links are followed; a folder reached twice
 /// (through a link, or a link to its parent) is walked once.
 pub fn expand(args: &[PathBuf]) -> Vec<Entry> {
@@ -50,6 +50,10 @@ pub fn expand(args: &[PathBuf]) -> Vec<Entry> {
                 if e.file_name().as_encoded_bytes().ends_with(b".toml") && e.file_type().is_file() {
                     tomls.insert(e.path().to_path_buf());
                 }
+                return false;
+            }
+            // The pages `--format html` wrote are not reports.
+            if e.depth() > 0 && e.file_type().is_dir() && e.path().join(crate::render::html::MARKER).exists() {
                 return false;
             }
             // A folder is walked once however it is reached.
@@ -90,9 +94,25 @@ mod tests {
     fn folders_are_walked_sorted_and_skip_gouji_files() {
         let dir = std::env::temp_dir().join(format!("gouji-files-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
-        for f in
-            ["b/2.txt", "b/1.pdf", "b/1.toml", "a.txt", "a.txt.toml", "a.txt.snap", "a.txt.snap.new", ".hidden", "gouji.toml", "x.toml", "r.gouji", "b/.git/c"]
-        {
+        for f in [
+            "b/2.txt",
+            "b/1.pdf",
+            "b/1.toml",
+            "a.txt",
+            "a.txt.toml",
+            "a.txt.snap",
+            "a.txt.snap.new",
+            ".hidden",
+            "gouji.toml",
+            "gouji.review.toml",
+            ".gouji.review.toml.lock",
+            "x.toml",
+            "r.gouji",
+            "b/.git/c",
+            "html/.gouji-output",
+            "html/index.html",
+            "html/report-0001.html",
+        ] {
             let p = dir.join(f);
             std::fs::create_dir_all(p.parent().unwrap()).unwrap();
             std::fs::write(p, "x").unwrap();

@@ -46,6 +46,7 @@ pub enum CheckFormat {
     Jsonl,
     Csv,
     Short,
+    Html,
 }
 
 #[derive(Subcommand)]
@@ -53,7 +54,7 @@ pub enum Command {
     /// 用规则包检查报告的勾稽关系（默认运行内置官方规则包）
     #[command(
         help_template = HELP,
-        override_usage = "gouji check 报告或目录… [--rules 规则包]… [--format human|json|jsonl|csv|short] [--verbose] [--prev 上年报告] [--aliases 别名表] [选项]"
+        override_usage = "gouji check 报告或目录… [--rules 规则包]… [--format human|json|jsonl|csv|short|html] [--output 目录] [--verbose] [--prev 上年报告] [--aliases 别名表] [--review 复核记录] [--all] [选项]"
     )]
     Check {
         /// 报告文件或目录（可多个；目录读取其中所有文件，含子目录，按名称排序）
@@ -65,7 +66,7 @@ pub enum Command {
         /// 不运行内置官方规则包，只运行 --rules 指定的
         #[arg(long, help_heading = "选项")]
         no_default_rules: bool,
-        /// 输出格式：human（默认，供人阅读）、json、jsonl（每行一份报告）、csv（每行一个问题，供电子表格）或 short（每条结果一行：文件:行: 级别 规则 说明）
+        /// 输出格式：human（默认，供人阅读）、json、jsonl（每行一份报告）、csv（每行一个问题，供电子表格）、short（每条结果一行：文件:行: 级别 规则 说明）或 html（网页报告，写入 --output 目录）
         #[arg(long, value_enum, default_value = "human", value_name = "格式", hide_default_value = true, hide_possible_values = true, help_heading = "选项")]
         format: CheckFormat,
         /// 显示每条结果涉及的全部单元格（默认只显示说明问题的单元格，其余为 0 的只计数）
@@ -92,6 +93,21 @@ pub enum Command {
         /// 不显示进度条
         #[arg(short = 'q', long = "quiet", help_heading = "选项")]
         quiet: bool,
+        /// 网页报告的输出目录（--format html 时必需）：汇总页 index.html 和每份报告一页
+        #[arg(long = "output", value_name = "目录", help_heading = "选项")]
+        output: Option<PathBuf>,
+        /// 复核记录文件（默认为报告目录中的 gouji.review.toml，存在时读取）
+        #[arg(long = "review", value_name = "复核记录", help_heading = "选项")]
+        review: Option<PathBuf>,
+        /// 也显示复核记录中已忽略的问题
+        #[arg(long = "all", help_heading = "选项")]
+        all: bool,
+    },
+    /// 复核问题：确认、忽略（须写明原因）、撤销，或列出复核记录
+    #[command(help_template = HELP, override_usage = "gouji review dismiss|confirm|reset|list …", subcommand_help_heading = "命令", subcommand_value_name = "命令")]
+    Review {
+        #[command(subcommand)]
+        action: ReviewAction,
     },
     /// 运行规则包的用例：规则内的 case 与 cases/ 下的报告快照
     #[command(help_template = HELP, override_usage = "gouji test 规则包 [--accept]")]
@@ -124,6 +140,81 @@ pub enum Command {
     },
 }
 
+/// What a reviewer does, each over the reports the findings are in.
+#[derive(Subcommand)]
+pub enum ReviewAction {
+    /// 忽略一条问题（误报或已知原因），其单元格的值不变时以后不再显示
+    #[command(help_template = HELP, override_usage = "gouji review dismiss 编号 [报告或目录…] --comment 原因 [--by 复核人] [--review 复核记录]")]
+    Dismiss {
+        #[command(flatten)]
+        mark: MarkArgs,
+        /// 忽略的原因（必填）
+        #[arg(long = "comment", value_name = "原因", required = true, help_heading = "选项")]
+        comment: String,
+    },
+    /// 确认一条问题属实
+    #[command(help_template = HELP, override_usage = "gouji review confirm 编号 [报告或目录…] [--comment 说明] [--by 复核人] [--review 复核记录]")]
+    Confirm {
+        #[command(flatten)]
+        mark: MarkArgs,
+        /// 说明
+        #[arg(long = "comment", value_name = "说明", default_value = "", hide_default_value = true, help_heading = "选项")]
+        comment: String,
+    },
+    /// 撤销一条问题的复核（此后它标为“新”）
+    #[command(help_template = HELP, override_usage = "gouji review reset 编号 [报告或目录] [--review 复核记录]")]
+    Reset {
+        /// 问题编号（检查结果中“编号”后的 16 位，或其前至少 6 位）
+        #[arg(value_name = "编号", help_heading = "参数")]
+        id: String,
+        /// 复核记录所在的报告目录（默认当前目录）
+        #[arg(value_name = "报告或目录", help_heading = "参数")]
+        reports: Vec<PathBuf>,
+        /// 复核记录文件（默认为报告目录中的 gouji.review.toml）
+        #[arg(long = "review", value_name = "复核记录", help_heading = "选项")]
+        review: Option<PathBuf>,
+    },
+    /// 列出复核记录，以及每条在本次检查中的情况（仍然有效、待复核或已不再出现）
+    #[command(help_template = HELP, override_usage = "gouji review list [报告或目录…] [--review 复核记录] [--rules 规则包]…")]
+    List {
+        #[command(flatten)]
+        run: RunArgs,
+    },
+}
+
+/// The reports a review is over and how to check them.
+#[derive(clap::Args)]
+pub struct RunArgs {
+    /// 报告文件或目录（默认当前目录）
+    #[arg(value_name = "报告或目录", help_heading = "参数")]
+    pub reports: Vec<PathBuf>,
+    /// 复核记录文件（默认为报告目录中的 gouji.review.toml）
+    #[arg(long = "review", value_name = "复核记录", help_heading = "选项")]
+    pub review: Option<PathBuf>,
+    /// 检查时追加的规则包（与 gouji check 的 --rules 相同）
+    #[arg(long = "rules", value_name = "规则包", help_heading = "选项")]
+    pub rules: Vec<PathBuf>,
+    /// 不运行内置官方规则包
+    #[arg(long, help_heading = "选项")]
+    pub no_default_rules: bool,
+    /// 发布机关别名表（与 gouji check 相同）
+    #[arg(long = "aliases", value_name = "别名表", help_heading = "选项")]
+    pub aliases: Vec<PathBuf>,
+}
+
+/// One finding to mark.
+#[derive(clap::Args)]
+pub struct MarkArgs {
+    /// 问题编号（检查结果中“编号”后的 16 位，或其前至少 6 位）
+    #[arg(value_name = "编号", help_heading = "参数")]
+    pub id: String,
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// 复核人（默认为当前登录用户名）
+    #[arg(long = "by", value_name = "复核人", help_heading = "选项")]
+    pub by: Option<String>,
+}
+
 /// The option that raises the report byte limit, named in the too-large message.
 pub const MAX_REPORT_SIZE: &str = "--max-size";
 
@@ -153,8 +244,8 @@ pub fn error_text(e: &clap::Error) -> String {
     };
     let what = match e.kind() {
         E::MissingRequiredArgument => format!("缺少参数：{}", list(C::InvalidArg)),
-        E::MissingSubcommand | E::DisplayHelpOnMissingArgumentOrSubcommand => "缺少命令：check、test 或 parse".to_string(),
-        E::InvalidSubcommand => format!("未知的命令“{}”，可用：check、test、parse", ctx(C::InvalidSubcommand)),
+        E::MissingSubcommand | E::DisplayHelpOnMissingArgumentOrSubcommand => "缺少命令：check、review、test 或 parse".to_string(),
+        E::InvalidSubcommand => format!("未知的命令“{}”，可用：check、review、test、parse", ctx(C::InvalidSubcommand)),
         E::UnknownArgument if !ctx(C::InvalidArg).starts_with('-') => format!("多余的参数“{}”", ctx(C::InvalidArg)),
         E::UnknownArgument => format!("未知的选项“{}”", ctx(C::InvalidArg)),
         E::InvalidValue if ctx(C::InvalidValue).is_empty() => format!("{} 缺少值，可用：{}", ctx(C::InvalidArg), list(C::ValidValue)),

@@ -29,7 +29,18 @@ pub struct Opts {
     pub year: Option<u16>,
     pub quiet: bool,
     pub verbose: bool,
+    /// `--format html`: the folder the pages are written to.
+    pub output: Option<PathBuf>,
+    /// The review file given (else `gouji.review.toml` beside the reports, when there is one).
+    pub review: Option<PathBuf>,
+    /// Show the findings the review dismissed too.
+    pub all: bool,
+    /// Print nothing: hand every finding (dismissed ones too) back to `gouji review`.
+    pub collect: bool,
 }
+
+/// A finding of a run, for `gouji review`: the report's path and the finding.
+pub type Collected = (String, gouji::Finding);
 
 /// A file's identity from the first pass (one per file of the batch, so kept small).
 struct Ident {
@@ -54,6 +65,8 @@ struct Done {
     error: bool,
     paired: bool,
     eval: Option<gouji::Evaluation>,
+    /// `--format html`: the report's line on the summary page.
+    row: Option<gouji::render::html::IndexRow>,
 }
 
 macro_rules! sayln {
@@ -61,32 +74,63 @@ macro_rules! sayln {
 }
 
 pub fn run(o: Opts) -> std::io::Result<ExitCode> {
+    run_with(o).map(|(code, _)| code)
+}
+
+/// The review file of a run: the one given (absent: an empty review), else the one beside
+/// the reports when there is one; what is wrong with it.
+pub fn review_of(given: Option<&Path>, reports: &[PathBuf]) -> Result<Option<(PathBuf, gouji::review::Reviews)>, String> {
+    let path = match given {
+        Some(p) => p.to_path_buf(),
+        None => match reports.first().map(|r| gouji::review::beside(r)).filter(|p| p.is_file()) {
+            Some(p) => p,
+            None => return Ok(None),
+        },
+    };
+    gouji::review::load(&path).map(|r| Some((path, r))).map_err(|e| e.to_string())
+}
+
+/// [`run`], and every finding when `o.collect`.
+pub fn run_with(o: Opts) -> std::io::Result<(ExitCode, Vec<Collected>)> {
     let checker = match load_packs(&o.rules, o.no_default, true) {
         Ok(c) => c,
-        Err(code) => return Ok(code),
+        Err(code) => return Ok((code, Vec::new())),
     };
+    let fail = |why: String| {
+        sayln!("错误：{why}");
+        Ok((ExitCode::from(2), Vec::new()))
+    };
+    let reviews = match review_of(o.review.as_deref(), &o.reports) {
+        Ok(r) => r.map(|(_, r)| r),
+        Err(why) => return fail(why),
+    };
+    match (&o.output, o.format) {
+        (None, CheckFormat::Html) => return fail("--format html 需要 --output 目录（网页报告写入其中）".into()),
+        (Some(_), f) if f != CheckFormat::Html => return fail("--output 只用于 --format html".into()),
+        (Some(dir), _) => {
+            if let Err(why) = gouji::render::html::prepare(dir) {
+                return fail(format!("无法写入网页报告目录 {}：{why}", dir.display()));
+            }
+        }
+        _ => {}
+    }
     let entries = batch::expand(&o.reports);
     let single = entries.len() == 1;
     if !single && (o.prev.is_some() || o.issuer.is_some() || o.year.is_some()) {
-        sayln!("错误：--prev、--issuer、--year 只能在检查一份报告时使用；批量检查时按报告内容自动配对，可用身份文件（报告名.toml）或别名表指定");
-        return Ok(ExitCode::from(2));
+        return fail("--prev、--issuer、--year 只能在检查一份报告时使用；批量检查时按报告内容自动配对，可用身份文件（报告名.toml）或别名表指定".into());
     }
     let mut aliases = Aliases::default();
     let folder_files = o.reports.iter().filter(|r| r.is_dir()).map(|d| d.join("gouji.toml")).filter(|f| f.is_file());
     for file in o.aliases.iter().cloned().chain(folder_files) {
         if let Err(why) = aliases.load(&file) {
-            sayln!("错误：{why}");
-            return Ok(ExitCode::from(2));
+            return fail(why);
         }
     }
     let pool = match rayon::ThreadPoolBuilder::new().stack_size(64 << 20).build() {
         Ok(p) => p,
-        Err(e) => {
-            sayln!("错误：无法启动工作线程：{e}");
-            return Ok(ExitCode::from(2));
-        }
+        Err(e) => return fail(format!("无法启动工作线程：{e}")),
     };
-    let bar = Bar::new(entries.len(), o.quiet);
+    let bar = Bar::new(entries.len(), o.quiet || o.collect);
     let cli = (o.issuer.clone(), o.year);
     let run = Run { checker: &checker, o: &o, aliases: &aliases, color: color(), kept: Budget(KEPT_BYTES.into()) };
     // Pass 1: identities, for the pairing (one file alone needs none).
@@ -112,11 +156,11 @@ pub fn run(o: Opts) -> std::io::Result<ExitCode> {
     let chunk_len = 16 * pool.current_num_threads().max(1);
     let mut summary = gouji::render::summary::Summary::default();
     summary.set_pairing(&pairs, name);
-    let format = o.format;
+    let to = Output { format: o.format, dir: o.output.as_deref(), collect: o.collect };
     let result = std::thread::scope(|scope| {
         let (chunks, received) = std::sync::mpsc::sync_channel::<Vec<Done>>(1);
         let shown = &bar;
-        let writer = scope.spawn(move || write_checked(received, format, summary, shown));
+        let writer = scope.spawn(move || write_checked(received, to, summary, shown));
         // The chunk before, read: a previous year's report there is not read again.
         let mut before: (usize, Vec<Outcome>) = (0, Vec::new());
         for (n, (chunk, ids)) in entries.chunks(chunk_len).zip(idents.chunks_mut(chunk_len)).enumerate() {
@@ -142,10 +186,13 @@ pub fn run(o: Opts) -> std::io::Result<ExitCode> {
                     })
                     .collect()
             });
-            for (k, (o, eval)) in read.iter_mut().zip(evals).enumerate() {
-                if let (Ok((_, slot)), Some(eval)) = (o, eval) {
+            for (k, (out, eval)) in read.iter_mut().zip(evals).enumerate() {
+                if let (Ok((_, slot)), Some(eval)) = (out, eval) {
                     *slot = eval;
                     slot.findings.extend(same_year.get(&(base + k)).map(|&g| same_year_finding(&pairs, g, base + k, &name)));
+                    if let Some(r) = &reviews {
+                        r.apply(slot, o.all || o.collect);
+                    }
                 }
             }
             let mut done: Vec<Done> = pool.install(|| {
@@ -175,14 +222,15 @@ pub fn run(o: Opts) -> std::io::Result<ExitCode> {
         writer.join().unwrap_or_else(|_| Err(std::io::Error::other("写出结果时发生内部错误")))
     });
     bar.finish();
-    let (given_unreadable, error, checked) = result?;
-    Ok(if given_unreadable || checked == 0 {
+    let (given_unreadable, error, checked, collected) = result?;
+    let code = if given_unreadable || checked == 0 {
         ExitCode::from(2)
     } else if error {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    })
+    };
+    Ok((code, collected))
 }
 
 /// Each member of an issuer-year with several reports: its group in `pairs.same_year`.
@@ -341,21 +389,25 @@ impl Run<'_> {
         let paired = prev.and_then(|p| p.as_ref().ok());
         let unreadable_prev = prev.and_then(|p| p.as_ref().err()).map(String::as_str);
         let work = || self.render(&name, o, paired, note.as_deref(), unreadable_prev);
-        match (o, std::panic::catch_unwind(std::panic::AssertUnwindSafe(work))) {
+        let mut done = match (o, std::panic::catch_unwind(std::panic::AssertUnwindSafe(work))) {
             (Ok((_, ev)), Ok((text, human))) => {
                 let error = gouji::render::check::has_error_in(ev);
-                Done { path: name, text, human, unreadable: None, error, paired: paired.is_some(), eval: None }
+                Done { path: name, text, human, unreadable: None, error, paired: paired.is_some(), eval: None, row: None }
             }
             (Err(err), Ok((text, human))) => {
-                Done { path: name, text, human, unreadable: Some((err.reason(), e.given)), error: false, paired: false, eval: None }
+                Done { path: name, text, human, unreadable: Some((err.reason(), e.given)), error: false, paired: false, eval: None, row: None }
             }
             (_, Err(_)) => {
                 let err = gouji::ImportError::Io { path: name.clone(), why: "显示检查结果时发生内部错误".into() };
                 let why = err.reason();
                 let (text, human) = self.render(&name, &Err(err), None, None, None);
-                Done { path: name, text, human, unreadable: Some((why, e.given)), error: false, paired: false, eval: None }
+                Done { path: name, text, human, unreadable: Some((why, e.given)), error: false, paired: false, eval: None, row: None }
             }
+        };
+        if self.o.format == CheckFormat::Html {
+            done.row = Some(gouji::render::html::IndexRow::of(&done.path, o));
         }
+        done
     }
 
     fn render(
@@ -374,6 +426,7 @@ impl Run<'_> {
             CheckFormat::Jsonl => serde_json::to_string(&check::report_json_paired(name, o, prev)).unwrap_or_default() + "\n",
             CheckFormat::Csv => csv::to_text(&csv::rows(name, o, &[])),
             CheckFormat::Short => check::short(name, o, check::Show { color: false, ..show }),
+            CheckFormat::Html => gouji::render::html::report_page(name, o, prev),
             CheckFormat::Human => {
                 let mut h = check::human_parts(name, o, show);
                 let mut lines = Vec::new();
@@ -395,28 +448,42 @@ impl Run<'_> {
     }
 }
 
+/// Where a run's results go.
+#[derive(Clone, Copy)]
+struct Output<'a> {
+    format: CheckFormat,
+    /// `--format html`: the folder of the pages.
+    dir: Option<&'a Path>,
+    /// Nothing printed: every finding handed back.
+    collect: bool,
+}
+
 /// Write the checked reports in order as their chunks arrive, then the batch's closing
 /// part; whether a file named on the command line was unreadable, whether any report had
-/// an error finding, and how many reports were checked.
+/// an error finding, how many reports were checked, and (collecting) the findings.
 fn write_checked(
     chunks: std::sync::mpsc::Receiver<Vec<Done>>,
-    format: CheckFormat,
+    to: Output<'_>,
     mut summary: gouji::render::summary::Summary,
     bar: &Bar,
-) -> std::io::Result<(bool, bool, usize)> {
+) -> std::io::Result<(bool, bool, usize, Vec<Collected>)> {
     use std::io::Write;
+    let format = to.format;
     let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     let (mut given_unreadable, mut error) = (false, false);
+    let mut collected = Vec::new();
+    let mut rows: Vec<gouji::render::html::IndexRow> = Vec::new();
     // Each rule's definition is shown once in the run, under its first finding.
     let mut seen = gouji::render::check::SeenRules::default();
     let human = |d: &Done, seen: &mut gouji::render::check::SeenRules| d.human.as_ref().map(|h| h.text(seen)).unwrap_or_default();
     match format {
+        _ if to.collect => {}
         CheckFormat::Json => write!(out, "{{\n  \"reports\": [")?,
         CheckFormat::Csv => out.write_all(gouji::render::csv::header_text().as_bytes())?,
         _ => {}
     }
-    for (n, done) in chunks.iter().enumerate() {
-        for (i, d) in done.iter().enumerate() {
+    for (n, done) in chunks.into_iter().enumerate() {
+        for (i, mut d) in done.into_iter().enumerate() {
             error |= d.error;
             match (&d.unreadable, &d.eval) {
                 (Some((why, given)), _) => {
@@ -426,13 +493,27 @@ fn write_checked(
                 (None, Some(e)) => summary.add(e, d.paired),
                 (None, None) => {}
             }
+            if to.collect {
+                if let Some(e) = d.eval.take() {
+                    collected.extend(e.findings.into_iter().chain(e.dismissed).map(|f| (d.path.clone(), f)));
+                }
+                continue;
+            }
             match format {
                 CheckFormat::Json => {
                     let sep = if n == 0 && i == 0 { "\n" } else { ",\n" };
                     write!(out, "{sep}    {}", d.text)?;
                 }
+                CheckFormat::Html => {
+                    let (Some(dir), Some(mut row)) = (to.dir, d.row.take()) else { continue };
+                    if d.unreadable.is_none() {
+                        row.page = Some(gouji::render::html::page_name(rows.len()));
+                        std::fs::write(dir.join(row.page.as_deref().unwrap_or_default()), d.text.as_bytes())?;
+                    }
+                    rows.push(row);
+                }
                 CheckFormat::Human if d.unreadable.is_some() => {
-                    let text = human(d, &mut seen);
+                    let text = human(&d, &mut seen);
                     bar.suspend(|| {
                         out.flush()?;
                         say(format_args!("{text}"));
@@ -440,7 +521,7 @@ fn write_checked(
                     })?;
                 }
                 CheckFormat::Human => {
-                    let text = human(d, &mut seen);
+                    let text = human(&d, &mut seen);
                     // On the terminal the bar draws on, the bar steps aside for the text.
                     bar.suspend(|| {
                         out.write_all(text.as_bytes())?;
@@ -457,6 +538,7 @@ fn write_checked(
     let never = summary.never_applied();
     let checked = summary.checked;
     match format {
+        _ if to.collect => {}
         CheckFormat::Json => {
             let ids: Vec<&str> = never.iter().map(|(id, _)| *id).collect();
             let s = gouji::render::json::to_string_nested(&summary.json(), 1).unwrap_or_default();
@@ -474,10 +556,23 @@ fn write_checked(
                 out.write_all(summary.human().as_bytes())?;
             }
         }
+        CheckFormat::Html => {
+            if let Some(dir) = to.dir {
+                let index = dir.join("index.html");
+                std::fs::write(&index, gouji::render::html::index_page(&rows, &summary))?;
+                writeln!(
+                    out,
+                    "网页报告：{}（{} 份报告，{} 个文件无法读取）",
+                    index.display(),
+                    rows.iter().filter(|r| r.page.is_some()).count(),
+                    summary.unreadable.len()
+                )?;
+            }
+        }
         CheckFormat::Jsonl | CheckFormat::Csv | CheckFormat::Short => {}
     }
     out.flush()?;
-    Ok((given_unreadable, error, checked))
+    Ok((given_unreadable, error, checked, collected))
 }
 
 /// The progress bar on stderr, when it is a terminal and `--quiet` was not given. When the

@@ -3,6 +3,7 @@
 
 mod args;
 mod check;
+mod review;
 
 use args::{Cli, Command, Format};
 use clap::Parser;
@@ -40,22 +41,41 @@ pub fn run() -> ExitCode {
     };
     let done = match cli.command {
         Command::Parse { file, format, form, rules, max_report_size } => parse(&file, format, form, &rules, limits(max_report_size)),
-        Command::Check { reports, rules, no_default_rules, format, form, max_report_size, prev, aliases, issuer, year, quiet, verbose } => {
-            check::run(check::Opts {
-                reports,
-                rules,
-                no_default: no_default_rules,
-                format,
-                form,
-                limits: limits(max_report_size),
-                prev,
-                aliases,
-                issuer,
-                year,
-                quiet,
-                verbose,
-            })
-        }
+        Command::Check {
+            reports,
+            rules,
+            no_default_rules,
+            format,
+            form,
+            max_report_size,
+            prev,
+            aliases,
+            issuer,
+            year,
+            quiet,
+            verbose,
+            output,
+            review,
+            all,
+        } => check::run(check::Opts {
+            reports,
+            rules,
+            no_default: no_default_rules,
+            format,
+            form,
+            limits: limits(max_report_size),
+            prev,
+            aliases,
+            issuer,
+            year,
+            quiet,
+            verbose,
+            output,
+            review,
+            all,
+            collect: false,
+        }),
+        Command::Review { action } => review::run(action),
         Command::Test { pack, accept } => test(&pack, accept),
     };
     match done {

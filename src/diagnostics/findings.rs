@@ -202,7 +202,8 @@ pub fn explaining(f: &Finding, verbose: bool) -> (Vec<&FindingCell>, usize) {
 pub fn finding_text(f: &Finding, show: Show) -> String {
     use std::fmt::Write;
     let mut out = String::new();
-    let _ = writeln!(out, "{} · {} · {}", severity_word(f.severity), class_word(f), f.title);
+    let mark = f.review.as_ref().map_or(String::new(), |m| format!("　【{}】", m.status.word()));
+    let _ = writeln!(out, "{} · {} · {}{mark}", severity_word(f.severity), class_word(f), f.title);
     let symbol = match f.severity {
         Severity::Error => "×",
         Severity::Warning => "⚠",
@@ -251,6 +252,11 @@ pub fn finding_text(f: &Finding, show: Show) -> String {
     if !unseen.is_empty() {
         let _ = writeln!(out, "  报告中缺少：{}", unseen.join("、"));
     }
+    if let Some(m) = f.review.as_ref().filter(|m| m.status != crate::review::MarkStatus::New) {
+        let _ = writeln!(out, "  复核：{}", m.describe());
+    }
+    // What `gouji review dismiss / confirm` takes.
+    let _ = writeln!(out, "  编号：{}", f.id);
     out
 }
 

@@ -116,6 +116,13 @@ fn report_name<S: serde::Serializer>(r: &usize, s: S) -> Result<S::Ok, S::Error>
 }
 
 impl FindingCell {
+    /// The cell's canonical place, `t4.review.total`; a cell of the previous year's report
+    /// `prev.t3.carried_forward.total` (what finding ids and review records name).
+    pub fn key(&self) -> String {
+        let prev = if self.report == 1 { "prev." } else { "" };
+        format!("{prev}{}.{}.{}", self.table, self.row, self.col)
+    }
+
     /// `（七）总计·商业企业`; a cell of the previous year's report `上年·四、结转下年度继续办理·总计`.
     pub fn name(&self) -> String {
         let prev = if self.report == 1 { "上年·" } else { "" };
@@ -153,7 +160,8 @@ pub struct BindingOut {
 /// What a rule says about a report, with every cell it involves.
 #[derive(Debug, Clone, Serialize)]
 pub struct Finding {
-    /// Stable across re-runs: rule id + report identity + binding, not offsets or values.
+    /// Stable across re-runs: rule id + report identity + binding + cited cells' keys, not
+    /// offsets or values.
     pub id: String,
     /// The rule's id (`t3.balance`).
     pub rule: String,
@@ -185,6 +193,9 @@ pub struct Finding {
     /// read: the check restates them, so they are no independent evidence here.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub decoded_by: Vec<UsedIdentity>,
+    /// What the review file says of it (only in a run with one): 新, 已确认, 已忽略, 待复核.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub review: Option<crate::review::Mark>,
     /// Index of the pack (in the checker's list) the rule comes from.
     #[serde(skip)]
     pub pack: usize,
@@ -200,6 +211,17 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// The review file dismissed it and its values have not changed since (shown only
+    /// with `--all`; never counted as a problem of the report).
+    pub fn is_dismissed(&self) -> bool {
+        self.review.as_ref().is_some_and(|m| m.status == crate::review::MarkStatus::Dismissed)
+    }
+
+    /// A problem of the report the run reports: a failure, not dismissed.
+    pub fn counts(&self) -> bool {
+        self.class.is_failure() && !self.is_dismissed()
+    }
+
     /// A finding that cites no cell (a notice of a rule, the batch's own finding): no
     /// binding, no sides; `spans` are where its rule is written (default: nowhere).
     pub(crate) fn without_cells(id: String, rule: String, title: String, severity: Severity, class: FindingClass, message: String) -> Finding {
@@ -217,6 +239,7 @@ impl Finding {
             rhs: None,
             delta: None,
             decoded_by: Vec::new(),
+            review: None,
             pack: 0,
             rule_span: Span::default(),
             check_span: Span::default(),

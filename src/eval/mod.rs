@@ -50,6 +50,9 @@ pub struct Evaluation {
     /// The path of the previous year's report of the context, when it had one (what a
     /// finding cell with `report` 1 is in).
     pub previous: Option<String>,
+    /// Findings the review file dismissed (their values unchanged since): not shown, counted
+    /// (`gouji::review::Reviews::apply`).
+    pub dismissed: Vec<Finding>,
 }
 
 /// A value during evaluation; `Copy`, strings borrowed from the rules or the report.
@@ -578,7 +581,10 @@ impl<'r> Ctx<'r> {
         let (lhs, rhs) = (sides.map(|s| s.0), sides.map(|s| s.1));
         let delta = sides.and_then(|(a, b)| a.checked_sub(b));
         let message = self.message(class, &cells, &unreadable, &binding, sides);
-        let keys: Vec<&str> = binding.iter().map(|b| b.key.as_str()).collect();
+        // Where (the binding) and what (the cited cells' keys, in reading order): two
+        // checks of one rule at one binding citing other cells are two findings.
+        let cited: Vec<String> = cells.iter().map(|c| c.key()).collect();
+        let keys: Vec<&str> = binding.iter().map(|b| b.key.as_str()).chain(cited.iter().map(String::as_str)).collect();
         Finding {
             id: self.finding_id(&keys),
             rule: self.rule.id.clone(),
@@ -593,6 +599,7 @@ impl<'r> Ctx<'r> {
             rhs,
             delta,
             decoded_by: Vec::new(),
+            review: None,
             pack: 0,
             rule_span: self.rule.span,
             check_span: span,
@@ -634,7 +641,8 @@ impl<'r> Ctx<'r> {
         }
     }
 
-    /// The stable id: rule, report identity (issuer, year) and where (binding keys).
+    /// The stable id: rule, report identity (issuer, year), where (binding keys) and the
+    /// cited cells' keys — never offsets or values, so a report read again keeps its ids.
     fn finding_id(&self, at: &[&str]) -> String {
         let year = self.report.year.map(|y| y.to_string()).unwrap_or_default();
         let mut parts = vec![self.rule.id.as_str(), self.report.issuer.as_deref().unwrap_or(""), &year];

@@ -194,10 +194,16 @@ pub fn human_parts(path: &str, outcome: &Outcome, show: Show) -> Human {
             r.decoded_by_text()
         );
     }
-    let count = |s: Severity| findings.iter().filter(|f| f.severity == s && f.class.is_failure()).count();
+    let count = |s: Severity| findings.iter().filter(|f| f.severity == s && f.counts()).count();
     let aside = findings.iter().filter(|f| f.class == FindingClass::SetAside).count();
     let aside = if aside > 0 { format!("，口径不同 {aside}") } else { String::new() };
-    let _ = writeln!(out, "  小结：错误 {}，警告 {}，无法评估 {}{aside}", count(Severity::Error), count(Severity::Warning), skipped.len());
+    let dismissed = eval.dismissed.len() + findings.iter().filter(|f| f.is_dismissed()).count();
+    let dismissed = match (dismissed, eval.dismissed.len()) {
+        (0, _) => String::new(),
+        (n, 0) => format!("，已忽略 {n}"),
+        (n, _) => format!("，已忽略 {n}（复核记录，--all 显示）"),
+    };
+    let _ = writeln!(out, "  小结：错误 {}，警告 {}，无法评估 {}{aside}{dismissed}", count(Severity::Error), count(Severity::Warning), skipped.len());
     let _ = writeln!(out, "  {}", outcome::summary(&eval.rules));
     h.push(out);
     h
@@ -363,10 +369,10 @@ struct Entry<'a> {
 
 /// Any error-severity finding (report error or doubt) in one evaluation.
 pub fn has_error_in(e: &Evaluation) -> bool {
-    e.findings.iter().any(|f| f.severity == Severity::Error && f.class.is_failure())
+    e.findings.iter().any(|f| f.severity == Severity::Error && f.counts())
 }
 
 /// Any error-severity finding (report error or doubt) among the outcomes.
 pub fn has_error(outcomes: &[(String, Outcome)]) -> bool {
-    outcomes.iter().any(|(_, o)| o.as_ref().is_ok_and(|(_, e)| e.findings.iter().any(|f| f.severity == Severity::Error && f.class.is_failure())))
+    outcomes.iter().any(|(_, o)| o.as_ref().is_ok_and(|(_, e)| has_error_in(e)))
 }

@@ -9,16 +9,21 @@ use crate::eval::Finding;
 pub const BOM: &str = "\u{feff}";
 
 /// The header row: path, issuer, year, rule, title, severity, class, binding, cells,
-/// lhs, rhs, delta, message, and the prose cited (a sentence, for rules on the prose).
-pub const HEADER: [&str; 14] = ["文件", "发布机关", "年度", "规则", "标题", "严重程度", "类别", "位置", "单元格", "左边", "右边", "差", "说明", "正文"];
+/// lhs, rhs, delta, message, the prose cited (a sentence, for rules on the prose), the
+/// finding's id (what `gouji review` takes) and its review mark (in a run with a review file).
+pub const HEADER: [&str; COLUMNS] =
+    ["文件", "发布机关", "年度", "规则", "标题", "严重程度", "类别", "位置", "单元格", "左边", "右边", "差", "说明", "正文", "编号", "复核"];
+
+/// Columns of a row.
+pub const COLUMNS: usize = 16;
 
 /// The rows of one report: a row per finding, or one row saying why the file could not
 /// be read. `extra` findings (the batch's own, such as two reports of one year) follow.
-pub fn rows(path: &str, o: &Outcome, extra: &[Finding]) -> Vec<[String; 14]> {
+pub fn rows(path: &str, o: &Outcome, extra: &[Finding]) -> Vec<[String; COLUMNS]> {
     let (report, eval) = match o {
         Ok(x) => x,
         Err(e) => {
-            let mut row: [String; 14] = Default::default();
+            let mut row: [String; COLUMNS] = Default::default();
             row[0] = path.to_string();
             row[6] = "无法读取".into();
             row[12] = e.to_string();
@@ -51,13 +56,15 @@ pub fn rows(path: &str, o: &Outcome, extra: &[Finding]) -> Vec<[String; 14]> {
                 num(f.delta),
                 f.message.clone(),
                 prose.join("；"),
+                f.id.clone(),
+                f.review.as_ref().map(|m| m.describe()).unwrap_or_default(),
             ]
         })
         .collect()
 }
 
 /// Rows as CSV text (no header), for a writer that puts the batch together.
-pub fn to_text(rows: &[[String; 14]]) -> String {
+pub fn to_text(rows: &[[String; COLUMNS]]) -> String {
     let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
     for r in rows {
         // Writing to memory cannot fail.

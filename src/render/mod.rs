@@ -3,6 +3,7 @@
 pub mod check;
 pub mod csv;
 pub mod excerpt;
+pub mod html;
 pub mod json;
 pub mod parse;
 pub mod spans;

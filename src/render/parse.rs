@@ -199,7 +199,7 @@ fn table_text(def: &TableDef, table: &Table) -> String {
 }
 
 /// A row's groups, outermost first.
-fn group_chain<'d>(def: &'d TableDef, group: Option<&'d str>) -> Vec<&'d str> {
+pub(crate) fn group_chain<'d>(def: &'d TableDef, group: Option<&'d str>) -> Vec<&'d str> {
     let mut chain = Vec::new();
     let mut g = group;
     while let Some(k) = g {

@@ -22,6 +22,8 @@ pub struct Summary {
     pub clean: usize,
     /// Reports paired with their previous year.
     pub paired: usize,
+    /// Findings the review file dismissed (values unchanged), not shown.
+    pub dismissed: usize,
     /// Files that could not be read, with the reason, in batch order.
     pub unreadable: Vec<(String, String)>,
     /// Per rule in first-seen order: id, failing findings (errors, warnings, doubts — not
@@ -56,7 +58,8 @@ impl Summary {
     pub fn add(&mut self, e: &Evaluation, paired: bool) {
         self.checked += 1;
         self.paired += usize::from(paired);
-        let counted = |s: Severity| e.findings.iter().any(|f| f.severity == s && f.class.is_failure());
+        self.dismissed += e.dismissed.len();
+        let counted = |s: Severity| e.findings.iter().any(|f| f.severity == s && f.counts());
         match (counted(Severity::Error), counted(Severity::Warning)) {
             (true, _) => self.with_errors += 1,
             (false, true) => self.warnings_only += 1,
@@ -70,7 +73,7 @@ impl Summary {
                 c.why_not = r.reason.clone();
             }
         }
-        for f in e.findings.iter().filter(|f| f.class.is_failure()) {
+        for f in e.findings.iter().filter(|f| f.counts()) {
             let i = self.rule(&f.rule);
             self.rules[i].findings += 1;
         }
@@ -120,6 +123,9 @@ impl Summary {
             self.unreadable.len(),
             self.paired
         );
+        if self.dismissed > 0 {
+            let _ = writeln!(out, "  复核记录中已忽略的问题 {} 条未显示（--all 显示）", self.dismissed);
+        }
         if !self.unreadable.is_empty() {
             let _ = writeln!(out, "  无法读取的文件：");
             for (path, why) in &self.unreadable {
@@ -175,6 +181,7 @@ impl Summary {
             "warnings_only": self.warnings_only,
             "clean": self.clean,
             "paired": self.paired,
+            "dismissed": self.dismissed,
             "unreadable": self.unreadable.iter().map(|(p, w)| json!({"path": p, "reason": w})).collect::<Vec<_>>(),
             "rules": rules,
             "same_year": self.same_year.iter().map(|(g, y, n, ps)| json!({"issuer": g, "year": y, "count": n, "paths": ps})).collect::<Vec<_>>(),
