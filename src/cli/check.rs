@@ -507,7 +507,7 @@ fn write_checked(
                 CheckFormat::Html => {
                     let (Some(dir), Some(mut row)) = (to.dir, d.row.take()) else { continue };
                     if d.unreadable.is_none() {
-                        row.page = Some(gouji::render::html::page_name(rows.len()));
+                        row.page = Some(gouji::render::html::page_name(rows.len(), &row.path));
                         std::fs::write(dir.join(row.page.as_deref().unwrap_or_default()), d.text.as_bytes())?;
                     }
                     rows.push(row);

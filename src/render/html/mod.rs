@@ -25,15 +25,30 @@ const SCRIPT: &str = include_str!("script.js");
 /// read the pages as reports (`gouji check` leaves out folders holding it).
 pub const MARKER: &str = ".gouji-output";
 
-/// Make the output folder (and its marker).
+/// Make the output folder (and its marker). The pages an earlier run wrote there go (a
+/// page of a report no longer in the folder must not be taken for this run's).
 pub fn prepare(dir: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
+    if dir.join(MARKER).is_file() {
+        for e in std::fs::read_dir(dir)?.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let ours = name == "index.html"
+                || (name.ends_with(".html") && name.len() > 5 && name.as_bytes()[..4].iter().all(u8::is_ascii_digit) && name.as_bytes()[4] == b'-');
+            if ours && e.path().is_file() {
+                std::fs::remove_file(e.path())?;
+            }
+        }
+    }
     std::fs::write(dir.join(MARKER), "gouji check --format html 的输出目录\n")
 }
 
-/// The page of the `n`-th report read (0-based): `report-0001.html`.
-pub fn page_name(n: usize) -> String {
-    format!("report-{:04}.html", n + 1)
+/// The page of the `n`-th file of the run (0-based), named after the file so a person
+/// finds it in the folder: `0009-009_hongze-district_2023.pdf.html` (characters a file
+/// name or a link cannot hold become `_`).
+pub fn page_name(n: usize, path: &str) -> String {
+    let file = path.rsplit(['/', '\\']).next().unwrap_or("");
+    let safe: String = file.chars().take(80).map(|c| if c.is_control() || "<>:\"/\\|?*#% ".contains(c) { '_' } else { c }).collect();
+    format!("{:04}-{safe}.html", n + 1)
 }
 
 /// A report's line on the summary page.

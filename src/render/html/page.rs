@@ -21,8 +21,9 @@ fn finding_id(f: &Finding) -> String {
     format!("f-{}", f.id)
 }
 
-/// How a finding marks a cell of this report: the cell it is about (its first, the side
-/// read first: a total checked against its parts), or one more cell its check read.
+/// How a finding marks a cell of this report: the cell it is about (a comparison's first
+/// cell, the side read first: a total checked against its parts; every cell of a finding
+/// that lists cells), or one more cell its check read.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Role {
     Involved,
@@ -83,8 +84,11 @@ pub fn report_page(path: &str, o: &Outcome, prev: Option<&Prev>) -> String {
     // Which findings mark which cells of this report.
     let mut marks: HashMap<String, Vec<(usize, Role, Severity)>> = HashMap::new();
     for (n, f) in listed.iter().filter(|(_, f)| marks_cells(f)) {
+        // A list of cells (blank where a number belongs …) is about each of them; a
+        // finding on the prose is about its sentence, read against its first cell.
+        let each = f.lhs.is_none() && f.rhs.is_none() && f.evidence.is_empty();
         for (i, c) in f.cells.iter().enumerate().filter(|(_, c)| c.report == 0) {
-            let role = if i == 0 { Role::Failing } else { Role::Involved };
+            let role = if i == 0 || each { Role::Failing } else { Role::Involved };
             marks.entry(cell_id(&c.table, &c.row, &c.col)).or_default().push((*n, role, f.severity));
         }
     }

@@ -1,0 +1,126 @@
+//! `gouji check --format html --output DIR` on self-written reports (the bundled
+//! examples): the files written, what the pages hold, that they fetch nothing. What a
+//! browser shows of them is tests/html_browser.rs.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn gouji(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_gouji")).args(args).output().expect("run gouji")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A copy of the example folder to change.
+fn examples() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for e in std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples")).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), dir.path().join(e.file_name())).unwrap();
+    }
+    dir
+}
+
+fn pages(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    names
+}
+
+fn read(p: PathBuf) -> String {
+    std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+#[test]
+fn html_needs_an_output_folder_and_an_output_folder_needs_html() {
+    let o = gouji(&["check", "examples", "--format", "html"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--format html 需要 --output 目录"), "{}", stderr(&o));
+    let o = gouji(&["check", "examples", "--output", "x"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--output 只用于 --format html"), "{}", stderr(&o));
+    assert!(!Path::new("x").exists());
+}
+
+#[test]
+fn the_examples_become_a_summary_and_a_page_per_report() {
+    let src = examples();
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("网页");
+    let o = gouji(&["check", src.path().to_str().unwrap(), "--format", "html", "--output", dir.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "an error finding: {}", stderr(&o));
+    let said = String::from_utf8_lossy(&o.stdout);
+    assert!(said.starts_with("网页报告：") && said.contains("index.html（3 份报告，0 个文件无法读取）"), "{said}");
+    assert_eq!(pages(&dir), [".gouji-output", "0001-example-2023.txt.html", "0002-example-2024.txt.html", "0003-example.txt.html", "index.html"]);
+    let index = read(dir.join("index.html"));
+    assert!(index.contains("文件 3 个，检查报告 3 份：有错误 1，仅有警告 0，无问题 2，无法读取 0；与上年报告配对 1"), "{index}");
+    assert!(index.contains("<a href=\"0001-example-2023.txt.html\">"), "each report links to its page");
+    assert!(index.contains("data-rules=\"t4.block_total\""), "the filter's data");
+    let page = read(dir.join("0001-example-2023.txt.html"));
+    // The two 总计 cells of 表四 are the failing ones, each with its marker and its finding.
+    for cell in ["c-t4-review-total", "c-t4-litigation_after_review-total"] {
+        let at = page.find(&format!("<td id=\"{cell}\" class=\"cell-failing error\"")).unwrap_or_else(|| panic!("{cell} marked"));
+        let td = &page[at..at + page[at..].find("</td>").unwrap()];
+        assert!(td.contains("<span class=\"marker\" aria-label=\"问题所在\">▲</span>0"), "{td}");
+        assert!(td.contains("<a class=\"ref\" href=\"#f-"), "{td}");
+        assert!(page.contains(&format!("<a class=\"cell-link\" href=\"#{cell}\">")), "its finding links to it");
+    }
+    assert_eq!(page.matches("\" class=\"cell-failing").count(), 2, "no other cell failing");
+    assert!(page.contains("<td id=\"c-t4-review-maintained\" class=\"cell-involved\""));
+    assert!(page.contains("<h2>问题（2 条）</h2>"));
+    assert!(page.contains("<p class=\"id\">编号 <code>"), "the id to dismiss it by");
+    assert!(read(dir.join("0003-example.txt.html")).contains("没有发现问题。"));
+    // Self-contained, printable.
+    for name in pages(&dir).iter().filter(|n| n.ends_with(".html")) {
+        let text = read(dir.join(name));
+        for outside in ["http://", "https://", "<link", " src=", "@import", "url("] {
+            assert!(!text.contains(outside), "{name} refers outside itself: {outside}");
+        }
+        assert!(text.contains("@page { size: A4;") && text.contains("@media print"), "{name}: a print stylesheet");
+        assert!(text.starts_with("<!DOCTYPE html>\n<html lang=\"zh-CN\">"), "{name}");
+    }
+    // Checking the folder again with the pages inside it: they are not read as reports.
+    let inside = src.path().join("网页");
+    let o = gouji(&["check", src.path().to_str().unwrap(), "--format", "html", "--output", inside.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let o = gouji(&["check", src.path().to_str().unwrap(), "--format", "short"]);
+    assert!(!String::from_utf8_lossy(&o.stdout).contains(".html"), "{}", String::from_utf8_lossy(&o.stdout));
+    let o = gouji(&["check", src.path().to_str().unwrap(), "--format", "html", "--output", inside.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("（3 份报告，0 个文件无法读取）"));
+}
+
+#[test]
+fn a_cross_year_finding_shows_both_years_and_stale_pages_go() {
+    let src = examples();
+    // 2024's 上年结转: 自然人 7 → 6, 商业企业 1 → 2 (the row still sums to 8): neither is
+    // what 2023 carried forward.
+    let path = src.path().join("example-2024.txt");
+    let text = read(path.clone());
+    let lines: Vec<&str> = text.lines().collect();
+    let row = lines.iter().position(|l| l.starts_with("二、上年结转政府信息公开申请数量")).unwrap();
+    assert_eq!((lines[row + 1], lines[row + 2]), ("7 |", "1 |"));
+    let mut changed: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    changed[row + 1] = "6 |".into();
+    changed[row + 2] = "2 |".into();
+    std::fs::write(&path, changed.join("\n") + "\n").unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path();
+    // A page of an earlier run of a report no longer there.
+    std::fs::write(dir.join(".gouji-output"), "").unwrap();
+    std::fs::write(dir.join("0009-gone.txt.html"), "old").unwrap();
+    std::fs::write(dir.join("mine.html"), "not ours").unwrap();
+    let o = gouji(&["check", src.path().to_str().unwrap(), "--format", "html", "--output", dir.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let names = pages(dir);
+    assert!(!names.contains(&"0009-gone.txt.html".to_string()) && names.contains(&"mine.html".to_string()), "{names:?}");
+    let page = read(dir.join("0002-example-2024.txt.html"));
+    assert!(page.contains("上年报告：<span class=\"path\">"), "the previous year's report named");
+    let at = page.find("[xyear.carry]").expect("the cross-year finding");
+    let card = &page[page[..at].rfind("<article").unwrap()..at + page[at..].find("</article>").unwrap()];
+    assert!(card.contains("<table class=\"years\"><thead><tr><th>2024 年</th><th>2023 年（上年）</th></tr></thead>"), "{card}");
+    assert!(card.contains("<a class=\"cell-link\" href=\"#c-t3-carried_over-natural_person\">二、上年结转政府信息公开申请数量·自然人 = 6</a>"), "{card}");
+    assert!(card.contains("<span class=\"cell-prev\">上年·四、结转下年度继续办理·自然人 = 7</span>"), "{card}");
+    assert!(page.contains("<td id=\"c-t3-carried_over-natural_person\" class=\"cell-failing error\""), "this year's cell marked");
+}
