@@ -124,3 +124,27 @@ fn a_cross_year_finding_shows_both_years_and_stale_pages_go() {
     assert!(card.contains("<span class=\"cell-prev\">上年·四、结转下年度继续办理·自然人 = 7</span>"), "{card}");
     assert!(page.contains("<td id=\"c-t3-carried_over-natural_person\" class=\"cell-failing error\""), "this year's cell marked");
 }
+
+#[test]
+fn markup_in_a_report_is_shown_as_text_never_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = read(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/example.txt"));
+    let hostile = "<img src=x onerror=alert(1)>";
+    let text =
+        text.replacen("规章 |\n0 |\n0 |", &format!("规章 |\n0 |\n{hostile} |"), 1).replacen("某某县人民政府", "某某县<script>alert(2)</script>人民政府", 1);
+    std::fs::write(dir.path().join("x&<y>.txt"), text).unwrap();
+    let out = dir.path().join("html");
+    // As pipe text (by content, the tags would make it an HTML page).
+    let o = gouji(&["check", dir.path().to_str().unwrap(), "--form", "pipe", "--format", "html", "--output", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "text in a cell is a warning: {}", stderr(&o));
+    let names = pages(&out);
+    assert_eq!(names[1], "0001-x&_y_.txt.html", "{names:?}");
+    let page = read(out.join(&names[1]));
+    // A cell's text the importer could not place is said among the import notes, escaped.
+    assert!(page.contains("[import.unmatched_row] 表二中无法识别的行“&lt;img src=x onerror=alert(1)&gt;”"), "{page}");
+    assert!(page.contains("<h1>某某市某某县&lt;script&gt;alert(2)&lt;/script&gt;人民政府 2024 年度报告检查结果</h1>"));
+    assert!(!page.contains("<img") && !page.contains("<script>alert"), "no markup of the report's");
+    let index = read(out.join("index.html"));
+    assert!(index.contains("<a href=\"0001-x&amp;_y_.txt.html\">") && index.contains("x&amp;&lt;y&gt;.txt</a>"), "{index}");
+    assert!(!index.contains("<script>alert"));
+}

@@ -80,6 +80,15 @@ pub fn report_page(path: &str, o: &Outcome, prev: Option<&Prev>) -> String {
         count(Severity::Warning),
         if dismissed > 0 { format!("，已忽略 {dismissed}（复核记录）") } else { String::new() }
     );
+    if !report.diagnostics.is_empty() {
+        // What the importer doubted or could not place: read before trusting the tables.
+        let _ = writeln!(out, "<details class=\"diagnostics\" open><summary>导入提示（{} 条）</summary>\n<ul>", report.diagnostics.len());
+        for d in &report.diagnostics {
+            let at = d.span.map(|sp| format!("（第 {} 行）", crate::diagnostics::line_of(&report.source, sp.offset))).unwrap_or_default();
+            let _ = writeln!(out, "<li>[{}] {}{at}</li>", esc(d.code), esc(&d.message));
+        }
+        out.push_str("</ul>\n</details>\n");
+    }
     out.push_str("<p class=\"legend\"><span class=\"cell-failing error\">▲ 5</span> 问题所在的单元格（红：错误，黄：警告）　<span class=\"cell-involved\">○ 5</span> 同一检查读取的其他单元格　<sup>1</sup> 问题序号，点击查看</p>\n</header>\n<main class=\"layout\">\n");
     // Which findings mark which cells of this report.
     let mut marks: HashMap<String, Vec<(usize, Role, Severity)>> = HashMap::new();
