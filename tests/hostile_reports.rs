@@ -609,3 +609,24 @@ fn check_json_of_a_pair_names_the_previous_report() {
     let single = report_json("上年.txt", &Ok((before, alone)));
     assert!(single.get("previous").is_none());
 }
+
+/// Text where a row's first number belongs (`规章 | 见附件 | 0 | 0 | |`) reads as more of
+/// its label, and the bare pipe after the row as a last blank cell: taken so, the numbers
+/// would sit one column to the left. The row is a doubt, its cells unread.
+#[test]
+fn text_in_a_rows_first_cell_never_shifts_its_numbers() {
+    let example = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/example.txt")).unwrap();
+    assert!(example.contains("规章 |\n0 |\n0 |\n0 |\n|\n"), "the example's 规章 row");
+    let text = example.replacen("规章 |\n0 |\n0 |\n0 |\n|\n", "规章 |\n见附件 |\n4 |\n9 |\n|\n", 1);
+    let report = gouji::read("first-cell-text.txt", text.as_bytes(), None).expect("reads");
+    let row = report.tables["t2"].rows.get("regulations").expect("the row is found");
+    assert!(row.cells.values().next().is_none(), "no cell of the row is read: {:?}", row.cells.values().map(|c| c.raw.as_str()).collect::<Vec<_>>());
+    let doubt = report.diagnostics.iter().find(|d| d.code == "import.cell_count").expect("a doubt");
+    assert_eq!(doubt.message, "表二的行“规章”的标签后有文字“见附件”，它可能是第一个单元格：无法确定各数值所在的列（提取存疑）");
+    // A label whose text goes on over two cells still reads when its numbers fill the row.
+    let text = example.replacen("规章 |\n0 |\n0 |\n0 |\n|\n", "规章 |\n（含地方性法规） |\n1 |\n2 |\n3 |\n|\n", 1);
+    let report = gouji::read("two-label-cells.txt", text.as_bytes(), None).expect("reads");
+    let row = report.tables["t2"].rows.get("regulations").expect("the row");
+    let raw = |col: &str| row.cells.get(col).map(|c| c.raw.to_string());
+    assert_eq!([raw("issued"), raw("repealed"), raw("in_force")], [Some("1".into()), Some("2".into()), Some("3".into())]);
+}

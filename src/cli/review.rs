@@ -16,7 +16,7 @@ pub fn run(action: ReviewAction) -> std::io::Result<ExitCode> {
     match action {
         ReviewAction::Dismiss { mark, comment } => set(mark, Status::Dismissed, &comment),
         ReviewAction::Confirm { mark, comment } => set(mark, Status::Confirmed, &comment),
-        ReviewAction::Reset { id, reports, review } => reset(&id, &reports_or_here(reports), review),
+        ReviewAction::Reset { id, reports, review } => reset(&id.trim().to_ascii_lowercase(), &reports_or_here(reports), review),
         ReviewAction::List { run } => list(run),
     }
 }
@@ -65,6 +65,12 @@ fn reviewer(by: Option<String>) -> String {
 
 fn set(mark: MarkArgs, status: Status, comment: &str) -> std::io::Result<ExitCode> {
     let MarkArgs { id, run, by } = mark;
+    let id = id.trim().to_ascii_lowercase();
+    let comment = comment.trim();
+    if status == Status::Dismissed && comment.is_empty() {
+        sayln!("错误：忽略一条问题须写明原因：--comment \"原因\"");
+        return Ok(ExitCode::from(2));
+    }
     let reports = reports_or_here(run.reports.clone());
     let path = review_path(run.review.clone(), &reports);
     if let Err(why) = gouji::review::load(&path) {
@@ -107,23 +113,25 @@ fn set(mark: MarkArgs, status: Status, comment: &str) -> std::io::Result<ExitCod
 
 fn reset(id: &str, reports: &[PathBuf], review: Option<PathBuf>) -> std::io::Result<ExitCode> {
     let path = review_path(review, reports);
+    let removed = std::sync::Mutex::new(String::new());
     let result = gouji::review::update(&path, |r| {
         let key = match r.find(id) {
             Ok(Some((k, _))) => k.clone(),
-            Ok(None) => return Err(format!("错误：复核记录 {} 中没有编号为 {id} 的问题", path.display())),
-            Err(ids) => return Err(format!("错误：编号 {id} 不唯一，可能是：{}", ids.join("、"))),
+            Ok(None) => return Err(format!("复核记录 {} 中没有编号为 {id} 的问题", path.display())),
+            Err(ids) => return Err(format!("编号 {id} 不唯一，可能是：{}", ids.join("、"))),
         };
         r.findings.remove(&key);
+        *removed.lock().unwrap_or_else(|e| e.into_inner()) = key;
         Ok(())
     });
     match result {
         Ok(_) => {
-            super::write_all(format!("已撤销编号 {id} 的复核（记录于 {}）；此后检查时它标为“新”\n", path.display()).as_bytes())?;
+            let key = removed.into_inner().unwrap_or_else(|e| e.into_inner());
+            super::write_all(format!("已撤销编号 {key} 的复核（记录于 {}）；此后检查时它标为“新”\n", path.display()).as_bytes())?;
             Ok(ExitCode::SUCCESS)
         }
         Err(e) => {
-            let text = e.to_string();
-            sayln!("{}", if text.starts_with("错误：") { text } else { format!("错误：{text}") });
+            sayln!("错误：{e}");
             Ok(ExitCode::from(2))
         }
     }

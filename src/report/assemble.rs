@@ -462,7 +462,7 @@ fn row_table(def: &TableDef, tpl: &str, rows: &[&RawRow], norms: &Norms) -> Asse
         if let Some(p) = found.caption {
             part = Some(p);
         }
-        let Some(Leaf { part: p, position: at, label, score: m }) = found.leaf else {
+        let Some(Leaf { part: p, position: at, label: named_by, score: m }) = found.leaf else {
             if has_value && row.labels().is_empty() {
                 // No label at all: placed by the row order, if that leaves one reading.
                 orphans.push(decode::order::Orphan { row, after: last_at, before: None });
@@ -474,7 +474,7 @@ fn row_table(def: &TableDef, tpl: &str, rows: &[&RawRow], norms: &Norms) -> Asse
             }
             continue;
         };
-        let Some(label) = row.labels().get(label).or(row.labels().last()) else { continue };
+        let Some(label) = row.labels().get(named_by).or(row.labels().last()) else { continue };
         let cols = &def.parts[p].cols;
         let values = trimmed(row.values(), cols.len());
         if !has_value && (m < 90 || values.len() < cols.len()) {
@@ -496,6 +496,13 @@ fn row_table(def: &TableDef, tpl: &str, rows: &[&RawRow], norms: &Norms) -> Asse
             beside_rows.push((printed, row_span(row)));
             out.label = printed.to_string();
             beside.extend(cols.iter().map(|c| (key.clone(), c.key.clone())));
+        } else if let Some(tail) = tail_as_cells(row, named_by, cols.len()) {
+            // `规章 | 见附件 | 0 | 0 | |`: text where the first number belongs reads as more
+            // label, and the bare pipe after the row as the last cell; the numbers would
+            // sit one column left. Either reading fits the template, so neither is taken.
+            score -= 1;
+            let msg = format!("{}的行“{}”的标签后有文字“{tail}”，它可能是第一个单元格：无法确定各数值所在的列（提取存疑）", def.name, label.text);
+            diags.push(diag("import.cell_count", Level::Warning, msg, row_span(row)));
         } else if values.len() == cols.len() {
             score += 2;
             for (j, (col, frag)) in cols.iter().zip(values).enumerate() {
@@ -640,6 +647,15 @@ fn repeated_rows(def: &TableDef, repeats: &[Repeat]) -> Option<ImportDiagnostic>
 }
 
 /// All label fragments of a row, joined as printed.
+/// Text after the label that named a data row, when taking it for the row's first cells
+/// (and its trailing blank for a remnant) fills the row exactly: the text, joined.
+fn tail_as_cells(row: &RawRow, named_by: usize, cols: usize) -> Option<String> {
+    let tail = row.labels().get(named_by + 1..).filter(|t| !t.is_empty())?;
+    let values = row.values();
+    let filled = values.iter().rposition(|v| !v.text.trim().is_empty()).map_or(0, |i| i + 1);
+    (filled < values.len() && tail.len() + filled == cols).then(|| tail.iter().map(|f| f.text.as_str()).collect::<Vec<_>>().join(" "))
+}
+
 fn label_text(row: &RawRow) -> String {
     let mut text = String::with_capacity(row.labels().iter().map(|f| f.text.len() + 1).sum());
     for (i, f) in row.labels().iter().enumerate() {

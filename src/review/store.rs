@@ -74,6 +74,9 @@ pub fn update(path: &Path, change: impl Fn(&mut Reviews) -> Result<(), String>) 
         change(&mut reviews).map_err(StoreError::Refused)?;
         let mut tmp = tempfile::Builder::new().prefix(&format!(".{name}.")).tempfile_in(&dir).map_err(io("写入"))?;
         tmp.write_all(reviews.to_text().as_bytes()).map_err(io("写入"))?;
+        // The temporary file is private (0600); the review file keeps what it had, so the
+        // office's other users can still read it.
+        keep_permissions(tmp.as_file(), path).map_err(io("写入"))?;
         tmp.as_file().sync_all().map_err(io("写入"))?;
         // Someone who does not take the lock (a person in an editor) saved it meanwhile:
         // their text is read again and the change made on it.
@@ -89,6 +92,20 @@ pub fn update(path: &Path, change: impl Fn(&mut Reviews) -> Result<(), String>) 
         return Ok(reviews);
     }
     Err(StoreError::Io { path: path.display().to_string(), what: "写入", why: "文件在写入期间一直被其他程序修改".into() })
+}
+
+/// Give the temporary file the review file's permissions, or a new file's usual ones
+/// (readable by all; elsewhere than on Unix a temporary file has them already).
+fn keep_permissions(tmp: &std::fs::File, path: &Path) -> std::io::Result<()> {
+    if let Ok(meta) = std::fs::metadata(path) {
+        return tmp.set_permissions(meta.permissions());
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.set_permissions(std::fs::Permissions::from_mode(0o644))?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -129,6 +146,14 @@ mod tests {
         });
         let r = load(&path).unwrap();
         assert_eq!(r.findings.len(), 80);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o644, "readable by the office, not 0600");
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o664)).unwrap();
+            update(&path, |_| Ok(())).unwrap();
+            assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o664, "kept");
+        }
         // No temporary file is left behind; the lock file is hidden.
         let names: Vec<String> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
         assert!(names.iter().all(|n| n == "gouji.review.toml" || n == ".gouji.review.toml.lock"), "{names:?}");
