@@ -454,6 +454,8 @@ fn row_table(def: &TableDef, tpl: &str, rows: &[&RawRow], norms: &Norms) -> Asse
     let mut score = 0i64;
     let mut part: Option<usize> = None;
     let mut repeats = Vec::new();
+    // Cells of rows whose columns could not be told (`import.cell_count`): unread, doubted.
+    let mut uncounted: Vec<(String, String)> = Vec::new();
     for (k, row) in rows.iter().enumerate() {
         let has_value = row.values().iter().any(|v| !v.text.trim().is_empty());
         // A row without values is a header or a group label, or a blank data row matched
@@ -503,6 +505,7 @@ fn row_table(def: &TableDef, tpl: &str, rows: &[&RawRow], norms: &Norms) -> Asse
             score -= 1;
             let msg = format!("{}的行“{}”的标签后有文字“{tail}”，它可能是第一个单元格：无法确定各数值所在的列（提取存疑）", def.name, label.text);
             diags.push(diag("import.cell_count", Level::Warning, msg, row_span(row)));
+            uncounted.extend(row_cells(def, at, cols));
         } else if values.len() == cols.len() {
             score += 2;
             for (j, (col, frag)) in cols.iter().zip(values).enumerate() {
@@ -519,6 +522,7 @@ fn row_table(def: &TableDef, tpl: &str, rows: &[&RawRow], norms: &Norms) -> Asse
                 cols.len()
             );
             diags.push(diag("import.cell_count", Level::Warning, msg, row_span(row)));
+            uncounted.extend(row_cells(def, at, cols));
         }
         table.rows.put(at, out);
         last_at = Some(at);
@@ -556,7 +560,16 @@ fn row_table(def: &TableDef, tpl: &str, rows: &[&RawRow], norms: &Norms) -> Asse
     if !beside.is_empty() {
         doubted.push(Doubted { table: def.key.clone(), code: "import.side_by_side", cells: beside });
     }
+    if !uncounted.is_empty() {
+        doubted.push(Doubted { table: def.key.clone(), code: "import.cell_count", cells: uncounted });
+    }
     Assembled { table, diags, score, doubted, consumed: placed.consumed }
+}
+
+/// The keys of a template row's cells (the row at position `at`).
+fn row_cells(def: &TableDef, at: usize, cols: &[template::ColDef]) -> Vec<(String, String)> {
+    let key = def.rows().nth(at).map_or(String::new(), |(_, r)| r.key.clone());
+    cols.iter().map(|c| (key.clone(), c.key.clone())).collect()
 }
 
 /// A value under its column: the column's unit when the cell prints none.
@@ -646,7 +659,6 @@ fn repeated_rows(def: &TableDef, repeats: &[Repeat]) -> Option<ImportDiagnostic>
     Some(diag("import.duplicate_row", Level::Warning, msg, first.span))
 }
 
-/// All label fragments of a row, joined as printed.
 /// Text after the label that named a data row, when taking it for the row's first cells
 /// (and its trailing blank for a remnant) fills the row exactly: the text, joined.
 fn tail_as_cells(row: &RawRow, named_by: usize, cols: usize) -> Option<String> {
@@ -656,6 +668,7 @@ fn tail_as_cells(row: &RawRow, named_by: usize, cols: usize) -> Option<String> {
     (filled < values.len() && tail.len() + filled == cols).then(|| tail.iter().map(|f| f.text.as_str()).collect::<Vec<_>>().join(" "))
 }
 
+/// All label fragments of a row, joined as printed.
 fn label_text(row: &RawRow) -> String {
     let mut text = String::with_capacity(row.labels().iter().map(|f| f.text.len() + 1).sum());
     for (i, f) in row.labels().iter().enumerate() {
