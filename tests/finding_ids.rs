@@ -84,3 +84,39 @@ fn ids_are_unique_within_every_corpus_report() {
     let findings: usize = doc["reports"].as_array().unwrap().iter().map(|r| r["findings"].as_array().unwrap().len()).sum();
     assert!(findings > 100, "the corpus has findings to tell apart: {findings}");
 }
+
+#[test]
+fn reports_without_issuer_or_year_do_not_share_ids() {
+    // Without the title line neither the issuer nor the year is known: the file name
+    // keeps two such reports' findings apart (one review mark must not hide both).
+    let dir = tempfile::tempdir().unwrap();
+    let original = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/example-2023.txt")).unwrap();
+    let body: String = original.lines().skip(1).map(|l| format!("{l}\n")).collect();
+    for name in ["甲.txt", "乙.txt"] {
+        std::fs::write(dir.path().join(name), &body).unwrap();
+    }
+    let doc = json(&["check", dir.path().to_str().unwrap()]);
+    let reports = doc["reports"].as_array().unwrap();
+    assert_eq!(reports.len(), 2);
+    assert!(reports.iter().all(|r| r["issuer"].is_null() && r["year"].is_null()), "{doc}");
+    let all = ids(&doc);
+    assert_eq!(all[0].1.len(), 2, "{all:?}");
+    assert!(all[0].1.keys().all(|id| !all[1].1.contains_key(id)), "{all:?}");
+}
+
+#[test]
+fn two_checks_over_the_same_cells_get_two_ids() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("pack.toml"),
+        "name = \"twice\"\nversion = \"0.1.0\"\ndescription = \"同一格两次检查\"\ntemplates = [\"2021\"]\nentry = \"main.gouji\"\n",
+    )
+    .unwrap();
+    let rule = "rule twice.same \"同一格两次检查\" {\n    severity error\n    let a = 表三[本年新收, 总计]\n    check a == 1\n    check a == 2\n    message \"本年新收总计 {a}\"\n}\n";
+    std::fs::write(dir.path().join("main.gouji"), rule).unwrap();
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/example-2023.txt");
+    let doc = json(&["check", example.to_str().unwrap(), "--rules", dir.path().to_str().unwrap(), "--no-default-rules"]);
+    let findings = doc["reports"][0]["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 2, "{doc}");
+    assert_unique(&doc);
+}

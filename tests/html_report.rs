@@ -45,6 +45,30 @@ fn html_needs_an_output_folder_and_an_output_folder_needs_html() {
 }
 
 #[test]
+fn pages_are_never_written_among_the_reports() {
+    // The output folder is skipped by later runs; written over the reports it would hide
+    // them. Their own folder, or one above it, is refused; a folder inside is fine.
+    let src = examples();
+    let reports = src.path().join("reports");
+    std::fs::create_dir(&reports).unwrap();
+    std::fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/example-2023.txt"), reports.join("a.txt")).unwrap();
+    for out in [reports.clone(), src.path().to_path_buf(), reports.join(".")] {
+        let o = gouji(&["check", reports.to_str().unwrap(), "--format", "html", "--output", out.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        assert!(stderr(&o).contains("包含所检查的") && stderr(&o).contains("请另选一个目录"), "{}", stderr(&o));
+        assert!(!out.join("index.html").exists() && !out.join(".gouji-output").exists());
+    }
+    let inside = reports.join("网页");
+    let o = gouji(&["check", reports.to_str().unwrap(), "--format", "html", "--output", inside.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(inside.join("index.html").is_file());
+    // …and the next run still finds the report, not the pages.
+    let o = gouji(&["check", reports.to_str().unwrap(), "--format", "json"]);
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(j["reports"].as_array().unwrap().len(), 1, "{j}");
+}
+
+#[test]
 fn the_examples_become_a_summary_and_a_page_per_report() {
     let src = examples();
     let out = tempfile::tempdir().unwrap();

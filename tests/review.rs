@@ -375,6 +375,39 @@ fn mistakes_are_refused_clearly() {
     assert_exit(&o, 2);
     assert!(stderr(&o).contains("第 2 行"), "{}", show(&o));
     assert_eq!(std::fs::read_to_string(f.review_file()).unwrap(), bad, "the bad file is left alone");
+
+    // `list` whose check cannot run says so and fails, rather than call every record gone.
+    std::fs::write(f.review_file(), "").unwrap();
+    assert_exit(&f.review("confirm", &litigation, &[]), 0);
+    let o = gouji(&["review".as_ref(), "list".as_ref(), f.dir.as_os_str(), "--rules".as_ref(), "没有这个规则包".as_ref()]);
+    assert_exit(&o, 2);
+    assert!(stderr(&o).contains("规则包“没有这个规则包”不存在"), "{}", show(&o));
+    assert!(!stdout(&o).contains("已不再出现") && !stdout(&o).contains("已没有这条问题"), "{}", show(&o));
+}
+
+#[test]
+fn a_finding_citing_no_cells_is_reviewed_against_what_it_says() {
+    // Two copies of one year's report: `batch.same_year` cites no cell; its record keeps
+    // how many reports the year has, and a third copy brings it back.
+    let f = Folder::new();
+    std::fs::copy(f.report(), f.dir.join("copy-1.txt")).unwrap();
+    let j = json(&f.check(&["--format", "json"]));
+    let same: Vec<String> = j["reports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r["findings"].as_array().unwrap().iter())
+        .filter(|f| f["rule"] == "batch.same_year")
+        .map(|f| f["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(same.len(), 2, "{j}");
+    assert_exit(&f.review("dismiss", &same[0], &["--comment", "同一报告的两种格式", "--by", "王五"]), 0);
+    assert!(!stdout(&f.check(&[])).contains(&same[0]), "dismissed");
+    std::fs::copy(f.report(), f.dir.join("copy-2.txt")).unwrap();
+    let out = stdout(&f.check(&[]));
+    let b = block(&out, &same[0]).unwrap_or_else(|| panic!("shown again:\n{out}"));
+    assert!(b.starts_with("警告 · ") && b.lines().next().unwrap().ends_with("　【待复核】"), "{b}");
+    assert!(b.contains("同年报告份数") && b.contains('2') && b.contains('3'), "what changed is named:\n{b}");
 }
 
 #[test]

@@ -24,12 +24,15 @@ pub const SAME_YEAR: &str = "batch.same_year";
 /// report is not chosen silently.
 /// `count`: how many others there are; `named`: those shown (paths, perhaps the first few).
 pub fn same_year_finding(issuer: &str, year: u16, count: usize, named: &[String]) -> Finding {
-    Finding::without_cells(
+    let mut f = Finding::without_cells(
         crate::eval::finding::fingerprint(&[SAME_YEAR, issuer, &year.to_string()]),
         SAME_YEAR.into(),
         "同一发布机关同一年度有多份报告".into(),
         Severity::Warning,
         FindingClass::ReportError,
         format!("{issuer} {year} 年还有 {count} 份报告：{}；请确认哪一份是正式发布的报告", named.join("、")),
-    )
+    );
+    // How many there are, not which paths (a folder moved or named otherwise is the same).
+    f.rests_on.push(("reports".into(), "同年报告份数".into(), (count + 1).to_string()));
+    f
 }

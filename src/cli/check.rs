@@ -108,6 +108,9 @@ pub fn run_with(o: Opts) -> std::io::Result<(ExitCode, Vec<Collected>)> {
         (None, CheckFormat::Html) => return fail("--format html 需要 --output 目录（网页报告写入其中）".into()),
         (Some(_), f) if f != CheckFormat::Html => return fail("--output 只用于 --format html".into()),
         (Some(dir), _) => {
+            if let Some(r) = holds_reports(dir, &o.reports) {
+                return fail(format!("网页报告目录 {} 包含所检查的 {}：请另选一个目录（写入后，该目录会在以后的检查中被跳过）", dir.display(), r.display()));
+            }
             if let Err(why) = gouji::render::html::prepare(dir) {
                 return fail(format!("无法写入网页报告目录 {}：{why}", dir.display()));
             }
@@ -249,6 +252,13 @@ fn same_year_finding(pairs: &Pairs, group: usize, me: usize, name: &dyn Fn(usize
         named.push(format!("等（共 {} 份）", others.len()));
     }
     batch::same_year_finding(issuer, *year, others.len(), &named)
+}
+
+/// A report (or folder of them) the output directory `dir` is or holds: a run writing its
+/// pages among the reports would hide them from later runs (marked folders are skipped).
+fn holds_reports<'a>(dir: &std::path::Path, reports: &'a [PathBuf]) -> Option<&'a PathBuf> {
+    let dir = std::fs::canonicalize(dir).ok()?;
+    reports.iter().find(|r| std::fs::canonicalize(r).is_ok_and(|r| r.starts_with(&dir)))
 }
 
 /// The previous year's report as a report's output shows it, or why it could not be read.

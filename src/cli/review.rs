@@ -79,6 +79,8 @@ fn set(mark: MarkArgs, status: Status, comment: &str) -> std::io::Result<ExitCod
     }
     let Some(found) = findings(&run, &reports, &path)? else { return Ok(ExitCode::from(2)) };
     let mut hits: Vec<&Collected> = found.iter().filter(|(_, f)| f.id == id || (id.len() >= 6 && f.id.starts_with(&id))).collect();
+    // One finding can come twice (a report named twice); several ids are a real ambiguity.
+    hits.sort_by(|a, b| a.1.id.cmp(&b.1.id));
     hits.dedup_by(|a, b| a.1.id == b.1.id);
     let where_ = reports.iter().map(|r| r.display().to_string()).collect::<Vec<_>>().join("、");
     let (report, finding) = match hits.as_slice() {
@@ -104,7 +106,7 @@ fn set(mark: MarkArgs, status: Status, comment: &str) -> std::io::Result<ExitCod
         return Ok(ExitCode::from(2));
     }
     let after = match status {
-        Status::Dismissed => "此后检查不再显示它，除非它的单元格的值有变化",
+        Status::Dismissed => "此后检查不再显示它，除非它所依据的值有变化",
         Status::Confirmed => "此后检查仍显示它，标为已确认",
     };
     super::write_all(format!("{} {fid}：[{}] {report}：{}\n  记录于 {}；{after}\n", status.word(), finding.rule, finding.message, path.display()).as_bytes())?;
@@ -147,7 +149,8 @@ fn list(run: RunArgs) -> std::io::Result<ExitCode> {
             return Ok(ExitCode::from(2));
         }
     };
-    let found = findings(&run, &reports, &path)?.unwrap_or_default();
+    // Without a check, every record would read as gone: say the check failed instead.
+    let Some(found) = findings(&run, &reports, &path)? else { return Ok(ExitCode::from(2)) };
     let mut out = String::new();
     use std::fmt::Write;
     if reviews.findings.is_empty() {
@@ -160,8 +163,13 @@ fn list(run: RunArgs) -> std::io::Result<ExitCode> {
     let (mut changed, mut absent) = (0, 0);
     for (id, r) in records {
         let who: Vec<&str> = [r.by.as_str(), r.at.get(..10).unwrap_or(&r.at)].into_iter().filter(|s| !s.is_empty()).collect();
-        let why = if r.comment.is_empty() { String::new() } else { format!("：{}", r.comment) };
-        let _ = writeln!(out, "\n{} {id} [{}] {}（{}{why}）", r.status.word(), r.rule, r.report, who.join(" "));
+        let rule = if r.rule.is_empty() { String::new() } else { format!(" [{}]", r.rule) };
+        let mut about = who.join(" ");
+        if !r.comment.is_empty() {
+            about = if about.is_empty() { r.comment.clone() } else { format!("{about}：{}", r.comment) };
+        }
+        let about = if about.is_empty() { about } else { format!("（{about}）") };
+        let _ = writeln!(out, "\n{} {id}{rule} {}{about}", r.status.word(), r.report);
         if !r.message.is_empty() {
             let _ = writeln!(out, "  {}", r.message);
         }

@@ -196,6 +196,10 @@ pub struct Finding {
     /// What the review file says of it (only in a run with one): 新, 已确认, 已忽略, 待复核.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub review: Option<crate::review::Mark>,
+    /// What a finding citing no cell rests on, as (key, label, value): a review record
+    /// keeps it, so the finding comes back when it changes (two reports of a year, three).
+    #[serde(skip)]
+    pub rests_on: Vec<(String, String, String)>,
     /// Index of the pack (in the checker's list) the rule comes from.
     #[serde(skip)]
     pub pack: usize,
@@ -240,6 +244,7 @@ impl Finding {
             delta: None,
             decoded_by: Vec::new(),
             review: None,
+            rests_on: Vec::new(),
             pack: 0,
             rule_span: Span::default(),
             check_span: Span::default(),
@@ -267,6 +272,31 @@ pub struct ReportText {
     pub form: String,
     /// The text its spans point into.
     pub text: Arc<str>,
+}
+
+/// A report's identity in finding ids: issuer and year, and — when either is unknown —
+/// its file name, so two unnamed reports in one folder do not share ids.
+pub fn identity(report: &crate::report::Report) -> Vec<String> {
+    let year = report.year.map(|y| y.to_string()).unwrap_or_default();
+    let mut who = vec![report.issuer.clone().unwrap_or_default(), year];
+    if report.issuer.is_none() || report.year.is_none() {
+        let path = std::path::Path::new(&report.path);
+        who.push(path.file_name().map_or_else(|| report.path.clone(), |f| f.to_string_lossy().into_owned()));
+    }
+    who
+}
+
+/// Two checks of one rule that cite the same cells (two `要求` over one binding) would
+/// share an id: the second and later get one of their own, by their order in the rule.
+pub fn unique_ids(findings: &mut [Finding]) {
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::with_capacity(findings.len());
+    for f in findings.iter_mut() {
+        let n = seen.entry(f.id.clone()).or_insert(0);
+        *n += 1;
+        if *n > 1 {
+            f.id = fingerprint(&[&f.id, &n.to_string()]);
+        }
+    }
 }
 
 /// FNV-1a, 64 bit: a fingerprint that does not change between runs or builds.

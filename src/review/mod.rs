@@ -206,6 +206,13 @@ fn cited(f: &Finding) -> BTreeMap<String, (String, String)> {
         let value = e.raw.clone().unwrap_or_else(|| e.text.clone());
         out.insert(format!("{prev}text.{}.{n}", e.section), (format!("正文（{}）", e.title), value));
     }
+    for (key, label, value) in &f.rests_on {
+        out.insert(key.clone(), (label.clone(), value.clone()));
+    }
+    // A finding citing nothing else (a rule's notice) rests on what it says.
+    if out.is_empty() {
+        out.insert("message".into(), ("问题说明".into(), f.message.clone()));
+    }
     out
 }
 

@@ -32,8 +32,9 @@ pub fn prepare(dir: &Path) -> std::io::Result<()> {
     if dir.join(MARKER).is_file() {
         for e in std::fs::read_dir(dir)?.flatten() {
             let name = e.file_name().to_string_lossy().into_owned();
-            let ours = name == "index.html"
-                || (name.ends_with(".html") && name.len() > 5 && name.as_bytes()[..4].iter().all(u8::is_ascii_digit) && name.as_bytes()[4] == b'-');
+            // `index.html` and the pages `page_name` makes: 4 or more digits, `-`, `….html`.
+            let digits = name.bytes().take_while(u8::is_ascii_digit).count();
+            let ours = name == "index.html" || (name.ends_with(".html") && digits >= 4 && name.as_bytes().get(digits) == Some(&b'-'));
             if ours && e.path().is_file() {
                 std::fs::remove_file(e.path())?;
             }
