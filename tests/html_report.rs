@@ -87,7 +87,7 @@ fn the_examples_become_a_summary_and_a_page_per_report() {
     for cell in ["c-t4-review-total", "c-t4-litigation_after_review-total"] {
         let at = page.find(&format!("<td id=\"{cell}\" class=\"cell-failing error\"")).unwrap_or_else(|| panic!("{cell} marked"));
         let td = &page[at..at + page[at..].find("</td>").unwrap()];
-        assert!(td.contains("<span class=\"marker\" aria-label=\"问题所在\">▲</span>0"), "{td}");
+        assert!(td.contains("<span class=\"marker\" role=\"img\" aria-label=\"错误：问题所在\">▲</span>0"), "{td}");
         assert!(td.contains("<a class=\"ref\" href=\"#f-"), "{td}");
         assert!(page.contains(&format!("<a class=\"cell-link\" href=\"#{cell}\">")), "its finding links to it");
     }
@@ -171,4 +171,47 @@ fn markup_in_a_report_is_shown_as_text_never_run() {
     let index = read(out.join("index.html"));
     assert!(index.contains("<a href=\"0001-x&amp;_y_.txt.html\">") && index.contains("x&amp;&lt;y&gt;.txt</a>"), "{index}");
     assert!(!index.contains("<script>alert"));
+}
+
+/// The `<td>` of a cell on a page.
+fn td<'a>(page: &'a str, cell: &str) -> &'a str {
+    let at = page.find(&format!("<td id=\"{cell}\"")).unwrap_or_else(|| panic!("{cell} on the page"));
+    &page[at..at + page[at..].find("</td>").unwrap()]
+}
+
+#[test]
+fn warnings_and_doubts_read_apart_from_errors_without_colour() {
+    // Blank cells where numbers belong (values.blank, a warning): △, not ▲.
+    let src = tempfile::tempdir().unwrap();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    std::fs::copy(fixtures.join("markdown/mouzhen_2020.md"), src.path().join("blank.md")).unwrap();
+    // A row whose numbers cannot be placed (one cell short): its cells are 存疑, not ？.
+    std::fs::copy(fixtures.join("pipe/2019_unmatched_rows.txt"), src.path().join("short.txt")).unwrap();
+    // 表四's one flat row a cell short (a cell line dropped): all its cells are 存疑.
+    let example = read(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/example-2023.txt"));
+    let mut lines: Vec<&str> = example.lines().collect();
+    assert_eq!(lines[317], "10 |", "表四's first value");
+    lines.remove(317);
+    std::fs::write(src.path().join("t4.txt"), lines.join("\n")).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let o = gouji(&["check", src.path().to_str().unwrap(), "--format", "html", "--output", out.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "warnings only: {}", stderr(&o));
+    let names = pages(out.path());
+    let page_of = |suffix: &str| read(out.path().join(names.iter().find(|n| n.ends_with(suffix)).unwrap_or_else(|| panic!("{suffix} in {names:?}"))));
+    let page = page_of("-blank.md.html");
+    let blank = td(&page, "c-t3-total_processed-commercial");
+    assert!(blank.contains("class=\"cell-failing warning\"") && blank.contains("role=\"img\" aria-label=\"警告：问题所在\">△</span>"), "{blank}");
+    assert!(blank.contains("<span class=\"blank\" title=\"空白\">·</span>"), "{blank}");
+    assert!(!page.contains("▲</span>"), "no error marker on a page of warnings");
+    assert!(page.contains("△ 5</span> 警告所在的单元格") && page.contains("存疑</span> 提取存疑、未读取"), "the legend says both");
+    let page = page_of("-t4.txt.html");
+    for cell in ["c-t4-review-maintained", "c-t4-litigation_after_review-total"] {
+        assert!(td(&page, cell).contains(">存疑</span>"), "{}", td(&page, cell));
+    }
+    let page = page_of("-short.txt.html");
+    for col in ["natural_person", "total"] {
+        let cell = td(&page, &format!("c-t3-not_processed_repeat-{col}"));
+        assert!(cell.contains("<span class=\"doubted\" title=\"提取存疑：这一格的数值无法确定，未读取\">存疑</span>"), "{cell}");
+    }
+    assert!(!td(&page, "c-t3-new_received-total").contains("存疑"), "the rows read are shown as read");
 }

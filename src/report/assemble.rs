@@ -790,8 +790,7 @@ fn flat_table(def: &TableDef, tpl: &str, rows: &[&RawRow]) -> Assembled {
                 def.name,
                 full.len()
             );
-            let cells = def.rows().flat_map(|(p, r)| def.parts[p].cols.iter().map(|c| (r.key.clone(), c.key.clone()))).collect();
-            let doubted = vec![Doubted { table: def.key.clone(), code: "import.duplicate_table", cells }];
+            let doubted = vec![Doubted { table: def.key.clone(), code: "import.duplicate_table", cells: all_cells(def) }];
             let diags = vec![diag("import.duplicate_table", Level::Warning, msg, span)];
             return Assembled { table, diags, score: -1, doubted, consumed: Vec::new() };
         }
@@ -812,7 +811,9 @@ fn flat_table(def: &TableDef, tpl: &str, rows: &[&RawRow]) -> Assembled {
             };
             let msg = format!("{}的数据行有 {} 个单元格，应有 {} 个：无法确定各数值所在的列（提取存疑）", def.name, r.values().len(), want);
             let diags = vec![diag("import.cell_count", Level::Warning, msg, row_span(r))];
-            return Assembled { table, diags, score: -1, doubted: Vec::new(), consumed: Vec::new() };
+            // Every cell is in doubt (which value is whose cannot be told), not missing.
+            let doubted = vec![Doubted { table: def.key.clone(), code: "import.cell_count", cells: all_cells(def) }];
+            return Assembled { table, diags, score: -1, doubted, consumed: Vec::new() };
         }
     };
     let mut values = values.into_iter();
@@ -829,6 +830,11 @@ fn flat_table(def: &TableDef, tpl: &str, rows: &[&RawRow]) -> Assembled {
         }
     }
     Assembled { table, diags, score: 2 * want as i64, doubted: Vec::new(), consumed: Vec::new() }
+}
+
+/// The keys of every cell of a table.
+fn all_cells(def: &TableDef) -> Vec<(String, String)> {
+    def.rows().flat_map(|(p, r)| def.parts[p].cols.iter().map(|c| (r.key.clone(), c.key.clone()))).collect()
 }
 
 /// A flat table a converter cut into several tables (表四 as three tables of five): the rows

@@ -2,7 +2,7 @@
 
 use super::{esc, head, tail};
 use crate::diagnostics::findings::{class_word, explaining, severity_word};
-use crate::eval::{format::plain, Finding, FindingCell, FindingClass};
+use crate::eval::{finding::Evidence, format::plain, Finding, FindingCell, FindingClass};
 use crate::render::check::{Outcome, Prev};
 use crate::report::model::{Cell, CellState, Report, Table};
 use crate::review::MarkStatus;
@@ -89,7 +89,11 @@ pub fn report_page(path: &str, o: &Outcome, prev: Option<&Prev>) -> String {
         }
         out.push_str("</ul>\n</details>\n");
     }
-    out.push_str("<p class=\"legend\"><span class=\"cell-failing error\">▲ 5</span> 问题所在的单元格（红：错误，黄：警告）　<span class=\"cell-involved\">○ 5</span> 同一检查读取的其他单元格　<sup>1</sup> 问题序号，点击查看</p>\n</header>\n<main class=\"layout\">\n");
+    out.push_str(concat!(
+        "<p class=\"legend\"><span class=\"cell-failing error\">▲ 5</span> 错误所在的单元格　<span class=\"cell-failing warning\">△ 5</span> 警告所在的单元格",
+        "　<span class=\"cell-involved\">○ 5</span> 同一检查读取的其他单元格　<sup>1</sup> 问题序号，点击查看",
+        "　<span class=\"blank\">·</span> 空白　<span class=\"doubted\">存疑</span> 提取存疑、未读取</p>\n</header>\n<main class=\"layout\">\n"
+    ));
     // Which findings mark which cells of this report.
     let mut marks: HashMap<String, Vec<(usize, Role, Severity)>> = HashMap::new();
     for (n, f) in listed.iter().filter(|(_, f)| marks_cells(f)) {
@@ -105,7 +109,7 @@ pub fn report_page(path: &str, o: &Outcome, prev: Option<&Prev>) -> String {
     for (key, table) in &report.tables {
         let layout = table.layout.as_deref().or_else(|| template::by_id(&table.template));
         let Some(def) = layout.and_then(|t| t.table(key)) else { continue };
-        table_html(&mut out, key, def, table, &marks, &listed);
+        table_html(&mut out, report, key, def, table, &marks, &listed);
     }
     out.push_str("</section>\n<aside class=\"findings\" id=\"findings\">\n");
     let _ = writeln!(out, "<h2>问题（{} 条）</h2>", listed.len());
@@ -131,7 +135,15 @@ pub fn report_page(path: &str, o: &Outcome, prev: Option<&Prev>) -> String {
 
 /// A table as an HTML table: parts one after another, group labels as rows of their own,
 /// each cell with its id and, when findings are about it, their marks and links.
-fn table_html(out: &mut String, key: &str, def: &TableDef, table: &Table, marks: &HashMap<String, Vec<(usize, Role, Severity)>>, listed: &[(usize, &Finding)]) {
+fn table_html(
+    out: &mut String,
+    report: &Report,
+    key: &str,
+    def: &TableDef,
+    table: &Table,
+    marks: &HashMap<String, Vec<(usize, Role, Severity)>>,
+    listed: &[(usize, &Finding)],
+) {
     let _ = writeln!(out, "<h2 id=\"t-{}\">{}　{}</h2>", esc(key), esc(&def.name), esc(&def.title));
     for part in &def.parts {
         let _ = write!(
@@ -157,7 +169,9 @@ fn table_html(out: &mut String, key: &str, def: &TableDef, table: &Table, marks:
             let _ = write!(out, "<tr><th class=\"d{}\">{}</th>", chain.len(), esc(&row.label));
             for c in &part.cols {
                 let id = cell_id(key, &row.key, &c.key);
-                cell_html(out, &id, found.and_then(|r| r.cells.get(&c.key)), marks.get(&id).map(Vec::as_slice).unwrap_or(&[]), listed);
+                let cell = found.and_then(|r| r.cells.get(&c.key));
+                let doubted = report.is_doubted(key, &row.key, &c.key);
+                cell_html(out, &id, cell, doubted, marks.get(&id).map(Vec::as_slice).unwrap_or(&[]), listed);
             }
             out.push_str("</tr>\n");
         }
@@ -165,9 +179,13 @@ fn table_html(out: &mut String, key: &str, def: &TableDef, table: &Table, marks:
     }
 }
 
-fn cell_html(out: &mut String, id: &str, cell: Option<&Cell>, marks: &[(usize, Role, Severity)], listed: &[(usize, &Finding)]) {
+/// A cell: its text as printed (`·` blank, `？` not in the report, `存疑` read with a
+/// doubt and left unread), and, when findings are about it, its marker and their numbers.
+fn cell_html(out: &mut String, id: &str, cell: Option<&Cell>, doubted: bool, marks: &[(usize, Role, Severity)], listed: &[(usize, &Finding)]) {
     let text = match cell {
+        None if doubted => "<span class=\"doubted\" title=\"提取存疑：这一格的数值无法确定，未读取\">存疑</span>".to_string(),
         None => "<span class=\"missing\" title=\"报告中没有这一格\">？</span>".to_string(),
+        Some(c) if doubted => format!("<span class=\"doubted\" title=\"提取存疑\">{}</span>", esc(&c.raw)),
         Some(c) if c.state == CellState::Blank => "<span class=\"blank\" title=\"空白\">·</span>".to_string(),
         Some(c) => esc(&c.raw),
     };
@@ -176,9 +194,11 @@ fn cell_html(out: &mut String, id: &str, cell: Option<&Cell>, marks: &[(usize, R
         return;
     };
     let severity = if marks.iter().any(|m| m.1 == role && m.2 == Severity::Error) { Severity::Error } else { Severity::Warning };
-    let (class, marker) = match role {
-        Role::Failing => (format!("cell-failing {}", severity_class(severity)), "▲"),
-        Role::Involved => ("cell-involved".to_string(), "○"),
+    // A glyph beside the colour, so the page reads in grey and to a screen reader too.
+    let (class, marker, said) = match (role, severity) {
+        (Role::Failing, Severity::Error) => ("cell-failing error", "▲", "错误：问题所在"),
+        (Role::Failing, _) => ("cell-failing warning", "△", "警告：问题所在"),
+        (Role::Involved, _) => ("cell-involved", "○", "相关单元格"),
     };
     let mut refs = String::new();
     let mut nums: Vec<usize> = marks.iter().map(|m| m.0).collect();
@@ -191,10 +211,9 @@ fn cell_html(out: &mut String, id: &str, cell: Option<&Cell>, marks: &[(usize, R
     let findings: Vec<String> = marks.iter().filter_map(|m| listed.iter().find(|(k, _)| *k == m.0)).map(|(_, f)| finding_id(f)).collect();
     let _ = write!(
         out,
-        "<td id=\"{}\" class=\"{class}\" data-findings=\"{}\"><span class=\"marker\" aria-label=\"{}\">{marker}</span>{text}<sup>{refs}</sup></td>",
+        "<td id=\"{}\" class=\"{class}\" data-findings=\"{}\"><span class=\"marker\" role=\"img\" aria-label=\"{said}\">{marker}</span>{text}<sup>{refs}</sup></td>",
         esc(id),
         esc(&findings.join(" ")),
-        if role == Role::Failing { "问题所在" } else { "相关单元格" }
     );
 }
 
@@ -246,10 +265,7 @@ fn finding_html(out: &mut String, n: usize, f: &Finding, report: &Report, prev: 
         let _ = writeln!(out, "<p class=\"note\">其余 {hidden} 项为 0</p>");
     }
     for e in &f.evidence {
-        let sentence = match &e.raw {
-            Some(raw) => esc(&e.text).replacen(&esc(raw), &format!("<mark>{}</mark>", esc(raw)), 1),
-            None => esc(&e.text),
-        };
+        let sentence = highlighted(f, e);
         let _ = writeln!(out, "<blockquote class=\"prose\"><cite>{}</cite>“{sentence}”</blockquote>", esc(&format!("正文（{}）", e.title)));
     }
     if let (Some(l), Some(r)) = (f.lhs, f.rhs) {
@@ -260,6 +276,26 @@ fn finding_html(out: &mut String, n: usize, f: &Finding, report: &Report, prev: 
         let _ = writeln!(out, "<p class=\"review\">复核：{}</p>", esc(&m.describe()));
     }
     let _ = writeln!(out, "<p class=\"id\">编号 <code>{}</code></p>\n</article>", esc(&f.id));
+}
+
+/// The sentence of a number the finding compared, that number marked — where it is in
+/// the report (its span), not the first look-alike (`2` in `2023年`); unmarked when the
+/// sentence shown does not reach it.
+fn highlighted(f: &Finding, e: &Evidence) -> String {
+    let plain = esc(&e.text);
+    let (Some(num), Some(sen)) = (e.span, e.sentence) else { return plain };
+    let Some(src) = f.sources.reports.get(e.report).map(|r| &*r.text) else { return plain };
+    // As `Evidence::text` is made: line breaks removed, the sentence trimmed.
+    let clean = |a: usize, b: usize| src.get(a..b).map(|s| s.replace(['\n', '\r'], ""));
+    let (Some(before), Some(number)) = (clean(sen.offset, num.offset), clean(num.offset, num.end())) else { return plain };
+    let before = before.trim_start();
+    let at = before.len();
+    match (e.text.get(..at), e.text.get(at..at + number.len()), e.text.get(at + number.len()..)) {
+        (Some(b), Some(n), Some(rest)) if b == before && n == number && !n.is_empty() => {
+            format!("{}<mark>{}</mark>{}", esc(b), esc(n), esc(rest))
+        }
+        _ => plain,
+    }
 }
 
 /// A cited cell: a link to it in the table (this year's), or its name and value (the
@@ -278,5 +314,53 @@ fn review_class(s: MarkStatus) -> &'static str {
         MarkStatus::Confirmed => "confirmed",
         MarkStatus::Dismissed => "dismissed",
         MarkStatus::Changed => "changed",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::eval::finding::{ReportText, Sources};
+    use crate::report::model::Span;
+    use std::sync::Arc;
+
+    fn evidence(source: &str, sentence: &str, number: &str, nth: usize) -> (Finding, Evidence) {
+        let sen = source.find(sentence).unwrap();
+        let num = sen + sentence.match_indices(number).nth(nth).unwrap().0;
+        let mut f = Finding::without_cells("0".into(), "r".into(), "t".into(), Severity::Warning, FindingClass::ReportError, String::new());
+        f.sources = Sources { rule_file: None, reports: vec![ReportText { path: "a".into(), form: "text".into(), text: Arc::from(source) }] };
+        let e = Evidence {
+            kind: "text",
+            section: 2,
+            title: "二".into(),
+            text: sentence.replace('\n', "").trim().to_string(),
+            span: Some(Span::new(num, number.len())),
+            sentence: Some(Span::new(sen, sentence.len())),
+            raw: Some(number.into()),
+            value: None,
+            report: 0,
+        };
+        (f, e)
+    }
+
+    #[test]
+    fn the_number_compared_is_marked_not_the_first_look_alike() {
+        let source = "前言。\n 2023年共收到\n申请2件，办结2件。";
+        let (f, e) = evidence(source, " 2023年共收到\n申请2件，办结2件。", "2件", 1);
+        assert_eq!(highlighted(&f, &e), "2023年共收到申请2件，办结<mark>2件</mark>。");
+        let (f, e) = evidence(source, " 2023年共收到\n申请2件，办结2件。", "2件", 0);
+        assert_eq!(highlighted(&f, &e), "2023年共收到申请<mark>2件</mark>，办结2件。");
+    }
+
+    #[test]
+    fn a_sentence_cut_before_its_number_is_not_marked() {
+        let source = "共收到申请2件。";
+        let (f, mut e) = evidence(source, source, "2件", 0);
+        e.text = "共收到申…".into();
+        assert_eq!(highlighted(&f, &e), "共收到申…");
+        // Spans that do not fall on character boundaries (a report read again) mark nothing.
+        let (f, mut e) = evidence(source, source, "2件", 0);
+        e.span = Some(Span::new(1, 2));
+        assert_eq!(highlighted(&f, &e), "共收到申请2件。");
     }
 }
