@@ -629,4 +629,12 @@ fn text_in_a_rows_first_cell_never_shifts_its_numbers() {
     let row = report.tables["t2"].rows.get("regulations").expect("the row");
     let raw = |col: &str| row.cells.get(col).map(|c| c.raw.to_string());
     assert_eq!([raw("issued"), raw("repealed"), raw("in_force")], [Some("1".into()), Some("2".into()), Some("3".into())]);
+    // …but with its last cell left blank it reads either way (label over two cells and a
+    // blank, or text in the first cell): a doubt on every cell, no number placed.
+    let text = example.replacen("规章 |\n0 |\n0 |\n0 |\n|\n", "规章 |\n（含地方性法规） |\n1 |\n2 |\n|\n", 1);
+    let report = gouji::read("two-label-cells-blank.txt", text.as_bytes(), None).expect("reads");
+    let row = report.tables["t2"].rows.get("regulations").expect("the row");
+    assert!(row.cells.values().next().is_none(), "{:?}", row.cells.values().map(|c| c.raw.as_str()).collect::<Vec<_>>());
+    assert!(["issued", "repealed", "in_force"].iter().all(|c| report.is_doubted("t2", "regulations", c)), "{:?}", report.doubted);
+    assert!(report.diagnostics.iter().any(|d| d.code == "import.cell_count" && d.message.contains("（含地方性法规）")), "{:?}", report.diagnostics);
 }

@@ -376,6 +376,22 @@ fn mistakes_are_refused_clearly() {
     assert!(stderr(&o).contains("第 2 行"), "{}", show(&o));
     assert_eq!(std::fs::read_to_string(f.review_file()).unwrap(), bad, "the bad file is left alone");
 
+    // A review file named but absent: said on stderr, every finding 新, nothing made.
+    let missing = f.dir.join("没有的复核记录.toml");
+    let o = f.check(&["--review", missing.to_str().unwrap()]);
+    assert_exit(&o, 1);
+    assert!(stderr(&o).contains("提示：复核记录") && stderr(&o).contains("不存在，所有问题标为“新”"), "{}", show(&o));
+    assert_marked(&stdout(&o), &review, "新");
+    assert!(!missing.exists());
+
+    // `review` alone, or with a command it does not have, names its four.
+    let o = gouji(&["review"]);
+    assert_exit(&o, 2);
+    assert!(stderr(&o).starts_with("错误：缺少命令：gouji review dismiss、confirm、reset 或 list"), "{}", show(&o));
+    let o = gouji(&["review", "ignore", &review]);
+    assert_exit(&o, 2);
+    assert!(stderr(&o).starts_with("错误：未知的命令“gouji review ignore”，可用：dismiss、confirm、reset、list"), "{}", show(&o));
+
     // `list` whose check cannot run says so and fails, rather than call every record gone.
     std::fs::write(f.review_file(), "").unwrap();
     assert_exit(&f.review("confirm", &litigation, &[]), 0);

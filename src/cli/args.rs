@@ -234,7 +234,8 @@ fn parse_form(s: &str) -> Result<Form, String> {
 }
 
 /// A command-line mistake in Chinese: clap's error kinds, its words left out.
-pub fn error_text(e: &clap::Error) -> String {
+/// `command`: the first word given (`review`), whose own commands a mistake may be about.
+pub fn error_text(e: &clap::Error, command: Option<&str>) -> String {
     use clap::error::{ContextKind as C, ErrorKind as E};
     let ctx = |k: C| e.get(k).map(|v| v.to_string()).unwrap_or_default();
     let list = |k: C| match e.get(k) {
@@ -244,7 +245,13 @@ pub fn error_text(e: &clap::Error) -> String {
     };
     let what = match e.kind() {
         E::MissingRequiredArgument => format!("缺少参数：{}", list(C::InvalidArg)),
+        E::MissingSubcommand | E::DisplayHelpOnMissingArgumentOrSubcommand if command == Some("review") => {
+            "缺少命令：gouji review dismiss、confirm、reset 或 list".to_string()
+        }
         E::MissingSubcommand | E::DisplayHelpOnMissingArgumentOrSubcommand => "缺少命令：check、review、test 或 parse".to_string(),
+        E::InvalidSubcommand if command == Some("review") => {
+            format!("未知的命令“gouji review {}”，可用：dismiss、confirm、reset、list", ctx(C::InvalidSubcommand))
+        }
         E::InvalidSubcommand => format!("未知的命令“{}”，可用：check、review、test、parse", ctx(C::InvalidSubcommand)),
         E::UnknownArgument if !ctx(C::InvalidArg).starts_with('-') => format!("多余的参数“{}”", ctx(C::InvalidArg)),
         E::UnknownArgument => format!("未知的选项“{}”", ctx(C::InvalidArg)),

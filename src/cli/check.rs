@@ -104,6 +104,10 @@ pub fn run_with(o: Opts) -> std::io::Result<(ExitCode, Vec<Collected>)> {
         Ok(r) => r.map(|(_, r)| r),
         Err(why) => return fail(why),
     };
+    // A review file named but absent (a typo?): every finding is 新, and that is said.
+    if let Some(p) = o.review.as_deref().filter(|p| !o.collect && !p.exists()) {
+        sayln!("提示：复核记录 {} 不存在，所有问题标为“新”（gouji review dismiss 或 confirm 会新建它）", p.display());
+    }
     match (&o.output, o.format) {
         (None, CheckFormat::Html) => return fail("--format html 需要 --output 目录（网页报告写入其中）".into()),
         (Some(_), f) if f != CheckFormat::Html => return fail("--output 只用于 --format html".into()),

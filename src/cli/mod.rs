@@ -27,10 +27,11 @@ pub fn run() -> ExitCode {
         argv.remove(1);
         argv.push("--help".into());
     }
+    let command = argv.get(1).and_then(|a| a.to_str()).map(str::to_string);
     let cli = match Cli::try_parse_from(argv) {
         Ok(c) => c,
         Err(e) if e.use_stderr() => {
-            eprint!("{}", args::error_text(&e));
+            eprint!("{}", args::error_text(&e, command.as_deref()));
             return ExitCode::from(2);
         }
         Err(e) => {

@@ -55,6 +55,13 @@ pub struct Evaluation {
     pub dismissed: Vec<Finding>,
 }
 
+impl Evaluation {
+    /// Findings the review file dismissed: those hidden and those shown (`--all`) marked so.
+    pub fn dismissed_count(&self) -> usize {
+        self.dismissed.len() + self.findings.iter().filter(|f| f.is_dismissed()).count()
+    }
+}
+
 /// A value during evaluation; `Copy`, strings borrowed from the rules or the report.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Val<'r> {

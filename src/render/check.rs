@@ -197,8 +197,7 @@ pub fn human_parts(path: &str, outcome: &Outcome, show: Show) -> Human {
     let count = |s: Severity| findings.iter().filter(|f| f.severity == s && f.counts()).count();
     let aside = findings.iter().filter(|f| f.class == FindingClass::SetAside).count();
     let aside = if aside > 0 { format!("，口径不同 {aside}") } else { String::new() };
-    let dismissed = eval.dismissed.len() + findings.iter().filter(|f| f.is_dismissed()).count();
-    let dismissed = match (dismissed, eval.dismissed.len()) {
+    let dismissed = match (eval.dismissed_count(), eval.dismissed.len()) {
         (0, _) => String::new(),
         (n, 0) => format!("，已忽略 {n}"),
         (n, _) => format!("，已忽略 {n}（复核记录，--all 显示）"),

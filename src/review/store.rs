@@ -60,6 +60,11 @@ fn read(path: &Path) -> Result<(Vec<u8>, Reviews), StoreError> {
 /// Change the review file at `path` by `change` (which may refuse), safely against other
 /// writers; the file as written.
 pub fn update(path: &Path, change: impl Fn(&mut Reviews) -> Result<(), String>) -> Result<Reviews, StoreError> {
+    // A review file that is a link (to a shared folder) is written where it points: the
+    // rename below would otherwise put a plain file in the link's place.
+    let linked = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    let resolved = if linked { std::fs::canonicalize(path).ok() } else { None };
+    let path = resolved.as_deref().unwrap_or(path);
     let io = |what: &'static str| move |e: std::io::Error| StoreError::Io { path: path.display().to_string(), what, why: e.to_string() };
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
@@ -80,10 +85,10 @@ pub fn update(path: &Path, change: impl Fn(&mut Reviews) -> Result<(), String>) 
         tmp.as_file().sync_all().map_err(io("写入"))?;
         // Someone who does not take the lock (a person in an editor) saved it meanwhile:
         // their text is read again and the change made on it.
-        let now = match std::fs::read(path) {
+        let now = match crate::limits::read_bounded(path, MAX_BYTES, None) {
             Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
-            Err(e) => return Err(io("读取")(e)),
+            Err(crate::limits::ReadError::NotFound) => Vec::new(),
+            Err(e) => return Err(StoreError::Io { path: path.display().to_string(), what: "读取", why: e.to_string() }),
         };
         if now != before {
             continue;
@@ -170,5 +175,24 @@ mod tests {
         let refused = update(&path.with_file_name("new.toml"), |_| Err("没有这条问题".into())).unwrap_err();
         assert_eq!(refused.to_string(), "没有这条问题");
         assert!(!path.with_file_name("new.toml").exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_linked_review_file_is_written_where_it_points() {
+        let dir = tempfile::tempdir().unwrap();
+        let shared = dir.path().join("共享");
+        std::fs::create_dir(&shared).unwrap();
+        let target = shared.join("gouji.review.toml");
+        std::fs::write(&target, "").unwrap();
+        let link = dir.path().join("gouji.review.toml");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        update(&link, |r| {
+            r.findings.insert("a".into(), record("链接"));
+            Ok(())
+        })
+        .unwrap();
+        assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink(), "the link stays a link");
+        assert!(std::fs::read_to_string(&target).unwrap().contains("链接"), "the shared file has the mark");
     }
 }

@@ -63,17 +63,17 @@ pub struct IndexRow {
     pub issuer: String,
     /// The year.
     pub year: Option<u16>,
-    /// Error, warning and not-assessable findings shown, and findings dismissed.
+    /// Errors not dismissed.
     pub errors: usize,
-    /// Warnings.
+    /// Warnings not dismissed.
     pub warnings: usize,
-    /// Not assessable.
+    /// Checks that could not be assessed.
     pub not_assessable: usize,
-    /// Dismissed by the review.
+    /// Findings the review file dismissed (hidden or shown with `--all`).
     pub dismissed: usize,
-    /// Findings to review again (待复核) and new ones (新), in a run with a review file.
+    /// Findings to review again (待复核: reviewed, their values changed since).
     pub changed: usize,
-    /// New.
+    /// Findings the review file does not know (新), in a run with one.
     pub new: usize,
     /// The failing findings' rules and severities, one entry each.
     pub findings: Vec<(String, Severity)>,
@@ -94,12 +94,11 @@ impl IndexRow {
         };
         row.issuer = report.issuer.clone().unwrap_or_default();
         row.year = report.year;
-        row.dismissed = eval.dismissed.len();
+        row.dismissed = eval.dismissed_count();
         use crate::review::MarkStatus;
         for f in &eval.findings {
             let status = f.review.as_ref().map(|m| m.status);
             if status == Some(MarkStatus::Dismissed) {
-                row.dismissed += 1;
                 continue;
             }
             if f.class == crate::eval::FindingClass::NotAssessable {

@@ -72,7 +72,7 @@ pub fn report_page(path: &str, o: &Outcome, prev: Option<&Prev>) -> String {
     let listed: Vec<(usize, &Finding)> = eval.findings.iter().filter(|f| shown(f)).enumerate().map(|(i, f)| (i + 1, f)).collect();
     let count = |s: Severity| listed.iter().filter(|(_, f)| f.class.is_failure() && f.severity == s && marks_cells(f)).count();
     let na = eval.findings.iter().filter(|f| f.class == FindingClass::NotAssessable).count();
-    let dismissed = eval.dismissed.len();
+    let dismissed = eval.dismissed_count();
     let _ = writeln!(
         out,
         "<p class=\"counts\">错误 <b id=\"n-errors\">{}</b>，警告 <b>{}</b>，无法评估 {na}{}</p>",
