@@ -818,6 +818,11 @@ fn fuzz_finds() {
                 write(&dir.join("templates"), "found.toml", std::fs::read(path).unwrap());
                 gouji(&[os("check"), os("tests/fixtures/templates/dept_2021.txt"), os("--rules"), dir.as_os_str()])
             }
+            "review" => {
+                let dir = scratch(&format!("found-{name}"));
+                let review = write(&dir, "found.toml", std::fs::read(path).unwrap());
+                gouji(&[os("check"), os("examples/example.txt"), os("--review"), review.as_os_str()])
+            }
             "pipe" | "html" | "docx" | "pdf" | "markdown" => gouji(&[os("check"), path.as_os_str(), os("--form"), os(target)]),
             _ => continue,
         };

@@ -243,10 +243,11 @@ impl Reviews {
         })
     }
 
-    /// The file's text: a heading that says how to use it, then the records by id.
-    pub fn to_text(&self) -> String {
-        let body = toml::to_string(self).unwrap_or_default();
-        format!("{HEADING}\n{body}")
+    /// The file's text: a heading that says how to use it, then the records by id. An
+    /// error (never expected) rather than an empty body, which would drop every mark.
+    pub fn to_text(&self) -> Result<String, String> {
+        let body = toml::to_string(self).map_err(|e| format!("无法写出复核记录：{e}"))?;
+        Ok(format!("{HEADING}\n{body}"))
     }
 
     /// The record of a finding id, or of the one id `prefix` begins (at least 6 characters).
@@ -377,7 +378,7 @@ mod tests {
                 values,
             },
         );
-        let text = r.to_text();
+        let text = r.to_text().unwrap();
         assert!(text.contains("status = \"忽略\""), "{text}");
         assert_eq!(Reviews::parse(&text).unwrap(), r);
         assert_eq!(Reviews::parse("[findings.x]\nstatus = \"dismissed\"\n").unwrap().findings["x"].status, Status::Dismissed);

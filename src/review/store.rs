@@ -78,7 +78,8 @@ pub fn update(path: &Path, change: impl Fn(&mut Reviews) -> Result<(), String>) 
         let (before, mut reviews) = read(path)?;
         change(&mut reviews).map_err(StoreError::Refused)?;
         let mut tmp = tempfile::Builder::new().prefix(&format!(".{name}.")).tempfile_in(&dir).map_err(io("写入"))?;
-        tmp.write_all(reviews.to_text().as_bytes()).map_err(io("写入"))?;
+        let text = reviews.to_text().map_err(StoreError::Refused)?;
+        tmp.write_all(text.as_bytes()).map_err(io("写入"))?;
         // The temporary file is private (0600); the review file keeps what it had, so the
         // office's other users can still read it.
         keep_permissions(tmp.as_file(), path).map_err(io("写入"))?;
