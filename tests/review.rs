@@ -564,3 +564,24 @@ fn json_and_csv_carry_the_review() {
     let text = stdout(&f.check(&["--format", "csv"]));
     assert!(text.contains(&format!("{review},待复核（上次已忽略，其后行政复议·结果维持 由“10”变为“9”）")), "{text}");
 }
+
+#[test]
+fn the_check_says_how_to_mark_its_findings_and_that_command_works() {
+    let f = Folder::new();
+    let (review, _) = f.ids();
+    let out = stdout(&f.check(&[]));
+    let tail: Vec<&str> = out.lines().rev().take(3).collect();
+    let dir = f.dir.display().to_string();
+    assert_eq!(tail[2], format!("复核这些问题（记录在 {}）：", f.review_file().display()), "{out}");
+    assert_eq!(tail[1], format!("  确认：gouji review confirm 编号 {dir}"));
+    assert_eq!(tail[0], format!("  忽略：gouji review dismiss 编号 {dir} --comment \"原因\""));
+    // Run as said, from elsewhere: the mark lands where the next check reads it.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let o = gouji_in(elsewhere.path(), &["review", "dismiss", &review, &dir, "--comment", "原因"]);
+    assert_exit(&o, 0);
+    assert!(!stdout(&f.check(&[])).contains(&review), "hidden next time");
+    // With nothing left to review it is not said.
+    let (_, litigation) = f.ids();
+    assert_exit(&gouji_in(elsewhere.path(), &["review", "dismiss", &litigation, &dir, "--comment", "原因"]), 0);
+    assert!(!stdout(&f.check(&[])).contains("复核这些问题"));
+}

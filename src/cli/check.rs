@@ -163,7 +163,9 @@ pub fn run_with(o: Opts) -> std::io::Result<(ExitCode, Vec<Collected>)> {
     let chunk_len = 16 * pool.current_num_threads().max(1);
     let mut summary = gouji::render::summary::Summary::default();
     summary.set_pairing(&pairs, name);
-    let to = Output { format: o.format, dir: o.output.as_deref(), collect: o.collect };
+    let marking = review_args(&o);
+    let review_file = o.review.clone().unwrap_or_else(|| o.reports.first().map(|r| gouji::review::beside(r)).unwrap_or_default());
+    let to = Output { format: o.format, dir: o.output.as_deref(), collect: o.collect, review_args: &marking, review_file: &review_file };
     let result = std::thread::scope(|scope| {
         let (chunks, received) = std::sync::mpsc::sync_channel::<Vec<Done>>(1);
         let shown = &bar;
@@ -256,6 +258,29 @@ fn same_year_finding(pairs: &Pairs, group: usize, me: usize, name: &dyn Fn(usize
         named.push(format!("等（共 {} 份）", others.len()));
     }
     batch::same_year_finding(issuer, *year, others.len(), &named)
+}
+
+/// The reports and review file of a run as `gouji review` takes them, quoted for a shell
+/// where they need it.
+fn review_args(o: &Opts) -> String {
+    let quote = |p: &Path| {
+        let t = p.display().to_string();
+        if !t.is_empty() && t.chars().all(|c| c.is_alphanumeric() || "/._-+:\\".contains(c) || !c.is_ascii()) {
+            t
+        } else {
+            format!("\"{}\"", t.replace('"', "\\\""))
+        }
+    };
+    let mut words: Vec<String> = o.reports.iter().map(|r| quote(r)).collect();
+    if let Some(r) = &o.review {
+        words.push(format!("--review {}", quote(r)));
+    }
+    words.extend(o.rules.iter().map(|r| format!("--rules {}", quote(r))));
+    words.extend(o.aliases.iter().map(|a| format!("--aliases {}", quote(a))));
+    if o.no_default {
+        words.push("--no-default-rules".into());
+    }
+    words.join(" ")
 }
 
 /// A report (or folder of them) the output directory `dir` is or holds: a run writing its
@@ -470,6 +495,11 @@ struct Output<'a> {
     dir: Option<&'a Path>,
     /// Nothing printed: every finding handed back.
     collect: bool,
+    /// What `gouji review` is to be given to mark this run's findings (the same reports
+    /// and review file, so the mark lands where the next check reads it).
+    review_args: &'a str,
+    /// The review file those marks go to.
+    review_file: &'a Path,
 }
 
 /// Write the checked reports in order as their chunks arrive, then the batch's closing
@@ -568,6 +598,11 @@ fn write_checked(
             }
             if checked + summary.unreadable.len() > 1 {
                 out.write_all(summary.human().as_bytes())?;
+            }
+            if summary.with_errors + summary.warnings_only > 0 {
+                let a = to.review_args;
+                writeln!(out, "复核这些问题（记录在 {}）：", to.review_file.display())?;
+                writeln!(out, "  确认：gouji review confirm 编号 {a}\n  忽略：gouji review dismiss 编号 {a} --comment \"原因\"")?;
             }
         }
         CheckFormat::Html => {
