@@ -585,3 +585,20 @@ fn the_check_says_how_to_mark_its_findings_and_that_command_works() {
     assert_exit(&gouji_in(elsewhere.path(), &["review", "dismiss", &litigation, &dir, "--comment", "原因"]), 0);
     assert!(!stdout(&f.check(&[])).contains("复核这些问题"));
 }
+
+#[test]
+fn a_record_written_by_hand_in_notepad_is_honoured() {
+    // Notepad on an office PC: a UTF-8 BOM, CRLF line ends, and no values (nothing to
+    // compare, so the record stands as written).
+    let f = Folder::new();
+    let (review, litigation) = f.ids();
+    let text = format!(
+        "\u{feff}# 手工记录\r\n[findings.{review}]\r\nstatus = \"忽略\"\r\ncomment = \"另表统计\"\r\n\r\n[findings.{litigation}]\r\nstatus = \"确认\"\r\n"
+    );
+    std::fs::write(f.review_file(), text).unwrap();
+    let o = f.check(&[]);
+    assert_exit(&o, 1);
+    let out = stdout(&o);
+    assert!(!out.contains(&review), "dismissed by hand:\n{out}");
+    assert_marked(&out, &litigation, "已确认");
+}

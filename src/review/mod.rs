@@ -278,7 +278,10 @@ impl Reviews {
                 n => changes.push(Change { key: k.clone(), label: label(k), was: Some(was.clone()), now: n.map(|n| n.to_string()) }),
             }
         }
-        for (k, n) in now.iter().filter(|(k, _)| !record.values.contains_key(k.as_str())) {
+        // A record without values (written by hand) took none to compare: it stands as
+        // recorded. gouji always records some (every finding rests on something).
+        let recorded = !record.values.is_empty();
+        for (k, n) in now.iter().filter(|(k, _)| recorded && !record.values.contains_key(k.as_str())) {
             changes.push(Change { key: k.to_string(), label: label(k), was: None, now: Some(n.to_string()) });
         }
         let status = match (changes.is_empty(), record.status) {
