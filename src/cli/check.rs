@@ -80,13 +80,10 @@ pub fn run(o: Opts) -> std::io::Result<ExitCode> {
 /// The review file of a run: the one given (absent: an empty review), else the one beside
 /// the reports when there is one; what is wrong with it.
 pub fn review_of(given: Option<&Path>, reports: &[PathBuf]) -> Result<Option<(PathBuf, gouji::review::Reviews)>, String> {
-    let path = match given {
-        Some(p) => p.to_path_buf(),
-        None => match reports.first().map(|r| gouji::review::beside(r)).filter(|p| p.is_file()) {
-            Some(p) => p,
-            None => return Ok(None),
-        },
-    };
+    let path = gouji::review::file_of(given, reports);
+    if given.is_none() && !path.is_file() {
+        return Ok(None);
+    }
     gouji::review::load(&path).map(|r| Some((path, r))).map_err(|e| e.to_string())
 }
 
@@ -164,7 +161,7 @@ pub fn run_with(o: Opts) -> std::io::Result<(ExitCode, Vec<Collected>)> {
     let mut summary = gouji::render::summary::Summary::default();
     summary.set_pairing(&pairs, name);
     let marking = review_args(&o);
-    let review_file = o.review.clone().unwrap_or_else(|| o.reports.first().map(|r| gouji::review::beside(r)).unwrap_or_default());
+    let review_file = gouji::review::file_of(o.review.as_deref(), &o.reports);
     let to = Output { format: o.format, dir: o.output.as_deref(), collect: o.collect, review_args: &marking, review_file: &review_file };
     let result = std::thread::scope(|scope| {
         let (chunks, received) = std::sync::mpsc::sync_channel::<Vec<Done>>(1);

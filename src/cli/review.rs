@@ -31,7 +31,7 @@ fn reports_or_here(reports: Vec<PathBuf>) -> Vec<PathBuf> {
 
 /// The review file: the one given, else `gouji.review.toml` beside the reports.
 fn review_path(given: Option<PathBuf>, reports: &[PathBuf]) -> PathBuf {
-    given.unwrap_or_else(|| gouji::review::beside(&reports[0]))
+    gouji::review::file_of(given.as_deref(), reports)
 }
 
 /// Every finding of the reports (dismissed ones too), each marked against `review`; `None`

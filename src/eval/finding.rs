@@ -274,21 +274,26 @@ pub struct ReportText {
     pub text: Arc<str>,
 }
 
-/// A report's identity in finding ids: issuer and year, and — when either is unknown —
-/// its file name, so two unnamed reports in one folder do not share ids.
-pub fn identity(report: &crate::report::Report) -> Vec<String> {
+/// A finding's id: its rule, the report's identity — issuer and year, and when either is
+/// unknown its file name too, so two unnamed reports in one folder do not share ids — and
+/// `at` (where, what it cites).
+pub fn id(rule: &str, report: &crate::report::Report, at: &[&str]) -> String {
     let year = report.year.map(|y| y.to_string()).unwrap_or_default();
-    let mut who = vec![report.issuer.clone().unwrap_or_default(), year];
-    if report.issuer.is_none() || report.year.is_none() {
-        let path = std::path::Path::new(&report.path);
-        who.push(path.file_name().map_or_else(|| report.path.clone(), |f| f.to_string_lossy().into_owned()));
-    }
-    who
+    let file = (report.issuer.is_none() || report.year.is_none())
+        .then(|| std::path::Path::new(&report.path).file_name().map_or_else(|| report.path.clone(), |f| f.to_string_lossy().into_owned()));
+    let mut parts = vec![rule, report.issuer.as_deref().unwrap_or(""), &year];
+    parts.extend(file.as_deref());
+    parts.extend_from_slice(at);
+    fingerprint(&parts)
 }
 
 /// Two checks of one rule that cite the same cells (two `要求` over one binding) would
 /// share an id: the second and later get one of their own, by their order in the rule.
 pub fn unique_ids(findings: &mut [Finding]) {
+    let mut ids = std::collections::HashSet::with_capacity(findings.len());
+    if findings.iter().all(|f| ids.insert(f.id.as_str())) {
+        return; // the usual case: nothing copied
+    }
     let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::with_capacity(findings.len());
     for f in findings.iter_mut() {
         let n = seen.entry(f.id.clone()).or_insert(0);

@@ -271,10 +271,7 @@ pub fn evaluate(rules: &[CompiledRule], cx: Context<'_>, limits: &Limits, left: 
     if let Some((rule, count)) = skipped {
         let shown = out.findings.len();
         let limit = limits.findings_per_report;
-        let who = finding::identity(report);
-        let mut parts: Vec<&str> = std::iter::once(rule.id.as_str()).chain(who.iter().map(String::as_str)).collect();
-        parts.push("budget");
-        let id = finding::fingerprint(&parts);
+        let id = finding::id(&rule.id, report, &["budget"]);
         let message =
             format!("发现过多：本报告已列出 {shown} 条，达到上限 {limit} 条，其后的 {count} 条规则未检查（上限是 gouji::Limits 的 findings_per_report）");
         out.findings.push(notice(rule, id, message, Sources { rule_file: rule.file.clone(), reports: report_texts.clone() }));
@@ -655,10 +652,7 @@ impl<'r> Ctx<'r> {
     /// The stable id: rule, report identity (issuer, year), where (binding keys) and the
     /// cited cells' keys — never offsets or values, so a report read again keeps its ids.
     fn finding_id(&self, at: &[&str]) -> String {
-        let who = finding::identity(self.report);
-        let mut parts: Vec<&str> = std::iter::once(self.rule.id.as_str()).chain(who.iter().map(String::as_str)).collect();
-        parts.extend_from_slice(at);
-        finding::fingerprint(&parts)
+        finding::id(&self.rule.id, self.report, at)
     }
 
     fn binding(&self) -> Vec<BindingOut> {

@@ -494,10 +494,10 @@ fn row_table(def: &TableDef, tpl: &str, rows: &[&RawRow], norms: &Norms) -> Asse
             // Two tables printed side by side (a comparison of two years): the line holds
             // this row twice, and which half is this report's cannot be told.
             score -= 1;
-            let (key, printed) = def.rows().nth(at).map_or((String::new(), ""), |(_, r)| (r.key.clone(), r.label.as_str()));
+            let printed = def.rows().nth(at).map_or("", |(_, r)| r.label.as_str());
             beside_rows.push((printed, row_span(row)));
             out.label = printed.to_string();
-            beside.extend(cols.iter().map(|c| (key.clone(), c.key.clone())));
+            beside.extend(row_cells(def, at, cols));
         } else if let Some(tail) = tail_as_cells(row, named_by, cols.len()) {
             // `规章 | 见附件 | 0 | 0 | |`: text where the first number belongs reads as more
             // label, and the bare pipe after the row as the last cell; the numbers would

@@ -27,6 +27,16 @@ pub fn beside(report_or_folder: &Path) -> PathBuf {
     }
 }
 
+/// A run's review file: the one given, else the one beside the first report or folder
+/// (beside the working folder when none is given).
+pub fn file_of(given: Option<&Path>, reports: &[PathBuf]) -> PathBuf {
+    match (given, reports.first()) {
+        (Some(p), _) => p.to_path_buf(),
+        (None, Some(r)) => beside(r),
+        (None, None) => beside(Path::new(".")),
+    }
+}
+
 /// A reviewer's verdict on a finding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Status {

@@ -44,14 +44,22 @@ pub fn load(path: &Path) -> Result<Reviews, StoreError> {
     Ok(read(path)?.1)
 }
 
+/// The file's bytes, within the size bound (empty when absent).
+fn bytes(path: &Path) -> Result<Vec<u8>, StoreError> {
+    match crate::limits::read_bounded(path, MAX_BYTES, None) {
+        Ok(b) => Ok(b),
+        Err(crate::limits::ReadError::NotFound) => Ok(Vec::new()),
+        Err(e) => Err(StoreError::Io { path: path.display().to_string(), what: "读取", why: e.to_string() }),
+    }
+}
+
 /// The file's bytes (empty when absent) and what they say.
 fn read(path: &Path) -> Result<(Vec<u8>, Reviews), StoreError> {
     let name = path.display().to_string();
-    let bytes = match crate::limits::read_bounded(path, MAX_BYTES, None) {
-        Ok(b) => b,
-        Err(crate::limits::ReadError::NotFound) => return Ok((Vec::new(), Reviews::default())),
-        Err(e) => return Err(StoreError::Io { path: name, what: "读取", why: e.to_string() }),
-    };
+    let bytes = bytes(path)?;
+    if bytes.is_empty() {
+        return Ok((bytes, Reviews::default()));
+    }
     let text = std::str::from_utf8(&bytes).map_err(|_| StoreError::Invalid { path: name.clone(), why: "不是 UTF-8 文本".into() })?;
     let reviews = Reviews::parse(text).map_err(|why| StoreError::Invalid { path: name, why })?;
     Ok((bytes, reviews))
@@ -86,12 +94,7 @@ pub fn update(path: &Path, change: impl Fn(&mut Reviews) -> Result<(), String>) 
         tmp.as_file().sync_all().map_err(io("写入"))?;
         // Someone who does not take the lock (a person in an editor) saved it meanwhile:
         // their text is read again and the change made on it.
-        let now = match crate::limits::read_bounded(path, MAX_BYTES, None) {
-            Ok(b) => b,
-            Err(crate::limits::ReadError::NotFound) => Vec::new(),
-            Err(e) => return Err(StoreError::Io { path: path.display().to_string(), what: "读取", why: e.to_string() }),
-        };
-        if now != before {
+        if bytes(path)? != before {
             continue;
         }
         tmp.persist(path).map_err(|e| io("写入")(e.error))?;

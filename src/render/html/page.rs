@@ -145,6 +145,9 @@ fn table_html(
     listed: &[(usize, &Finding)],
 ) {
     let _ = writeln!(out, "<h2 id=\"t-{}\">{}　{}</h2>", esc(key), esc(&def.name), esc(&def.title));
+    // The table's doubted cells, gathered once (`Report::is_doubted` scans them per cell).
+    let doubted: std::collections::HashSet<(&str, &str)> =
+        report.doubted.iter().filter(|d| d.table == key).flat_map(|d| d.cells.iter().map(|(r, c)| (r.as_str(), c.as_str()))).collect();
     for part in &def.parts {
         let _ = write!(
             out,
@@ -170,7 +173,7 @@ fn table_html(
             for c in &part.cols {
                 let id = cell_id(key, &row.key, &c.key);
                 let cell = found.and_then(|r| r.cells.get(&c.key));
-                let doubted = report.is_doubted(key, &row.key, &c.key);
+                let doubted = doubted.contains(&(row.key.as_str(), c.key.as_str()));
                 cell_html(out, &id, cell, doubted, marks.get(&id).map(Vec::as_slice).unwrap_or(&[]), listed);
             }
             out.push_str("</tr>\n");
